@@ -1,0 +1,260 @@
+"""Envoy configuration generated from the descriptor set (gateway/lumen.pb).
+
+The REST routes come from the google.api.http rules: the transcoder gets every lumen.* service,
+and the Lua filter gets a table (Lua pattern -> allowed methods) for OPTIONS, 404 and 405.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from google.api import annotations_pb2, http_pb2
+from google.protobuf import descriptor_pb2
+
+GATEWAY_DIR = Path(__file__).resolve().parent
+DESCRIPTOR_SET = GATEWAY_DIR / "lumen.pb"
+LUA_SOURCE = GATEWAY_DIR / "lumen.lua"
+UPSTREAM_TIMEOUT_S = 300
+HTTP_METHODS = ("get", "put", "post", "delete", "patch")
+HCM_TYPE = "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager"
+PAYLOAD_TOO_LARGE = {"error_code": 37003, "desc": "Payload too large", "detail": "Request payload is too large"}
+LOCAL_REPLY_ERRORS = {
+    400: {"error_code": 12021, "desc": "Bad/incomplete input data", "detail": "Failed to decode the request"},
+    413: PAYLOAD_TOO_LARGE,
+    503: {"error_code": 40001, "desc": "Service unavailable", "detail": "Service 'lumen-server' is unavailable"},
+    504: {"error_code": 40002, "desc": "Gateway timeout", "detail": "Upstream request timeout"},
+}
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str
+    rpc: str  # full gRPC method name "lumen.v6.ListsService/GetList"
+
+
+def load_descriptor_set(path: Path = DESCRIPTOR_SET) -> descriptor_pb2.FileDescriptorSet:
+    return descriptor_pb2.FileDescriptorSet.FromString(path.read_bytes())
+
+
+def _rule_bindings(rule: http_pb2.HttpRule) -> list[tuple[str, str]]:
+    bindings: list[tuple[str, str]] = []
+    pattern = rule.WhichOneof("pattern")
+    if pattern == "custom":
+        bindings.append((rule.custom.kind.upper(), rule.custom.path))
+    elif pattern is not None:
+        bindings.append((pattern.upper(), getattr(rule, pattern)))
+    for extra in rule.additional_bindings:
+        bindings.extend(_rule_bindings(extra))
+    return bindings
+
+
+def routes(descriptor_set: descriptor_pb2.FileDescriptorSet) -> list[Route]:
+    found: list[Route] = []
+    for file in descriptor_set.file:
+        if not file.package.startswith("lumen."):
+            continue
+        for service in file.service:
+            for method in service.method:
+                if not method.options.HasExtension(annotations_pb2.http):
+                    continue
+                rule = method.options.Extensions[annotations_pb2.http]
+                for verb, path in _rule_bindings(rule):
+                    found.append(Route(verb, path, f"{file.package}.{service.name}/{method.name}"))
+    return found
+
+
+def service_names(descriptor_set: descriptor_pb2.FileDescriptorSet) -> list[str]:
+    return sorted(
+        f"{file.package}.{service.name}"
+        for file in descriptor_set.file
+        if file.package.startswith("lumen.")
+        for service in file.service
+    )
+
+
+def _lua_pattern(path: str) -> str:
+    parts = []
+    for segment in re.split(r"(\{[^}]+\})", path):
+        if segment.startswith("{"):
+            parts.append("[^/]+")
+        else:
+            parts.append(re.sub(r"([%().+\-*?\[\]^$])", r"%\1", segment))
+    return "^" + "".join(parts) + "$"
+
+
+def allow_table(all_routes: list[Route]) -> list[tuple[str, str, str]]:
+    """(path, lua pattern, "GET,HEAD,OPTIONS") ordered so literal paths win over templates."""
+    methods: dict[str, set[str]] = defaultdict(set)
+    for route in all_routes:
+        methods[route.path].add(route.method)
+    table = []
+    for path, verbs in methods.items():
+        verbs.add("OPTIONS")
+        table.append((path, _lua_pattern(path), ",".join(sorted(verbs))))
+    table.sort(key=lambda row: (row[0].count("{"), -len(row[0])))
+    return table
+
+
+def lua_code(all_routes: list[Route]) -> str:
+    rows = "\n".join(f'  {{"{pattern}", "{allow}"}}, -- {path}' for path, pattern, allow in allow_table(all_routes))
+    return f"ROUTES = {{\n{rows}\n}}\n\n" + LUA_SOURCE.read_text()
+
+
+def _local_reply_mappers() -> list[dict[str, object]]:
+    mappers: list[dict[str, object]] = []
+    for status, body in LOCAL_REPLY_ERRORS.items():
+        mappers.append(
+            {
+                "filter": {
+                    "status_code_filter": {
+                        "comparison": {
+                            "op": "EQ",
+                            "value": {"default_value": status, "runtime_key": f"lumen.local_reply.{status}"},
+                        }
+                    }
+                },
+                "body_format_override": {
+                    "text_format_source": {"inline_string": json.dumps(body)},
+                    "content_type": "application/json",
+                },
+                "headers_to_add": [
+                    {
+                        "header": {"key": "luna-request-id", "value": "%REQ(luna-request-id)%"},
+                        "append_action": "OVERWRITE_IF_EXISTS_OR_ADD",
+                    }
+                ],
+            }
+        )
+    return mappers
+
+
+def envoy_config(
+    *,
+    rest_host: str,
+    rest_port: int,
+    grpc_host: str,
+    grpc_port: int,
+    admin_port: int,
+    max_request_bytes: int,
+    descriptor_path: Path = DESCRIPTOR_SET,
+) -> dict[str, object]:
+    descriptor_set = load_descriptor_set(descriptor_path)
+    all_routes = routes(descriptor_set)
+    http_filters = [
+        {
+            "name": "envoy.filters.http.lua",
+            "typed_config": {
+                "@type": "type.googleapis.com/envoy.extensions.filters.http.lua.v3.Lua",
+                "default_source_code": {"inline_string": lua_code(all_routes)},
+            },
+        },
+        {
+            "name": "envoy.filters.http.grpc_json_transcoder",
+            "typed_config": {
+                "@type": "type.googleapis.com/envoy.extensions.filters.http.grpc_json_transcoder.v3.GrpcJsonTranscoder",
+                "proto_descriptor": str(descriptor_path),
+                "services": service_names(descriptor_set),
+                "print_options": {
+                    "add_whitespace": False,
+                    "always_print_primitive_fields": True,
+                    "always_print_enums_as_ints": False,
+                    "preserve_proto_field_names": True,
+                },
+                "convert_grpc_status": True,
+                "max_request_body_size": max_request_bytes,
+                "max_response_body_size": max_request_bytes,
+                "query_param_unescape_plus": True,
+            },
+        },
+        {
+            "name": "envoy.filters.http.router",
+            "typed_config": {
+                "@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router",
+                "suppress_envoy_headers": True,
+            },
+        },
+    ]
+    hcm = {
+        "@type": HCM_TYPE,
+        "stat_prefix": "rest",
+        "codec_type": "AUTO",
+        "use_remote_address": True,
+        "generate_request_id": True,
+        "stream_idle_timeout": f"{UPSTREAM_TIMEOUT_S}s",
+        "request_timeout": f"{UPSTREAM_TIMEOUT_S}s",
+        "local_reply_config": {"mappers": _local_reply_mappers()},
+        "route_config": {
+            "name": "lumen",
+            "virtual_hosts": [
+                {
+                    "name": "lumen",
+                    "domains": ["*"],
+                    "routes": [
+                        {
+                            "match": {"prefix": "/"},
+                            "route": {"cluster": "lumen_grpc", "timeout": f"{UPSTREAM_TIMEOUT_S}s"},
+                        },
+                    ],
+                }
+            ],
+        },
+        "http_filters": http_filters,
+    }
+    return {
+        "admin": {"address": {"socket_address": {"address": "127.0.0.1", "port_value": admin_port}}},
+        "static_resources": {
+            "listeners": [
+                {
+                    "name": "rest",
+                    "address": {"socket_address": {"address": rest_host, "port_value": rest_port}},
+                    "per_connection_buffer_limit_bytes": max_request_bytes,
+                    "filter_chains": [
+                        {"filters": [{"name": "envoy.filters.network.http_connection_manager", "typed_config": hcm}]}
+                    ],
+                }
+            ],
+            "clusters": [
+                {
+                    "name": "lumen_grpc",
+                    "type": "STATIC",
+                    "connect_timeout": "1s",
+                    "per_connection_buffer_limit_bytes": max_request_bytes,
+                    "typed_extension_protocol_options": {
+                        "envoy.extensions.upstreams.http.v3.HttpProtocolOptions": {
+                            "@type": "type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions",
+                            "explicit_http_config": {"http2_protocol_options": {"max_concurrent_streams": 1000}},
+                        }
+                    },
+                    "load_assignment": {
+                        "cluster_name": "lumen_grpc",
+                        "endpoints": [
+                            {
+                                "lb_endpoints": [
+                                    {
+                                        "endpoint": {
+                                            "address": {
+                                                "socket_address": {"address": grpc_host, "port_value": grpc_port}
+                                            }
+                                        }
+                                    }
+                                ]
+                            }
+                        ],
+                    },
+                }
+            ],
+        },
+    }
+
+
+def write_config(path: Path, **kwargs: object) -> Path:
+    config = envoy_config(**kwargs)  # type: ignore[arg-type]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(json.loads(json.dumps(config)), sort_keys=False))
+    return path

@@ -1,0 +1,87 @@
+"""The Lumen gRPC server: storage recovery, then every service of server/services/.
+
+    python -m server.app
+
+Each module in server/services/ that defines `register(server, context)` is registered, so a new
+resource is one new module (plus its proto).
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import pkgutil
+import signal
+import threading
+from concurrent import futures
+from dataclasses import dataclass, field
+
+import grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+
+import server.services
+from server.settings import Settings
+from server.storage import faults
+from server.storage.store import Storage
+
+_LOGGER = logging.getLogger(__name__)
+MAX_MESSAGE_BYTES = 128 * 1024 * 1024
+SHUTDOWN_GRACE_S = 5.0
+
+
+@dataclass
+class ServiceContext:
+    """What services receive at registration."""
+
+    settings: Settings
+    storage: Storage
+    service_names: list[str] = field(default_factory=list)
+
+
+def build_server(settings: Settings) -> tuple[grpc.Server, ServiceContext]:
+    faults.configure(settings.crash_point)
+    storage = Storage(settings.data_dir)
+    storage.recover()
+    context = ServiceContext(settings=settings, storage=storage)
+    server = grpc.server(
+        futures.ThreadPoolExecutor(max_workers=settings.grpc_workers),
+        options=[
+            ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+            ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
+        ],
+    )
+    for module_info in sorted(pkgutil.iter_modules(server_services_path()), key=lambda m: m.name):
+        module = importlib.import_module(f"server.services.{module_info.name}")
+        register = getattr(module, "register", None)
+        if register is not None:
+            register(server, context)
+    health_servicer = health.HealthServicer()
+    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+    health_servicer.set("", health_pb2.HealthCheckResponse.SERVING)
+    from lumen.v6 import lists_service_pb2  # noqa: F401  (descriptor pool for reflection)
+
+    reflection.enable_server_reflection([*context.service_names, reflection.SERVICE_NAME, health.SERVICE_NAME], server)
+    server.add_insecure_port(f"{settings.grpc_host}:{settings.grpc_port}")
+    return server, context
+
+
+def server_services_path() -> list[str]:
+    return list(server.services.__path__)
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = Settings.from_env()
+    grpc_server, _ = build_server(settings)
+    grpc_server.start()
+    _LOGGER.info("gRPC server listening on %s:%d", settings.grpc_host, settings.grpc_port)
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    stop.wait()
+    grpc_server.stop(SHUTDOWN_GRACE_S).wait()
+
+
+if __name__ == "__main__":
+    main()

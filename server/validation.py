@@ -1,0 +1,197 @@
+"""Parsing and validation of v6 inputs: query strings, path ids and JSON bodies.
+
+Every function raises LunaError with the v6 code (12012 for query values, 12001 for ids in the
+path, 12017/12021/12022 for bodies), so services never see malformed input.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import jsonschema
+from google.api import httpbody_pb2
+from google.protobuf import json_format
+from google.protobuf.message import Message
+
+from server import errors
+from server.errors import LunaError
+
+UUID_PATTERN = "^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$"
+_UUID_RE = re.compile(UUID_PATTERN)
+DEFAULT_PAGE_SIZE = 10
+MAX_PAGE_SIZE = 100
+JSON_CONTENT_TYPE = "application/json"
+BAD_PATH_ID = errors.ErrorSpec(12001, errors.BAD_INPUT, "Object in query is not UUID4 format: '{name}'", 400)
+
+# JSON-schema fragments shared by the body schemas.
+UUID_SCHEMA: dict[str, Any] = {"type": "string", "pattern": UUID_PATTERN}
+UUID_ARRAY_SCHEMA: dict[str, Any] = {"type": "array", "items": UUID_SCHEMA, "minItems": 1}
+
+
+def is_uuid(value: str) -> bool:
+    return bool(_UUID_RE.match(value))
+
+
+def path_uuid(value: str, name: str) -> str:
+    """A UUID from the path; the canonical lower-case form."""
+    lowered = value.lower()
+    if not is_uuid(lowered):
+        raise LunaError(BAD_PATH_ID, name=name)
+    return lowered
+
+
+def query_uuid(value: str | None, name: str) -> str | None:
+    if value is None or value == "":
+        return None
+    lowered = value.lower()
+    if not is_uuid(lowered):
+        raise LunaError(errors.BAD_QUERY_PARAM, name=name)
+    return lowered
+
+
+def query_uuid_list(value: str | None, name: str) -> list[str] | None:
+    if value is None:
+        return None
+    items = [item.strip().lower() for item in value.split(",") if item.strip()]
+    if not items or not all(is_uuid(item) for item in items):
+        raise LunaError(errors.BAD_QUERY_PARAM, name=name)
+    return items
+
+
+def query_str_list(value: str | None, name: str) -> list[str] | None:
+    if value is None:
+        return None
+    items = [item.strip() for item in value.split(",")]
+    if not items or any(item == "" for item in items):
+        raise LunaError(errors.BAD_QUERY_PARAM, name=name)
+    return items
+
+
+def query_int(
+    value: str | None,
+    name: str,
+    default: int,
+    *,
+    minimum: int | None = None,
+    maximum: int | None = None,
+    choices: Sequence[int] | None = None,
+) -> int:
+    if value is None or value == "":
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise LunaError(errors.BAD_QUERY_PARAM, name=name) from None
+    if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
+        raise LunaError(errors.BAD_QUERY_PARAM, name=name)
+    if choices is not None and number not in choices:
+        raise LunaError(errors.BAD_QUERY_PARAM, name=name)
+    return number
+
+
+def query_flag(value: str | None, name: str, default: bool = False) -> bool:
+    return bool(query_int(value, name, int(default), choices=(0, 1)))
+
+
+def query_str(value: str | None, name: str, *, max_length: int | None = None) -> str | None:
+    if value is None:
+        return None
+    if max_length is not None and len(value) > max_length:
+        raise LunaError(errors.BAD_QUERY_PARAM, name=name)
+    return value
+
+
+def format_time(moment: datetime) -> str:
+    """The one time format Lumen stores and prints: UTC, microseconds, explicit offset."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def now() -> str:
+    return format_time(datetime.now(UTC))
+
+
+def parse_time(value: str) -> datetime:
+    text = value.strip()
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment
+
+
+def query_time(value: str | None, name: str) -> str | None:
+    """An RFC 3339 bound from the query, normalised to the stored format for comparisons."""
+    if value is None or value == "":
+        return None
+    try:
+        return format_time(parse_time(value))
+    except ValueError:
+        raise LunaError(errors.BAD_QUERY_PARAM, name=name) from None
+
+
+def query_targets(value: str | None, name: str, allowed: Iterable[str]) -> list[str] | None:
+    """Comma-separated field names; None when the parameter is absent (all fields)."""
+    if value is None:
+        return None
+    allowed_set = set(allowed)
+    items = [item.strip() for item in value.split(",") if item.strip()]
+    if not items or any(item not in allowed_set for item in items):
+        raise LunaError(errors.BAD_QUERY_PARAM, name=name)
+    return list(dict.fromkeys(items))
+
+
+def paging(page: str | None, page_size: str | None, max_page_size: int = MAX_PAGE_SIZE) -> tuple[int, int]:
+    """(offset, limit) from v6 page/page_size."""
+    page_number = query_int(page, "page", 1, minimum=1)
+    size = query_int(page_size, "page_size", DEFAULT_PAGE_SIZE, minimum=1, maximum=max_page_size)
+    return (page_number - 1) * size, size
+
+
+def _json_path(error: jsonschema.ValidationError) -> str:
+    return ".".join(str(part) for part in error.absolute_path)
+
+
+def validate_json(document: Any, schema: dict[str, Any]) -> None:
+    validator = jsonschema.Draft7Validator(schema)
+    found = sorted(validator.iter_errors(document), key=lambda e: (len(e.absolute_path), e.path))
+    if found:
+        first = jsonschema.exceptions.best_match(found) or found[0]
+        raise LunaError(errors.JSON_VALIDATION, path=_json_path(first), message=first.message)
+
+
+def _is_json(content_type: str) -> bool:
+    return content_type.split(";", 1)[0].strip().lower() == JSON_CONTENT_TYPE
+
+
+def json_body(
+    http_body: httpbody_pb2.HttpBody,
+    params: Message | None,
+    schema: dict[str, Any],
+    *,
+    has_params: bool = False,
+) -> dict[str, Any]:
+    """The request's JSON body as a validated dict.
+
+    REST requests carry the raw JSON in `http_body`; gRPC clients send the typed `params`
+    message instead (has_params=True). Both go through the same JSON schema.
+    """
+    if http_body.data or http_body.content_type:
+        if not _is_json(http_body.content_type):
+            raise LunaError(errors.BAD_CONTENT_TYPE)
+        try:
+            document = json.loads(http_body.data) if http_body.data else {}
+        except (ValueError, UnicodeDecodeError) as error:
+            raise LunaError(errors.BAD_JSON, reason=str(error)) from None
+    elif has_params and params is not None:
+        document = json_format.MessageToDict(params, preserving_proto_field_name=True)
+    else:
+        document = {}
+    validate_json(document, schema)
+    if not isinstance(document, dict):
+        raise LunaError(errors.JSON_VALIDATION, path="", message="body must be an object")
+    return document

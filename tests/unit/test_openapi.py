@@ -1,0 +1,555 @@
+"""Tests for server.docs.openapi: OpenAPI generation from a compiled descriptor set."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import google.api
+import grpc_tools
+import pytest
+import yaml
+from grpc_tools import protoc
+
+from server.docs.openapi import build_openapi, render
+
+_TEST_PROTO = """
+syntax = "proto3";
+
+package lumen.test.v1;
+
+import "google/api/annotations.proto";
+import "google/api/httpbody.proto";
+import "google/protobuf/empty.proto";
+import "google/protobuf/struct.proto";
+import "google/protobuf/timestamp.proto";
+import "google/protobuf/wrappers.proto";
+import "other.proto";
+
+// Items of the test API.
+service ItemsService {
+  // Get one item.
+  // Second line of the description.
+  rpc GetItem(GetItemRequest) returns (Item) {
+    option (google.api.http) = {
+      get: "/6/items/{item_id}"
+      additional_bindings { get: "/6/things/{item_id=*}" }
+    };
+  }
+  // Create an item. Status: 201
+  rpc CreateItem(CreateItemRequest) returns (CreateItemResponse) {
+    option (google.api.http) = {
+      post: "/6/folders/{folder_id}/items"
+      body: "*"
+    };
+  }
+  // Search items.
+  rpc SearchItems(SearchItemsRequest) returns (SearchItemsResponse) {
+    option (google.api.http) = {
+      post: "/6/items/search"
+      body: "*"
+    };
+  }
+  // Upload the raw content of an item.
+  rpc PutContent(PutContentRequest) returns (google.protobuf.Empty) {
+    option (google.api.http) = {
+      post: "/6/items/{item_id}/content"
+      body: "content"
+    };
+  }
+  // Download the raw content of an item.
+  rpc GetContent(GetItemRequest) returns (google.api.HttpBody) {
+    option (google.api.http) = {get: "/6/items/{item_id}/content"};
+  }
+  // Replace an item.
+  rpc PatchItem(PatchItemRequest) returns (Item) {
+    option (google.api.http) = {
+      patch: "/6/items/{item_id}"
+      body: "item"
+    };
+  }
+  // Check that an item exists.
+  rpc ItemExists(ItemExistsRequest) returns (google.protobuf.Empty) {
+    option (google.api.http) = {
+      custom: {kind: "HEAD" path: "/6/items/{item_id}"}
+    };
+  }
+  // CORS pre-flight.
+  rpc ItemOptions(ItemExistsRequest) returns (google.protobuf.Empty) {
+    option (google.api.http) = {
+      custom: {kind: "OPTIONS" path: "/6/items/{item_id}"}
+    };
+  }
+  // Delete an item.
+  // Status: 204
+  rpc DeleteItem(ItemExistsRequest) returns (Item) {
+    option (google.api.http) = {delete: "/6/items/{item_id}"};
+  }
+  // Not exposed over REST.
+  rpc Internal(ItemExistsRequest) returns (google.protobuf.Empty);
+}
+
+enum State {
+  STATE_UNSPECIFIED = 0;
+  STATE_ACTIVE = 1;
+}
+
+message GetItemRequest {
+  // The item identifier.
+  string item_id = 1;
+  // Page size.
+  int32 limit = 2;
+  repeated string tags = 3;
+  State state = 4;
+  bool verbose = 5;
+  double score = 6;
+  uint64 since = 7;
+  Filter filter = 8;
+  repeated int64 ids = 9;
+}
+
+message Filter {
+  string text = 1;
+}
+
+// An item.
+message Item {
+  // The item identifier.
+  string item_id = 1;
+  int32 count = 2;
+  int64 total = 3;
+  float ratio = 4;
+  double weight = 5;
+  bool active = 6;
+  bytes blob = 7;
+  State state = 8;
+  // Free-form labels.
+  map<string, int64> labels = 9;
+  repeated Node nodes = 10;
+  google.protobuf.Value extra = 11;
+  google.protobuf.Struct meta = 12;
+  google.protobuf.ListValue values = 13;
+  google.protobuf.Timestamp created = 14;
+  google.protobuf.Int32Value maybe_count = 15;
+  google.protobuf.StringValue maybe_name = 16;
+  Error last_error = 17;
+  lumen.other.v1.Label other = 18;
+  Node.Kind kind = 19;
+  map<string, Node> node_map = 20;
+  fixed32 f32 = 21;
+  sint64 s64 = 22;
+  Label label = 23;
+}
+
+message Label {
+  string text = 1;
+}
+
+// A recursive tree node.
+message Node {
+  enum Kind {
+    KIND_UNSPECIFIED = 0;
+    KIND_LEAF = 1;
+  }
+  string name = 1;
+  repeated Node children = 2;
+  Node parent = 3;
+}
+
+// Same short name as the platform error schema.
+message Error {
+  string reason = 1;
+}
+
+message CreateItemRequest {
+  string folder_id = 1;
+  // Display name.
+  string name = 2;
+  repeated string tags = 3;
+}
+
+message CreateItemResponse {
+  string item_id = 1;
+  string url = 2;
+}
+
+message SearchItemsRequest {
+  string query = 1;
+  int32 limit = 2;
+}
+
+message SearchItemsResponse {
+  repeated Item items = 1;
+}
+
+message PutContentRequest {
+  string item_id = 1;
+  // REST: the raw body.
+  google.api.HttpBody content = 2;
+  // Overwrite an existing content.
+  bool overwrite = 3;
+}
+
+message PatchItemRequest {
+  string item_id = 1;
+  // The new item.
+  Item item = 2;
+  bool dry_run = 3;
+}
+
+message ItemExistsRequest {
+  string item_id = 1;
+}
+"""
+
+_OTHER_PROTO = """
+syntax = "proto3";
+
+package lumen.other.v1;
+
+message Label {
+  string label = 1;
+}
+"""
+
+_FOREIGN_PROTO = """
+syntax = "proto3";
+
+package acme.v1;
+
+import "google/api/annotations.proto";
+import "google/protobuf/empty.proto";
+
+service AcmeService {
+  rpc Ping(google.protobuf.Empty) returns (google.protobuf.Empty) {
+    option (google.api.http) = {get: "/acme/ping"};
+  }
+}
+"""
+
+ERROR_REF = {"$ref": "#/components/schemas/Error"}
+
+
+def _compile(tmp_path: Path) -> bytes:
+    (tmp_path / "test.proto").write_text(_TEST_PROTO)
+    (tmp_path / "other.proto").write_text(_OTHER_PROTO)
+    (tmp_path / "foreign.proto").write_text(_FOREIGN_PROTO)
+    wkt = Path(next(iter(grpc_tools.__path__))) / "_proto"
+    # google/api/*.proto live in the googleapis-common-protos wheel: site-packages/google/api.
+    googleapis = Path(next(iter(google.api.__path__))).parent.parent
+    out = tmp_path / "descriptor.pb"
+    args = [
+        "protoc",
+        f"-I{tmp_path}",
+        f"-I{wkt}",
+        f"-I{googleapis}",
+        "--include_imports",
+        "--include_source_info",
+        f"--descriptor_set_out={out}",
+        "test.proto",
+        "foreign.proto",
+    ]
+    assert protoc.main(args) == 0
+    return out.read_bytes()
+
+
+@pytest.fixture(scope="module")
+def document(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    return build_openapi(_compile(tmp_path_factory.mktemp("proto")))
+
+
+def _params(operation: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
+    return {(p["in"], p["name"]): p for p in operation.get("parameters", [])}
+
+
+def test_document_header(document: dict[str, Any]) -> None:
+    assert document["openapi"] == "3.0.3"
+    assert document["info"] == {
+        "title": "Lumen (LUNA PLATFORM 5 API v6)",
+        "version": "6",
+    }
+    assert document["tags"] == [{"name": "Items", "description": "Items of the test API."}]
+
+
+def test_custom_title_and_version(tmp_path: Path) -> None:
+    doc = build_openapi(_compile(tmp_path), title="T", version="1.2")
+    assert doc["info"] == {"title": "T", "version": "1.2"}
+
+
+def test_paths_and_methods(document: dict[str, Any]) -> None:
+    paths = document["paths"]
+    assert set(paths) == {
+        "/6/items/{item_id}",
+        "/6/things/{item_id}",
+        "/6/folders/{folder_id}/items",
+        "/6/items/search",
+        "/6/items/{item_id}/content",
+    }
+    assert set(paths["/6/items/{item_id}"]) == {
+        "get",
+        "patch",
+        "head",
+        "options",
+        "delete",
+    }
+    assert set(paths["/6/items/{item_id}/content"]) == {"get", "post"}
+    assert "/acme/ping" not in paths  # only lumen.* packages
+    ids = {op["operationId"] for item in paths.values() for op in item.values()}
+    assert "ItemsService.Internal" not in ids
+    assert "AcmeService.Ping" not in ids
+
+
+def test_get_operation(document: dict[str, Any]) -> None:
+    op = document["paths"]["/6/items/{item_id}"]["get"]
+    assert op["operationId"] == "ItemsService.GetItem"
+    assert op["tags"] == ["Items"]
+    assert op["summary"] == "Get one item."
+    assert op["description"] == "Get one item.\nSecond line of the description."
+    params = _params(op)
+    assert params[("path", "item_id")] == {
+        "name": "item_id",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string", "format": "uuid"},
+        "description": "The item identifier.",
+    }
+    assert params[("query", "limit")] == {
+        "name": "limit",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "integer", "format": "int32"},
+        "description": "Page size.",
+    }
+    assert params[("query", "tags")]["schema"] == {
+        "type": "array",
+        "items": {"type": "string"},
+    }
+    assert params[("query", "state")]["schema"] == {
+        "type": "string",
+        "enum": ["STATE_UNSPECIFIED", "STATE_ACTIVE"],
+    }
+    assert params[("query", "verbose")]["schema"] == {"type": "boolean"}
+    assert params[("query", "score")]["schema"]["type"] == "number"
+    assert params[("query", "since")]["schema"] == {
+        "type": "integer",
+        "format": "int64",
+    }
+    assert params[("query", "ids")]["schema"] == {
+        "type": "array",
+        "items": {"type": "integer", "format": "int64"},
+    }
+    assert ("query", "filter") not in params  # message fields are not query parameters
+    assert ("query", "item_id") not in params  # bound to the path
+    assert next(iter(params)) == ("path", "item_id")  # path parameters first
+    assert "requestBody" not in op
+    assert op["responses"] == {
+        "200": {
+            "description": "OK",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Item"}}},
+        },
+        "default": {
+            "description": "Error",
+            "content": {"application/json": {"schema": ERROR_REF}},
+        },
+    }
+
+
+def test_additional_binding(document: dict[str, Any]) -> None:
+    op = document["paths"]["/6/things/{item_id}"]["get"]
+    assert op["operationId"] == "ItemsService.GetItem_1"
+    assert _params(op)[("path", "item_id")]["required"] is True
+    assert op["responses"]["200"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Item"}
+
+
+def test_post_body_star_with_path_param_and_status(document: dict[str, Any]) -> None:
+    op = document["paths"]["/6/folders/{folder_id}/items"]["post"]
+    assert op["operationId"] == "ItemsService.CreateItem"
+    assert op["summary"] == "Create an item."
+    assert "Status" not in op["description"]
+    params = _params(op)
+    assert set(params) == {("path", "folder_id")}  # body "*": no query parameters
+    assert params[("path", "folder_id")]["schema"] == {
+        "type": "string",
+        "format": "uuid",
+    }
+    body = op["requestBody"]
+    assert body["required"] is True
+    schema = body["content"]["application/json"]["schema"]
+    assert schema["type"] == "object"
+    assert set(schema["properties"]) == {"name", "tags"}  # minus the path parameter
+    assert schema["properties"]["name"] == {
+        "type": "string",
+        "description": "Display name.",
+    }
+    assert set(op["responses"]) == {"201", "default"}
+    assert op["responses"]["201"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/CreateItemResponse"
+    }
+
+
+def test_post_body_star_without_path_params(document: dict[str, Any]) -> None:
+    op = document["paths"]["/6/items/search"]["post"]
+    assert "parameters" not in op
+    assert op["requestBody"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/SearchItemsRequest"
+    }
+    schemas = document["components"]["schemas"]
+    assert set(schemas["SearchItemsRequest"]["properties"]) == {"query", "limit"}
+
+
+def test_http_body_request_and_empty_response(document: dict[str, Any]) -> None:
+    op = document["paths"]["/6/items/{item_id}/content"]["post"]
+    assert op["requestBody"] == {
+        "required": True,
+        "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
+    }
+    params = _params(op)
+    assert set(params) == {("path", "item_id"), ("query", "overwrite")}
+    assert params[("query", "overwrite")]["description"] == "Overwrite an existing content."
+    assert op["responses"]["200"] == {"description": "OK"}  # google.protobuf.Empty
+
+
+def test_http_body_response(document: dict[str, Any]) -> None:
+    op = document["paths"]["/6/items/{item_id}/content"]["get"]
+    assert op["responses"]["200"]["content"] == {"*/*": {"schema": {"type": "string", "format": "binary"}}}
+
+
+def test_body_message_field(document: dict[str, Any]) -> None:
+    op = document["paths"]["/6/items/{item_id}"]["patch"]
+    body = op["requestBody"]
+    assert body["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Item"}
+    assert body["description"] == "The new item."
+    params = _params(op)
+    assert set(params) == {("path", "item_id"), ("query", "dry_run")}
+
+
+def test_custom_methods_and_no_content(document: dict[str, Any]) -> None:
+    item = document["paths"]["/6/items/{item_id}"]
+    head = item["head"]
+    assert head["operationId"] == "ItemsService.ItemExists"
+    assert head["responses"]["200"] == {"description": "OK"}
+    assert "requestBody" not in head
+    assert item["options"]["operationId"] == "ItemsService.ItemOptions"
+    delete = item["delete"]
+    assert set(delete["responses"]) == {"204", "default"}
+    assert delete["responses"]["204"] == {"description": "No Content"}
+    assert delete["description"] == "Delete an item."
+
+
+def test_item_schema(document: dict[str, Any]) -> None:
+    schemas = document["components"]["schemas"]
+    item = schemas["Item"]
+    assert item["type"] == "object"
+    assert item["description"] == "An item."
+    props = item["properties"]
+    assert props["item_id"] == {"type": "string", "description": "The item identifier."}
+    assert props["count"] == {"type": "integer", "format": "int32"}
+    assert props["total"] == {"type": "integer", "format": "int64"}
+    assert props["ratio"]["type"] == "number"
+    assert props["weight"]["type"] == "number"
+    assert props["active"] == {"type": "boolean"}
+    assert props["blob"] == {"type": "string", "format": "byte"}
+    assert props["state"] == {
+        "type": "string",
+        "enum": ["STATE_UNSPECIFIED", "STATE_ACTIVE"],
+    }
+    assert props["labels"] == {
+        "type": "object",
+        "additionalProperties": {"type": "integer", "format": "int64"},
+        "description": "Free-form labels.",
+    }
+    assert props["nodes"] == {
+        "type": "array",
+        "items": {"$ref": "#/components/schemas/Node"},
+    }
+    assert props["extra"] == {}
+    assert props["meta"]["type"] == "object"
+    assert props["values"]["type"] == "array"
+    assert props["created"] == {"type": "string", "format": "date-time"}
+    assert props["maybe_count"] == {
+        "type": "integer",
+        "format": "int32",
+        "nullable": True,
+    }
+    assert props["maybe_name"] == {"type": "string", "nullable": True}
+    assert props["kind"] == {
+        "type": "string",
+        "enum": ["KIND_UNSPECIFIED", "KIND_LEAF"],
+    }
+    assert props["node_map"] == {
+        "type": "object",
+        "additionalProperties": {"$ref": "#/components/schemas/Node"},
+    }
+    assert props["f32"] == {"type": "integer", "format": "int32"}
+    assert props["s64"] == {"type": "integer", "format": "int64"}
+
+
+def test_recursive_message(document: dict[str, Any]) -> None:
+    node = document["components"]["schemas"]["Node"]
+    assert node["properties"]["children"] == {
+        "type": "array",
+        "items": {"$ref": "#/components/schemas/Node"},
+    }
+    assert node["properties"]["parent"] == {"$ref": "#/components/schemas/Node"}
+
+
+def test_schema_names(document: dict[str, Any]) -> None:
+    schemas = document["components"]["schemas"]
+    assert schemas["Error"] == {
+        "type": "object",
+        "description": schemas["Error"]["description"],
+        "properties": {
+            "error_code": {"type": "integer", "format": "int32"},
+            "desc": {"type": "string"},
+            "detail": {"type": "string"},
+        },
+    }
+    # A lumen message called Error must not shadow the platform error schema.
+    assert schemas["lumen_test_v1_Error"]["properties"] == {"reason": {"type": "string"}}
+    props = schemas["Item"]["properties"]
+    assert props["last_error"] == {"$ref": "#/components/schemas/lumen_test_v1_Error"}
+    # Label exists in two packages: the short name is ambiguous.
+    assert props["label"] == {"$ref": "#/components/schemas/lumen_test_v1_Label"}
+    assert props["other"] == {"$ref": "#/components/schemas/lumen_other_v1_Label"}
+    assert schemas["lumen_test_v1_Label"]["properties"] == {"text": {"type": "string"}}
+    assert schemas["lumen_other_v1_Label"]["properties"] == {"label": {"type": "string"}}
+    assert "Label" not in schemas
+    # Unreferenced messages (and inlined well-known types) are not components.
+    for name in ("Filter", "ItemExistsRequest", "GetItemRequest", "Empty", "Timestamp"):
+        assert name not in schemas
+
+
+def _refs(node: Any) -> list[str]:
+    if isinstance(node, dict):
+        found = [node["$ref"]] if "$ref" in node else []
+        return found + [ref for value in node.values() for ref in _refs(value)]
+    if isinstance(node, list):
+        return [ref for value in node for ref in _refs(value)]
+    return []
+
+
+def test_all_references_resolve(document: dict[str, Any]) -> None:
+    schemas = document["components"]["schemas"]
+    refs = _refs(document)
+    assert refs
+    for ref in refs:
+        assert ref.startswith("#/components/schemas/")
+        assert ref.removeprefix("#/components/schemas/") in schemas
+
+
+@pytest.mark.parametrize("accept", [None, "", "*/*", "application/json", "text/html"])
+def test_render_json(document: dict[str, Any], accept: str | None) -> None:
+    body, content_type = render(document, accept)
+    assert content_type == "application/json"
+    assert json.loads(body) == document
+
+
+@pytest.mark.parametrize("accept", ["application/x-yaml", "text/yaml", "text/html, application/x-yaml;q=0.9"])
+def test_render_yaml(document: dict[str, Any], accept: str) -> None:
+    body, content_type = render(document, accept)
+    assert content_type == "application/x-yaml"
+    text = body.decode("utf-8")
+    assert "&id" not in text and "*id" not in text  # no anchors / aliases
+    assert yaml.safe_load(text) == document
+    assert text.startswith("openapi: 3.0.3")
