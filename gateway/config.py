@@ -89,14 +89,21 @@ def _lua_pattern(path: str) -> str:
 
 
 def allow_table(all_routes: list[Route]) -> list[tuple[str, str, str]]:
-    """(path, lua pattern, "GET,HEAD,OPTIONS") ordered so literal paths win over templates."""
+    """(path, lua pattern, "GET,HEAD,OPTIONS") ordered so literal paths win over templates.
+
+    Templates that differ only in variable names (POST /6/samples/{samples_type} and
+    GET /6/samples/{sample_id}) share one pattern, so their methods are merged.
+    """
     methods: dict[str, set[str]] = defaultdict(set)
+    paths: dict[str, str] = {}
     for route in all_routes:
-        methods[route.path].add(route.method)
+        pattern = _lua_pattern(route.path)
+        methods[pattern].add(route.method)
+        paths.setdefault(pattern, route.path)
     table = []
-    for path, verbs in methods.items():
+    for pattern, verbs in methods.items():
         verbs.add("OPTIONS")
-        table.append((path, _lua_pattern(path), ",".join(sorted(verbs))))
+        table.append((paths[pattern], pattern, ",".join(sorted(verbs))))
     table.sort(key=lambda row: (row[0].count("{"), -len(row[0])))
     return table
 
@@ -170,6 +177,8 @@ def envoy_config(
                 "max_request_body_size": max_request_bytes,
                 "max_response_body_size": max_request_bytes,
                 "query_param_unescape_plus": True,
+                "ignore_unknown_query_parameters": True,
+
             },
         },
         {

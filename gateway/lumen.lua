@@ -78,12 +78,13 @@ function envoy_on_request(handle)
   end
 end
 
+-- Headers must be final before body() is called: afterwards they are out of scope.
 local function replace_body(handle, headers, bytes)
+  headers:replace("content-length", tostring(#bytes))
   local body = handle:body(true)
   if body ~= nil then
     body:setBytes(bytes)
   end
-  headers:replace("content-length", tostring(#bytes))
 end
 
 function envoy_on_response(handle)
@@ -110,7 +111,7 @@ function envoy_on_response(handle)
     headers:replace(":status", status)
   end
   if status == "204" or is_head then
-    replace_body(handle, headers, "")
     headers:remove("content-type")
+    replace_body(handle, headers, "")
   end
 end

@@ -45,6 +45,11 @@ IMAGE_NOT_FOUND = ErrorSpec(13003, NOT_FOUND, "Image with id '{id}' not found", 
 SAMPLE_NOT_FOUND = ErrorSpec(13003, NOT_FOUND, "Image with id '{id}' not found", 404)
 OBJECT_NOT_FOUND = ErrorSpec(13007, NOT_FOUND, "Object with id '{id}' not found", 404)
 BAD_IMAGE = ErrorSpec(13010, BAD_INPUT, "Failed to decode image: {reason}", 400)
+# The Accept header of GET/HEAD /6/objects/{id} admits none of the stored content type.
+NOT_ACCEPTABLE = ErrorSpec(12023, BAD_INPUT, "Content type is unacceptable", 406)
+# A path that matches a route template but names no resource (e.g. /6/samples/{samples_type}
+# with a type other than faces|bodies); same code and text as the gateway's unknown-path reply.
+UNKNOWN_RESOURCE = ErrorSpec(12004, "Resource not found", "Resource '{path}' not found", 404)
 
 FACE_NOT_FOUND = ErrorSpec(22002, NOT_FOUND, "Face with id '{id}' not found", 404)
 LIST_NOT_FOUND = ErrorSpec(22003, NOT_FOUND, "List with id '{id}' not found", 404)
@@ -60,16 +65,19 @@ DUPLICATE_DESCRIPTOR_VERSION = ErrorSpec(22019, BAD_INPUT, "Several descriptors 
 
 PAYLOAD_TOO_LARGE = ErrorSpec(37003, "Payload too large", "Request payload is too large", 413)
 SERVICE_UNAVAILABLE = ErrorSpec(40001, "Service unavailable", "Service '{service}' is unavailable", 503)
+UNHEALTHY = ErrorSpec(40003, "Unhealthy", "Component '{component}' failed its healthcheck: {reason}", 502)
 
 _GRPC_CODE_BY_HTTP = {
     400: grpc.StatusCode.INVALID_ARGUMENT,
     403: grpc.StatusCode.PERMISSION_DENIED,
     404: grpc.StatusCode.NOT_FOUND,
     405: grpc.StatusCode.UNIMPLEMENTED,
+    406: grpc.StatusCode.FAILED_PRECONDITION,
     409: grpc.StatusCode.ALREADY_EXISTS,
     413: grpc.StatusCode.RESOURCE_EXHAUSTED,
     415: grpc.StatusCode.INVALID_ARGUMENT,
     500: grpc.StatusCode.INTERNAL,
+    502: grpc.StatusCode.UNAVAILABLE,
     503: grpc.StatusCode.UNAVAILABLE,
     504: grpc.StatusCode.DEADLINE_EXCEEDED,
 }

@@ -10,7 +10,11 @@ Conventions:
 
 * A leading RPC comment may carry ``Status: 201`` (anywhere in the text) to document the
   success status; the directive is removed from the summary / description.
-* Request / response fields of type ``google.api.HttpBody`` are raw bodies (``*/*`` binary).
+* Request / response fields of type ``google.api.HttpBody`` are raw bodies (``*/*`` binary),
+  except a request body field next to a message field named ``params``: that is Lumen's JSON
+  body convention (the REST client sends the JSON form of ``params``; gRPC clients send
+  ``params`` itself), so the body is documented as ``application/json`` with the ``params``
+  message schema.
 * Responses of type ``google.protobuf.Empty`` (or any message without fields), status 204 and
   HEAD operations have no content.
 * Property names are the proto field names (the transcoder preserves them).
@@ -34,6 +38,8 @@ _LOGGER = logging.getLogger(__name__)
 
 OPENAPI_VERSION = "3.0.3"
 ERROR_SCHEMA = "Error"
+# Name of the typed sibling of a JSON google.api.HttpBody request body (see the module docstring).
+PARAMS_FIELD = "params"
 _SCHEMA_PREFIX = "#/components/schemas/"
 # Placeholder prefix for message references; resolved to component names at the end.
 _PENDING_REF = "\x00msg:"
@@ -399,8 +405,13 @@ class _Builder:
             _LOGGER.warning("body field %s is not a field of %s", binding.body, request.full_name)
             return None
         if fld.type == _FDP.TYPE_MESSAGE and fld.type_name.lstrip(".") == _HTTP_BODY:
-            return _raw_body(required=True)
-        schema = self.field_schema(fld)
+            params = _params_field(request, fld.name)
+            if params is None:
+                return _raw_body(required=True)
+            # The raw body carries the JSON form of the typed `params` message.
+            schema = self.message_ref(params.type_name)
+        else:
+            schema = self.field_schema(fld)
         description = request.field_comments.get(fld.name)
         body: dict[str, Any] = {
             "required": True,
@@ -447,6 +458,20 @@ def _describe(schema: dict[str, Any], description: str) -> dict[str, Any]:
         # OpenAPI 3.0 ignores siblings of $ref; wrap it to keep the description.
         return {"allOf": [schema], "description": description}
     return {**schema, "description": description}
+
+
+def _params_field(request: _Message, body_field: str) -> descriptor_pb2.FieldDescriptorProto | None:
+    """The sibling ``params`` message field that types a JSON ``HttpBody`` body, if any."""
+    for fld in request.proto.field:
+        if (
+            fld.name == PARAMS_FIELD
+            and fld.name != body_field
+            and fld.type == _FDP.TYPE_MESSAGE
+            and fld.label != _FDP.LABEL_REPEATED
+            and fld.type_name.lstrip(".") not in (_HTTP_BODY, *_WELL_KNOWN, *_WRAPPERS)
+        ):
+            return fld
+    return None
 
 
 def _raw_body(*, required: bool) -> dict[str, Any]:

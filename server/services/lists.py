@@ -32,18 +32,18 @@ CREATE_SCHEMA: dict[str, Any] = {
 PATCH_SCHEMA = CREATE_SCHEMA
 DELETE_SCHEMA: dict[str, Any] = {
     "type": "object",
+    "additionalProperties": False,
     "properties": {"list_ids": {**UUID_ARRAY_SCHEMA, "maxItems": 1000}},
     "required": ["list_ids"],
-    "additionalProperties": False,
 }
 FACES_SCHEMA: dict[str, Any] = {
     "type": "object",
+    "additionalProperties": False,
     "properties": {
         "action": {"type": "string", "enum": ["attach", "detach"]},
         "face_ids": {**UUID_ARRAY_SCHEMA, "maxItems": 1000},
     },
     "required": ["action", "face_ids"],
-    "additionalProperties": False,
 }
 LIST_COLUMNS = ("list_id", "account_id", "user_data", "create_time", "last_update_time")
 

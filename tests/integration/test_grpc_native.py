@@ -35,7 +35,9 @@ def test_luna_error_in_status_details(lists_stub: lists_service_pb2_grpc.ListsSe
     assert (error.error_code, error.desc) == (11036, "Forbidden")
 
 
-def test_typed_params_are_validated_like_json(lists_stub: lists_service_pb2_grpc.ListsServiceStub, account: str) -> None:
+def test_typed_params_are_validated_like_json(
+    lists_stub: lists_service_pb2_grpc.ListsServiceStub, account: str
+) -> None:
     with pytest.raises(grpc.RpcError) as failure:
         lists_stub.CreateList(
             lists_service_pb2.CreateListRequest(params=lists_pb2.ListCreateParams(user_data="x" * 200)),

@@ -115,3 +115,10 @@ def test_request_id(rest: httpx.Client) -> None:
     generated = rest.get("/6/lists/count", headers={"Luna-Request-Id": "garbage"}).headers["luna-request-id"]
     stamp, _, rid = generated.partition(",")
     assert len(stamp) == 10 and stamp.isdigit() and str(uuid.UUID(rid)) == rid
+
+
+def test_unknown_query_parameters_are_ignored(rest: httpx.Client, account: str) -> None:
+    list_id = create_list(rest, account)
+    assert rest.get(f"/6/lists/{list_id}", params={"foo": "1"}).status_code == 200
+    assert rest.head(f"/6/lists/{list_id}", params={"foo": "1"}).status_code == 200
+    assert rest.get("/6/lists/count", params={"bar": "x"}, headers=auth(account)).json() == {"lists_count": 1}

@@ -12,6 +12,7 @@ import pytest
 import yaml
 from grpc_tools import protoc
 
+from server.docs.html import render_html
 from server.docs.openapi import build_openapi, render
 
 _TEST_PROTO = """
@@ -56,6 +57,20 @@ service ItemsService {
     option (google.api.http) = {
       post: "/6/items/{item_id}/content"
       body: "content"
+    };
+  }
+  // Rename an item (JSON body convention: HttpBody body + typed params). Status: 204
+  rpc RenameItem(RenameItemRequest) returns (google.protobuf.Empty) {
+    option (google.api.http) = {
+      patch: "/6/items/{item_id}/name"
+      body: "body"
+    };
+  }
+  // Upload a note: a raw body whose `params` sibling is not a message stays binary.
+  rpc PutNote(PutNoteRequest) returns (google.protobuf.Empty) {
+    option (google.api.http) = {
+      put: "/6/items/{item_id}/name"
+      body: "note"
     };
   }
   // Download the raw content of an item.
@@ -191,6 +206,28 @@ message PutContentRequest {
   bool overwrite = 3;
 }
 
+// JSON body of PATCH /6/items/{item_id}/name.
+message RenameParams {
+  // The new name.
+  string name = 1;
+}
+
+message RenameItemRequest {
+  string item_id = 1;
+  // Also notify the owner.
+  bool notify = 2;
+  // REST: the raw JSON body (RenameParams).
+  google.api.HttpBody body = 3;
+  // gRPC: the typed body.
+  RenameParams params = 4;
+}
+
+message PutNoteRequest {
+  string item_id = 1;
+  google.api.HttpBody note = 2;
+  string params = 3;
+}
+
 message PatchItemRequest {
   string item_id = 1;
   // The new item.
@@ -285,6 +322,7 @@ def test_paths_and_methods(document: dict[str, Any]) -> None:
         "/6/folders/{folder_id}/items",
         "/6/items/search",
         "/6/items/{item_id}/content",
+        "/6/items/{item_id}/name",
     }
     assert set(paths["/6/items/{item_id}"]) == {
         "get",
@@ -408,6 +446,34 @@ def test_http_body_request_and_empty_response(document: dict[str, Any]) -> None:
     assert set(params) == {("path", "item_id"), ("query", "overwrite")}
     assert params[("query", "overwrite")]["description"] == "Overwrite an existing content."
     assert op["responses"]["200"] == {"description": "OK"}  # google.protobuf.Empty
+
+
+def test_http_body_with_params_is_json(document: dict[str, Any]) -> None:
+    op = document["paths"]["/6/items/{item_id}/name"]["patch"]
+    assert op["requestBody"] == {
+        "required": True,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RenameParams"}}},
+        "description": "REST: the raw JSON body (RenameParams).",
+    }
+    params = _params(op)
+    assert set(params) == {("path", "item_id"), ("query", "notify")}  # neither body nor params
+    assert set(op["responses"]) == {"204", "default"}
+    schemas = document["components"]["schemas"]
+    assert schemas["RenameParams"] == {
+        "type": "object",
+        "description": "JSON body of PATCH /6/items/{item_id}/name.",
+        "properties": {"name": {"type": "string", "description": "The new name."}},
+    }
+    assert "RenameItemRequest" not in schemas
+
+
+def test_http_body_with_scalar_params_stays_binary(document: dict[str, Any]) -> None:
+    op = document["paths"]["/6/items/{item_id}/name"]["put"]
+    assert op["requestBody"] == {
+        "required": True,
+        "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
+    }
+    assert set(_params(op)) == {("path", "item_id"), ("query", "params")}
 
 
 def test_http_body_response(document: dict[str, Any]) -> None:
@@ -553,3 +619,43 @@ def test_render_yaml(document: dict[str, Any], accept: str) -> None:
     assert "&id" not in text and "*id" not in text  # no anchors / aliases
     assert yaml.safe_load(text) == document
     assert text.startswith("openapi: 3.0.3")
+
+
+def test_render_html(document: dict[str, Any]) -> None:
+    page = render_html(document)
+    assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
+    assert "<title>Lumen (LUNA PLATFORM 5 API v6) 6</title>" in page
+    assert '<a href="#tag-Items">Items</a> (12 operations)' in page
+    assert '<div class="op" id="ItemsService.GetItem">' in page
+    assert "<code>/6/items/{item_id}</code> &mdash; Get one item." in page
+    assert "<p>Get one item.\nSecond line of the description.</p>" in page
+    assert (
+        "<tr><td><code>limit</code></td><td>query</td><td>no</td><td>integer (int32)</td><td>Page size.</td></tr>"
+        in page
+    )
+    assert (
+        'Request body: <code>application/json</code> <a href="#schema-RenameParams">RenameParams</a>'
+        " &mdash; REST: the raw JSON body (RenameParams)." in page
+    )
+    assert '<li><b>200</b> OK: <code>application/json</code> <a href="#schema-Item">Item</a></li>' in page
+    assert "<li><b>204</b> No Content</li>" in page
+    assert '<h3 id="schema-Node">Node</h3>' in page
+    assert 'array of <a href="#schema-Node">Node</a>' in page
+    # GET comes before HEAD, PATCH and DELETE of the same path
+    positions = [
+        page.index(f'id="ItemsService.{name}"') for name in ("GetItem", "ItemExists", "PatchItem", "DeleteItem")
+    ]
+    assert positions == sorted(positions)
+
+
+def test_render_html_escapes() -> None:
+    document = {
+        "info": {"title": "<T&>", "version": "1"},
+        "tags": [{"name": "X", "description": "a <b> & c"}],
+        "paths": {"/p/{id}": {"get": {"operationId": "S.Get", "tags": ["X"], "summary": "<script>", "responses": {}}}},
+        "components": {"schemas": {}},
+    }
+    page = render_html(document)
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert "<title>&lt;T&amp;&gt; 1</title>" in page
+    assert "<p>a &lt;b&gt; &amp; c</p>" in page

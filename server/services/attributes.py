@@ -1,0 +1,172 @@
+"""AttributesService: temporary attributes with a TTL (v6 API-036..043).
+
+Multipart bodies for POST /6/attributes are not served: the v6 reference names the content type
+but not its parts, so only application/json is accepted (anything else: 12017).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import uuid
+from typing import Any
+
+from lumen.v6 import attributes_pb2, attributes_service_pb2, attributes_service_pb2_grpc, common_pb2
+from server import errors
+from server.errors import LunaError
+from server.rpc import Call, luna_rpc
+from server.services.attribute_data import (
+    ATTRIBUTE_DATA_SCHEMA,
+    insert_temporary,
+    json_value,
+    live_temporary_rows,
+    load_temporary,
+    null_value,
+    parse_attribute_data,
+    query_descriptor_version,
+    string_list,
+    temporary_descriptors,
+)
+from server.settings import MAX_ATTRIBUTE_TTL_S, Settings
+from server.storage.store import Storage
+from server.validation import json_body, path_uuid, query_int, query_targets, query_uuid_list
+
+ATTRIBUTE_TARGETS = (
+    "create_time",
+    "attribute_id",
+    "account_id",
+    "face_descriptor_samples",
+    "basic_attributes_samples",
+    "face_descriptor",
+    "basic_attributes",
+)
+MAX_ATTRIBUTE_IDS = 1000
+
+
+def to_message(
+    row: dict[str, Any], descriptor: bytes | None, targets: list[str] | None
+) -> attributes_pb2.TemporaryAttribute:
+    wanted = set(ATTRIBUTE_TARGETS if targets is None else targets)
+    message = attributes_pb2.TemporaryAttribute()
+    for name in ("create_time", "attribute_id", "account_id"):
+        if name in wanted:
+            setattr(message, name, row[name])
+    for name in ("face_descriptor_samples", "basic_attributes_samples"):
+        if name in wanted:
+            getattr(message, name).CopyFrom(string_list(json.loads(row[name])))
+    if "face_descriptor" in wanted:
+        if descriptor is None:
+            message.face_descriptor.CopyFrom(null_value())
+        else:
+            message.face_descriptor.string_value = base64.b64encode(descriptor).decode()
+    if "basic_attributes" in wanted:
+        basic = row["basic_attributes"]
+        message.basic_attributes.CopyFrom(json_value(None if basic is None else json.loads(basic)))
+    return message
+
+
+class AttributesService(attributes_service_pb2_grpc.AttributesServiceServicer):
+    def __init__(self, storage: Storage, settings: Settings) -> None:
+        self.storage = storage
+        self.settings = settings
+
+    def _conn(self) -> Any:
+        return self.storage.db.connection().conn
+
+    def _render(
+        self, attribute_ids: list[str], account_id: str | None, targets: list[str] | None, version: int
+    ) -> list[attributes_pb2.TemporaryAttribute]:
+        conn = self._conn()
+        rows = live_temporary_rows(conn, attribute_ids, account_id)
+        found = [i for i in attribute_ids if i in rows]
+        wanted_descriptor = targets is None or "face_descriptor" in targets
+        descriptors = temporary_descriptors(conn, found, version) if wanted_descriptor else {}
+        return [to_message(rows[i], descriptors.get(i, {}).get(version), targets) for i in found]
+
+    @luna_rpc(account_required=True, status=201)
+    def CreateAttribute(
+        self, request: attributes_service_pb2.CreateAttributeRequest, call: Call
+    ) -> attributes_service_pb2.CreateAttributeResponse:
+        ttl = query_int(
+            request.ttl if request.HasField("ttl") else None,
+            "ttl",
+            self.settings.default_attribute_ttl_s,
+            minimum=1,
+            maximum=MAX_ATTRIBUTE_TTL_S,
+        )
+        body = json_body(request.body, request.params, ATTRIBUTE_DATA_SCHEMA, has_params=request.HasField("params"))
+        data = parse_attribute_data(body)
+        attribute_id = str(uuid.uuid4())
+        with self.storage.db.transaction() as tx:
+            insert_temporary(tx.conn, attribute_id, call.require_account(), data, ttl)
+        return attributes_service_pb2.CreateAttributeResponse(
+            attribute_id=attribute_id, url=f"/6/attributes/{attribute_id}"
+        )
+
+    @luna_rpc()
+    def GetAttributes(
+        self, request: attributes_service_pb2.GetAttributesRequest, call: Call
+    ) -> attributes_service_pb2.GetAttributesResponse:
+        if not request.HasField("attribute_ids"):
+            raise LunaError(errors.BAD_QUERY_PARAM, name="attribute_ids")
+        attribute_ids = query_uuid_list(request.attribute_ids, "attribute_ids") or []
+        attribute_ids = list(dict.fromkeys(attribute_ids))
+        if len(attribute_ids) > MAX_ATTRIBUTE_IDS:
+            raise LunaError(errors.BAD_QUERY_PARAM, name="attribute_ids")
+        targets = query_targets(request.targets if request.HasField("targets") else None, "targets", ATTRIBUTE_TARGETS)
+        version = query_descriptor_version(
+            request.descriptor_version if request.HasField("descriptor_version") else None
+        )
+        return attributes_service_pb2.GetAttributesResponse(
+            attributes=self._render(attribute_ids, call.account_id, targets, version)
+        )
+
+    @luna_rpc()
+    def GetAttribute(
+        self, request: attributes_service_pb2.GetAttributeRequest, call: Call
+    ) -> attributes_pb2.TemporaryAttribute:
+        attribute_id = path_uuid(request.attribute_id, "attribute_id")
+        targets = query_targets(request.targets if request.HasField("targets") else None, "targets", ATTRIBUTE_TARGETS)
+        version = query_descriptor_version(
+            request.descriptor_version if request.HasField("descriptor_version") else None
+        )
+        found = self._render([attribute_id], call.account_id, targets, version)
+        if not found:
+            raise LunaError(errors.ATTRIBUTE_NOT_FOUND, id=attribute_id)
+        return found[0]
+
+    @luna_rpc()
+    def AttributeExists(
+        self, request: attributes_service_pb2.AttributeExistsRequest, call: Call
+    ) -> common_pb2.NoContent:
+        attribute_id = path_uuid(request.attribute_id, "attribute_id")
+        if not live_temporary_rows(self._conn(), [attribute_id], call.account_id):
+            raise LunaError(errors.ATTRIBUTE_NOT_FOUND, id=attribute_id)
+        return common_pb2.NoContent()
+
+    @luna_rpc(account_required=True, status=204)
+    def DeleteAttribute(
+        self, request: attributes_service_pb2.DeleteAttributeRequest, call: Call
+    ) -> common_pb2.NoContent:
+        attribute_id = path_uuid(request.attribute_id, "attribute_id")
+        account_id = call.require_account()
+        with self.storage.db.transaction() as tx:
+            if not live_temporary_rows(tx.conn, [attribute_id], account_id):
+                raise LunaError(errors.ATTRIBUTE_NOT_FOUND, id=attribute_id)
+            tx.conn.execute("DELETE FROM attributes WHERE attribute_id = ?", (attribute_id,))
+        return common_pb2.NoContent()
+
+    @luna_rpc()
+    def GetAttributeSamples(
+        self, request: attributes_service_pb2.GetAttributeSamplesRequest, call: Call
+    ) -> attributes_pb2.AttributeSamples:
+        attribute_id = path_uuid(request.attribute_id, "attribute_id")
+        data = load_temporary(self._conn(), attribute_id, call.account_id)
+        return attributes_pb2.AttributeSamples(samples=data.samples())
+
+
+def register(server: Any, context: Any) -> None:
+    attributes_service_pb2_grpc.add_AttributesServiceServicer_to_server(
+        AttributesService(context.storage, context.settings), server
+    )
+    context.service_names.append(attributes_service_pb2.DESCRIPTOR.services_by_name["AttributesService"].full_name)

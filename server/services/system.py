@@ -1,0 +1,289 @@
+"""SystemService: versions, healthcheck, configuration and documentation (v6 API-001/002, 150..154).
+
+None of these operations needs Luna-Account-Id.
+
+Healthcheck (GET /6/healthcheck, GET /healthcheck): as in LUNA, the service's own stores are
+always checked (SQLite: a query; LanceDB: open the database and every table; blob directory:
+write and delete a probe file); `include_luna_services=1` adds the dependent services: Triton
+(when settings.triton_enabled, a ServerReady call with a short timeout) and any check another
+module registered with `register_health_check()`. All good: 200 `{"execution_time"}`; otherwise
+502 (LUNA's "Unhealthy") with `{"errors": [{"component", "status": 0, "error": {LUNA error}}],
+"execution_time"}`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import grpc
+import lancedb
+from google.api import httpbody_pb2
+from google.protobuf import struct_pb2, wrappers_pb2
+
+from gateway.config import DESCRIPTOR_SET
+from lumen.v6 import system_pb2, system_service_pb2, system_service_pb2_grpc
+from server import __version__, errors
+from server.docs.html import render_html
+from server.docs.openapi import build_openapi, render
+from server.errors import LunaError
+from server.rpc import HTTP_STATUS_HEADER, Call, luna_rpc
+from server.settings import Settings
+from server.storage.store import Storage
+from server.validation import query_flag
+
+_LOGGER = logging.getLogger(__name__)
+
+LUMEN_VERSION = __version__
+API_VERSION = 6
+UNHEALTHY_HTTP_STATUS = 502
+TRITON_TIMEOUT_S = 2.0
+# Triton's KServe v2 gRPC readiness call; its request is empty and its reply is
+# `ServerReadyResponse {bool ready = 1}`, the same wire format as google.protobuf.BoolValue,
+# so no tritonclient dependency is needed.
+TRITON_READY_METHOD = "/inference.GRPCInferenceService/ServerReady"
+PROBE_PREFIX = ".healthcheck-"
+_LEADING_DIGITS = re.compile(r"^\d+")
+SECRET_MARKERS = ("password", "secret", "token", "api_key")
+MASK = "********"
+JSON = "application/json"
+YAML = "application/x-yaml"
+HTML = "text/html; charset=utf-8"
+TEXT = "text/plain; charset=utf-8"
+
+
+# -- versions ---------------------------------------------------------------------------------
+
+
+def parse_version(version: str) -> tuple[int, int, int]:
+    """(major, minor, patch) of a "1.2.3" version; a missing or non-numeric part counts as 0."""
+    parts = [int(match.group(0)) if (match := _LEADING_DIGITS.match(p)) else 0 for p in version.split(".")[:3]]
+    major, minor, patch = (parts + [0, 0, 0])[:3]
+    return major, minor, patch
+
+
+def versions() -> system_pb2.Versions:
+    major, minor, patch = parse_version(LUMEN_VERSION)
+    return system_pb2.Versions(
+        lumen=system_pb2.ComponentVersion(major=major, minor=minor, patch=patch),
+        lumen_api=system_pb2.ComponentVersion(api=API_VERSION, major=major, minor=minor, patch=patch),
+    )
+
+
+# -- healthcheck ------------------------------------------------------------------------------
+
+
+class CheckFailedError(Exception):
+    """A dependency check failed; the message is the reason shown to the client."""
+
+
+@dataclass(frozen=True)
+class HealthCheck:
+    component: str
+    check: Callable[[], None]  # raises on failure
+    luna_service: bool  # True: only with include_luna_services=1
+
+
+_EXTRA_CHECKS: list[HealthCheck] = []
+_EXTRA_LOCK = threading.Lock()
+
+
+def register_health_check(component: str, check: Callable[[], None], *, luna_service: bool = True) -> None:
+    """Add a dependency check (e.g. an inference backend) to GET /6/healthcheck."""
+    with _EXTRA_LOCK:
+        _EXTRA_CHECKS[:] = [c for c in _EXTRA_CHECKS if c.component != component]
+        _EXTRA_CHECKS.append(HealthCheck(component, check, luna_service))
+
+
+def check_sqlite(storage: Storage) -> None:
+    storage.db.scalar("SELECT count(*) FROM sqlite_master")
+
+
+def check_lancedb(path: Path) -> None:
+    if not path.is_dir():
+        raise CheckFailedError(f"'{path}' is not a directory")
+    db = lancedb.connect(str(path))
+    page_token: str | None = None
+    while True:
+        page = db.list_tables(page_token=page_token)
+        for name in page.tables:
+            db.open_table(name)
+        page_token = page.page_token
+        if not page_token:
+            return
+
+
+def check_blobs(root: Path) -> None:
+    probe = root / f"{PROBE_PREFIX}{uuid.uuid4()}"
+    try:
+        probe.write_bytes(b"ok")
+        if probe.read_bytes() != b"ok":
+            raise CheckFailedError("probe file read back differs")
+    finally:
+        probe.unlink(missing_ok=True)
+
+
+def check_triton(url: str, timeout_s: float = TRITON_TIMEOUT_S) -> None:
+    with grpc.insecure_channel(url) as channel:
+        ready = channel.unary_unary(TRITON_READY_METHOD)
+        try:
+            reply = ready(b"", timeout=timeout_s)
+        except grpc.RpcError as error:
+            code = error.code() if isinstance(error, grpc.Call) else None
+            name = code.name if code is not None else "ERROR"
+            raise CheckFailedError(f"{name} from {url}") from None
+    if not wrappers_pb2.BoolValue.FromString(reply).value:
+        raise CheckFailedError(f"server at {url} is not ready")
+
+
+def default_checks(storage: Storage, settings: Settings) -> list[HealthCheck]:
+    checks = [
+        HealthCheck("sqlite", lambda: check_sqlite(storage), luna_service=False),
+        HealthCheck("lancedb", lambda: check_lancedb(storage.data_dir / "lancedb"), luna_service=False),
+        HealthCheck("blobs", lambda: check_blobs(storage.blobs.root), luna_service=False),
+    ]
+    if settings.triton_enabled:
+        checks.append(HealthCheck("triton", lambda: check_triton(settings.triton_grpc_url), luna_service=True))
+    return checks
+
+
+def run_checks(checks: list[HealthCheck], include_luna_services: bool) -> list[dict[str, Any]]:
+    """The `errors` items of the failed checks (empty when everything is healthy)."""
+    failed: list[dict[str, Any]] = []
+    for item in checks:
+        if item.luna_service and not include_luna_services:
+            continue
+        try:
+            item.check()
+        except Exception as error:  # noqa: BLE001 - any failure makes the component unhealthy
+            reason = str(error) if isinstance(error, CheckFailedError) else f"{type(error).__name__}: {error}"
+            _LOGGER.warning("healthcheck of %s failed: %s", item.component, reason)
+            body = LunaError(errors.UNHEALTHY, component=item.component, reason=reason).body()
+            failed.append({"component": item.component, "status": 0, "error": body})
+    return failed
+
+
+# -- content negotiation ------------------------------------------------------------------------
+
+
+def preferred(accept: str | None, supported: list[str], default: str) -> str:
+    """The supported media type the Accept header prefers (by q, then order); default if none."""
+    ranked: list[tuple[float, int, str]] = []
+    for position, entry in enumerate((accept or "").split(",")):
+        media, *params = (part.strip().lower() for part in entry.split(";"))
+        quality = 1.0
+        for param in params:
+            if param.startswith("q="):
+                try:
+                    quality = float(param[2:])
+                except ValueError:
+                    quality = 0.0
+        if media and quality > 0:
+            ranked.append((-quality, position, media))
+    for _, _, media in sorted(ranked):
+        if media in supported:
+            return media
+        if media in ("*/*", f"{default.split('/')[0]}/*"):
+            return default
+    return default
+
+
+def _accept(call: Call) -> str | None:
+    for key, value in call.grpc_context.invocation_metadata():
+        if key == "accept":
+            return value if isinstance(value, str) else value.decode("latin-1")
+    return None
+
+
+def public_config(settings: Settings) -> dict[str, object]:
+    """Settings.public_view() with anything that looks like a secret masked."""
+    return {
+        name: MASK if any(marker in name for marker in SECRET_MARKERS) and value else value
+        for name, value in settings.public_view().items()
+    }
+
+
+def config_text(config: dict[str, object]) -> str:
+    """The configuration as the LUMEN_* environment lines it is read from."""
+    lines = []
+    for name, value in config.items():
+        shown = ("1" if value else "0") if isinstance(value, bool) else str(value)
+        lines.append(f"LUMEN_{name.upper()}={shown}")
+    return "\n".join(lines) + "\n"
+
+
+# -- service ------------------------------------------------------------------------------------
+
+
+class SystemService(system_service_pb2_grpc.SystemServiceServicer):
+    def __init__(self, storage: Storage, settings: Settings, descriptor_path: Path = DESCRIPTOR_SET) -> None:
+        self.storage = storage
+        self.settings = settings
+        self.checks = default_checks(storage, settings)
+        self.descriptor_path = descriptor_path
+        self._document: dict[str, Any] | None = None
+        self._document_lock = threading.Lock()
+
+    def document(self) -> dict[str, Any]:
+        """The OpenAPI document of the REST surface, built once from the gateway descriptor set."""
+        with self._document_lock:
+            if self._document is None:
+                self._document = build_openapi(self.descriptor_path.read_bytes())
+            return self._document
+
+    @luna_rpc()
+    def GetVersion(self, request: system_service_pb2.GetVersionRequest, call: Call) -> system_pb2.Versions:
+        return versions()
+
+    @luna_rpc()
+    def GetHealth(self, request: system_service_pb2.GetHealthRequest, call: Call) -> system_pb2.Health:
+        include = query_flag(
+            request.include_luna_services if request.HasField("include_luna_services") else None,
+            "include_luna_services",
+        )
+        started = time.perf_counter()
+        with _EXTRA_LOCK:
+            checks = [*self.checks, *_EXTRA_CHECKS]
+        failed = run_checks(checks, include)
+        health = system_pb2.Health(execution_time=round(time.perf_counter() - started, 6))
+        if failed:
+            errors_list = struct_pb2.ListValue()
+            errors_list.extend(failed)
+            health.errors.CopyFrom(errors_list)
+            call.set_header(HTTP_STATUS_HEADER, str(UNHEALTHY_HTTP_STATUS))
+        return health
+
+    @luna_rpc()
+    def GetConfig(self, request: system_service_pb2.GetConfigRequest, call: Call) -> httpbody_pb2.HttpBody:
+        config = public_config(self.settings)
+        if preferred(_accept(call), [JSON, "text/plain"], JSON) == "text/plain":
+            return httpbody_pb2.HttpBody(content_type=TEXT, data=config_text(config).encode())
+        return httpbody_pb2.HttpBody(content_type=JSON, data=json.dumps(config).encode())
+
+    @luna_rpc()
+    def GetDocsSpec(self, request: system_service_pb2.GetDocsSpecRequest, call: Call) -> httpbody_pb2.HttpBody:
+        accept = _accept(call)
+        wanted = preferred(accept, [YAML, "text/yaml", "text/html", JSON], JSON)
+        if wanted == "text/html":
+            return httpbody_pb2.HttpBody(content_type=HTML, data=render_html(self.document()).encode())
+        data, content_type = render(self.document(), wanted)
+        return httpbody_pb2.HttpBody(content_type=content_type, data=data)
+
+    @luna_rpc()
+    def GetDocsDev(self, request: system_service_pb2.GetDocsDevRequest, call: Call) -> httpbody_pb2.HttpBody:
+        return httpbody_pb2.HttpBody(content_type=HTML, data=render_html(self.document()).encode())
+
+
+def register(server: Any, context: Any) -> None:
+    system_service_pb2_grpc.add_SystemServiceServicer_to_server(
+        SystemService(context.storage, context.settings), server
+    )
+    context.service_names.append(system_service_pb2.DESCRIPTOR.services_by_name["SystemService"].full_name)
