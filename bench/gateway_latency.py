@@ -24,7 +24,7 @@ from pathlib import Path
 
 import grpc
 
-from lumen.v6 import faces_service_pb2, faces_service_pb2_grpc
+from lumen.v6 import faces_pb2, faces_service_pb2, faces_service_pb2_grpc
 from server.settings import Settings
 from server.stack import Stack
 
@@ -129,7 +129,7 @@ def main() -> None:
             def grpc_post(i: int) -> None:
                 stub.CreateFace(
                     faces_service_pb2.CreateFaceRequest(
-                        params=faces_service_pb2.FaceCreateParams(user_data="bench", external_id="e1")
+                        params=faces_pb2.FaceCreateParams(user_data="bench", external_id="e1")
                     ),
                     metadata=GRPC_METADATA,
                 )

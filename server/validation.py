@@ -6,6 +6,7 @@ path, 12017/12021/12022 for bodies), so services never see malformed input.
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -13,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import jsonschema
+import msgpack
 from google.api import httpbody_pb2
 from google.protobuf import json_format
 from google.protobuf.message import Message
@@ -25,6 +27,7 @@ _UUID_RE = re.compile(UUID_PATTERN)
 DEFAULT_PAGE_SIZE = 10
 MAX_PAGE_SIZE = 100
 JSON_CONTENT_TYPE = "application/json"
+MSGPACK_CONTENT_TYPE = "application/msgpack"
 BAD_PATH_ID = errors.ErrorSpec(12001, errors.BAD_INPUT, "Object in query is not UUID4 format: '{name}'", 400)
 
 # JSON-schema fragments shared by the body schemas.
@@ -164,8 +167,34 @@ def validate_json(document: Any, schema: dict[str, Any]) -> None:
         raise LunaError(errors.JSON_VALIDATION, path=_json_path(first), message=first.message)
 
 
-def _is_json(content_type: str) -> bool:
-    return content_type.split(";", 1)[0].strip().lower() == JSON_CONTENT_TYPE
+def _media_type(content_type: str) -> str:
+    return content_type.split(";", 1)[0].strip().lower()
+
+
+def _bytes_to_base64(value: Any) -> Any:
+    """msgpack bodies may carry descriptors as raw bytes; the schemas expect base64 text."""
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode()
+    if isinstance(value, dict):
+        return {k: _bytes_to_base64(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_bytes_to_base64(v) for v in value]
+    return value
+
+
+def _decode_body(http_body: httpbody_pb2.HttpBody, accept_msgpack: bool) -> Any:
+    media_type = _media_type(http_body.content_type)
+    if media_type == JSON_CONTENT_TYPE:
+        try:
+            return json.loads(http_body.data) if http_body.data else {}
+        except (ValueError, UnicodeDecodeError) as error:
+            raise LunaError(errors.BAD_JSON, reason=str(error)) from None
+    if accept_msgpack and media_type == MSGPACK_CONTENT_TYPE:
+        try:
+            return _bytes_to_base64(msgpack.unpackb(http_body.data, raw=False)) if http_body.data else {}
+        except (ValueError, msgpack.UnpackException) as error:
+            raise LunaError(errors.BAD_JSON, reason=str(error)) from None
+    raise LunaError(errors.BAD_CONTENT_TYPE)
 
 
 def json_body(
@@ -174,19 +203,16 @@ def json_body(
     schema: dict[str, Any],
     *,
     has_params: bool = False,
+    accept_msgpack: bool = False,
 ) -> dict[str, Any]:
     """The request's JSON body as a validated dict.
 
     REST requests carry the raw JSON in `http_body`; gRPC clients send the typed `params`
-    message instead (has_params=True). Both go through the same JSON schema.
+    message instead (has_params=True). Both go through the same JSON schema. Operations that v6
+    documents with `application/msgpack` pass accept_msgpack=True.
     """
     if http_body.data or http_body.content_type:
-        if not _is_json(http_body.content_type):
-            raise LunaError(errors.BAD_CONTENT_TYPE)
-        try:
-            document = json.loads(http_body.data) if http_body.data else {}
-        except (ValueError, UnicodeDecodeError) as error:
-            raise LunaError(errors.BAD_JSON, reason=str(error)) from None
+        document = _decode_body(http_body, accept_msgpack)
     elif has_params and params is not None:
         document = json_format.MessageToDict(params, preserving_proto_field_name=True)
     else:

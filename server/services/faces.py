@@ -222,7 +222,9 @@ class FacesService(faces_service_pb2_grpc.FacesServiceServicer):
     def CreateFace(
         self, request: faces_service_pb2.CreateFaceRequest, call: Call
     ) -> faces_service_pb2.CreateFaceResponse:
-        body = json_body(request.body, request.params, CREATE_SCHEMA, has_params=request.HasField("params"))
+        body = json_body(
+            request.body, request.params, CREATE_SCHEMA, has_params=request.HasField("params"), accept_msgpack=True
+        )
         account_id = call.require_account()
         attribute = self._attribute_input(body["attribute"], account_id) if "attribute" in body else None
         list_ids = [i.lower() for i in dict.fromkeys(body.get("lists", []))]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 import uuid
 from typing import Any
 
 import grpc
 import httpx
+import msgpack
 import numpy as np
 import pytest
 from google.protobuf import struct_pb2
@@ -575,3 +577,26 @@ def test_typed_grpc_params(stack: Stack, account: str) -> None:
             metadata=metadata,
         )
     assert failure.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+
+
+def test_create_face_from_msgpack_body(rest: httpx.Client, account: str) -> None:
+    vector = (np.ones(128) / np.sqrt(128)).astype("<f4")
+    body = {
+        "user_data": "packed",
+        "attribute": {"face_descriptors": [{"descriptor": vector.tobytes(), "version": 300}]},
+    }
+    reply = rest.post(
+        "/6/faces", content=msgpack.packb(body), headers=auth(account, **{"Content-Type": "application/msgpack"})
+    )
+    assert reply.status_code == 201, reply.text
+    face_id = reply.json()["face_id"]
+    assert rest.get(f"/6/faces/{face_id}", headers=auth(account)).json()["user_data"] == "packed"
+    stored = rest.get(f"/6/faces/{face_id}/attributes", headers=auth(account)).json()["attributes"]
+    assert base64.b64decode(stored["face_descriptor"]["descriptor"]) == vector.tobytes()
+    assert_luna_error(
+        rest.post(
+            "/6/lists", content=msgpack.packb({}), headers=auth(account, **{"Content-Type": "application/msgpack"})
+        ),
+        400,
+        12017,
+    )
