@@ -88,28 +88,32 @@ def _lua_pattern(path: str) -> str:
     return "^" + "".join(parts) + "$"
 
 
-def allow_table(all_routes: list[Route]) -> list[tuple[str, str, str]]:
-    """(path, lua pattern, "GET,HEAD,OPTIONS") ordered so literal paths win over templates.
+def allow_table(all_routes: list[Route]) -> list[tuple[str, str, str, str]]:
+    """(path, lua pattern, "GET,HEAD,OPTIONS", "var1,var2") ordered so literal paths win over templates.
 
     Templates that differ only in variable names (POST /6/samples/{samples_type} and
     GET /6/samples/{sample_id}) share one pattern, so their methods are merged.
     """
     methods: dict[str, set[str]] = defaultdict(set)
+    variables: dict[str, set[str]] = defaultdict(set)
     paths: dict[str, str] = {}
     for route in all_routes:
         pattern = _lua_pattern(route.path)
         methods[pattern].add(route.method)
+        variables[pattern].update(re.findall(r"\{([^}=]+)", route.path))
         paths.setdefault(pattern, route.path)
     table = []
     for pattern, verbs in methods.items():
         verbs.add("OPTIONS")
-        table.append((paths[pattern], pattern, ",".join(sorted(verbs))))
+        table.append((paths[pattern], pattern, ",".join(sorted(verbs)), ",".join(sorted(variables[pattern]))))
     table.sort(key=lambda row: (row[0].count("{"), -len(row[0])))
     return table
 
 
 def lua_code(all_routes: list[Route]) -> str:
-    rows = "\n".join(f'  {{"{pattern}", "{allow}"}}, -- {path}' for path, pattern, allow in allow_table(all_routes))
+    rows = "\n".join(
+        f'  {{"{pattern}", "{allow}", "{names}"}}, -- {path}' for path, pattern, allow, names in allow_table(all_routes)
+    )
     return f"ROUTES = {{\n{rows}\n}}\n\n" + LUA_SOURCE.read_text()
 
 
@@ -178,7 +182,6 @@ def envoy_config(
                 "max_response_body_size": max_request_bytes,
                 "query_param_unescape_plus": True,
                 "ignore_unknown_query_parameters": True,
-
             },
         },
         {

@@ -49,6 +49,21 @@ local function luna_error(handle, status, code, desc, detail, rid, extra)
   handle:respond(headers, body)
 end
 
+-- A query parameter named like a path variable would overwrite it in the transcoder: drop it.
+local function strip_path_variables(query, names)
+  if query == "" or names == "" then
+    return query
+  end
+  local kept = {}
+  for pair in string.gmatch(query, "[^&]+") do
+    local key = string.match(pair, "^([^=]*)")
+    if not string.find("," .. names .. ",", "," .. key .. ",", 1, true) then
+      table.insert(kept, pair)
+    end
+  end
+  return table.concat(kept, "&")
+end
+
 function envoy_on_request(handle)
   local headers = handle:headers()
   local rid = request_id(headers)
@@ -61,6 +76,7 @@ function envoy_on_request(handle)
   if string.sub(path, 1, 7) == "/lumen." or string.sub(path, 1, 6) == "/grpc." then
     return -- native gRPC through the gateway
   end
+  local query = string.match(path, "%?(.*)$") or ""
   path = string.gsub(path, "%?.*$", "")
   local route = find_route(path)
   if route == nil then
@@ -75,6 +91,10 @@ function envoy_on_request(handle)
     luna_error(handle, 405, 12002, "Method not allowed", "Method '" .. method .. "' not allowed", rid,
                {["allow"] = route[2]})
     return
+  end
+  local cleaned = strip_path_variables(query, route[3])
+  if cleaned ~= query then
+    headers:replace(":path", cleaned == "" and path or (path .. "?" .. cleaned))
   end
 end
 

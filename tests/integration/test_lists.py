@@ -122,3 +122,6 @@ def test_unknown_query_parameters_are_ignored(rest: httpx.Client, account: str) 
     assert rest.get(f"/6/lists/{list_id}", params={"foo": "1"}).status_code == 200
     assert rest.head(f"/6/lists/{list_id}", params={"foo": "1"}).status_code == 200
     assert rest.get("/6/lists/count", params={"bar": "x"}, headers=auth(account)).json() == {"lists_count": 1}
+    other = create_list(rest, account)
+    # a query parameter named like the path variable must not replace it
+    assert rest.get(f"/6/lists/{list_id}", params={"list_id": other, "x": "1"}).json()["list_id"] == list_id
