@@ -1,0 +1,62 @@
+"""The Triton transport: the same tensors as LocalTransport, sent to Triton over gRPC (tritonclient)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+
+import numpy as np
+
+from inference.errors import InferenceError
+from inference.models import ModelSpec
+from inference.transport import InferenceTransport, Tensor, concat_outputs, split_batches
+
+_LOGGER = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT_S = 30.0
+
+
+class TritonTransport(InferenceTransport):
+    """Runs models on a Triton server (gRPC). One client (one HTTP/2 channel) shared by all threads."""
+
+    def __init__(self, url: str, *, timeout_s: float = DEFAULT_TIMEOUT_S) -> None:
+        import tritonclient.grpc as grpcclient
+
+        self._grpc = grpcclient
+        self._client = grpcclient.InferenceServerClient(url)
+        self._timeout_s = timeout_s
+        self.url = url
+
+    def is_ready(self) -> bool:
+        try:
+            return bool(self._client.is_server_ready(client_timeout=self._timeout_s))
+        except Exception:  # noqa: BLE001 - any failure means not ready
+            return False
+
+    def warm_up(self, specs: tuple[ModelSpec, ...]) -> None:
+        for spec in specs:
+            if not self._client.is_model_ready(spec.name, client_timeout=self._timeout_s):
+                raise InferenceError(f"model {spec.name} is not ready on Triton {self.url}")
+
+    def infer(self, spec: ModelSpec, inputs: Mapping[str, Tensor]) -> dict[str, Tensor]:
+        from tritonclient.utils import InferenceServerException, np_to_triton_dtype
+
+        grpc = self._grpc
+        parts = []
+        for chunk in split_batches(inputs, spec.max_batch):
+            request = []
+            for name in spec.inputs:
+                array = np.ascontiguousarray(chunk[name])
+                item = grpc.InferInput(name, list(array.shape), np_to_triton_dtype(array.dtype))
+                item.set_data_from_numpy(array)
+                request.append(item)
+            wanted = [grpc.InferRequestedOutput(name) for name in spec.outputs]
+            try:
+                result = self._client.infer(spec.name, request, outputs=wanted, client_timeout=self._timeout_s)
+            except InferenceServerException as exc:
+                raise InferenceError(f"{spec.name} on Triton {self.url}: {exc}") from exc
+            parts.append({name: result.as_numpy(name) for name in spec.outputs})
+        return concat_outputs(parts)
+
+    def close(self) -> None:
+        self._client.close()

@@ -1,0 +1,229 @@
+"""Run NVIDIA Triton locally: the tritonserver 2.51 binary shipped inside the `nvidia-pytriton` wheel.
+
+DESIGN.md §1: that build has the python backend only, so every model of deploy/triton/models is a
+python-backend model running its model.onnx with onnxruntime on CPU. The wheel is downloaded once with
+pip (no dependencies: installing the package would pin numpy<2) and only the server is unpacked into
+$LUMEN_TRITON_HOME (default ~/.cache/lumen-triton/<version>):
+  bin/tritonserver, backends/python/ (+ the triton_python_backend_stub of this Python version), caches/,
+  libs/ (the wheel's bundled shared libraries).
+
+The stub embeds libpython: LD_LIBRARY_PATH puts this interpreter's LIBDIR right after libs/ (otherwise it
+may load another libpython and die). The stub's numpy bridge needs numpy 1.x (with numpy 2, .venv's
+version, every tensor it returns arrives empty), so the stub runs in its own venv, $home/python, made
+with this interpreter's base Python and deploy/triton/python_backend/requirements.txt; that venv's bin/
+goes first on PATH, which is how the stub finds its environment (it ignores PYTHONPATH).
+
+    with TritonServer(model_repository, grpc_port=8001) as server:
+        ...  # server.url -> "127.0.0.1:8001"
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+from types import TracebackType
+
+from inference.errors import InferenceError
+from inference.models import DEFAULT_MODEL_REPOSITORY
+
+PYTHON_BACKEND_REQUIREMENTS = DEFAULT_MODEL_REPOSITORY.parent / "python_backend" / "requirements.txt"
+
+_LOGGER = logging.getLogger(__name__)
+
+PYTRITON_PACKAGE = "nvidia-pytriton"
+PYTRITON_VERSION = "0.7.0"
+SERVER_PREFIX = "pytriton/tritonserver/"
+LIBS_PREFIX = "nvidia_pytriton.libs/"
+DEFAULT_READY_TIMEOUT_S = 60.0
+DEFAULT_STOP_TIMEOUT_S = 30.0
+
+
+def triton_home() -> Path:
+    root = os.environ.get("LUMEN_TRITON_HOME")
+    base = Path(root) if root else Path.home() / ".cache" / "lumen-triton"
+    return base / PYTRITON_VERSION
+
+
+def prepare_server(home: Path | None = None) -> Path:
+    """Unpack tritonserver from the nvidia-pytriton wheel into `home` (once); returns `home`."""
+    home = home or triton_home()
+    stub = home / "backends" / "python" / "triton_python_backend_stub"
+    if (home / "bin" / "tritonserver").is_file() and stub.is_file() and (home / "libs").is_dir():
+        return home
+    home.parent.mkdir(parents=True, exist_ok=True)
+    python_version = f"{sys.version_info.major}.{sys.version_info.minor}"
+    with tempfile.TemporaryDirectory(dir=home.parent) as tmp:
+        result = subprocess.run(
+            [sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check", "--no-deps",
+             "--only-binary", ":all:", "--dest", tmp, f"{PYTRITON_PACKAGE}=={PYTRITON_VERSION}"],
+            capture_output=True, text=True, check=False,
+        )
+        wheels = list(Path(tmp).glob("*.whl"))
+        if result.returncode != 0 or len(wheels) != 1:
+            raise InferenceError(f"pip download {PYTRITON_PACKAGE}=={PYTRITON_VERSION} failed: {result.stderr[-2000:]}")
+        staging = Path(tmp) / "server"
+        stub_member = f"{SERVER_PREFIX}python_backend_stubs/{python_version}/triton_python_backend_stub"
+        with zipfile.ZipFile(wheels[0]) as wheel:
+            names = set(wheel.namelist())
+            if stub_member not in names:
+                raise InferenceError(f"{wheels[0].name} has no python backend stub for Python {python_version}")
+            for name in names:
+                if name.endswith("/"):
+                    continue
+                if name.startswith(LIBS_PREFIX):
+                    target = staging / "libs" / name[len(LIBS_PREFIX):]
+                elif name == stub_member:
+                    target = staging / "backends" / "python" / "triton_python_backend_stub"
+                elif name.startswith(SERVER_PREFIX) and name[len(SERVER_PREFIX):].split("/")[0] in (
+                        "bin", "backends", "caches"):
+                    target = staging / name[len(SERVER_PREFIX):]
+                else:
+                    continue
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with wheel.open(name) as source, target.open("wb") as out:
+                    shutil.copyfileobj(source, out)
+        for executable in (staging / "bin" / "tritonserver",
+                           staging / "backends" / "python" / "triton_python_backend_stub"):
+            executable.chmod(executable.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+        if home.exists():
+            shutil.rmtree(home)
+        staging.rename(home)
+    _LOGGER.info("unpacked tritonserver %s into %s", PYTRITON_VERSION, home)
+    return home
+
+
+def prepare_stub_python(home: Path | None = None, requirements: Path = PYTHON_BACKEND_REQUIREMENTS) -> Path:
+    """The venv the python-backend stub runs in (created once per requirements content); returns it."""
+    home = home or triton_home()
+    venv = home / "python"
+    content = requirements.read_bytes()
+    stamp = venv / ".lumen-requirements"
+    if stamp.is_file() and stamp.read_bytes() == content and (venv / "bin" / "python").exists():
+        return venv
+    if venv.exists():
+        shutil.rmtree(venv)
+    base = getattr(sys, "_base_executable", sys.executable)
+    _LOGGER.info("creating the python backend environment %s", venv)
+    for command in ([base, "-m", "venv", str(venv)],
+                    [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                     "-r", str(requirements)]):
+        result = subprocess.run(command, capture_output=True, text=True, check=False)
+        if result.returncode != 0:
+            raise InferenceError(f"{' '.join(command[:4])} failed: {result.stderr[-2000:]}")
+    stamp.write_bytes(content)
+    return venv
+
+
+def server_environment(home: Path, stub_python: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    libdir = sysconfig.get_config_var("LIBDIR") or ""
+    paths = [str(home / "libs"), libdir, env.get("LD_LIBRARY_PATH", "")]
+    env["LD_LIBRARY_PATH"] = os.pathsep.join(p for p in paths if p)
+    env["PATH"] = os.pathsep.join([str(stub_python / "bin"), env.get("PATH", "")])
+    for name in ("PYTHONHOME", "PYTHONPATH", "VIRTUAL_ENV"):
+        env.pop(name, None)
+    return env
+
+
+class TritonServer:
+    """A tritonserver process serving a model repository over gRPC (HTTP and metrics off)."""
+
+    def __init__(
+        self,
+        model_repository: Path = DEFAULT_MODEL_REPOSITORY,
+        *,
+        grpc_port: int = 8001,
+        host: str = "127.0.0.1",
+        home: Path | None = None,
+        log_path: Path | None = None,
+        extra_args: tuple[str, ...] = (),
+    ) -> None:
+        self.model_repository = Path(model_repository)
+        self.grpc_port = grpc_port
+        self.host = host
+        self._home = home
+        self._log_path = log_path
+        self._extra_args = extra_args
+        self._process: subprocess.Popen[bytes] | None = None
+        self._log: object | None = None
+
+    @property
+    def url(self) -> str:
+        return f"{self.host}:{self.grpc_port}"
+
+    def start(self, ready_timeout_s: float = DEFAULT_READY_TIMEOUT_S) -> TritonServer:
+        home = prepare_server(self._home)
+        stub_python = prepare_stub_python(home)
+        command = [
+            str(home / "bin" / "tritonserver"),
+            f"--model-repository={self.model_repository}",
+            f"--backend-directory={home / 'backends'}",
+            f"--cache-directory={home / 'caches'}",
+            f"--grpc-address={self.host}",
+            f"--grpc-port={self.grpc_port}",
+            "--allow-http=false",
+            "--allow-metrics=false",
+            "--log-verbose=0",
+            *self._extra_args,
+        ]
+        log = self._log_path.open("ab") if self._log_path else subprocess.DEVNULL
+        self._log = log
+        _LOGGER.info("starting tritonserver on %s with %s", self.url, self.model_repository)
+        self._process = subprocess.Popen(command, env=server_environment(home, stub_python), stdout=log,
+                                         stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            self.wait_ready(ready_timeout_s)
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def wait_ready(self, timeout_s: float) -> None:
+        import tritonclient.grpc as grpcclient
+
+        deadline = time.monotonic() + timeout_s
+        with grpcclient.InferenceServerClient(self.url) as client:
+            while True:
+                if self._process is None or self._process.poll() is not None:
+                    raise InferenceError(f"tritonserver exited during start-up (see {self._log_path or 'its log'})")
+                try:
+                    if client.is_server_ready(client_timeout=2.0):
+                        _LOGGER.info("tritonserver ready on %s", self.url)
+                        return
+                except Exception:  # noqa: BLE001 - not listening yet
+                    pass
+                if time.monotonic() > deadline:
+                    raise InferenceError(f"tritonserver not ready after {timeout_s:.0f} s")
+                time.sleep(0.2)
+
+    def stop(self, timeout_s: float = DEFAULT_STOP_TIMEOUT_S) -> None:
+        """SIGTERM to tritonserver itself and wait (it stops its python stubs); the whole session if stuck."""
+        process, self._process = self._process, None
+        if process is not None and process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout_s)
+            except subprocess.TimeoutExpired:
+                _LOGGER.warning("tritonserver did not stop in %.0f s; killing its process group", timeout_s)
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        log, self._log = self._log, None
+        if log is not None and log is not subprocess.DEVNULL:
+            log.close()  # type: ignore[attr-defined]
+
+    def __enter__(self) -> TritonServer:
+        return self.start() if self._process is None else self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.stop()

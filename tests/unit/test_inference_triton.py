@@ -1,0 +1,94 @@
+"""The real tritonserver (from the nvidia-pytriton wheel, python backend on CPU) serving
+deploy/triton/models, reached through TritonTransport: same results as the in-process LocalTransport."""
+
+from __future__ import annotations
+
+import platform
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from inference.errors import InferenceError
+from inference.image import decode_image
+from inference.models import ALL_MODELS, DLIB_DESCRIPTOR, MTCNN_RNET
+from inference.pipeline import FacePipeline
+from inference.transport import LocalTransport
+from tests import photos
+
+pytestmark = pytest.mark.skipif(
+    platform.system() != "Linux" or platform.machine() != "x86_64",
+    reason="the tritonserver binary in nvidia-pytriton is for Linux x86_64",
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def triton(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[object, object]]:
+    from inference.triton import TritonTransport
+    from inference.triton_server import TritonServer
+
+    log = Path(tmp_path_factory.mktemp("triton")) / "tritonserver.log"
+    server = TritonServer(grpc_port=_free_port(), log_path=log)
+    server.start(ready_timeout_s=120)
+    transport = TritonTransport(server.url)
+    try:
+        yield server, transport
+    finally:
+        transport.close()
+        server.stop()
+
+
+def test_models_ready(triton) -> None:  # type: ignore[no-untyped-def]
+    _, transport = triton
+    assert transport.is_ready()
+    transport.warm_up(ALL_MODELS)
+
+
+def test_pipeline_over_triton_matches_local(triton) -> None:  # type: ignore[no-untyped-def]
+    _, transport = triton
+    remote = FacePipeline(transport)
+    with LocalTransport() as local_transport:
+        local = FacePipeline(local_transport)
+        for name in ("obama.jpg", "biden.jpg"):
+            image = decode_image(photos.face_recognition_image(name).read_bytes())
+            got, expected = remote.process(image), local.process(image)
+            assert len(got) == len(expected) == 1
+            np.testing.assert_allclose(got[0].detection.landmarks, expected[0].detection.landmarks, atol=1e-3)
+            assert float(got[0].descriptor @ expected[0].descriptor) > 0.99999
+
+
+def test_concurrent_requests_are_batched_correctly(triton) -> None:  # type: ignore[no-untyped-def]
+    """Several threads at once: Triton's dynamic batcher may merge them; each still gets its own rows."""
+    _, transport = triton
+    rng = np.random.default_rng(5)
+    chips = [rng.integers(0, 256, (n, 150, 150, 3), dtype=np.uint8) for n in (1, 2, 3, 1, 2, 4)]
+    with LocalTransport() as local:
+        expected = [local.infer(DLIB_DESCRIPTOR, {"chip": c})["descriptor"] for c in chips]
+    results: list[np.ndarray | None] = [None] * len(chips)
+
+    def run(i: int) -> None:
+        results[i] = transport.infer(DLIB_DESCRIPTOR, {"chip": chips[i]})["descriptor"]
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(chips))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for got, want in zip(results, expected, strict=True):
+        assert got is not None
+        np.testing.assert_allclose(got, want, atol=1e-4)
+
+
+def test_bad_shape_is_an_inference_error(triton) -> None:  # type: ignore[no-untyped-def]
+    _, transport = triton
+    with pytest.raises(InferenceError):
+        transport.infer(MTCNN_RNET, {"input_2": np.zeros((1, 12, 12, 3), np.float32)})
