@@ -102,6 +102,7 @@ def main() -> None:
             rest_port=options.port,
             grpc_port=options.port + 1,
             envoy_admin_port=options.port + 2,
+            triton_start=False,
         )
         stack = Stack(settings).start()
         try:

@@ -21,6 +21,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 import server.services
+from server.face_inference import FaceInference
 from server.settings import Settings
 from server.storage import faults
 from server.storage.store import Storage
@@ -37,13 +38,15 @@ class ServiceContext:
     settings: Settings
     storage: Storage
     service_names: list[str] = field(default_factory=list)
+    # The one inference client (Triton) of this server; None when settings.triton_enabled is off.
+    face_inference: FaceInference | None = None
 
 
 def build_server(settings: Settings) -> tuple[grpc.Server, ServiceContext]:
     faults.configure(settings.crash_point)
     storage = Storage(settings.data_dir)
     storage.recover()
-    context = ServiceContext(settings=settings, storage=storage)
+    context = ServiceContext(settings=settings, storage=storage, face_inference=FaceInference.from_settings(settings))
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=settings.grpc_workers),
         options=[
@@ -73,7 +76,7 @@ def server_services_path() -> list[str]:
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = Settings.from_env()
-    grpc_server, _ = build_server(settings)
+    grpc_server, context = build_server(settings)
     grpc_server.start()
     _LOGGER.info("gRPC server listening on %s:%d", settings.grpc_host, settings.grpc_port)
     stop = threading.Event()
@@ -81,6 +84,8 @@ def main() -> None:
         signal.signal(sig, lambda *_: stop.set())
     stop.wait()
     grpc_server.stop(SHUTDOWN_GRACE_S).wait()
+    if context.face_inference is not None:
+        context.face_inference.close()
 
 
 if __name__ == "__main__":

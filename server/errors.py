@@ -67,6 +67,16 @@ PAYLOAD_TOO_LARGE = ErrorSpec(37003, "Payload too large", "Request payload is to
 SERVICE_UNAVAILABLE = ErrorSpec(40001, "Service unavailable", "Service '{service}' is unavailable", 503)
 UNHEALTHY = ErrorSpec(40003, "Unhealthy", "Component '{component}' failed its healthcheck: {reason}", 502)
 
+# Lumen-specific codes (the v6 dumps show no LUNA code for these situations).
+# The inference backend (Triton) is down, unreachable or disabled (LUMEN_TRITON_ENABLED=0).
+INFERENCE_UNAVAILABLE = ErrorSpec(40004, "Service unavailable", "Inference service is unavailable: {reason}", 503)
+# A documented estimation Lumen has no model for yet (never answered with invented values).
+ESTIMATION_NOT_AVAILABLE = ErrorSpec(
+    40005, "Not implemented", "Estimation '{name}' is not available in this Lumen installation", 501
+)
+# Per-image error of /6/detector with multiface_policy=0 when the image holds several faces.
+MULTIPLE_FACES = ErrorSpec(40006, BAD_INPUT, "Found {count} faces in the image, multiface_policy=0 allows one", 400)
+
 _GRPC_CODE_BY_HTTP = {
     400: grpc.StatusCode.INVALID_ARGUMENT,
     403: grpc.StatusCode.PERMISSION_DENIED,
@@ -77,6 +87,7 @@ _GRPC_CODE_BY_HTTP = {
     413: grpc.StatusCode.RESOURCE_EXHAUSTED,
     415: grpc.StatusCode.INVALID_ARGUMENT,
     500: grpc.StatusCode.INTERNAL,
+    501: grpc.StatusCode.UNIMPLEMENTED,
     502: grpc.StatusCode.UNAVAILABLE,
     503: grpc.StatusCode.UNAVAILABLE,
     504: grpc.StatusCode.DEADLINE_EXCEEDED,

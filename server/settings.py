@@ -10,7 +10,9 @@ DEFAULT_DATA_DIR = "var"
 DEFAULT_GRPC_PORT = 50051
 DEFAULT_REST_PORT = 5000
 DEFAULT_ENVOY_ADMIN_PORT = 9901
-DEFAULT_TRITON_GRPC_URL = "127.0.0.1:8001"
+DEFAULT_TRITON_PORT = 8001
+DEFAULT_TRITON_GRPC_URL = f"127.0.0.1:{DEFAULT_TRITON_PORT}"
+DEFAULT_TRITON_READY_TIMEOUT_S = 120
 DEFAULT_MAX_REQUEST_BYTES = 64 * 1024 * 1024
 DEFAULT_GRPC_WORKERS = 16
 DEFAULT_ATTRIBUTE_TTL_S = 300
@@ -29,8 +31,15 @@ class Settings:
     rest_port: int = DEFAULT_REST_PORT
     envoy_admin_port: int = DEFAULT_ENVOY_ADMIN_PORT
     max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES
+    # Inference: the gRPC server uses Triton at triton_grpc_url when triton_enabled. `python -m
+    # server.stack` starts its own tritonserver on triton_port (triton_start) and then sets both;
+    # set LUMEN_TRITON_START=0 with LUMEN_TRITON_ENABLED=1 and LUMEN_TRITON_GRPC_URL to use a
+    # Triton that runs elsewhere.
     triton_grpc_url: str = DEFAULT_TRITON_GRPC_URL
     triton_enabled: bool = False
+    triton_start: bool = True
+    triton_port: int = DEFAULT_TRITON_PORT
+    triton_ready_timeout_s: int = DEFAULT_TRITON_READY_TIMEOUT_S
     default_attribute_ttl_s: int = DEFAULT_ATTRIBUTE_TTL_S
     # Test-only: name of a crash point at which the server process exits immediately
     # (see server/storage/faults.py). Empty in production.

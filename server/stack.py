@@ -1,6 +1,13 @@
-"""Start the whole platform on one machine: gRPC server, Envoy (REST on :5000), later Triton.
+"""Start the whole platform on one machine: Triton (models), gRPC server, Envoy (REST on :5000).
 
     python -m server.stack            # runs until SIGINT/SIGTERM
+
+Triton: when settings.triton_start (default), the stack runs its own tritonserver (the binary of the
+nvidia-pytriton wheel, inference/triton_server.py) on settings.triton_port with the model repository
+deploy/triton/models, and hands the gRPC server LUMEN_TRITON_ENABLED=1 and LUMEN_TRITON_GRPC_URL.
+tritonserver is spawned first; the gRPC server and Envoy start while it loads its models, and start()
+returns once every model is ready. stop() stops Envoy, the server, then tritonserver (SIGTERM to
+tritonserver itself, which stops its python-backend stubs; its process group is killed if it hangs).
 
 Tests and benchmarks use `Stack` directly to boot real processes on free ports.
 """
@@ -17,6 +24,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
@@ -24,6 +32,8 @@ import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from gateway.config import write_config
+from inference.models import ALL_MODELS, DEFAULT_MODEL_REPOSITORY
+from inference.triton_server import TritonServer
 from server.settings import Settings
 
 _LOGGER = logging.getLogger(__name__)
@@ -44,9 +54,12 @@ class Stack:
     """The processes of one Lumen instance."""
 
     def __init__(self, settings: Settings, *, log_dir: Path | None = None) -> None:
+        if settings.triton_start:
+            settings = replace(settings, triton_enabled=True, triton_grpc_url=f"127.0.0.1:{settings.triton_port}")
         self.settings = settings
         self.log_dir = log_dir or settings.data_dir / "logs"
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
+        self.triton: TritonServer | None = None
 
     @property
     def rest_url(self) -> str:
@@ -136,10 +149,40 @@ class Stack:
             log = (self.log_dir / f"{name}.log").read_text(errors="replace")[-4000:]
             raise RuntimeError(f"{name} exited with {process.returncode}:\n{log}")
 
+    def start_triton(self) -> None:
+        """Start tritonserver and wait until it and every model of the repository are ready."""
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        server = TritonServer(
+            DEFAULT_MODEL_REPOSITORY,
+            grpc_port=self.settings.triton_port,
+            log_path=self.log_dir / "triton.log",
+        )
+        self.triton = server
+        server.start(ready_timeout_s=float(self.settings.triton_ready_timeout_s))
+        wait_models_ready(server.url, float(self.settings.triton_ready_timeout_s))
+
+    def triton_running(self) -> bool:
+        process = getattr(self.triton, "_process", None)
+        return process is not None and process.poll() is None
+
     def start(self) -> Stack:
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
-        self.start_server()
-        self.start_gateway()
+        try:
+            if self.settings.triton_start:
+                # Triton loads its models (seconds) while the server and Envoy start.
+                with ThreadPoolExecutor(max_workers=1, thread_name_prefix="triton-start") as pool:
+                    triton: Future[None] = pool.submit(self.start_triton)
+                    try:
+                        self.start_server()
+                        self.start_gateway()
+                    finally:
+                        triton.result()
+            else:
+                self.start_server()
+                self.start_gateway()
+        except BaseException:
+            self.stop()
+            raise
         return self
 
     def stop_process(self, name: str, sig: int = signal.SIGTERM) -> None:
@@ -159,16 +202,46 @@ class Stack:
             self.settings = settings
         self.start_server()
 
+    def stop_triton(self) -> None:
+        server, self.triton = self.triton, None
+        if server is not None:
+            server.stop()
+
     def stop(self) -> None:
         for name in list(self.processes)[::-1]:
             self.stop_process(name)
+        self.stop_triton()
+
+
+def wait_models_ready(url: str, timeout_s: float) -> None:
+    """Wait until Triton at `url` reports every model of inference.models.ALL_MODELS ready."""
+    import tritonclient.grpc as grpcclient
+
+    deadline = time.monotonic() + timeout_s
+    with grpcclient.InferenceServerClient(url) as client:
+        for spec in ALL_MODELS:
+            while True:
+                try:
+                    if client.is_model_ready(spec.name, client_timeout=2.0):
+                        break
+                except Exception:  # noqa: BLE001 - not ready yet
+                    pass
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"Triton model {spec.name} not ready after {timeout_s:.0f} s")
+                time.sleep(POLL_S)
 
 
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = Settings.from_env()
     stack = Stack(settings).start()
-    _LOGGER.info("Lumen is ready: REST %s/6/ , gRPC %s", stack.rest_url, stack.grpc_target)
+    _LOGGER.info(
+        "Lumen is ready: REST %s/6/ , gRPC %s, Triton %s%s",
+        stack.rest_url,
+        stack.grpc_target,
+        stack.settings.triton_grpc_url,
+        "" if stack.settings.triton_enabled else " (disabled)",
+    )
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
@@ -178,13 +251,16 @@ def main() -> None:
                 if process.poll() is not None:
                     _LOGGER.error("%s exited with %s; stopping", name, process.returncode)
                     stop.set()
+            if stack.triton is not None and not stack.triton_running():
+                _LOGGER.error("tritonserver exited; stopping")
+                stop.set()
     finally:
         stack.stop()
 
 
 def with_ports(settings: Settings, base: int) -> Settings:
     """Settings on a block of ports starting at `base` (tests run several stacks)."""
-    return replace(settings, rest_port=base, grpc_port=base + 1, envoy_admin_port=base + 2)
+    return replace(settings, rest_port=base, grpc_port=base + 1, envoy_admin_port=base + 2, triton_port=base + 3)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,9 @@
-"""Shared fixtures: a real Lumen stack (gRPC server + Envoy) on free ports, and REST helpers."""
+"""Shared fixtures: a real Lumen stack (Triton + gRPC server + Envoy) on free ports, and REST helpers.
+
+The session `stack` runs its own tritonserver (started once; the first run unpacks the server from
+the nvidia-pytriton wheel, see inference/triton_server.py). Stacks that tests build themselves with
+`stack_settings()` run without Triton unless they pass triton_start=True.
+"""
 
 from __future__ import annotations
 
@@ -14,8 +19,10 @@ import pytest
 from server.settings import Settings
 from server.stack import Stack
 
+PORT_BLOCK = 4  # REST, gRPC, Envoy admin, Triton gRPC
 
-def free_port_block(size: int = 3) -> int:
+
+def free_port_block(size: int = PORT_BLOCK) -> int:
     """A base port whose next `size` ports are free now."""
     for _ in range(200):
         with socket.socket() as probe:
@@ -45,14 +52,15 @@ def stack_settings(data_dir: Path, **overrides: object) -> Settings:
         rest_port=base,
         grpc_port=base + 1,
         envoy_admin_port=base + 2,
+        triton_port=base + 3,
         grpc_workers=8,
-        **overrides,  # type: ignore[arg-type]
+        **{"triton_start": False, **overrides},  # type: ignore[arg-type]
     )
 
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    running = Stack(stack_settings(tmp_path_factory.mktemp("lumen-data"))).start()
+    running = Stack(stack_settings(tmp_path_factory.mktemp("lumen-data"), triton_start=True)).start()
     try:
         yield running
     finally:

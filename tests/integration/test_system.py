@@ -248,7 +248,7 @@ def test_config_text(rest: httpx.Client, stack: Stack) -> None:
     assert reply.headers["content-type"].startswith("text/plain")
     lines = dict(line.split("=", 1) for line in reply.text.splitlines())
     assert lines["LUMEN_GRPC_PORT"] == str(stack.settings.grpc_port)
-    assert lines["LUMEN_TRITON_ENABLED"] == "0"
+    assert lines["LUMEN_TRITON_ENABLED"] == "1"  # the session stack runs its own Triton
     assert "LUMEN_CRASH_POINT" not in lines
     assert set(lines) == {f"LUMEN_{name.upper()}" for name in stack.settings.public_view()}
     assert rest.options("/6/config").headers["allow"] == "GET,OPTIONS"

@@ -1,0 +1,123 @@
+"""The gRPC server's one inference client: detection, face warps and descriptors over Triton.
+
+Created once at server start (server/app.py puts it in ServiceContext.face_inference) with
+inference.triton.TritonTransport when settings.triton_enabled; None otherwise, and every operation
+that needs a model then answers 40004 (503). LocalTransport (in-process onnxruntime) is for unit
+tests only (pass it to FaceInference directly).
+
+Face samples (warps). /6/detector stores for each face a 250x250 RGB warp (LUNA's sample size)
+made by the same similarity alignment as the descriptor chip (inference/alignment.py): the warp's
+landmark template is the dlib chip template (padding 0.25) scaled by 250/150, i.e. the warp is the
+chip at 5/3 of its resolution. So the extractor gets the 150x150 chip back deterministically by
+resizing the warp to 150x150 (Pillow bilinear, antialiased), with no landmarks needed; the
+resize maps chip pixel centres to the warp within 0.2 chip pixel of the exact scaling (the
+landmark spread of the template itself is 2-6 px). Warps are stored as JPEG (quality WARP_JPEG_QUALITY).
+Measured on obama/obama2/obama3/biden: descriptor of the chip cut from the stored JPEG warp vs the chip
+cut from the photo directly, cosine 0.9991-0.9998 (same with a lossless warp: the resize dominates).
+Samples uploaded by clients (POST /6/samples/faces) are used the same way: any size is resized to
+150x150 (a LUNA 250x250 warp has a similar but not identical layout; descriptors of such samples are
+less accurate than those of Lumen's own warps).
+
+Hook for basic attributes (age/gender/ethnicity): `basic_attributes` is None until a model exists;
+set it to a callable taking the chips (uint8 [N, 150, 150, 3]) and returning one
+`{"age": int, "gender": int, "ethnicities": {...}}` dict per chip; /6/extractor then serves
+extract_basic_attributes=1 (it answers 40005 while it is None).
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from PIL import Image
+
+from inference.alignment import CHIP_PADDING, CHIP_SIZE, face_chip
+from inference.errors import InferenceError
+from inference.image import RgbImage, from_array
+from inference.pipeline import FacePipeline
+from inference.transport import InferenceTransport
+from inference.types import FaceDetection
+from server import errors
+from server.errors import LunaError
+from server.settings import Settings
+
+_LOGGER = logging.getLogger(__name__)
+
+WARP_SIZE = 250
+WARP_PADDING = CHIP_PADDING  # same template, scaled by WARP_SIZE / CHIP_SIZE
+WARP_JPEG_QUALITY = 95
+WARP_CONTENT_TYPE = "image/jpeg"
+
+BasicAttributesEstimator = Callable[[NDArray[np.uint8]], list[dict[str, Any]]]
+
+
+class FaceInference:
+    """Detection, warps and descriptors; model failures become LUNA 40004 errors."""
+
+    def __init__(self, transport: InferenceTransport, *, name: str = "local") -> None:
+        self.transport = transport
+        self.name = name
+        self.pipeline = FacePipeline(transport)
+        #: Hook: age/gender/ethnicity from chips (None: no model yet).
+        self.basic_attributes: BasicAttributesEstimator | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> FaceInference | None:
+        if not settings.triton_enabled:
+            return None
+        from inference.triton import TritonTransport
+
+        return cls(TritonTransport(settings.triton_grpc_url), name=f"Triton {settings.triton_grpc_url}")
+
+    @contextmanager
+    def _models(self) -> Iterator[None]:
+        try:
+            yield
+        except InferenceError as error:
+            _LOGGER.error("inference failed on %s: %s", self.name, error)
+            raise LunaError(errors.INFERENCE_UNAVAILABLE, reason=f"model call to {self.name} failed") from None
+
+    def detect(self, image: RgbImage) -> list[FaceDetection]:
+        """Faces of one image, best score first."""
+        with self._models():
+            return self.pipeline.detect(image)
+
+    def describe_chips(self, chips: NDArray[np.uint8]) -> NDArray[np.float32]:
+        """L2-normalised descriptors float32 [N, 128] of chips uint8 [N, 150, 150, 3] (batched)."""
+        with self._models():
+            return self.pipeline.extractor.extract(chips)
+
+    def close(self) -> None:
+        self.transport.close()
+
+
+def require(inference: FaceInference | None) -> FaceInference:
+    if inference is None:
+        raise LunaError(errors.INFERENCE_UNAVAILABLE, reason="inference is disabled (LUMEN_TRITON_ENABLED=0)")
+    return inference
+
+
+def face_warp(image: RgbImage | Image.Image, detection: FaceDetection) -> NDArray[np.uint8]:
+    """The 250x250 RGB warp of one detected face."""
+    return face_chip(image, detection.landmarks, WARP_SIZE, WARP_PADDING)
+
+
+def encode_warp(warp: NDArray[np.uint8]) -> bytes:
+    out = io.BytesIO()
+    from_array(warp).save(out, format="JPEG", quality=WARP_JPEG_QUALITY)
+    return out.getvalue()
+
+
+def warp_to_chip(warp: Image.Image | RgbImage) -> NDArray[np.uint8]:
+    """The 150x150 descriptor chip of a warp (any size is resized)."""
+    pil = warp if isinstance(warp, Image.Image) else from_array(warp)
+    if pil.mode != "RGB":
+        pil = pil.convert("RGB")
+    if pil.size != (CHIP_SIZE, CHIP_SIZE):
+        pil = pil.resize((CHIP_SIZE, CHIP_SIZE), Image.Resampling.BILINEAR)
+    return np.asarray(pil, dtype=np.uint8)

@@ -1,0 +1,174 @@
+"""ExtractorService: POST /6/extractor (v6 API-034..035).
+
+Body: a bare JSON array of face sample IDs (bound to `sample_ids`). For each sample of the account
+(13003 otherwise) the stored warp is turned into the 150x150 descriptor chip (server/face_inference.py)
+and all chips go to Triton in one batched call; each descriptor (version 300, L2-normalised) becomes a
+temporary attribute (server/services/attribute_data.py, `ttl` 1..86400, default from settings) whose
+face_descriptor_samples is the sample. aggregate_attributes=1 makes one attribute from all samples:
+the mean of their descriptors, L2-normalised again.
+
+The answer is a bare JSON array (one element per attribute) rendered by server/json_http.py; gRPC
+clients call ExtractAttributes for the typed form.
+
+Not available yet, never invented: the descriptor quality `score` (Lumen has no descriptor quality
+measure: the field is omitted, and score_threshold > 0 is answered 40005 since nothing could be
+filtered honestly) and basic attributes (extract_basic_attributes=1 is answered 40005 until
+FaceInference.basic_attributes is set by an age/gender model; the hook then fills
+`basic_attributes`). extract_descriptor=0 with nothing else to extract is 12012.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from google.api import httpbody_pb2
+from google.protobuf import struct_pb2
+from PIL import Image
+
+from lumen.v6 import extractor_service_pb2, extractor_service_pb2_grpc
+from server import errors
+from server.errors import LunaError
+from server.face_inference import FaceInference, require, warp_to_chip
+from server.json_http import json_array_body
+from server.rpc import Call, luna_rpc
+from server.services.attribute_data import AttributeData, insert_temporary
+from server.services.blob_resources import FACE_SAMPLES, BlobResources
+from server.settings import MAX_ATTRIBUTE_TTL_S, Settings
+from server.storage.descriptors import DEFAULT_VERSION
+from server.storage.store import Storage
+from server.validation import UUID_SCHEMA, query_flag, query_int, validate_json
+
+_LOGGER = logging.getLogger(__name__)
+
+MAX_SAMPLES = 1000
+SAMPLE_IDS_SCHEMA: dict[str, Any] = {"type": "array", "items": UUID_SCHEMA, "minItems": 1, "maxItems": MAX_SAMPLES}
+
+ExtractParams = extractor_service_pb2.ExtractRequest | extractor_service_pb2.ExtractAttributesRequest
+
+
+def _given(request: ExtractParams, name: str) -> str | None:
+    return getattr(request, name) if request.HasField(name) else None
+
+
+def _score_threshold(value: str | None) -> float:
+    if value is None or value == "":
+        return 0.0
+    try:
+        threshold = float(value)
+    except ValueError:
+        raise LunaError(errors.BAD_QUERY_PARAM, name="score_threshold") from None
+    if not 0.0 <= threshold <= 1.0:
+        raise LunaError(errors.BAD_QUERY_PARAM, name="score_threshold")
+    return threshold
+
+
+def _null() -> struct_pb2.Value:
+    return struct_pb2.Value(null_value=struct_pb2.NULL_VALUE)
+
+
+class ExtractorService(extractor_service_pb2_grpc.ExtractorServiceServicer):
+    def __init__(self, storage: Storage, settings: Settings, inference: FaceInference | None) -> None:
+        self.storage = storage
+        self.settings = settings
+        self.blobs = BlobResources(storage)
+        self.inference = inference
+
+    @luna_rpc(account_required=True, status=201)
+    def Extract(self, request: extractor_service_pb2.ExtractRequest, call: Call) -> httpbody_pb2.HttpBody:
+        return json_array_body(self._extract(request, call.require_account()))
+
+    @luna_rpc(account_required=True, status=201)
+    def ExtractAttributes(
+        self, request: extractor_service_pb2.ExtractAttributesRequest, call: Call
+    ) -> extractor_service_pb2.ExtractAttributesResponse:
+        return extractor_service_pb2.ExtractAttributesResponse(
+            attributes=self._extract(request, call.require_account())
+        )
+
+    def _extract(self, request: ExtractParams, account_id: str) -> list[extractor_service_pb2.ExtractedAttribute]:
+        ttl = query_int(
+            _given(request, "ttl"), "ttl", self.settings.default_attribute_ttl_s, minimum=1, maximum=MAX_ATTRIBUTE_TTL_S
+        )
+        extract_descriptor = query_flag(_given(request, "extract_descriptor"), "extract_descriptor", default=True)
+        extract_basic = query_flag(_given(request, "extract_basic_attributes"), "extract_basic_attributes")
+        aggregate = query_flag(_given(request, "aggregate_attributes"), "aggregate_attributes")
+        if _score_threshold(_given(request, "score_threshold")) > 0:
+            raise LunaError(errors.ESTIMATION_NOT_AVAILABLE, name="descriptor score (score_threshold)")
+        inference = require(self.inference)
+        if extract_basic and inference.basic_attributes is None:
+            raise LunaError(errors.ESTIMATION_NOT_AVAILABLE, name="basic_attributes")
+        if not extract_descriptor and not extract_basic:
+            raise LunaError(errors.BAD_QUERY_PARAM, name="extract_descriptor")
+        sample_ids = [s.lower() for s in request.sample_ids]
+        validate_json(sample_ids, SAMPLE_IDS_SCHEMA)
+        chips = np.stack([self._chip(sample_id, account_id) for sample_id in sample_ids])
+        descriptors = inference.describe_chips(chips) if extract_descriptor else None
+        basics = inference.basic_attributes(chips) if extract_basic and inference.basic_attributes else None
+        groups: list[list[int]] = [list(range(len(sample_ids)))] if aggregate else [[i] for i in range(len(sample_ids))]
+        results = []
+        with self.storage.db.transaction() as tx:
+            for group in groups:
+                samples = [sample_ids[i] for i in group]
+                data = AttributeData(
+                    face_descriptor_samples=samples if descriptors is not None else [],
+                    basic_attributes_samples=samples if basics is not None else [],
+                )
+                if descriptors is not None:
+                    data.descriptors[DEFAULT_VERSION] = _mean_descriptor(descriptors[group])
+                basic = _aggregate_basic([basics[i] for i in group]) if basics is not None else None
+                if basic is not None:
+                    data.basic_attributes = stored_basic_attributes(basic)
+                attribute_id = str(uuid.uuid4())
+                insert_temporary(tx.conn, attribute_id, account_id, data, ttl)
+                item = extractor_service_pb2.ExtractedAttribute(samples=list(dict.fromkeys(samples)))
+                item.attribute_id.string_value = attribute_id
+                item.url.string_value = f"/6/attributes/{attribute_id}"
+                if basic is not None:
+                    item.basic_attributes.update(basic)
+                results.append(item)
+        return results
+
+    def _chip(self, sample_id: str, account_id: str) -> np.ndarray:
+        data = self.blobs.read(FACE_SAMPLES, sample_id, account_id).data
+        try:
+            with Image.open(io.BytesIO(data)) as opened:
+                opened.load()
+                return warp_to_chip(opened)
+        except Exception:  # noqa: BLE001 - Pillow raises many types for broken files
+            raise LunaError(errors.BAD_IMAGE, reason=f"sample '{sample_id}' is not a readable image") from None
+
+
+def _mean_descriptor(vectors: np.ndarray) -> np.ndarray:
+    mean = np.asarray(vectors, dtype=np.float32).mean(axis=0)
+    return (mean / max(float(np.linalg.norm(mean)), 1e-12)).astype(np.float32)
+
+
+def _aggregate_basic(items: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Hook for the basic-attributes model: several estimations fused into one (the first for now,
+    until the model defines its own fusion)."""
+    return dict(items[0])
+
+
+def stored_basic_attributes(estimation: dict[str, Any]) -> dict[str, int] | None:
+    """The stored form {age, gender, ethnicity} of a basic-attributes estimation (v6 §6.12)."""
+    ethnicity_codes = {"african_american": 1, "indian": 2, "asian": 3, "caucasian": 4}
+    predominant = (estimation.get("ethnicities") or {}).get("predominant_ethnicity")
+    if "age" not in estimation or "gender" not in estimation or predominant not in ethnicity_codes:
+        return None
+    return {
+        "age": int(estimation["age"]),
+        "gender": int(estimation["gender"]),
+        "ethnicity": ethnicity_codes[predominant],
+    }
+
+
+def register(server: Any, context: Any) -> None:
+    extractor_service_pb2_grpc.add_ExtractorServiceServicer_to_server(
+        ExtractorService(context.storage, context.settings, context.face_inference), server
+    )
+    context.service_names.append(extractor_service_pb2.DESCRIPTOR.services_by_name["ExtractorService"].full_name)

@@ -1,0 +1,191 @@
+"""Image bodies of the operations that analyse images (/6/detector; later /6/sdk, /6/iso, /6/liveness).
+
+v6 §8 "Image input": the Content-Type selects the format.
+- a raw image: image/jpeg, image/png, image/bmp, image/tiff, image/x-portable-pixmap
+  (or no Content-Type: the format is sniffed);
+- a base64 image: image/x-jpeg-base64, image/x-png-base64, image/x-bmp-base64, image/x-tiff-base64,
+  image/x-portable-pixmap-base64;
+- several images: multipart/form-data, one image per part, binary or base64 (a part whose
+  Content-Type is a -base64 type, or whose name contains "base64", is base64). Parts named in
+  `skip_parts` (e.g. "policies", "meta") are returned separately, not as images.
+- application/json: the image-list schema is not in the v6 dumps, so Lumen answers 12017 for it.
+
+Whole-request errors: 12017 (Content-Type), 12018 (empty body / no image part). Errors of one image
+(bad base64, undecodable bytes) are kept on that image (`InputImage.error`) so the others go on
+(v6 batch semantics). The filename of a non-multipart image is "raw image".
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import email.message
+import email.parser
+import email.policy
+import io
+import warnings
+from dataclasses import dataclass, field
+
+from google.api import httpbody_pb2
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from inference.image import MAX_IMAGE_PIXELS, RgbImage, to_rgb_array
+from server import errors
+from server.errors import LunaError
+from server.services.blob_resources import IMAGE_CONTENT_TYPES, media_type, sniff_image
+
+RAW_IMAGE_FILENAME = "raw image"
+MULTIPART = "multipart/form-data"
+JSON = "application/json"
+OCTET_STREAM = "application/octet-stream"
+# image/x-jpeg-base64 -> image/jpeg, ...
+BASE64_IMAGE_TYPES = {
+    "image/x-jpeg-base64": "image/jpeg",
+    "image/x-png-base64": "image/png",
+    "image/x-bmp-base64": "image/bmp",
+    "image/x-tiff-base64": "image/tiff",
+    "image/x-portable-pixmap-base64": "image/x-portable-pixmap",
+}
+MAX_MULTIPART_IMAGES = 64
+_HEADER_PARSER = email.parser.BytesHeaderParser(policy=email.policy.HTTP)
+
+
+@dataclass
+class InputImage:
+    """One input image: its bytes, or the error that makes it unusable."""
+
+    filename: str
+    data: bytes = b""
+    error: LunaError | None = None
+
+
+@dataclass
+class ImageBody:
+    images: list[InputImage]
+    #: Non-image multipart parts by name (those listed in `skip_parts`).
+    extra_parts: dict[str, bytes] = field(default_factory=dict)
+
+
+def _b64(filename: str, data: bytes) -> InputImage:
+    try:
+        decoded = base64.b64decode(b"".join(data.split()), validate=True)
+    except (binascii.Error, ValueError):
+        return InputImage(filename, error=LunaError(errors.BAD_IMAGE, reason="image is not valid base64"))
+    if not decoded:
+        return InputImage(filename, error=LunaError(errors.BAD_IMAGE, reason="empty image"))
+    return InputImage(filename, decoded)
+
+
+def _raw(filename: str, data: bytes) -> InputImage:
+    if not data:
+        return InputImage(filename, error=LunaError(errors.BAD_IMAGE, reason="empty image"))
+    return InputImage(filename, data)
+
+
+def _boundary(content_type: str) -> str:
+    message = email.message.Message()
+    message["content-type"] = content_type
+    boundary = message.get_param("boundary")
+    if not isinstance(boundary, str) or not boundary:
+        raise LunaError(errors.BAD_CONTENT_TYPE)
+    return boundary
+
+
+def split_multipart(content_type: str, data: bytes) -> list[tuple[email.message.Message, bytes]]:
+    """(headers, content) of every part of a multipart body (12017 when it is not multipart)."""
+    delimiter = b"\r\n--" + _boundary(content_type).encode("latin-1")
+    chunks = (b"\r\n" + data).split(delimiter)
+    parts: list[tuple[email.message.Message, bytes]] = []
+    for chunk in chunks[1:]:  # chunks[0] is the preamble
+        if chunk.startswith(b"--"):  # closing delimiter
+            break
+        head, separator, content = chunk.partition(b"\r\n\r\n")
+        if not separator:
+            raise LunaError(errors.BAD_CONTENT_TYPE)
+        headers = _HEADER_PARSER.parsebytes(head.lstrip(b" \t").removeprefix(b"\r\n") + b"\r\n\r\n")
+        parts.append((headers, content))
+    return parts
+
+
+def _part_image(headers: email.message.Message, content: bytes, index: int) -> InputImage:
+    name = headers.get_param("name", header="content-disposition")
+    filename = headers.get_filename() or (name if isinstance(name, str) else None) or f"image_{index}"
+    part_type = media_type(headers.get("content-type", ""))
+    encoding = str(headers.get("content-transfer-encoding", "")).strip().lower()
+    if part_type in BASE64_IMAGE_TYPES or encoding == "base64" or (isinstance(name, str) and "base64" in name):
+        return _b64(filename, content)
+    if part_type and part_type not in IMAGE_CONTENT_TYPES and part_type != OCTET_STREAM:
+        return InputImage(filename, error=LunaError(errors.BAD_IMAGE, reason=f"unsupported part type {part_type}"))
+    return _raw(filename, content)
+
+
+def parse_image_body(body: httpbody_pb2.HttpBody, *, skip_parts: tuple[str, ...] = ()) -> ImageBody:
+    """The images of a request body (see the module docstring for the formats and errors)."""
+    declared = media_type(body.content_type)
+    if declared == JSON:
+        raise LunaError(errors.BAD_CONTENT_TYPE)
+    if (
+        declared
+        and declared != MULTIPART
+        and declared not in IMAGE_CONTENT_TYPES
+        and declared not in BASE64_IMAGE_TYPES
+    ):
+        raise LunaError(errors.BAD_CONTENT_TYPE)
+    if not body.data:
+        raise LunaError(errors.EMPTY_BODY)
+    if declared in BASE64_IMAGE_TYPES:
+        return ImageBody([_b64(RAW_IMAGE_FILENAME, body.data)])
+    if declared != MULTIPART:
+        return ImageBody([_raw(RAW_IMAGE_FILENAME, body.data)])
+    images: list[InputImage] = []
+    extra: dict[str, bytes] = {}
+    for index, (headers, content) in enumerate(split_multipart(body.content_type, body.data)):
+        name = headers.get_param("name", header="content-disposition")
+        if isinstance(name, str) and name in skip_parts:
+            extra[name] = content
+            continue
+        images.append(_part_image(headers, content, index))
+    if not images:
+        raise LunaError(errors.EMPTY_BODY)
+    if len(images) > MAX_MULTIPART_IMAGES:
+        raise LunaError(errors.PAYLOAD_TOO_LARGE)
+    return ImageBody(images, extra)
+
+
+@dataclass(frozen=True)
+class DecodedImage:
+    pixels: RgbImage
+    format: str  # Pillow's format name: JPEG, PNG, ...
+    exif: Image.Exif | None
+
+
+def decode(data: bytes, *, use_exif_info: bool = True, max_pixels: int = MAX_IMAGE_PIXELS) -> DecodedImage:
+    """Decode an input image to RGB (13010 on failure). EXIF orientation is applied when
+    use_exif_info (TIFF always: v6 says TIFF images are always auto-oriented)."""
+    if sniff_image(data) is None:
+        raise LunaError(errors.BAD_IMAGE, reason="not a jpeg, png, bmp, tiff or ppm image")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as opened:
+                width, height = opened.size
+                if width * height > max_pixels:
+                    raise LunaError(errors.BAD_IMAGE, reason=f"image too large: {width}x{height}")
+                opened.load()
+                image_format = str(opened.format or "")
+                exif = opened.getexif() if image_format == "JPEG" else None
+                image = ImageOps.exif_transpose(opened) if use_exif_info or image_format == "TIFF" else opened
+                return DecodedImage(to_rgb_array(image), image_format, exif)
+    except LunaError:
+        raise
+    except (
+        UnidentifiedImageError,
+        OSError,
+        ValueError,
+        SyntaxError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+    ) as error:
+        raise LunaError(errors.BAD_IMAGE, reason=type(error).__name__) from None
+    except Exception:  # noqa: BLE001 - Pillow raises many types for broken files
+        raise LunaError(errors.BAD_IMAGE, reason="broken image data") from None

@@ -1,0 +1,239 @@
+"""POST /6/detector over REST on real photos (tests/photos.py), through Envoy, the gRPC server and Triton."""
+
+from __future__ import annotations
+
+import base64
+import io
+import uuid
+from typing import Any
+
+import httpx
+import numpy as np
+import pytest
+from PIL import Image
+
+from tests import photos
+from tests.conftest import assert_luna_error, auth
+
+IMAGE_KEYS = ["filename", "error", "status", "detections"]
+SUCCESS = {"error_code": 0, "desc": "Success", "detail": "Success"}
+EXIF_ORIENTATION = 0x0112
+
+
+def photo(name: str) -> bytes:
+    return photos.face_recognition_image(name).read_bytes()
+
+
+def jpeg(image: Image.Image, **save: Any) -> bytes:
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=92, **save)
+    return out.getvalue()
+
+
+def detect(rest: httpx.Client, account: str, data: bytes, content_type: str = "image/jpeg", **params: Any) -> Any:
+    reply = rest.post(
+        "/6/detector", content=data, params=params, headers=auth(account, **{"Content-Type": content_type})
+    )
+    assert reply.status_code == 201, reply.text
+    return reply.json()
+
+
+def faces(image: dict[str, Any]) -> list[dict[str, Any]]:
+    assert list(image)[:4] == IMAGE_KEYS, image
+    assert image["status"] == 1 and image["error"] == SUCCESS
+    assert image["detections"]["filtered_detections"] == {"face_detections": []}
+    return [sample["face"] for sample in image["detections"]["samples"]]
+
+
+def assert_face(face: dict[str, Any], size: tuple[int, int]) -> None:
+    assert list(face) == ["detection", "url", "sample_id"]
+    assert face["url"] == f"/6/samples/faces/{face['sample_id']}"
+    detection = face["detection"]
+    assert list(detection) == ["rect", "landmarks5"]
+    rect = detection["rect"]
+    assert list(rect) == ["x", "y", "width", "height"]
+    assert all(isinstance(v, int) for v in rect.values())
+    assert rect["width"] > 20 and rect["height"] > 20
+    assert rect["x"] >= 0 and rect["x"] + rect["width"] <= size[0]
+    assert rect["y"] >= 0 and rect["y"] + rect["height"] <= size[1]
+    landmarks = detection["landmarks5"]
+    assert len(landmarks) == 5
+    for x, y in landmarks:
+        assert isinstance(x, int) and isinstance(y, int)
+        assert rect["x"] <= x <= rect["x"] + rect["width"] and rect["y"] <= y <= rect["y"] + rect["height"]
+    (left_eye, right_eye, nose, mouth_left, mouth_right) = landmarks
+    assert left_eye[0] < right_eye[0] and mouth_left[0] < mouth_right[0]
+    assert max(left_eye[1], right_eye[1]) < nose[1] < min(mouth_left[1], mouth_right[1])
+
+
+def test_one_face_on_obama(rest: httpx.Client, account: str) -> None:
+    data = photo("obama.jpg")
+    body = detect(rest, account, data)
+    assert list(body) == ["images"]
+    (image,) = body["images"]
+    assert image["filename"] == "raw image"
+    (face,) = faces(image)
+    assert_face(face, Image.open(io.BytesIO(data)).size)
+    sample = rest.get(face["url"], headers=auth(account))
+    assert sample.status_code == 200
+    assert sample.headers["content-type"] == "image/jpeg"
+    assert Image.open(io.BytesIO(sample.content)).size == (250, 250)
+
+
+def test_base64_body_gives_the_same_detection(rest: httpx.Client, account: str) -> None:
+    data = photo("biden.jpg")
+    raw = faces(detect(rest, account, data)["images"][0])
+    encoded = faces(detect(rest, account, base64.b64encode(data), "image/x-jpeg-base64")["images"][0])
+    assert [f["detection"] for f in encoded] == [f["detection"] for f in raw]
+    assert encoded[0]["sample_id"] != raw[0]["sample_id"]
+
+
+def test_multipart_images_in_order_and_per_image_errors(rest: httpx.Client, account: str) -> None:
+    files = [
+        ("image", ("biden.jpg", photo("biden.jpg"), "image/jpeg")),
+        ("image", ("broken.jpg", b"\xff\xd8\xff\xe0 not really a jpeg", "image/jpeg")),
+        ("image_base64", ("obama.jpg", base64.b64encode(photo("obama.jpg")), "image/x-jpeg-base64")),
+    ]
+    reply = rest.post("/6/detector", files=files, headers=auth(account))
+    assert reply.status_code == 201, reply.text
+    images = reply.json()["images"]
+    assert [image["filename"] for image in images] == ["biden.jpg", "broken.jpg", "obama.jpg"]
+    assert len(faces(images[0])) == 1 and len(faces(images[2])) == 1
+    broken = images[1]
+    assert list(broken) == ["filename", "error", "status"]
+    assert broken["status"] == 0
+    assert broken["error"]["error_code"] == 13010 and broken["error"]["desc"] == "Bad/incomplete input data"
+
+
+def test_two_images_two_entries(rest: httpx.Client, account: str) -> None:
+    files = [("a", ("obama.jpg", photo("obama.jpg"), "image/jpeg")), ("b", ("obama2.jpg", photo("obama2.jpg"), None))]
+    images = rest.post("/6/detector", files=files, headers=auth(account)).json()["images"]
+    assert [image["filename"] for image in images] == ["obama.jpg", "obama2.jpg"]
+    assert [len(faces(image)) for image in images] == [1, 1]
+
+
+def test_no_face_gives_an_empty_result(rest: httpx.Client, account: str) -> None:
+    noise = np.random.default_rng(7).integers(90, 110, size=(240, 320, 3), dtype=np.uint8)
+    (image,) = detect(rest, account, jpeg(Image.fromarray(noise)))["images"]
+    assert faces(image) == []
+
+
+def two_faces() -> bytes:
+    left = Image.open(io.BytesIO(photo("obama.jpg"))).convert("RGB")
+    right = Image.open(io.BytesIO(photo("biden.jpg"))).convert("RGB")
+    height = 400
+    left = left.resize((left.width * height // left.height, height))
+    right = right.resize((right.width * height // right.height, height))
+    canvas = Image.new("RGB", (left.width + right.width, height))
+    canvas.paste(left, (0, 0))
+    canvas.paste(right, (left.width, 0))
+    return jpeg(canvas)
+
+
+def test_multiface_policy(rest: httpx.Client, account: str) -> None:
+    data = two_faces()
+    everyone = faces(detect(rest, account, data)["images"][0])
+    assert len(everyone) == 2
+    best = faces(detect(rest, account, data, multiface_policy=2)["images"][0])
+    assert [f["detection"] for f in best] == [everyone[0]["detection"]]
+    (image,) = detect(rest, account, data, multiface_policy=0)["images"]
+    assert image["status"] == 0 and image["error"]["error_code"] == 40006
+    assert len(faces(detect(rest, account, photo("obama.jpg"), multiface_policy=0)["images"][0])) == 1
+
+
+def test_exif_orientation_and_tags(rest: httpx.Client, account: str) -> None:
+    upright = Image.open(io.BytesIO(photo("obama.jpg"))).convert("RGB")
+    reference = faces(detect(rest, account, jpeg(upright))["images"][0])[0]["detection"]["rect"]
+    exif = Image.Exif()
+    exif[EXIF_ORIENTATION] = 6  # stored turned left: viewers turn it right
+    exif[0x010F] = "Lumen"
+    exif[0x0110] = "Test Camera"
+    sideways = jpeg(upright.transpose(Image.Transpose.ROTATE_90), exif=exif.tobytes())
+    (oriented,) = detect(rest, account, sideways, extract_exif=1)["images"]
+    assert list(oriented) == [*IMAGE_KEYS, "exif"]
+    assert oriented["exif"] == {"make": "Lumen", "model": "Test Camera", "orientation": 6}
+    rect = faces(oriented)[0]["detection"]["rect"]
+    assert all(abs(rect[k] - reference[k]) <= 8 for k in rect), (rect, reference)
+    raw = faces(detect(rest, account, sideways, use_exif_info=0)["images"][0])
+    assert all(abs(f["detection"]["rect"]["x"] - reference["x"]) > 10 for f in raw)
+    assert "exif" not in detect(rest, account, photo("obama.jpg"))["images"][0]
+
+
+def test_warped_image(rest: httpx.Client, account: str) -> None:
+    face = faces(detect(rest, account, photo("obama2.jpg"))["images"][0])[0]
+    warp = rest.get(face["url"], headers=auth(account)).content
+    (image,) = detect(rest, account, warp, warped_image=1)["images"]
+    (again,) = faces(image)
+    assert again["detection"] == {"rect": {"x": 0, "y": 0, "width": 250, "height": 250}}
+    assert again["sample_id"] != face["sample_id"]
+
+
+@pytest.mark.parametrize(
+    ("content_type", "data", "code"),
+    [
+        ("image/jpeg", b"", 12018),
+        ("text/plain", b"hello", 12017),
+        ("application/json", b'{"images": []}', 12017),
+        ("multipart/form-data", b"--x\r\n\r\n--x--", 12017),
+        ("multipart/form-data; boundary=x", b"--x--\r\n", 12018),
+    ],
+)
+def test_bad_bodies(rest: httpx.Client, account: str, content_type: str, data: bytes, code: int) -> None:
+    reply = rest.post("/6/detector", content=data, headers=auth(account, **{"Content-Type": content_type}))
+    assert_luna_error(reply, 400, code)
+
+
+def test_bad_single_image_is_a_per_image_error(rest: httpx.Client, account: str) -> None:
+    (image,) = detect(rest, account, b"not an image at all")["images"]
+    assert image["status"] == 0 and image["error"]["error_code"] == 13010
+    (image,) = detect(rest, account, b"!!!", "image/x-png-base64")["images"]
+    assert image["status"] == 0 and image["error"]["error_code"] == 13010
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "estimate_head_pose",
+        "estimate_emotions",
+        "estimate_mask",
+        "detect_landmarks68",
+        "estimate_quality",
+        "estimate_gaze",
+        "estimate_eyes_attributes",
+        "estimate_mouth_attributes",
+    ],
+)
+def test_estimations_without_a_model_are_rejected(rest: httpx.Client, account: str, name: str) -> None:
+    headers = auth(account, **{"Content-Type": "image/jpeg"})
+    reply = rest.post("/6/detector", content=photo("obama.jpg"), params={name: 1}, headers=headers)
+    body = assert_luna_error(reply, 501, 40005)
+    assert name in str(body["detail"])
+    assert rest.post("/6/detector", content=photo("obama.jpg"), params={name: 0}, headers=headers).status_code == 201
+
+
+def test_query_validation(rest: httpx.Client, account: str) -> None:
+    headers = auth(account, **{"Content-Type": "image/jpeg"})
+    for params in ({"multiface_policy": 3}, {"warped_image": 2}, {"use_exif_info": "x"}, {"yaw_threshold": 181}):
+        assert_luna_error(rest.post("/6/detector", content=b"x", params=params, headers=headers), 400, 12012)
+    assert_luna_error(
+        rest.post("/6/detector", content=photo("obama.jpg"), params={"yaw_threshold": 30}, headers=headers), 501, 40005
+    )
+    ok = rest.post("/6/detector", content=photo("obama.jpg"), params={"yaw_threshold": 180}, headers=headers)
+    assert ok.status_code == 201
+
+
+def test_account_required_and_isolated(rest: httpx.Client, account: str) -> None:
+    other_account = str(uuid.uuid4())
+    reply = rest.post("/6/detector", content=photo("obama.jpg"), headers={"Content-Type": "image/jpeg"})
+    assert_luna_error(reply, 403, 11036)
+    face = faces(detect(rest, account, photo("obama.jpg"))["images"][0])[0]
+    assert rest.get(face["url"], headers=auth(account)).status_code == 200
+    assert_luna_error(rest.get(face["url"], headers=auth(other_account)), 404, 13003)
+    assert_luna_error(rest.delete(face["url"], headers=auth(other_account)), 404, 13003)
+    assert rest.head(face["url"], headers=auth(account)).status_code == 200
+
+
+def test_options(rest: httpx.Client) -> None:
+    reply = rest.options("/6/detector")
+    assert reply.status_code == 200
+    assert "POST" in reply.headers["allow"]

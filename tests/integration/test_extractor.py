@@ -1,0 +1,126 @@
+"""POST /6/extractor over REST: descriptors of detector samples (real photos) into temporary attributes."""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from typing import Any
+
+import httpx
+import numpy as np
+import pytest
+
+from server.storage.descriptors import DEFAULT_VERSION
+from tests import photos
+from tests.conftest import assert_luna_error, auth
+
+
+def sample_of(rest: httpx.Client, account: str, name: str) -> str:
+    reply = rest.post(
+        "/6/detector",
+        content=photos.face_recognition_image(name).read_bytes(),
+        headers=auth(account, **{"Content-Type": "image/jpeg"}),
+    )
+    assert reply.status_code == 201, reply.text
+    (sample,) = reply.json()["images"][0]["detections"]["samples"]
+    return str(sample["face"]["sample_id"])
+
+
+def extract(rest: httpx.Client, account: str, sample_ids: list[str], **params: Any) -> list[dict[str, Any]]:
+    reply = rest.post("/6/extractor", json=sample_ids, params=params, headers=auth(account))
+    assert reply.status_code == 201, reply.text
+    assert reply.headers["content-type"] == "application/json"
+    body = reply.json()
+    assert isinstance(body, list)
+    return body
+
+
+def descriptor(rest: httpx.Client, account: str, attribute_id: str) -> np.ndarray:
+    reply = rest.get(
+        f"/6/attributes/{attribute_id}",
+        params={"targets": "face_descriptor", "descriptor_version": DEFAULT_VERSION},
+        headers=auth(account),
+    )
+    assert reply.status_code == 200, reply.text
+    vector = np.frombuffer(base64.b64decode(reply.json()["face_descriptor"]), dtype="<f4")
+    assert vector.shape == (128,)
+    assert abs(float(np.linalg.norm(vector)) - 1.0) < 1e-4
+    return vector
+
+
+@pytest.fixture(scope="module")
+def people(rest: httpx.Client) -> tuple[str, dict[str, str]]:
+    account = str(uuid.uuid4())
+    return account, {name: sample_of(rest, account, f"{name}.jpg") for name in ("obama", "obama2", "biden")}
+
+
+def test_descriptors_tell_people_apart(rest: httpx.Client, people: tuple[str, dict[str, str]]) -> None:
+    account, samples = people
+    ids = [samples["obama"], samples["obama2"], samples["biden"]]
+    attributes = extract(rest, account, ids)
+    assert len(attributes) == 3
+    for item, sample_id in zip(attributes, ids, strict=True):
+        assert list(item) == ["samples", "attribute_id", "url"]
+        assert item["samples"] == [sample_id]
+        assert item["url"] == f"/6/attributes/{item['attribute_id']}"
+        got = rest.get(f"/6/attributes/{item['attribute_id']}/samples", headers=auth(account)).json()
+        assert got == {"samples": [sample_id]}
+    obama, obama2, biden = (descriptor(rest, account, item["attribute_id"]) for item in attributes)
+    assert float(obama @ obama2) > 0.93
+    assert float(obama @ obama2) > float(obama @ biden) + 0.08
+
+
+def test_aggregate(rest: httpx.Client, people: tuple[str, dict[str, str]]) -> None:
+    account, samples = people
+    ids = [samples["obama"], samples["obama2"]]
+    (item,) = extract(rest, account, ids, aggregate_attributes=1, ttl=60)
+    assert item["samples"] == ids
+    mean = descriptor(rest, account, item["attribute_id"])
+    single = [descriptor(rest, account, a["attribute_id"]) for a in extract(rest, account, ids)]
+    expected = (single[0] + single[1]) / np.linalg.norm(single[0] + single[1])
+    assert float(mean @ expected) > 0.9999
+
+
+def test_uploaded_sample(rest: httpx.Client, people: tuple[str, dict[str, str]]) -> None:
+    """A warp uploaded with POST /6/samples/faces is extracted like a detector sample."""
+    account, samples = people
+    warp = rest.get(f"/6/samples/faces/{samples['biden']}", headers=auth(account)).content
+    uploaded = rest.post(
+        "/6/samples/faces", content=warp, headers=auth(account, **{"Content-Type": "image/jpeg"})
+    ).json()["sample_id"]
+    a, b = extract(rest, account, [samples["biden"], uploaded])
+    assert float(descriptor(rest, account, a["attribute_id"]) @ descriptor(rest, account, b["attribute_id"])) > 0.999
+
+
+def test_errors(rest: httpx.Client, people: tuple[str, dict[str, str]]) -> None:
+    account, samples = people
+    sample = samples["obama"]
+    assert_luna_error(rest.post("/6/extractor", json=[sample]), 403, 11036)
+    for params in ({"ttl": 0}, {"ttl": 86401}, {"score_threshold": 2}, {"extract_descriptor": 5}):
+        reply = rest.post("/6/extractor", json=[sample], params=params, headers=auth(account))
+        assert_luna_error(reply, 400, 12012)
+    for params in ({"extract_basic_attributes": 1}, {"score_threshold": 0.5}):
+        reply = rest.post("/6/extractor", json=[sample], params=params, headers=auth(account))
+        assert_luna_error(reply, 501, 40005)
+    reply = rest.post("/6/extractor", json=[sample], params={"extract_descriptor": 0}, headers=auth(account))
+    assert_luna_error(reply, 400, 12012)
+    assert_luna_error(rest.post("/6/extractor", json=[], headers=auth(account)), 400, 12022)
+    assert_luna_error(rest.post("/6/extractor", json=["not-a-uuid"], headers=auth(account)), 400, 12022)
+    missing = str(uuid.uuid4())
+    body = assert_luna_error(rest.post("/6/extractor", json=[sample, missing], headers=auth(account)), 404, 13003)
+    assert missing in str(body["detail"])
+    assert extract(rest, account, [sample], score_threshold=0)[0]["samples"] == [sample]
+
+
+def test_account_isolation(rest: httpx.Client, people: tuple[str, dict[str, str]]) -> None:
+    account, samples = people
+    other = str(uuid.uuid4())
+    assert_luna_error(rest.post("/6/extractor", json=[samples["obama"]], headers=auth(other)), 404, 13003)
+    (item,) = extract(rest, account, [samples["obama"]])
+    assert_luna_error(rest.get(f"/6/attributes/{item['attribute_id']}", headers=auth(other)), 404, 22011)
+
+
+def test_options(rest: httpx.Client) -> None:
+    reply = rest.options("/6/extractor")
+    assert reply.status_code == 200
+    assert "POST" in reply.headers["allow"]
