@@ -36,4 +36,15 @@ MTCNN_ONET = ModelSpec("mtcnn_onet", ("input_3",), ("dense_5", "dense_6", "softm
 #: [N, 128], dlib's raw (not normalised) descriptor.
 DLIB_DESCRIPTOR = ModelSpec("dlib_face_descriptor", ("chip",), ("descriptor",), max_batch=64)
 
-ALL_MODELS = (MTCNN_PNET, MTCNN_RNET, MTCNN_ONET, DLIB_DESCRIPTOR)
+#: dlib-models age predictor (Cydral, CC0). chip: uint8 [N, 64, 64, 3] RGB dlib face chip, padding 0.2;
+#: probabilities: float32 [N, 81], softmax over ages 0..80 (inference/estimations/attributes.py).
+DLIB_AGE = ModelSpec("dlib_age_predictor", ("chip",), ("probabilities",), max_batch=64)
+#: dlib-models gender classifier (Cydral, CC0). chip: uint8 [N, 32, 32, 3] RGB dlib face chip, padding 0.2;
+#: probabilities: float32 [N, 2] (female, male).
+DLIB_GENDER = ModelSpec("dlib_gender_classifier", ("chip",), ("probabilities",), max_batch=64)
+
+#: Detection and descriptor (the face pipeline).
+FACE_MODELS = (MTCNN_PNET, MTCNN_RNET, MTCNN_ONET, DLIB_DESCRIPTOR)
+#: Estimations (inference/estimations).
+ESTIMATION_MODELS = (DLIB_AGE, DLIB_GENDER)
+ALL_MODELS = FACE_MODELS + ESTIMATION_MODELS

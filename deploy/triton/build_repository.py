@@ -50,9 +50,18 @@ TENSORS: dict[str, dict[str, tuple[str, tuple[int, ...]]]] = {
         "chip": ("TYPE_UINT8", (150, 150, 3)),
         "descriptor": ("TYPE_FP32", (128,)),
     },
+    "dlib_age_predictor": {
+        "chip": ("TYPE_UINT8", (64, 64, 3)),
+        "probabilities": ("TYPE_FP32", (81,)),
+    },
+    "dlib_gender_classifier": {
+        "chip": ("TYPE_UINT8", (32, 32, 3)),
+        "probabilities": ("TYPE_FP32", (2,)),
+    },
 }
 #: Dynamic batching only where requests share shapes (P-Net gets one pyramid level per request).
-DYNAMIC_BATCHING = {"mtcnn_rnet", "mtcnn_onet", "dlib_face_descriptor"}
+DYNAMIC_BATCHING = {"mtcnn_rnet", "mtcnn_onet", "dlib_face_descriptor", "dlib_age_predictor",
+                    "dlib_gender_classifier"}
 MAX_QUEUE_DELAY_US = 2000
 
 
