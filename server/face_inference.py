@@ -1,4 +1,4 @@
-"""The gRPC server's one inference client: detection, face warps and descriptors over Triton.
+"""The gRPC server's one inference client: detection, face warps, descriptors, age and gender over Triton.
 
 Created once at server start (server/app.py puts it in ServiceContext.face_inference) with
 inference.triton.TritonTransport when settings.triton_enabled; None otherwise, and every operation
@@ -18,26 +18,28 @@ Samples uploaded by clients (POST /6/samples/faces) are used the same way: any s
 150x150 (a LUNA 250x250 warp has a similar but not identical layout; descriptors of such samples are
 less accurate than those of Lumen's own warps).
 
-Hook for basic attributes (age/gender/ethnicity): `basic_attributes` is None until a model exists;
-set it to a callable taking the chips (uint8 [N, 150, 150, 3]) and returning one
-`{"age": int, "gender": int, "ethnicities": {...}}` dict per chip; /6/extractor then serves
-extract_basic_attributes=1 (it answers 40005 while it is None).
+Basic attributes (age, gender: inference/estimations/attributes.py, dlib-models networks on Triton) are
+made from dlib chips with padding 0.2 (64x64 age, 32x32 gender). From a photo they are cut with the
+detected landmarks (`basic_attributes`); from a stored warp (`warp_basic_attributes`, /6/extractor) with
+the warp's own landmark positions, i.e. the alignment template at WARP_SIZE / WARP_PADDING: the padding 0.2
+chip is the centre 1.4/1.5 of the warp, resampled, so photo and warp give the same chips up to the JPEG
+and resampling loss. Ethnicity has no model: never estimated.
 """
 
 from __future__ import annotations
 
 import io
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 from PIL import Image
 
-from inference.alignment import CHIP_PADDING, CHIP_SIZE, face_chip
+from inference.alignment import CHIP_PADDING, CHIP_SIZE, face_chip, template
 from inference.errors import InferenceError
+from inference.estimations.attributes import BasicAttributes, BasicAttributesEstimator, attribute_chips
 from inference.image import RgbImage, from_array
 from inference.pipeline import FacePipeline
 from inference.transport import InferenceTransport
@@ -53,18 +55,15 @@ WARP_PADDING = CHIP_PADDING  # same template, scaled by WARP_SIZE / CHIP_SIZE
 WARP_JPEG_QUALITY = 95
 WARP_CONTENT_TYPE = "image/jpeg"
 
-BasicAttributesEstimator = Callable[[NDArray[np.uint8]], list[dict[str, Any]]]
-
 
 class FaceInference:
-    """Detection, warps and descriptors; model failures become LUNA 40004 errors."""
+    """Detection, descriptors and age/gender; model failures become LUNA 40004 errors."""
 
     def __init__(self, transport: InferenceTransport, *, name: str = "local") -> None:
         self.transport = transport
         self.name = name
         self.pipeline = FacePipeline(transport)
-        #: Hook: age/gender/ethnicity from chips (None: no model yet).
-        self.basic_attributes: BasicAttributesEstimator | None = None
+        self.attributes = BasicAttributesEstimator(transport)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> FaceInference | None:
@@ -92,6 +91,22 @@ class FaceInference:
         with self._models():
             return self.pipeline.extractor.extract(chips)
 
+    def basic_attributes(self, image: RgbImage, landmarks: Sequence[NDArray[np.floating]]) -> list[BasicAttributes]:
+        """Age and gender of the faces of one photo with these five-point landmarks (batched)."""
+        age_chips, gender_chips = attribute_chips(image, list(landmarks))
+        with self._models():
+            return self.attributes.estimate_chips(age_chips, gender_chips)
+
+    def warp_basic_attributes(self, warps: Sequence[RgbImage]) -> list[BasicAttributes]:
+        """Age and gender of face warps (uint8 [250, 250, 3] each, see warp_pixels), batched."""
+        chips = [attribute_chips(warp, [WARP_LANDMARKS]) for warp in warps]
+        if not chips:
+            return []
+        age_chips = np.concatenate([age for age, _ in chips])
+        gender_chips = np.concatenate([gender for _, gender in chips])
+        with self._models():
+            return self.attributes.estimate_chips(age_chips, gender_chips)
+
     def close(self) -> None:
         self.transport.close()
 
@@ -111,6 +126,20 @@ def encode_warp(warp: NDArray[np.uint8]) -> bytes:
     out = io.BytesIO()
     from_array(warp).save(out, format="JPEG", quality=WARP_JPEG_QUALITY)
     return out.getvalue()
+
+
+#: Where the five landmarks lie in a warp (its alignment template).
+WARP_LANDMARKS = template(WARP_SIZE, WARP_PADDING)
+
+
+def warp_pixels(warp: Image.Image | RgbImage) -> NDArray[np.uint8]:
+    """A warp (any size: clients upload their own) as RGB uint8 [250, 250, 3]."""
+    pil = warp if isinstance(warp, Image.Image) else from_array(warp)
+    if pil.mode != "RGB":
+        pil = pil.convert("RGB")
+    if pil.size != (WARP_SIZE, WARP_SIZE):
+        pil = pil.resize((WARP_SIZE, WARP_SIZE), Image.Resampling.BILINEAR)
+    return np.asarray(pil, dtype=np.uint8)
 
 
 def warp_to_chip(warp: Image.Image | RgbImage) -> NDArray[np.uint8]:

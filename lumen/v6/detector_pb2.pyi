@@ -20,13 +20,57 @@ class DetectionRect(_message.Message):
     height: int
     def __init__(self, x: _Optional[int] = ..., y: _Optional[int] = ..., width: _Optional[int] = ..., height: _Optional[int] = ...) -> None: ...
 
+class HeadPose(_message.Message):
+    __slots__ = ("pitch", "roll", "yaw")
+    PITCH_FIELD_NUMBER: _ClassVar[int]
+    ROLL_FIELD_NUMBER: _ClassVar[int]
+    YAW_FIELD_NUMBER: _ClassVar[int]
+    pitch: float
+    roll: float
+    yaw: float
+    def __init__(self, pitch: _Optional[float] = ..., roll: _Optional[float] = ..., yaw: _Optional[float] = ...) -> None: ...
+
+class FaceQuality(_message.Message):
+    __slots__ = ("blurriness", "dark", "illumination", "specularity", "light")
+    BLURRINESS_FIELD_NUMBER: _ClassVar[int]
+    DARK_FIELD_NUMBER: _ClassVar[int]
+    ILLUMINATION_FIELD_NUMBER: _ClassVar[int]
+    SPECULARITY_FIELD_NUMBER: _ClassVar[int]
+    LIGHT_FIELD_NUMBER: _ClassVar[int]
+    blurriness: float
+    dark: float
+    illumination: float
+    specularity: float
+    light: float
+    def __init__(self, blurriness: _Optional[float] = ..., dark: _Optional[float] = ..., illumination: _Optional[float] = ..., specularity: _Optional[float] = ..., light: _Optional[float] = ...) -> None: ...
+
+class EstimatedBasicAttributes(_message.Message):
+    __slots__ = ("ethnicities", "age", "gender")
+    ETHNICITIES_FIELD_NUMBER: _ClassVar[int]
+    AGE_FIELD_NUMBER: _ClassVar[int]
+    GENDER_FIELD_NUMBER: _ClassVar[int]
+    ethnicities: _struct_pb2.Value
+    age: int
+    gender: int
+    def __init__(self, ethnicities: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., age: _Optional[int] = ..., gender: _Optional[int] = ...) -> None: ...
+
+class DetectorFaceAttributes(_message.Message):
+    __slots__ = ("head_pose",)
+    HEAD_POSE_FIELD_NUMBER: _ClassVar[int]
+    head_pose: HeadPose
+    def __init__(self, head_pose: _Optional[_Union[HeadPose, _Mapping]] = ...) -> None: ...
+
 class FaceDetectionResult(_message.Message):
-    __slots__ = ("rect", "landmarks5")
+    __slots__ = ("rect", "landmarks5", "quality", "attributes")
     RECT_FIELD_NUMBER: _ClassVar[int]
     LANDMARKS5_FIELD_NUMBER: _ClassVar[int]
+    QUALITY_FIELD_NUMBER: _ClassVar[int]
+    ATTRIBUTES_FIELD_NUMBER: _ClassVar[int]
     rect: DetectionRect
     landmarks5: _struct_pb2.ListValue
-    def __init__(self, rect: _Optional[_Union[DetectionRect, _Mapping]] = ..., landmarks5: _Optional[_Union[_struct_pb2.ListValue, _Mapping]] = ...) -> None: ...
+    quality: FaceQuality
+    attributes: DetectorFaceAttributes
+    def __init__(self, rect: _Optional[_Union[DetectionRect, _Mapping]] = ..., landmarks5: _Optional[_Union[_struct_pb2.ListValue, _Mapping]] = ..., quality: _Optional[_Union[FaceQuality, _Mapping]] = ..., attributes: _Optional[_Union[DetectorFaceAttributes, _Mapping]] = ...) -> None: ...
 
 class DetectedFace(_message.Message):
     __slots__ = ("detection", "url", "sample_id")
@@ -44,11 +88,43 @@ class DetectorSample(_message.Message):
     face: DetectedFace
     def __init__(self, face: _Optional[_Union[DetectedFace, _Mapping]] = ...) -> None: ...
 
+class FilterReason(_message.Message):
+    __slots__ = ("filter_name", "object_value", "threshold_value")
+    FILTER_NAME_FIELD_NUMBER: _ClassVar[int]
+    OBJECT_VALUE_FIELD_NUMBER: _ClassVar[int]
+    THRESHOLD_VALUE_FIELD_NUMBER: _ClassVar[int]
+    filter_name: str
+    object_value: float
+    threshold_value: float
+    def __init__(self, filter_name: _Optional[str] = ..., object_value: _Optional[float] = ..., threshold_value: _Optional[float] = ...) -> None: ...
+
+class FilteredSample(_message.Message):
+    __slots__ = ("detection",)
+    DETECTION_FIELD_NUMBER: _ClassVar[int]
+    detection: FaceDetectionResult
+    def __init__(self, detection: _Optional[_Union[FaceDetectionResult, _Mapping]] = ...) -> None: ...
+
+class FilteredDetection(_message.Message):
+    __slots__ = ("filename", "sample")
+    FILENAME_FIELD_NUMBER: _ClassVar[int]
+    SAMPLE_FIELD_NUMBER: _ClassVar[int]
+    filename: str
+    sample: FilteredSample
+    def __init__(self, filename: _Optional[str] = ..., sample: _Optional[_Union[FilteredSample, _Mapping]] = ...) -> None: ...
+
+class FilteredFaceDetection(_message.Message):
+    __slots__ = ("filter_reasons", "detection")
+    FILTER_REASONS_FIELD_NUMBER: _ClassVar[int]
+    DETECTION_FIELD_NUMBER: _ClassVar[int]
+    filter_reasons: _containers.RepeatedCompositeFieldContainer[FilterReason]
+    detection: FilteredDetection
+    def __init__(self, filter_reasons: _Optional[_Iterable[_Union[FilterReason, _Mapping]]] = ..., detection: _Optional[_Union[FilteredDetection, _Mapping]] = ...) -> None: ...
+
 class FilteredDetections(_message.Message):
     __slots__ = ("face_detections",)
     FACE_DETECTIONS_FIELD_NUMBER: _ClassVar[int]
-    face_detections: _containers.RepeatedCompositeFieldContainer[_struct_pb2.Struct]
-    def __init__(self, face_detections: _Optional[_Iterable[_Union[_struct_pb2.Struct, _Mapping]]] = ...) -> None: ...
+    face_detections: _containers.RepeatedCompositeFieldContainer[FilteredFaceDetection]
+    def __init__(self, face_detections: _Optional[_Iterable[_Union[FilteredFaceDetection, _Mapping]]] = ...) -> None: ...
 
 class ImageDetections(_message.Message):
     __slots__ = ("samples", "filtered_detections")

@@ -1,6 +1,7 @@
 from google.api import annotations_pb2 as _annotations_pb2
 from google.api import httpbody_pb2 as _httpbody_pb2
 from google.protobuf import struct_pb2 as _struct_pb2
+from lumen.v6 import detector_pb2 as _detector_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
@@ -76,7 +77,7 @@ class ExtractedAttribute(_message.Message):
     samples: _containers.RepeatedScalarFieldContainer[str]
     attribute_id: _struct_pb2.Value
     url: _struct_pb2.Value
-    basic_attributes: _struct_pb2.Struct
+    basic_attributes: _detector_pb2.EstimatedBasicAttributes
     score: float
     filter: ExtractionFilter
-    def __init__(self, samples: _Optional[_Iterable[str]] = ..., attribute_id: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., url: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., basic_attributes: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., score: _Optional[float] = ..., filter: _Optional[_Union[ExtractionFilter, _Mapping]] = ...) -> None: ...
+    def __init__(self, samples: _Optional[_Iterable[str]] = ..., attribute_id: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., url: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., basic_attributes: _Optional[_Union[_detector_pb2.EstimatedBasicAttributes, _Mapping]] = ..., score: _Optional[float] = ..., filter: _Optional[_Union[ExtractionFilter, _Mapping]] = ...) -> None: ...

@@ -90,7 +90,8 @@ FACE_ATTRIBUTE_SCHEMA: dict[str, Any] = {
 @dataclass
 class AttributeData:
     descriptors: dict[int, np.ndarray] = field(default_factory=dict)
-    basic_attributes: dict[str, int] | None = None
+    #: {age, gender, ethnicity}; ethnicity is None when it was not estimated (/6/extractor: no model).
+    basic_attributes: dict[str, int | None] | None = None
     face_descriptor_samples: list[str] = field(default_factory=list)
     basic_attributes_samples: list[str] = field(default_factory=list)
 

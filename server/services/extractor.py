@@ -10,11 +10,17 @@ the mean of their descriptors, L2-normalised again.
 The answer is a bare JSON array (one element per attribute) rendered by server/json_http.py; gRPC
 clients call ExtractAttributes for the typed form.
 
+extract_basic_attributes=1: age and gender of each sample (dlib-models networks through Triton, from
+the warp: server/face_inference.py), answered as `basic_attributes{ethnicities, age, gender}` (v6's
+estimation form) and stored in the attribute as `{age, gender, ethnicity}` (the stored form that
+GET /6/attributes/{id} and faces made from the attribute show), `basic_attributes_samples` = the
+samples. Lumen has no ethnicity model, so `ethnicities` and `ethnicity` are null, never invented.
+With aggregate_attributes=1 the estimations of all samples are fused by
+inference.estimations.attributes.aggregate (mean age expectation, mean male probability).
+
 Not available yet, never invented: the descriptor quality `score` (Lumen has no descriptor quality
 measure: the field is omitted, and score_threshold > 0 is answered 40005 since nothing could be
-filtered honestly) and basic attributes (extract_basic_attributes=1 is answered 40005 until
-FaceInference.basic_attributes is set by an age/gender model; the hook then fills
-`basic_attributes`). extract_descriptor=0 with nothing else to extract is 12012.
+filtered honestly). extract_descriptor=0 with nothing else to extract is 12012.
 """
 
 from __future__ import annotations
@@ -22,7 +28,6 @@ from __future__ import annotations
 import io
 import logging
 import uuid
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -30,10 +35,17 @@ from google.api import httpbody_pb2
 from google.protobuf import struct_pb2
 from PIL import Image
 
+from inference.estimations.attributes import aggregate as aggregate_basic
 from lumen.v6 import extractor_service_pb2, extractor_service_pb2_grpc
 from server import errors
 from server.errors import LunaError
-from server.face_inference import FaceInference, require, warp_to_chip
+from server.face_inference import FaceInference, require, warp_pixels, warp_to_chip
+from server.face_pipeline import (
+    basic_attributes_message,
+    mean_descriptor,
+    reject_score_threshold,
+    stored_basic_attributes,
+)
 from server.json_http import json_array_body
 from server.rpc import Call, luna_rpc
 from server.services.attribute_data import AttributeData, insert_temporary
@@ -53,18 +65,6 @@ ExtractParams = extractor_service_pb2.ExtractRequest | extractor_service_pb2.Ext
 
 def _given(request: ExtractParams, name: str) -> str | None:
     return getattr(request, name) if request.HasField(name) else None
-
-
-def _score_threshold(value: str | None) -> float:
-    if value is None or value == "":
-        return 0.0
-    try:
-        threshold = float(value)
-    except ValueError:
-        raise LunaError(errors.BAD_QUERY_PARAM, name="score_threshold") from None
-    if not 0.0 <= threshold <= 1.0:
-        raise LunaError(errors.BAD_QUERY_PARAM, name="score_threshold")
-    return threshold
 
 
 def _null() -> struct_pb2.Value:
@@ -97,18 +97,17 @@ class ExtractorService(extractor_service_pb2_grpc.ExtractorServiceServicer):
         extract_descriptor = query_flag(_given(request, "extract_descriptor"), "extract_descriptor", default=True)
         extract_basic = query_flag(_given(request, "extract_basic_attributes"), "extract_basic_attributes")
         aggregate = query_flag(_given(request, "aggregate_attributes"), "aggregate_attributes")
-        if _score_threshold(_given(request, "score_threshold")) > 0:
-            raise LunaError(errors.ESTIMATION_NOT_AVAILABLE, name="descriptor score (score_threshold)")
-        inference = require(self.inference)
-        if extract_basic and inference.basic_attributes is None:
-            raise LunaError(errors.ESTIMATION_NOT_AVAILABLE, name="basic_attributes")
+        reject_score_threshold(_given(request, "score_threshold"))
         if not extract_descriptor and not extract_basic:
             raise LunaError(errors.BAD_QUERY_PARAM, name="extract_descriptor")
         sample_ids = [s.lower() for s in request.sample_ids]
         validate_json(sample_ids, SAMPLE_IDS_SCHEMA)
-        chips = np.stack([self._chip(sample_id, account_id) for sample_id in sample_ids])
-        descriptors = inference.describe_chips(chips) if extract_descriptor else None
-        basics = inference.basic_attributes(chips) if extract_basic and inference.basic_attributes else None
+        inference = require(self.inference)
+        warps = [self._warp(sample_id, account_id) for sample_id in sample_ids]
+        descriptors = None
+        if extract_descriptor:
+            descriptors = inference.describe_chips(np.stack([warp_to_chip(warp) for warp in warps]))
+        basics = inference.warp_basic_attributes(warps) if extract_basic else None
         groups: list[list[int]] = [list(range(len(sample_ids)))] if aggregate else [[i] for i in range(len(sample_ids))]
         results = []
         with self.storage.db.transaction() as tx:
@@ -119,8 +118,8 @@ class ExtractorService(extractor_service_pb2_grpc.ExtractorServiceServicer):
                     basic_attributes_samples=samples if basics is not None else [],
                 )
                 if descriptors is not None:
-                    data.descriptors[DEFAULT_VERSION] = _mean_descriptor(descriptors[group])
-                basic = _aggregate_basic([basics[i] for i in group]) if basics is not None else None
+                    data.descriptors[DEFAULT_VERSION] = mean_descriptor(descriptors[group])
+                basic = aggregate_basic([basics[i] for i in group]) if basics is not None else None
                 if basic is not None:
                     data.basic_attributes = stored_basic_attributes(basic)
                 attribute_id = str(uuid.uuid4())
@@ -129,42 +128,19 @@ class ExtractorService(extractor_service_pb2_grpc.ExtractorServiceServicer):
                 item.attribute_id.string_value = attribute_id
                 item.url.string_value = f"/6/attributes/{attribute_id}"
                 if basic is not None:
-                    item.basic_attributes.update(basic)
+                    item.basic_attributes.CopyFrom(basic_attributes_message(basic))
                 results.append(item)
         return results
 
-    def _chip(self, sample_id: str, account_id: str) -> np.ndarray:
+    def _warp(self, sample_id: str, account_id: str) -> np.ndarray:
+        """The stored sample as a 250x250 RGB warp (13003 when missing, 13010 when unreadable)."""
         data = self.blobs.read(FACE_SAMPLES, sample_id, account_id).data
         try:
             with Image.open(io.BytesIO(data)) as opened:
                 opened.load()
-                return warp_to_chip(opened)
+                return warp_pixels(opened)
         except Exception:  # noqa: BLE001 - Pillow raises many types for broken files
             raise LunaError(errors.BAD_IMAGE, reason=f"sample '{sample_id}' is not a readable image") from None
-
-
-def _mean_descriptor(vectors: np.ndarray) -> np.ndarray:
-    mean = np.asarray(vectors, dtype=np.float32).mean(axis=0)
-    return (mean / max(float(np.linalg.norm(mean)), 1e-12)).astype(np.float32)
-
-
-def _aggregate_basic(items: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    """Hook for the basic-attributes model: several estimations fused into one (the first for now,
-    until the model defines its own fusion)."""
-    return dict(items[0])
-
-
-def stored_basic_attributes(estimation: dict[str, Any]) -> dict[str, int] | None:
-    """The stored form {age, gender, ethnicity} of a basic-attributes estimation (v6 §6.12)."""
-    ethnicity_codes = {"african_american": 1, "indian": 2, "asian": 3, "caucasian": 4}
-    predominant = (estimation.get("ethnicities") or {}).get("predominant_ethnicity")
-    if "age" not in estimation or "gender" not in estimation or predominant not in ethnicity_codes:
-        return None
-    return {
-        "age": int(estimation["age"]),
-        "gender": int(estimation["gender"]),
-        "ethnicity": ethnicity_codes[predominant],
-    }
 
 
 def register(server: Any, context: Any) -> None:

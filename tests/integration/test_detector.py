@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageEnhance, ImageFilter
 
 from tests import photos
 from tests.conftest import assert_luna_error, auth
@@ -193,11 +193,9 @@ def test_bad_single_image_is_a_per_image_error(rest: httpx.Client, account: str)
 @pytest.mark.parametrize(
     "name",
     [
-        "estimate_head_pose",
         "estimate_emotions",
         "estimate_mask",
         "detect_landmarks68",
-        "estimate_quality",
         "estimate_gaze",
         "estimate_eyes_attributes",
         "estimate_mouth_attributes",
@@ -213,11 +211,21 @@ def test_estimations_without_a_model_are_rejected(rest: httpx.Client, account: s
 
 def test_query_validation(rest: httpx.Client, account: str) -> None:
     headers = auth(account, **{"Content-Type": "image/jpeg"})
-    for params in ({"multiface_policy": 3}, {"warped_image": 2}, {"use_exif_info": "x"}, {"yaw_threshold": 181}):
+    for params in (
+        {"multiface_policy": 3},
+        {"warped_image": 2},
+        {"use_exif_info": "x"},
+        {"yaw_threshold": 181},
+        {"pitch_threshold": -1},
+        {"roll_threshold": "x"},
+        {"estimate_head_pose": 2},
+        {"estimate_quality": "yes"},
+        {"estimate_mask": 3},
+        # head pose needs the landmarks of a photo: not on warps
+        {"warped_image": 1, "estimate_head_pose": 1},
+        {"warped_image": 1, "yaw_threshold": 30},
+    ):
         assert_luna_error(rest.post("/6/detector", content=b"x", params=params, headers=headers), 400, 12012)
-    assert_luna_error(
-        rest.post("/6/detector", content=photo("obama.jpg"), params={"yaw_threshold": 30}, headers=headers), 501, 40005
-    )
     ok = rest.post("/6/detector", content=photo("obama.jpg"), params={"yaw_threshold": 180}, headers=headers)
     assert ok.status_code == 201
 
@@ -237,3 +245,111 @@ def test_options(rest: httpx.Client) -> None:
     reply = rest.options("/6/detector")
     assert reply.status_code == 200
     assert "POST" in reply.headers["allow"]
+
+
+# -- estimations ---------------------------------------------------------------------------------------
+
+QUALITY_KEYS = ["blurriness", "dark", "illumination", "specularity", "light"]
+HEAD_POSE_KEYS = ["pitch", "roll", "yaw"]
+
+
+def mirrored(name: str) -> bytes:
+    return jpeg(Image.open(io.BytesIO(photo(name))).convert("RGB").transpose(Image.Transpose.FLIP_LEFT_RIGHT))
+
+
+def estimated(rest: httpx.Client, account: str, data: bytes, **params: Any) -> dict[str, Any]:
+    """The detection of the one face of an image."""
+    (face,) = faces(detect(rest, account, data, **params)["images"][0])
+    assert list(face) == ["detection", "url", "sample_id"]
+    return dict(face["detection"])
+
+
+def test_head_pose_signs_follow_the_turn(rest: httpx.Client, account: str) -> None:
+    """obama2.jpg: Obama turned towards the left of the image (yaw > 0 in Lumen's convention, about 20
+    degrees); the mirrored photo turns the other way: yaw and roll change sign, pitch stays."""
+    detection = estimated(rest, account, photo("obama2.jpg"), estimate_head_pose=1)
+    assert list(detection) == ["rect", "landmarks5", "attributes"]
+    assert list(detection["attributes"]) == ["head_pose"]
+    pose = detection["attributes"]["head_pose"]
+    assert list(pose) == HEAD_POSE_KEYS
+    assert all(isinstance(v, float | int) for v in pose.values())
+    mirror = estimated(rest, account, mirrored("obama2.jpg"), estimate_head_pose=1)["attributes"]["head_pose"]
+    assert 10 < pose["yaw"] < 40 and -40 < mirror["yaw"] < -10
+    assert abs(pose["yaw"] + mirror["yaw"]) < 8
+    assert abs(pose["roll"] + mirror["roll"]) < 8
+    assert abs(pose["pitch"] - mirror["pitch"]) < 8
+    frontal = estimated(rest, account, photo("obama.jpg"), estimate_head_pose=1)["attributes"]["head_pose"]
+    assert abs(frontal["yaw"]) < 10 and abs(frontal["roll"]) < 10 and abs(frontal["pitch"]) < 20
+
+
+def test_quality(rest: httpx.Client, account: str) -> None:
+    detection = estimated(rest, account, photo("obama.jpg"), estimate_quality=1)
+    assert list(detection) == ["rect", "landmarks5", "quality"]
+    quality = detection["quality"]
+    assert list(quality) == QUALITY_KEYS
+    assert all(0.0 <= v <= 1.0 for v in quality.values()), quality
+    assert quality["blurriness"] > 0.8 and quality["dark"] > 0.8 and quality["light"] > 0.8, quality
+    # The same photo blurred and darkened reads worse on those factors.
+    image = Image.open(io.BytesIO(photo("obama.jpg"))).convert("RGB")
+    bad = ImageEnhance.Brightness(image.filter(ImageFilter.GaussianBlur(4))).enhance(0.15)
+    worse = estimated(rest, account, jpeg(bad), estimate_quality=1)["quality"]
+    assert worse["blurriness"] < quality["blurriness"] - 0.3, (worse, quality)
+    assert worse["dark"] < quality["dark"] - 0.3, (worse, quality)
+
+
+def test_both_estimations_in_v6_order(rest: httpx.Client, account: str) -> None:
+    detection = estimated(rest, account, photo("biden.jpg"), estimate_quality=1, estimate_head_pose=1)
+    assert list(detection) == ["rect", "landmarks5", "quality", "attributes"]
+    assert list(detection["quality"]) == QUALITY_KEYS
+    assert list(detection["attributes"]["head_pose"]) == HEAD_POSE_KEYS
+
+
+def test_quality_of_a_warp(rest: httpx.Client, account: str) -> None:
+    face = faces(detect(rest, account, photo("obama.jpg"))["images"][0])[0]
+    warp = rest.get(face["url"], headers=auth(account)).content
+    (again,) = faces(detect(rest, account, warp, warped_image=1, estimate_quality=1)["images"][0])
+    assert list(again["detection"]) == ["rect", "quality"]
+    assert list(again["detection"]["quality"]) == QUALITY_KEYS
+    assert again["detection"]["quality"]["blurriness"] > 0.5
+
+
+def test_angle_thresholds_filter_detections(rest: httpx.Client, account: str) -> None:
+    data = photo("obama2.jpg")  # yaw about 20 degrees
+    pose = estimated(rest, account, data, estimate_head_pose=1)["attributes"]["head_pose"]
+    # A generous threshold keeps the face (and head pose is still only printed when asked for).
+    (kept,) = faces(detect(rest, account, data, yaw_threshold=60, pitch_threshold=60, roll_threshold=60)["images"][0])
+    assert list(kept["detection"]) == ["rect", "landmarks5"]
+    # A tight yaw threshold moves it into filtered_detections, with no sample stored.
+    (image,) = detect(rest, account, data, yaw_threshold=5, roll_threshold=90, estimate_quality=1)["images"]
+    assert image["status"] == 1 and image["detections"]["samples"] == []
+    (item,) = image["detections"]["filtered_detections"]["face_detections"]
+    assert list(item) == ["filter_reasons", "detection"]
+    (reason,) = item["filter_reasons"]
+    assert reason == {
+        "filter_name": "yaw_threshold",
+        "object_value": pytest.approx(abs(pose["yaw"])),
+        "threshold_value": 5,
+    }
+    assert list(item["detection"]) == ["filename", "sample"]
+    assert item["detection"]["filename"] == "raw image"
+    filtered = item["detection"]["sample"]["detection"]
+    assert list(filtered) == ["rect", "landmarks5", "quality"]
+    assert filtered["rect"] == kept["detection"]["rect"]
+    # 0 filters every face, whatever its angle; every exceeded threshold is a reason.
+    (image,) = detect(rest, account, data, pitch_threshold=0, yaw_threshold=0, estimate_head_pose=1)["images"]
+    (item,) = image["detections"]["filtered_detections"]["face_detections"]
+    assert [r["filter_name"] for r in item["filter_reasons"]] == ["pitch_threshold", "yaw_threshold"]
+    assert list(item["detection"]["sample"]["detection"]["attributes"]["head_pose"]) == HEAD_POSE_KEYS
+
+
+def test_filtering_comes_before_the_multiface_policy(rest: httpx.Client, account: str) -> None:
+    """Two faces (obama, biden); a face beyond the threshold does not count for multiface_policy=0."""
+    data = two_faces()
+    detections = [f["detection"] for f in faces(detect(rest, account, data, estimate_head_pose=1)["images"][0])]
+    yaws = sorted(abs(d["attributes"]["head_pose"]["yaw"]) for d in detections)
+    assert yaws[1] - yaws[0] > 4, yaws  # a threshold between them keeps one face
+    threshold = int((yaws[0] + yaws[1]) / 2)
+    (image,) = detect(rest, account, data, multiface_policy=0, yaw_threshold=threshold)["images"]
+    assert image["status"] == 1, image
+    assert len(image["detections"]["samples"]) == 1
+    assert len(image["detections"]["filtered_detections"]["face_detections"]) == 1

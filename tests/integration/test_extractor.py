@@ -99,9 +99,10 @@ def test_errors(rest: httpx.Client, people: tuple[str, dict[str, str]]) -> None:
     for params in ({"ttl": 0}, {"ttl": 86401}, {"score_threshold": 2}, {"extract_descriptor": 5}):
         reply = rest.post("/6/extractor", json=[sample], params=params, headers=auth(account))
         assert_luna_error(reply, 400, 12012)
-    for params in ({"extract_basic_attributes": 1}, {"score_threshold": 0.5}):
-        reply = rest.post("/6/extractor", json=[sample], params=params, headers=auth(account))
-        assert_luna_error(reply, 501, 40005)
+    reply = rest.post("/6/extractor", json=[sample], params={"score_threshold": 0.5}, headers=auth(account))
+    assert_luna_error(reply, 501, 40005)
+    reply = rest.post("/6/extractor", json=[sample], params={"extract_basic_attributes": 2}, headers=auth(account))
+    assert_luna_error(reply, 400, 12012)
     reply = rest.post("/6/extractor", json=[sample], params={"extract_descriptor": 0}, headers=auth(account))
     assert_luna_error(reply, 400, 12012)
     assert_luna_error(rest.post("/6/extractor", json=[], headers=auth(account)), 400, 12022)
@@ -124,3 +125,66 @@ def test_options(rest: httpx.Client) -> None:
     reply = rest.options("/6/extractor")
     assert reply.status_code == 200
     assert "POST" in reply.headers["allow"]
+
+
+BASIC_KEYS = ["ethnicities", "age", "gender"]
+
+
+def stored_attribute(rest: httpx.Client, account: str, attribute_id: str) -> dict[str, Any]:
+    reply = rest.get(f"/6/attributes/{attribute_id}", headers=auth(account))
+    assert reply.status_code == 200, reply.text
+    return dict(reply.json())
+
+
+def test_basic_attributes(rest: httpx.Client, people: tuple[str, dict[str, str]]) -> None:
+    """Age and gender (no ethnicity model: null), answered and stored in the temporary attribute."""
+    account, samples = people
+    ids = [samples["obama"], samples["biden"]]
+    obama, biden = extract(rest, account, ids, extract_basic_attributes=1)
+    for item, sample_id in ((obama, ids[0]), (biden, ids[1])):
+        assert list(item) == ["samples", "attribute_id", "url", "basic_attributes"]
+        basic = item["basic_attributes"]
+        assert list(basic) == BASIC_KEYS
+        assert basic["ethnicities"] is None
+        assert isinstance(basic["age"], int) and basic["gender"] == 1
+        stored = stored_attribute(rest, account, item["attribute_id"])
+        assert stored["basic_attributes"] == {"age": basic["age"], "gender": 1, "ethnicity": None}
+        assert stored["basic_attributes_samples"] == [sample_id]
+        assert stored["face_descriptor_samples"] == [sample_id]
+        assert isinstance(stored["face_descriptor"], str)
+    assert 35 <= obama["basic_attributes"]["age"] <= 65, obama
+    assert 55 <= biden["basic_attributes"]["age"] <= 85, biden
+    # Without the descriptor: only basic attributes are stored.
+    (only,) = extract(rest, account, [ids[0]], extract_basic_attributes=1, extract_descriptor=0)
+    assert only["basic_attributes"] == obama["basic_attributes"]
+    stored = stored_attribute(rest, account, only["attribute_id"])
+    assert stored["face_descriptor"] is None and stored["face_descriptor_samples"] == []
+    assert stored["basic_attributes_samples"] == [ids[0]]
+
+
+def test_basic_attributes_aggregate(rest: httpx.Client, people: tuple[str, dict[str, str]]) -> None:
+    account, samples = people
+    ids = [samples["obama"], samples["obama2"]]
+    single = [item["basic_attributes"]["age"] for item in extract(rest, account, ids, extract_basic_attributes=1)]
+    (item,) = extract(rest, account, ids, extract_basic_attributes=1, aggregate_attributes=1)
+    assert item["samples"] == ids
+    basic = item["basic_attributes"]
+    assert list(basic) == BASIC_KEYS and basic["gender"] == 1 and basic["ethnicities"] is None
+    assert min(single) - 1 <= basic["age"] <= max(single) + 1, (basic, single)
+    stored = stored_attribute(rest, account, item["attribute_id"])
+    assert stored["basic_attributes"] == {"age": basic["age"], "gender": 1, "ethnicity": None}
+    assert stored["basic_attributes_samples"] == ids
+
+
+def test_face_from_extracted_attribute_shows_basic_attributes(
+    rest: httpx.Client, people: tuple[str, dict[str, str]]
+) -> None:
+    account, samples = people
+    (item,) = extract(rest, account, [samples["biden"]], extract_basic_attributes=1)
+    created = rest.post("/6/faces", json={"attribute": {"attribute_id": item["attribute_id"]}}, headers=auth(account))
+    assert created.status_code == 201, created.text
+    face_id = created.json()["face_id"]
+    attributes = rest.get(f"/6/faces/{face_id}/attributes", headers=auth(account)).json()["attributes"]
+    expected = {"age": item["basic_attributes"]["age"], "gender": 1, "ethnicity": None}
+    assert attributes["basic_attributes"] == expected
+    assert attributes["basic_attributes_samples"] == [samples["biden"]]

@@ -1,0 +1,305 @@
+"""Per-face estimations shared by /6/detector and /6/sdk: detection, head pose filtering, multiface
+policy, quality, age/gender, descriptors, and the protobuf pieces both answers are made of.
+
+A service parses its query into `Estimations` (what to compute), calls `analyse_photo` (a full image:
+detect, estimate, filter) or `analyse_warp` (the input is already a face warp) and turns the
+resulting `FaceResult`s into its own v6 shape with the builders at the end of this module.
+
+Head-angle filters (pitch_threshold, roll_threshold, yaw_threshold, 0..180). The v6 dump words them
+two ways: "Maximum deviation ... angle from 0" with "180: no filtering" and "0: all the images are
+filtered", but also "If the estimated value is equal or less than the threshold, the image is
+filtered", which would drop the frontal faces, keep the turned ones and contradict both other
+sentences. Lumen follows the consistent reading: a face is kept when |angle| <= threshold, filtered
+when |angle| > threshold, and a threshold of 0 filters every face (also an exactly frontal one); 180
+or absent disables the filter. Filtered faces are reported in `filtered_detections.face_detections`
+with one reason per exceeded threshold: `{filter_name, object_value: |angle| in degrees,
+threshold_value}` (the value that was compared), and their detection (rect, landmarks5, and quality /
+head_pose when requested); no sample is stored for them and no descriptor or attributes are made.
+Filtering happens before the multiface policy: a filtered face does not count as one of "several
+faces" (multiface_policy=0) and policy 2 keeps the best-scored face that passed the filters.
+
+Head pose needs the five landmarks of a photo: with warped input (/6/detector warped_image=1, /6/sdk
+image_type=1) estimate_head_pose=1 and thresholds below 180 are rejected (12012), as v6 says they are
+not supported there. Quality, descriptors and age/gender work on warps.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from google.protobuf import struct_pb2
+from numpy.typing import NDArray
+
+from inference.alignment import face_chip
+from inference.estimations.attributes import BasicAttributes
+from inference.estimations.head_pose import HeadPose, estimate_head_pose
+from inference.estimations.quality import FaceQuality, chip_quality, estimate_quality
+from inference.image import RgbImage, from_array
+from inference.types import FaceDetection
+from lumen.v6 import common_pb2, detector_pb2
+from server import errors
+from server.errors import LunaError
+from server.face_inference import FaceInference, encode_warp, face_warp, require, warp_pixels, warp_to_chip
+from server.validation import query_int
+
+MULTIFACE_ERROR, MULTIFACE_ALL, MULTIFACE_BEST = 0, 1, 2
+NO_ANGLE_FILTER = 180
+ANGLE_THRESHOLDS = ("pitch_threshold", "roll_threshold", "yaw_threshold")
+SUCCESS = common_pb2.Error(error_code=0, desc="Success", detail="Success")
+
+#: Reads an optional query parameter by name (None when absent).
+Given = Callable[[str], str | None]
+
+
+@dataclass(frozen=True)
+class Estimations:
+    """What to compute for each face."""
+
+    head_pose: bool = False
+    quality: bool = False
+    basic_attributes: bool = False
+    descriptor: bool = False
+    #: The 250x250 warp of each kept face (stored by /6/detector, returned by /6/sdk).
+    warp: bool = False
+    #: Active angle filters: (name, threshold) with threshold < 180.
+    thresholds: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def needs_pose(self) -> bool:
+        return self.head_pose or bool(self.thresholds)
+
+
+@dataclass
+class FaceResult:
+    """One face and what was estimated for it."""
+
+    #: x, y, width, height in pixels of the input image.
+    box: tuple[float, float, float, float]
+    #: Five landmarks float [5, 2]; None for warped input.
+    landmarks: NDArray[np.floating] | None = None
+    head_pose: HeadPose | None = None
+    quality: FaceQuality | None = None
+    basic: BasicAttributes | None = None
+    #: L2-normalised float32 [128].
+    descriptor: NDArray[np.float32] | None = None
+    #: RGB uint8 [250, 250, 3].
+    warp: NDArray[np.uint8] | None = None
+    #: (filter name, |angle|, threshold) of every exceeded angle filter.
+    filter_reasons: list[tuple[str, float, int]] = field(default_factory=list)
+
+
+# -- query parameters --------------------------------------------------------------------------------
+
+
+def reject_unavailable(given: Given, names: Iterable[str]) -> None:
+    """40005 for an estimation switch set to 1 that Lumen has no model for (12012 for a bad value)."""
+    for name in names:
+        if query_int(given(name), name, 0, choices=(0, 1)):
+            raise LunaError(errors.ESTIMATION_NOT_AVAILABLE, name=name)
+
+
+def multiface_policy(given: Given) -> int:
+    return query_int(
+        given("multiface_policy"),
+        "multiface_policy",
+        MULTIFACE_ALL,
+        choices=(MULTIFACE_ERROR, MULTIFACE_ALL, MULTIFACE_BEST),
+    )
+
+
+def angle_thresholds(given: Given) -> tuple[tuple[str, int], ...]:
+    """The active angle filters (12012 outside 0..180)."""
+    active = []
+    for name in ANGLE_THRESHOLDS:
+        threshold = query_int(given(name), name, NO_ANGLE_FILTER, minimum=0, maximum=NO_ANGLE_FILTER)
+        if threshold != NO_ANGLE_FILTER:
+            active.append((name, threshold))
+    return tuple(active)
+
+
+def reject_score_threshold(value: str | None) -> None:
+    """score_threshold (0..1, 12012 otherwise): Lumen has no descriptor quality score, so only 0 (no
+    filtering) is served; anything above is 40005 since nothing could be filtered honestly."""
+    if value is None or value == "":
+        return
+    try:
+        threshold = float(value)
+    except ValueError:
+        raise LunaError(errors.BAD_QUERY_PARAM, name="score_threshold") from None
+    if not 0.0 <= threshold <= 1.0:
+        raise LunaError(errors.BAD_QUERY_PARAM, name="score_threshold")
+    if threshold > 0:
+        raise LunaError(errors.ESTIMATION_NOT_AVAILABLE, name="descriptor score (score_threshold)")
+
+
+def check_warp_options(estimations: Estimations, head_pose_flag: str) -> None:
+    """Head pose and its filters need a photo's landmarks: rejected for warped input (12012)."""
+    if estimations.head_pose:
+        raise LunaError(errors.BAD_QUERY_PARAM, name=head_pose_flag)
+    if estimations.thresholds:
+        raise LunaError(errors.BAD_QUERY_PARAM, name=estimations.thresholds[0][0])
+
+
+# -- analysis ----------------------------------------------------------------------------------------
+
+
+def angle_filter_reasons(pose: HeadPose, thresholds: Sequence[tuple[str, int]]) -> list[tuple[str, float, int]]:
+    """The exceeded filters (see the module docstring for the rule)."""
+    angles = {"pitch_threshold": pose.pitch, "roll_threshold": pose.roll, "yaw_threshold": pose.yaw}
+    reasons = []
+    for name, threshold in thresholds:
+        deviation = abs(angles[name])
+        if threshold == 0 or deviation > threshold:
+            reasons.append((name, deviation, threshold))
+    return reasons
+
+
+def analyse_photo(
+    inference: FaceInference, pixels: RgbImage, estimations: Estimations, policy: int
+) -> tuple[list[FaceResult], list[FaceResult]]:
+    """(kept faces, filtered faces) of a full image, best detection score first.
+
+    Raises LunaError 40006 when policy is 0 and more than one face passes the filters.
+    """
+    detections = inference.detect(pixels)
+    kept: list[tuple[FaceDetection, FaceResult]] = []
+    filtered: list[tuple[FaceDetection, FaceResult]] = []
+    for detection in detections:
+        face = FaceResult(box=detection.box, landmarks=np.asarray(detection.landmarks, dtype=np.float64))
+        if estimations.needs_pose:
+            pose = estimate_head_pose(detection)
+            face.filter_reasons = angle_filter_reasons(pose, estimations.thresholds)
+            face.head_pose = pose if estimations.head_pose else None
+        (filtered if face.filter_reasons else kept).append((detection, face))
+    if policy == MULTIFACE_ERROR and len(kept) > 1:
+        raise LunaError(errors.MULTIPLE_FACES, count=len(kept))
+    if policy == MULTIFACE_BEST:
+        kept = kept[:1]
+    pil = from_array(pixels)
+    chips: list[NDArray[np.uint8]] = []
+    for detection, face in kept:
+        chip = face_chip(pil, detection.landmarks) if estimations.quality or estimations.descriptor else None
+        if estimations.quality:
+            face.quality = estimate_quality(pixels, detection, chip)
+        if estimations.warp:
+            face.warp = face_warp(pil, detection)
+        if estimations.descriptor and chip is not None:
+            chips.append(chip)
+    for detection, face in filtered:
+        if estimations.quality:
+            face.quality = estimate_quality(pixels, detection)
+    faces = [face for _, face in kept]
+    if kept and estimations.descriptor:
+        for face, vector in zip(faces, inference.describe_chips(np.stack(chips)), strict=True):
+            face.descriptor = vector
+    if kept and estimations.basic_attributes:
+        basics = inference.basic_attributes(pixels, [detection.landmarks for detection, _ in kept])
+        for face, basic in zip(faces, basics, strict=True):
+            face.basic = basic
+    return faces, [face for _, face in filtered]
+
+
+def analyse_warp(inference: FaceInference | None, pixels: RgbImage, estimations: Estimations) -> FaceResult:
+    """The one face of a warp (any size, used as a 250x250 warp); the box is the whole input image.
+    Only descriptors and age/gender need the models (40004 without them)."""
+    height, width = pixels.shape[:2]
+    warp = warp_pixels(pixels)
+    face = FaceResult(box=(0.0, 0.0, float(width), float(height)))
+    chip = warp_to_chip(warp) if estimations.quality or estimations.descriptor else None
+    if estimations.quality and chip is not None:
+        face.quality = chip_quality(chip)
+    if estimations.descriptor and chip is not None:
+        face.descriptor = require(inference).describe_chips(chip[None])[0]
+    if estimations.basic_attributes:
+        face.basic = require(inference).warp_basic_attributes([warp])[0]
+    if estimations.warp:
+        face.warp = warp
+    return face
+
+
+def mean_descriptor(vectors: NDArray[np.floating]) -> NDArray[np.float32]:
+    """The fusion of several descriptors of one person: their mean, L2-normalised again."""
+    mean = np.asarray(vectors, dtype=np.float32).mean(axis=0)
+    return (mean / max(float(np.linalg.norm(mean)), 1e-12)).astype(np.float32)
+
+
+# -- protobuf builders -------------------------------------------------------------------------------
+
+
+def point_list(points: NDArray[np.floating]) -> struct_pb2.ListValue:
+    values = struct_pb2.ListValue()
+    for x, y in points:
+        values.append([int(round(float(x))), int(round(float(y)))])
+    return values
+
+
+def detection_rect(x: float, y: float, width: float, height: float) -> detector_pb2.DetectionRect:
+    left, top = int(round(x)), int(round(y))
+    return detector_pb2.DetectionRect(
+        x=left, y=top, width=int(round(x + width)) - left, height=int(round(y + height)) - top
+    )
+
+
+def head_pose_message(pose: HeadPose) -> detector_pb2.HeadPose:
+    return detector_pb2.HeadPose(pitch=pose.pitch, roll=pose.roll, yaw=pose.yaw)
+
+
+def quality_message(quality: FaceQuality) -> detector_pb2.FaceQuality:
+    return detector_pb2.FaceQuality(
+        blurriness=quality.blurriness,
+        dark=quality.dark,
+        illumination=quality.illumination,
+        specularity=quality.specularity,
+        light=quality.light,
+    )
+
+
+def basic_attributes_message(basic: BasicAttributes) -> detector_pb2.EstimatedBasicAttributes:
+    """The v6 estimation form; `ethnicities` is null (no ethnicity model)."""
+    message = detector_pb2.EstimatedBasicAttributes(age=basic.age, gender=basic.gender)
+    message.ethnicities.null_value = struct_pb2.NULL_VALUE
+    return message
+
+
+def stored_basic_attributes(basic: BasicAttributes) -> dict[str, int | None]:
+    """The stored form {age, gender, ethnicity} (v6 §5.3); ethnicity is null (no ethnicity model)."""
+    return {"age": basic.age, "gender": basic.gender, "ethnicity": None}
+
+
+def face_detection_result(face: FaceResult, *, landmarks: bool = True) -> detector_pb2.FaceDetectionResult:
+    """{rect, landmarks5, quality, attributes{head_pose}} with what was estimated (the /6/detector shape,
+    also the `sample.detection` of filtered faces)."""
+    result = detector_pb2.FaceDetectionResult(rect=detection_rect(*face.box))
+    if landmarks and face.landmarks is not None:
+        result.landmarks5.CopyFrom(point_list(face.landmarks))
+    if face.quality is not None:
+        result.quality.CopyFrom(quality_message(face.quality))
+    if face.head_pose is not None:
+        result.attributes.head_pose.CopyFrom(head_pose_message(face.head_pose))
+    return result
+
+
+def filtered_detections(
+    filename: str, faces: Sequence[FaceResult], *, landmarks: bool = True
+) -> detector_pb2.FilteredDetections:
+    """filtered_detections{face_detections[{filter_reasons, detection{filename, sample{detection}}}]}."""
+    result = detector_pb2.FilteredDetections()
+    for face in faces:
+        item = result.face_detections.add()
+        for name, value, threshold in face.filter_reasons:
+            item.filter_reasons.add(filter_name=name, object_value=value, threshold_value=threshold)
+        item.detection.filename = filename
+        item.detection.sample.detection.CopyFrom(face_detection_result(face, landmarks=landmarks))
+    return result
+
+
+def image_error(error: LunaError) -> common_pb2.Error:
+    return common_pb2.Error(error_code=error.code, desc=error.spec.desc, detail=error.detail)
+
+
+def warp_base64(warp: NDArray[np.uint8]) -> str:
+    """A warp as the base64 JPEG v6 returns for estimate_face_warp."""
+    return base64.b64encode(encode_warp(warp)).decode("ascii")

@@ -1,0 +1,245 @@
+"""SdkService: POST /6/sdk (v6 API-003..004): detection and estimations, nothing stored.
+
+The body is one or several images as for /6/detector (server/services/image_input.py: raw, base64,
+multipart). Luna-Account-Id is optional (nothing is stored, nothing is read). The answer, in input
+order:
+
+    {"images_estimations": [{"filename", "error", "status", "estimations": [{"face": {"detection": {
+        "rect", "landmarks5", "attributes": {"head_pose", "basic_attributes", "descriptor"},
+        "quality", "warp"}}}], "filtered_detections": {"face_detections": [...]}}],
+     "aggregate_estimations": {"face": {"attributes": {"basic_attributes", "descriptor"}}}}
+
+- v6 shows no error object for /6/sdk; Lumen reports every image like /6/detector does (`error`
+  {0, "Success", "Success"} and `status` 1, or the image's own error, status 0, `estimations` [] and no
+  filtered_detections), and the other images go on.
+- Faces are detected (MTCNN) when detect_face=1 or any face estimation is requested
+  (estimate_face_descriptor defaults to 1); a request that asks for nothing at all is 12012.
+  The rect is always printed; landmarks5 only with estimate_landmarks5=1 (v6 §6.2).
+- Served estimations (server/face_pipeline.py): estimate_head_pose, estimate_quality,
+  estimate_basic_attributes (age, gender; `ethnicities` null: no model), estimate_face_descriptor
+  (`descriptor{sdk_descriptor}`: Lumen's version 300 in the SDK layout b"dp\\0\\0" + uint32 version +
+  128 float32, the form POST /6/attributes and the matchers accept; `score` omitted: no descriptor
+  quality measure), estimate_face_warp (the 250x250 warp, base64 JPEG), the pitch/roll/yaw thresholds
+  (filtered faces in `filtered_detections`, the §6.25 shape /6/detector uses; v6 does not show the /sdk
+  form), multiface_policy (0: several faces is a per-image error 40006; 1: all; 2: the best) and
+  image_type=1 (the input is a face warp: rect = the whole image; head pose, landmarks5 and the
+  thresholds are not supported on warps: 12012).
+- aggregate_attributes=1: the descriptors (mean, L2-normalised) and basic attributes (mean age
+  expectation and male probability) of every kept face of every image are fused into
+  `aggregate_estimations.face.attributes` and left out of the per-face attributes (v6: "displayed in the
+  aggregate_estimations field ... Otherwise ... in the estimations field"); `face` is omitted when no
+  image had a face.
+- Rejected with 40005 (501) when asked for, never faked: detect_body, image_type=2, estimate_emotions,
+  estimate_mask, estimate_glasses, estimate_liveness, estimate_landmarks68, estimate_gaze,
+  estimate_eyes_attributes, estimate_mouth_attributes, estimate_body_warp, mask_states,
+  liveness_states (filters on estimations Lumen does not have) and score_threshold > 0.
+  estimate_body_descriptor (default 1) applies to body detections only, so it is validated and ignored.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from inference.estimations.attributes import aggregate as aggregate_basic
+from lumen.v6 import sdk_pb2, sdk_service_pb2, sdk_service_pb2_grpc
+from server import errors
+from server.errors import LunaError
+from server.face_inference import FaceInference, require
+from server.face_pipeline import (
+    SUCCESS,
+    Estimations,
+    FaceResult,
+    analyse_photo,
+    analyse_warp,
+    angle_thresholds,
+    basic_attributes_message,
+    check_warp_options,
+    detection_rect,
+    filtered_detections,
+    head_pose_message,
+    image_error,
+    mean_descriptor,
+    multiface_policy,
+    point_list,
+    quality_message,
+    reject_score_threshold,
+    reject_unavailable,
+    warp_base64,
+)
+from server.rpc import Call, luna_rpc
+from server.services.image_input import InputImage, decode, parse_image_body
+from server.storage.descriptors import DEFAULT_VERSION, encode_sdk
+from server.validation import query_flag, query_int
+
+_LOGGER = logging.getLogger(__name__)
+
+IMAGE_RAW, IMAGE_FACE_WARP, IMAGE_BODY_WARP = 0, 1, 2
+# Switches Lumen has no model for: 1 is answered 40005.
+UNAVAILABLE = (
+    "detect_body",
+    "estimate_emotions",
+    "estimate_mask",
+    "estimate_glasses",
+    "estimate_liveness",
+    "estimate_landmarks68",
+    "estimate_gaze",
+    "estimate_eyes_attributes",
+    "estimate_mouth_attributes",
+    "estimate_body_warp",
+)
+MASK_STATES = ("1", "2", "3")
+LIVENESS_STATES = ("0", "1", "2")
+
+
+def _states(values: Sequence[str], name: str, allowed: tuple[str, ...]) -> None:
+    """mask_states / liveness_states: validated (12012), then 40005 (they filter on estimations Lumen
+    does not have)."""
+    if not values:
+        return
+    if any(value.strip() not in allowed for value in values):
+        raise LunaError(errors.BAD_QUERY_PARAM, name=name)
+    raise LunaError(errors.ESTIMATION_NOT_AVAILABLE, name=name)
+
+
+def sdk_descriptor(vector: np.ndarray) -> sdk_pb2.SdkDescriptor:
+    return sdk_pb2.SdkDescriptor(sdk_descriptor=encode_sdk(DEFAULT_VERSION, vector))
+
+
+class SdkService(sdk_service_pb2_grpc.SdkServiceServicer):
+    def __init__(self, inference: FaceInference | None) -> None:
+        self.inference = inference
+
+    @luna_rpc(status=200)
+    def Estimate(self, request: sdk_service_pb2.EstimateRequest, call: Call) -> sdk_service_pb2.EstimateResponse:
+        def given(name: str) -> str | None:
+            return getattr(request, name) if request.HasField(name) else None
+
+        image_type = query_int(
+            given("image_type"), "image_type", IMAGE_RAW, choices=(IMAGE_RAW, IMAGE_FACE_WARP, IMAGE_BODY_WARP)
+        )
+        policy = multiface_policy(given)
+        query_flag(given("estimate_body_descriptor"), "estimate_body_descriptor", default=True)
+        reject_unavailable(given, UNAVAILABLE)
+        if image_type == IMAGE_BODY_WARP:
+            raise LunaError(errors.ESTIMATION_NOT_AVAILABLE, name="image_type=2 (body warps)")
+        _states(request.mask_states, "mask_states", MASK_STATES)
+        _states(request.liveness_states, "liveness_states", LIVENESS_STATES)
+        reject_score_threshold(given("score_threshold"))
+        estimations = Estimations(
+            head_pose=query_flag(given("estimate_head_pose"), "estimate_head_pose"),
+            quality=query_flag(given("estimate_quality"), "estimate_quality"),
+            basic_attributes=query_flag(given("estimate_basic_attributes"), "estimate_basic_attributes"),
+            descriptor=query_flag(given("estimate_face_descriptor"), "estimate_face_descriptor", default=True),
+            warp=query_flag(given("estimate_face_warp"), "estimate_face_warp"),
+            thresholds=angle_thresholds(given),
+        )
+        landmarks = query_flag(given("estimate_landmarks5"), "estimate_landmarks5")
+        detect_face = query_flag(given("detect_face"), "detect_face")
+        aggregate = query_flag(given("aggregate_attributes"), "aggregate_attributes")
+        use_exif_info = query_flag(given("use_exif_info"), "use_exif_info", default=True)
+        requested = (
+            detect_face,
+            landmarks,
+            estimations.head_pose,
+            estimations.quality,
+            estimations.basic_attributes,
+            estimations.descriptor,
+            estimations.warp,
+        )
+        if not any(requested):
+            raise LunaError(errors.BAD_QUERY_PARAM, name="detect_face")
+        warped = image_type == IMAGE_FACE_WARP
+        if warped:
+            check_warp_options(estimations, "estimate_head_pose")
+            if landmarks:
+                raise LunaError(errors.BAD_QUERY_PARAM, name="estimate_landmarks5")
+        images = parse_image_body(request.body).images
+        needs_models = not warped or estimations.descriptor or estimations.basic_attributes
+        inference = require(self.inference) if needs_models else self.inference
+        response = sdk_service_pb2.EstimateResponse()
+        every_face: list[FaceResult] = []
+        for item in images:
+            image, faces = self._image(
+                item, inference, estimations, policy, warped, landmarks, use_exif_info, aggregate
+            )
+            response.images_estimations.append(image)
+            every_face.extend(faces)
+        if aggregate:
+            response.aggregate_estimations.SetInParent()
+            if every_face:
+                self._aggregate(every_face, response.aggregate_estimations, estimations)
+        return response
+
+    def _image(
+        self,
+        item: InputImage,
+        inference: FaceInference | None,
+        estimations: Estimations,
+        policy: int,
+        warped: bool,
+        landmarks: bool,
+        use_exif_info: bool,
+        aggregate: bool,
+    ) -> tuple[sdk_pb2.SdkImage, list[FaceResult]]:
+        result = sdk_pb2.SdkImage(filename=item.filename)
+        filtered: list[FaceResult] = []
+        try:
+            if item.error is not None:
+                raise item.error
+            decoded = decode(item.data, use_exif_info=use_exif_info and not warped)
+            if warped:
+                kept = [analyse_warp(inference, decoded.pixels, estimations)]
+            else:
+                assert inference is not None
+                kept, filtered = analyse_photo(inference, decoded.pixels, estimations, policy)
+        except LunaError as error:
+            if error.spec is errors.INFERENCE_UNAVAILABLE:
+                raise  # the whole request fails: no image can be processed
+            result.error.CopyFrom(image_error(error))
+            result.status = 0
+            return result, []
+        result.error.CopyFrom(SUCCESS)
+        result.status = 1
+        for face in kept:
+            estimation = result.estimations.add()
+            estimation.face.detection.CopyFrom(self._detection(face, landmarks, per_face_attributes=not aggregate))
+        result.filtered_detections.CopyFrom(filtered_detections(item.filename, filtered, landmarks=landmarks))
+        return result, kept
+
+    @staticmethod
+    def _detection(face: FaceResult, landmarks: bool, *, per_face_attributes: bool) -> sdk_pb2.SdkFaceDetection:
+        detection = sdk_pb2.SdkFaceDetection(rect=detection_rect(*face.box))
+        if landmarks and face.landmarks is not None:
+            detection.landmarks5.CopyFrom(point_list(face.landmarks))
+        if face.head_pose is not None:
+            detection.attributes.head_pose.CopyFrom(head_pose_message(face.head_pose))
+        if per_face_attributes and face.basic is not None:
+            detection.attributes.basic_attributes.CopyFrom(basic_attributes_message(face.basic))
+        if per_face_attributes and face.descriptor is not None:
+            detection.attributes.descriptor.CopyFrom(sdk_descriptor(face.descriptor))
+        if face.quality is not None:
+            detection.quality.CopyFrom(quality_message(face.quality))
+        if face.warp is not None:
+            detection.warp = warp_base64(face.warp)
+        return detection
+
+    @staticmethod
+    def _aggregate(faces: list[FaceResult], target: sdk_pb2.SdkAggregateEstimations, estimations: Estimations) -> None:
+        attributes = target.face.attributes
+        target.face.SetInParent()
+        attributes.SetInParent()
+        basics = [face.basic for face in faces if face.basic is not None]
+        if estimations.basic_attributes and basics:
+            attributes.basic_attributes.CopyFrom(basic_attributes_message(aggregate_basic(basics)))
+        vectors = [face.descriptor for face in faces if face.descriptor is not None]
+        if estimations.descriptor and vectors:
+            attributes.descriptor.CopyFrom(sdk_descriptor(mean_descriptor(np.stack(vectors))))
+
+
+def register(server: Any, context: Any) -> None:
+    sdk_service_pb2_grpc.add_SdkServiceServicer_to_server(SdkService(context.face_inference), server)
+    context.service_names.append(sdk_service_pb2.DESCRIPTOR.services_by_name["SdkService"].full_name)

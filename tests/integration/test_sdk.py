@@ -1,0 +1,345 @@
+"""POST /6/sdk over REST on real photos: detection and estimations, nothing stored, account optional."""
+
+from __future__ import annotations
+
+import base64
+import io
+import struct
+import uuid
+from typing import Any
+
+import httpx
+import numpy as np
+import pytest
+from PIL import Image
+
+from server.storage.descriptors import DEFAULT_VERSION
+from tests import photos
+from tests.conftest import assert_luna_error, auth
+from tests.integration.test_detector import jpeg, two_faces
+
+SUCCESS = {"error_code": 0, "desc": "Success", "detail": "Success"}
+IMAGE_KEYS = ["filename", "error", "status", "estimations", "filtered_detections"]
+QUALITY_KEYS = ["blurriness", "dark", "illumination", "specularity", "light"]
+EVERYTHING = {
+    "estimate_landmarks5": 1,
+    "estimate_head_pose": 1,
+    "estimate_quality": 1,
+    "estimate_basic_attributes": 1,
+    "estimate_face_warp": 1,
+}
+
+
+def photo(name: str) -> bytes:
+    return photos.face_recognition_image(name).read_bytes()
+
+
+def sdk(rest: httpx.Client, data: bytes, content_type: str = "image/jpeg", **params: Any) -> dict[str, Any]:
+    reply = rest.post("/6/sdk", content=data, params=params, headers={"Content-Type": content_type})
+    assert reply.status_code == 200, reply.text
+    body = reply.json()
+    assert isinstance(body, dict)
+    return body
+
+
+def detections(image: dict[str, Any]) -> list[dict[str, Any]]:
+    """The face detections of a successful image."""
+    assert list(image) == IMAGE_KEYS, image
+    assert image["error"] == SUCCESS and image["status"] == 1
+    result = []
+    for estimation in image["estimations"]:
+        assert list(estimation) == ["face"]
+        assert list(estimation["face"]) == ["detection"]
+        result.append(estimation["face"]["detection"])
+    return result
+
+
+def sdk_vector(encoded: str) -> np.ndarray:
+    raw = base64.b64decode(encoded)
+    assert raw[:4] == b"dp\x00\x00"
+    assert struct.unpack("<I", raw[4:8]) == (DEFAULT_VERSION,)
+    vector = np.frombuffer(raw[8:], dtype="<f4")
+    assert vector.shape == (128,)
+    assert abs(float(np.linalg.norm(vector)) - 1.0) < 1e-4
+    return vector
+
+
+def extractor_descriptor(rest: httpx.Client, data: bytes, warped: bool = False) -> tuple[np.ndarray, str]:
+    """The /6/detector + /6/extractor descriptor of the one face of an image, and the sample id."""
+    account = str(uuid.uuid4())
+    reply = rest.post(
+        "/6/detector",
+        content=data,
+        params={"warped_image": int(warped)},
+        headers=auth(account, **{"Content-Type": "image/jpeg"}),
+    )
+    (sample,) = reply.json()["images"][0]["detections"]["samples"]
+    sample_id = sample["face"]["sample_id"]
+    (item,) = rest.post("/6/extractor", json=[sample_id], headers=auth(account)).json()
+    attribute = rest.get(
+        f"/6/attributes/{item['attribute_id']}", params={"targets": "face_descriptor"}, headers=auth(account)
+    )
+    return np.frombuffer(base64.b64decode(attribute.json()["face_descriptor"]), dtype="<f4"), sample_id
+
+
+def test_default_is_a_descriptor_per_face(rest: httpx.Client) -> None:
+    """obama.jpg: one face; by default (estimate_face_descriptor=1) its descriptor, in the SDK layout and
+    close to what /6/detector + /6/extractor make of the same photo. No Luna-Account-Id needed."""
+    body = sdk(rest, photo("obama.jpg"))
+    assert list(body) == ["images_estimations"]
+    (image,) = body["images_estimations"]
+    assert image["filename"] == "raw image"
+    assert image["filtered_detections"] == {"face_detections": []}
+    (detection,) = detections(image)
+    assert list(detection) == ["rect", "attributes"]
+    assert list(detection["rect"]) == ["x", "y", "width", "height"]
+    assert list(detection["attributes"]) == ["descriptor"]
+    assert list(detection["attributes"]["descriptor"]) == ["sdk_descriptor"]  # no quality score (no model)
+    vector = sdk_vector(detection["attributes"]["descriptor"]["sdk_descriptor"])
+    extracted, _ = extractor_descriptor(rest, photo("obama.jpg"))
+    assert float(vector @ extracted) > 0.99
+    other = sdk_vector(
+        detections(sdk(rest, photo("biden.jpg"))["images_estimations"][0])[0]["attributes"]["descriptor"][
+            "sdk_descriptor"
+        ]
+    )
+    assert float(vector @ other) < 0.93
+
+
+def test_every_estimation(rest: httpx.Client) -> None:
+    data = photo("obama.jpg")
+    (image,) = sdk(rest, data, **EVERYTHING)["images_estimations"]
+    (detection,) = detections(image)
+    assert list(detection) == ["rect", "landmarks5", "attributes", "quality", "warp"]
+    assert list(detection["attributes"]) == ["head_pose", "basic_attributes", "descriptor"]
+    assert list(detection["attributes"]["head_pose"]) == ["pitch", "roll", "yaw"]
+    assert abs(detection["attributes"]["head_pose"]["yaw"]) < 10
+    basic = detection["attributes"]["basic_attributes"]
+    assert list(basic) == ["ethnicities", "age", "gender"]
+    assert basic["ethnicities"] is None and basic["gender"] == 1 and 35 <= basic["age"] <= 65
+    assert list(detection["quality"]) == QUALITY_KEYS
+    assert all(0 <= v <= 1 for v in detection["quality"].values())
+    warp = Image.open(io.BytesIO(base64.b64decode(detection["warp"])))
+    assert warp.format == "JPEG" and warp.size == (250, 250)
+    # Same detection as /6/detector (which stores it).
+    account = str(uuid.uuid4())
+    stored = rest.post(
+        "/6/detector",
+        content=data,
+        params={"estimate_head_pose": 1},
+        headers=auth(account, **{"Content-Type": "image/jpeg"}),
+    ).json()["images"][0]["detections"]["samples"][0]["face"]["detection"]
+    assert detection["rect"] == stored["rect"] and detection["landmarks5"] == stored["landmarks5"]
+    assert detection["attributes"]["head_pose"] == pytest.approx(stored["attributes"]["head_pose"])
+
+
+def test_detect_face_only(rest: httpx.Client) -> None:
+    (image,) = sdk(rest, photo("biden.jpg"), detect_face=1, estimate_face_descriptor=0)["images_estimations"]
+    (detection,) = detections(image)
+    assert list(detection) == ["rect"]
+
+
+def test_multipart_order_and_per_image_errors(rest: httpx.Client) -> None:
+    files = [
+        ("image", ("biden.jpg", photo("biden.jpg"), "image/jpeg")),
+        ("image", ("broken.jpg", b"\xff\xd8\xff\xe0 not really a jpeg", "image/jpeg")),
+        ("image_base64", ("obama.jpg", base64.b64encode(photo("obama.jpg")), "image/x-jpeg-base64")),
+        ("image", ("empty.png", b"", "image/png")),
+    ]
+    reply = rest.post("/6/sdk", files=files, params={"estimate_quality": 1})
+    assert reply.status_code == 200, reply.text
+    images = reply.json()["images_estimations"]
+    assert [image["filename"] for image in images] == ["biden.jpg", "broken.jpg", "obama.jpg", "empty.png"]
+    assert [len(detections(images[i])) for i in (0, 2)] == [1, 1]
+    for broken in (images[1], images[3]):
+        assert list(broken) == ["filename", "error", "status", "estimations"]
+        assert broken["estimations"] == []
+        assert broken["status"] == 0 and broken["error"]["error_code"] == 13010
+    single = detections(sdk(rest, photo("obama.jpg"), estimate_quality=1)["images_estimations"][0])
+    assert detections(images[2]) == single
+
+
+def test_base64_body(rest: httpx.Client) -> None:
+    raw = detections(sdk(rest, photo("biden.jpg"), detect_face=1, estimate_face_descriptor=0)["images_estimations"][0])
+    encoded = sdk(
+        rest, base64.b64encode(photo("biden.jpg")), "image/x-jpeg-base64", detect_face=1, estimate_face_descriptor=0
+    )
+    assert detections(encoded["images_estimations"][0]) == raw
+
+
+def test_multiface_policy(rest: httpx.Client) -> None:
+    data = two_faces()
+    everyone = detections(sdk(rest, data, detect_face=1)["images_estimations"][0])
+    assert len(everyone) == 2
+    best = detections(sdk(rest, data, detect_face=1, multiface_policy=2)["images_estimations"][0])
+    assert best == everyone[:1]
+    (image,) = sdk(rest, data, multiface_policy=0)["images_estimations"]
+    assert list(image) == ["filename", "error", "status", "estimations"]
+    assert image["status"] == 0 and image["error"]["error_code"] == 40006 and image["estimations"] == []
+
+
+def test_angle_thresholds(rest: httpx.Client) -> None:
+    """obama2.jpg turns by about 20 degrees: yaw_threshold=5 moves it into filtered_detections."""
+    (image,) = sdk(rest, photo("obama2.jpg"), yaw_threshold=5, estimate_landmarks5=1)["images_estimations"]
+    assert detections(image) == []
+    (item,) = image["filtered_detections"]["face_detections"]
+    (reason,) = item["filter_reasons"]
+    assert reason["filter_name"] == "yaw_threshold" and reason["threshold_value"] == 5 and reason["object_value"] > 10
+    assert item["detection"]["filename"] == "raw image"
+    assert list(item["detection"]["sample"]["detection"]) == ["rect", "landmarks5"]
+    (kept,) = detections(sdk(rest, photo("obama2.jpg"), yaw_threshold=60)["images_estimations"][0])
+    assert "descriptor" in kept["attributes"]
+
+
+def test_aggregate_attributes(rest: httpx.Client) -> None:
+    files = [
+        ("a", ("obama.jpg", photo("obama.jpg"), "image/jpeg")),
+        ("b", ("obama2.jpg", photo("obama2.jpg"), "image/jpeg")),
+        ("c", ("broken.jpg", b"nope", "image/jpeg")),
+    ]
+    params = {"estimate_basic_attributes": 1, "estimate_head_pose": 1}
+    separate = rest.post("/6/sdk", files=files, params=params).json()
+    assert list(separate) == ["images_estimations"]
+    reply = rest.post("/6/sdk", files=files, params={**params, "aggregate_attributes": 1})
+    assert reply.status_code == 200, reply.text
+    body = reply.json()
+    assert list(body) == ["images_estimations", "aggregate_estimations"]
+    # Per face: what is not aggregated stays (head pose); descriptor and basic attributes move.
+    for image in body["images_estimations"][:2]:
+        (detection,) = detections(image)
+        assert list(detection["attributes"]) == ["head_pose"]
+    aggregated = body["aggregate_estimations"]
+    assert list(aggregated) == ["face"] and list(aggregated["face"]) == ["attributes"]
+    attributes = aggregated["face"]["attributes"]
+    assert list(attributes) == ["basic_attributes", "descriptor"]
+    singles = [detections(image)[0]["attributes"] for image in separate["images_estimations"][:2]]
+    vectors = [sdk_vector(s["descriptor"]["sdk_descriptor"]) for s in singles]
+    expected = (vectors[0] + vectors[1]) / np.linalg.norm(vectors[0] + vectors[1])
+    assert float(sdk_vector(attributes["descriptor"]["sdk_descriptor"]) @ expected) > 0.9999
+    ages = [s["basic_attributes"]["age"] for s in singles]
+    basic = attributes["basic_attributes"]
+    assert basic["gender"] == 1 and basic["ethnicities"] is None
+    assert min(ages) - 1 <= basic["age"] <= max(ages) + 1
+    # No face anywhere: the aggregate has no face.
+    noise = np.random.default_rng(3).integers(90, 110, size=(200, 200, 3), dtype=np.uint8)
+    empty = sdk(rest, jpeg(Image.fromarray(noise)), aggregate_attributes=1)
+    assert empty["aggregate_estimations"] == {}
+
+
+def test_face_warp_input(rest: httpx.Client) -> None:
+    """image_type=1: the input is a warp (a /6/detector sample): one face, the whole image."""
+    warp = photo_warp(rest, photo("obama2.jpg"))
+    (image,) = sdk(rest, warp, image_type=1, estimate_quality=1, estimate_basic_attributes=1)["images_estimations"]
+    (detection,) = detections(image)
+    assert detection["rect"] == {"x": 0, "y": 0, "width": 250, "height": 250}
+    assert list(detection) == ["rect", "attributes", "quality"]
+    assert list(detection["attributes"]) == ["basic_attributes", "descriptor"]
+    assert detection["attributes"]["basic_attributes"]["gender"] == 1
+    extracted, _ = extractor_descriptor(rest, warp, warped=True)
+    assert float(sdk_vector(detection["attributes"]["descriptor"]["sdk_descriptor"]) @ extracted) > 0.995
+
+
+def photo_warp(rest: httpx.Client, data: bytes) -> bytes:
+    account = str(uuid.uuid4())
+    reply = rest.post("/6/detector", content=data, headers=auth(account, **{"Content-Type": "image/jpeg"}))
+    url = reply.json()["images"][0]["detections"]["samples"][0]["face"]["url"]
+    return rest.get(url, headers=auth(account)).content
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"detect_body": 1},
+        {"image_type": 2},
+        {"estimate_emotions": 1},
+        {"estimate_mask": 1},
+        {"estimate_glasses": 1},
+        {"estimate_liveness": 1},
+        {"estimate_landmarks68": 1},
+        {"estimate_gaze": 1},
+        {"estimate_eyes_attributes": 1},
+        {"estimate_mouth_attributes": 1},
+        {"estimate_body_warp": 1},
+        {"mask_states": 2},
+        {"liveness_states": 1},
+        {"score_threshold": 0.5},
+    ],
+)
+def test_unsupported_estimations(rest: httpx.Client, params: dict[str, Any]) -> None:
+    reply = rest.post("/6/sdk", content=photo("obama.jpg"), params=params, headers={"Content-Type": "image/jpeg"})
+    body = assert_luna_error(reply, 501, 40005)
+    assert next(iter(params)) in str(body["detail"])
+
+
+def test_repeated_mask_states(rest: httpx.Client) -> None:
+    reply = rest.post(
+        "/6/sdk?mask_states=2&mask_states=3", content=photo("obama.jpg"), headers={"Content-Type": "image/jpeg"}
+    )
+    assert_luna_error(reply, 501, 40005)
+    reply = rest.post(
+        "/6/sdk?mask_states=2&mask_states=9", content=photo("obama.jpg"), headers={"Content-Type": "image/jpeg"}
+    )
+    assert_luna_error(reply, 400, 12012)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"image_type": 3},
+        {"multiface_policy": 5},
+        {"estimate_glasses": 2},
+        {"estimate_face_descriptor": "x"},
+        {"estimate_body_descriptor": 4},
+        {"score_threshold": 2},
+        {"yaw_threshold": 181},
+        {"use_exif_info": 2},
+        # nothing to do at all
+        {"estimate_face_descriptor": 0},
+        # not on warps
+        {"image_type": 1, "estimate_head_pose": 1},
+        {"image_type": 1, "estimate_landmarks5": 1},
+        {"image_type": 1, "roll_threshold": 10},
+    ],
+)
+def test_bad_query(rest: httpx.Client, params: dict[str, Any]) -> None:
+    reply = rest.post("/6/sdk", content=photo("obama.jpg"), params=params, headers={"Content-Type": "image/jpeg"})
+    assert_luna_error(reply, 400, 12012)
+
+
+@pytest.mark.parametrize(
+    ("content_type", "data", "code"),
+    [
+        ("image/jpeg", b"", 12018),
+        ("text/plain", b"hello", 12017),
+        ("application/json", b'{"images": []}', 12017),
+    ],
+)
+def test_bad_bodies(rest: httpx.Client, content_type: str, data: bytes, code: int) -> None:
+    assert_luna_error(rest.post("/6/sdk", content=data, headers={"Content-Type": content_type}), 400, code)
+
+
+def test_account_is_optional_and_nothing_is_stored(rest: httpx.Client, account: str) -> None:
+    headers = auth(account, **{"Content-Type": "image/jpeg"})
+    reply = rest.post("/6/sdk", content=photo("obama.jpg"), params={"estimate_face_warp": 1}, headers=headers)
+    assert reply.status_code == 200
+    assert not {"sample_id", "url"} & keys(reply.json())
+    assert_luna_error(
+        rest.post("/6/sdk", content=photo("obama.jpg"), headers={"Content-Type": "image/jpeg", "Luna-Account-Id": "x"}),
+        400,
+        12012,
+    )
+
+
+def keys(value: Any) -> set[str]:
+    """Every object key in a JSON value."""
+    if isinstance(value, dict):
+        return set(value).union(*(keys(item) for item in value.values()))
+    if isinstance(value, list):
+        return set().union(*(keys(item) for item in value))
+    return set()
+
+
+def test_options(rest: httpx.Client) -> None:
+    reply = rest.options("/6/sdk")
+    assert reply.status_code == 200
+    assert "POST" in reply.headers["allow"]
