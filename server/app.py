@@ -22,6 +22,7 @@ from grpc_reflection.v1alpha import reflection
 
 import server.services
 from server.face_inference import FaceInference
+from server.matching.live import MatchingIndexes
 from server.settings import Settings
 from server.storage import faults
 from server.storage.store import Storage
@@ -40,13 +41,23 @@ class ServiceContext:
     service_names: list[str] = field(default_factory=list)
     # The one inference client (Triton) of this server; None when settings.triton_enabled is off.
     face_inference: FaceInference | None = None
+    # In-memory matching index, loaded from storage at start and kept coherent by Storage.write.
+    matching: MatchingIndexes = field(default_factory=MatchingIndexes)
 
 
 def build_server(settings: Settings) -> tuple[grpc.Server, ServiceContext]:
     faults.configure(settings.crash_point)
     storage = Storage(settings.data_dir)
     storage.recover()
-    context = ServiceContext(settings=settings, storage=storage, face_inference=FaceInference.from_settings(settings))
+    matching = MatchingIndexes()
+    matching.load(storage)
+    storage.listener = matching
+    context = ServiceContext(
+        settings=settings,
+        storage=storage,
+        face_inference=FaceInference.from_settings(settings),
+        matching=matching,
+    )
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=settings.grpc_workers),
         options=[

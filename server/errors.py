@@ -77,6 +77,29 @@ ESTIMATION_NOT_AVAILABLE = ErrorSpec(
 # Per-image error of /6/detector with multiface_policy=0 when the image holds several faces.
 MULTIPLE_FACES = ErrorSpec(40006, BAD_INPUT, "Found {count} faces in the image, multiface_policy=0 allows one", 400)
 
+# Matcher (/6/matcher/*); codes 40020.. are reserved for matching.
+# A face_external_id reference naming no face with a descriptor (LUNA: "no ID for reference face found").
+MATCH_EXTERNAL_ID_NOT_FOUND = ErrorSpec(40020, NOT_FOUND, "No face with external_id '{id}' found", 404)
+# A face or attribute reference without a descriptor of the version Lumen matches.
+MATCH_NO_DESCRIPTOR = ErrorSpec(
+    40021, BAD_INPUT, "Reference '{id}' has no face descriptor of version {version} to match", 400
+)
+# Event references (event, event_external_id, event_track_id): events are not stored yet.
+MATCH_EVENTS_NOT_AVAILABLE = ErrorSpec(
+    40022, "Not implemented", "Reference type '{type}' needs events, which this Lumen installation does not store", 501
+)
+# XPK files (application/x-vl-xpk): the container format is not documented.
+MATCH_XPK_NOT_SUPPORTED = ErrorSpec(
+    40023, "Not implemented", "XPK descriptor files are not supported (the format is not documented)", 501
+)
+# /6/matcher/bodies: no body descriptor model.
+BODY_MATCHING_NOT_AVAILABLE = ErrorSpec(
+    40024,
+    "Not implemented",
+    "Body matching is not available: this Lumen installation has no body descriptor model",
+    501,
+)
+
 _GRPC_CODE_BY_HTTP = {
     400: grpc.StatusCode.INVALID_ARGUMENT,
     403: grpc.StatusCode.PERMISSION_DENIED,

@@ -3,42 +3,70 @@
 The whole matcher works on cosines (a matrix product of unit vectors); this module is the one
 place where a cosine becomes the `similarity` a LUNA client sees, and back (for thresholds).
 
-Choice (provisional, 2026-11-23): the linear map
+Mapping (calibrated 2026-11-23 on real photos, see BENCHMARKS.md "Similarity calibration" and
+`python -m bench.calibrate_similarity --fit`): a logistic on the cosine, rescaled so that the
+ends of the cosine range map exactly onto the ends of the similarity range,
 
-    similarity = clip((cos + 1) / 2, 0, 1)
+    L(c)       = 1 / (1 + exp(-SLOPE * (c - CENTER)))
+    similarity = (L(cos) - L(-1)) / (L(1) - L(-1))          (clipped to [0, 1])
 
-- monotonic and exactly invertible, so ranking by cosine is ranking by similarity, and a
-  similarity threshold converts to a cosine threshold without loss (`cosine_from_similarity`);
-- identical descriptors give 1.0, orthogonal ones 0.5, opposite ones 0.0;
-- no fitted constants, so it cannot be mis-calibrated, only un-calibrated: for the dlib ResNet
-  descriptors (L2-normalised 128-d) different people typically still have cosines well above 0,
-  so impostor similarities sit around 0.6-0.9 rather than near 0 as in LUNA. Clients that carry
-  LUNA thresholds over need a calibrated mapping.
-
-The calibration on real photos (genuine/impostor cosine distributions of the test photo sets) will
-replace the body of these two functions with a fitted logistic,
-`1 / (1 + exp(-a * (cos - c0)))`, keeping both functions monotonic and mutually inverse; nothing
-else in the matcher depends on the formula.
+with CENTER = 0.91 and SLOPE = 80 for Lumen's descriptor (version 300, dlib ResNet, 128-d):
+- identical descriptors give 1.0, opposite ones 0.0; strictly increasing, so ranking by cosine is
+  ranking by similarity, and exactly invertible (`cosine_from_similarity`), so a similarity
+  threshold becomes a cosine threshold without loss;
+- CENTER is the middle of the gap between the most similar different-person pair (cos 0.896) and
+  the least similar same-person pair (cos 0.925) of dlib's johns set: similarity 0.5 there, which is
+  the recommended threshold;
+- SLOPE puts the 1st percentile of same-person pairs (cos 0.937) at about 0.9: same person typically
+  0.98-0.999, different people typically below 0.01 (at most 0.24 on johns), as LUNA clients expect.
 """
 
 from __future__ import annotations
 
+import math
 from typing import TypeVar
 
 import numpy as np
 
 _FloatOrArray = TypeVar("_FloatOrArray", float, np.ndarray)
 
+#: cosine at which the similarity is 0.5 (the recommended matching threshold).
+CENTER = 0.91
+#: steepness of the logistic (per unit of cosine).
+SLOPE = 80.0
+RECOMMENDED_THRESHOLD = 0.5
+
+
+def _logistic(cos: float) -> float:
+    return 1.0 / (1.0 + math.exp(-SLOPE * (cos - CENTER)))
+
+
+_LOW = _logistic(-1.0)
+_SPAN = _logistic(1.0) - _LOW
+
 
 def similarity_from_cosine(cos: _FloatOrArray) -> _FloatOrArray:
     """LUNA similarity in [0, 1] for a cosine in [-1, 1] (scalar or array, same type back)."""
     if isinstance(cos, np.ndarray):
-        return np.clip((cos + 1.0) * 0.5, 0.0, 1.0)
-    return min(1.0, max(0.0, (float(cos) + 1.0) * 0.5))
+        c = np.clip(np.asarray(cos, dtype=np.float64), -1.0, 1.0)
+        value = (1.0 / (1.0 + np.exp(-SLOPE * (c - CENTER))) - _LOW) / _SPAN
+        return np.clip(value, 0.0, 1.0)
+    c = min(1.0, max(-1.0, float(cos)))
+    return min(1.0, max(0.0, (_logistic(c) - _LOW) / _SPAN))
+
+
+def _cosine(similarity: float) -> float:
+    s = min(1.0, max(0.0, similarity))
+    if s <= 0.0:
+        return -1.0
+    if s >= 1.0:
+        return 1.0
+    level = s * _SPAN + _LOW
+    return min(1.0, max(-1.0, CENTER + math.log(level / (1.0 - level)) / SLOPE))
 
 
 def cosine_from_similarity(similarity: _FloatOrArray) -> _FloatOrArray:
     """The inverse of `similarity_from_cosine` on [0, 1] (used to turn a threshold into a cosine)."""
     if isinstance(similarity, np.ndarray):
-        return np.clip(similarity, 0.0, 1.0) * 2.0 - 1.0
-    return min(1.0, max(0.0, float(similarity))) * 2.0 - 1.0
+        return np.vectorize(_cosine, otypes=[np.float64])(similarity)
+    return _cosine(float(similarity))

@@ -215,6 +215,7 @@ class FacesService(faces_service_pb2_grpc.FacesServiceServicer):
             ]
             conn.execute(f"DELETE FROM faces WHERE face_id IN ({marks})", found)
             batch.delete_descriptors(with_attributes)
+            batch.faces_deleted(found)
 
     # -- faces -------------------------------------------------------------------------------
 
@@ -264,6 +265,8 @@ class FacesService(faces_service_pb2_grpc.FacesServiceServicer):
                     f"UPDATE lists SET last_update_time = ? WHERE list_id IN ({_marks(list_ids)})",
                     (created, *list_ids),
                 )
+                for list_id in list_ids:
+                    batch.list_faces_attached(list_id, [face_id])
             if attribute is not None:
                 write_face_attribute(batch, face_id, account_id, attribute, replacing=False)
         return faces_service_pb2.CreateFaceResponse(face_id=face_id, url=f"/6/faces/{face_id}")

@@ -157,9 +157,12 @@ class ListsService(lists_service_pb2_grpc.ListsServiceServicer):
                     chunk = face_ids[start : start + 500]
                     batch.tx.conn.execute(f"DELETE FROM faces WHERE face_id IN ({', '.join('?' * len(chunk))})", chunk)
                 batch.delete_descriptors(face_ids)
+                batch.faces_deleted(face_ids)
             batch.tx.conn.execute(
                 f"DELETE FROM lists WHERE account_id = ? AND list_id IN ({marks})", (account_id, *list_ids)
             )
+            for list_id in found:
+                batch.list_deleted(list_id)
 
     @luna_rpc()
     def GetList(self, request: lists_service_pb2.GetListRequest, call: Call) -> lists_pb2.FaceList:
@@ -200,7 +203,8 @@ class ListsService(lists_service_pb2_grpc.ListsServiceServicer):
         face_ids = [i.lower() for i in dict.fromkeys(body["face_ids"])]
         marks = ", ".join("?" * len(face_ids))
         stamp = now()
-        with self.storage.db.transaction() as tx:
+        with self.storage.write() as batch:
+            tx = batch.tx
             self._owned_list(list_id, account_id)
             if body["action"] == "attach":
                 found = {
@@ -217,10 +221,12 @@ class ListsService(lists_service_pb2_grpc.ListsServiceServicer):
                     "INSERT OR IGNORE INTO list_faces (list_id, face_id, link_time) VALUES (?, ?, ?)",
                     [(list_id, face_id, stamp) for face_id in face_ids],
                 )
+                batch.list_faces_attached(list_id, face_ids)
             else:
                 tx.conn.execute(
                     f"DELETE FROM list_faces WHERE list_id = ? AND face_id IN ({marks})", (list_id, *face_ids)
                 )
+                batch.list_faces_detached(list_id, face_ids)
             tx.conn.execute("UPDATE lists SET last_update_time = ? WHERE list_id = ?", (stamp, list_id))
         return common_pb2.NoContent()
 

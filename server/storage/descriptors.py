@@ -11,6 +11,7 @@ import base64
 import binascii
 import struct
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -128,6 +129,22 @@ class DescriptorStore:
             )
             table.add(rows)
 
+    def append(self, version: int, face_ids: list[str], account_ids: list[str], vectors: np.ndarray) -> None:
+        """Bulk-append descriptors of faces that have none yet (benchmarks, imports). Not journaled:
+        the caller commits the matching SQLite rows and keeps the two consistent."""
+        fmt = descriptor_format(version)
+        flat = pa.array(np.ascontiguousarray(vectors, dtype=np.float32).reshape(-1), type=pa.float32())
+        table = self._table(version)
+        rows = pa.Table.from_arrays(
+            [
+                pa.array(face_ids, type=pa.string()),
+                pa.array(account_ids, type=pa.string()),
+                pa.FixedSizeListArray.from_arrays(flat, fmt.dimension),
+            ],
+            schema=table.schema,
+        )
+        table.add(rows)
+
     def delete(self, face_ids: list[str]) -> None:
         if not face_ids:
             return
@@ -144,3 +161,14 @@ class DescriptorStore:
 
     def count(self, version: int) -> int:
         return int(self._table(version).count_rows())
+
+    def scan(self, version: int, batch_rows: int = 65536) -> Iterator[tuple[list[str], np.ndarray]]:
+        """Every stored descriptor of a version as (face_ids, float32 [n, dimension]) batches."""
+        dimension = descriptor_format(version).dimension
+        reader = self._table(version).search().select(["face_id", "vector"]).limit(None).to_batches(batch_rows)
+        for batch in reader:
+            if batch.num_rows == 0:
+                continue
+            ids = [str(face_id) for face_id in batch.column("face_id").to_pylist()]
+            flat = batch.column("vector").flatten().to_numpy(zero_copy_only=False)
+            yield ids, np.asarray(flat, dtype=np.float32).reshape(batch.num_rows, dimension)

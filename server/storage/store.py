@@ -10,17 +10,26 @@ How a multi-store write stays atomic (the journal table):
   change is applied afterwards and the entry removed. On start, leftover entries are re-applied
   (they are idempotent), so SQLite and LanceDB always converge to the committed metadata.
 - Blob deletions: the row and a `blob_delete` entry are committed together, then the file goes.
+
+In-memory state derived from storage (the matching index, server/matching/live.py) hears about a
+write through `Storage.listener` (a `WriteListener`) after the commit and after the LanceDB changes:
+the events a WriteBatch recorded are delivered once the write is durable, never for a rolled-back
+one. The post-commit stage (journal apply + events) of the writes that have one runs in commit
+order (a ticket taken inside the transaction), so LanceDB and listeners see conflicting writes to
+the same face or list in the order SQLite committed them. Listeners are not journaled: they are
+rebuilt from storage at start.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import sqlite_utils
@@ -34,12 +43,57 @@ from server.validation import now
 _LOGGER = logging.getLogger(__name__)
 
 
+class WriteListener(Protocol):
+    """What in-memory views of the stored faces implement to follow committed writes."""
+
+    def on_descriptors_set(self, face_id: str, account_id: str, vectors: dict[int, np.ndarray]) -> None: ...
+
+    def on_descriptors_deleted(self, face_ids: Sequence[str]) -> None: ...
+
+    def on_faces_deleted(self, face_ids: Sequence[str]) -> None: ...
+
+    def on_list_faces_attached(self, list_id: str, face_ids: Sequence[str]) -> None: ...
+
+    def on_list_faces_detached(self, list_id: str, face_ids: Sequence[str]) -> None: ...
+
+    def on_list_deleted(self, list_id: str) -> None: ...
+
+
+class _CommitOrder:
+    """Tickets taken in commit order; `turn(ticket)` waits for every earlier ticket to finish."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._next = 0
+        self._done = 0
+
+    def take(self) -> int:
+        with self._cond:
+            ticket = self._next
+            self._next += 1
+            return ticket
+
+    def wait(self, ticket: int) -> None:
+        with self._cond:
+            while self._done < ticket:
+                self._cond.wait()
+
+    def finish(self, ticket: int) -> None:
+        self.wait(ticket)
+        with self._cond:
+            self._done = ticket + 1
+            self._cond.notify_all()
+
+
 class Storage:
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = data_dir
         self.db = Database(data_dir / "lumen.sqlite3")
         self.blobs = BlobStore(data_dir / "blobs")
         self.descriptors = DescriptorStore(data_dir / "lancedb")
+        # Told about every committed write (set once at start, after recovery and index load).
+        self.listener: WriteListener | None = None
+        self._order = _CommitOrder()
 
     # -- journal -------------------------------------------------------------------------------
 
@@ -57,15 +111,35 @@ class Storage:
     def write(self) -> Iterator[WriteBatch]:
         """A metadata transaction whose descriptor and blob side effects run after commit."""
         batch = WriteBatch(self)
-        with self.db.transaction() as tx:
-            batch.tx = tx
-            yield batch
-            for kind, payload in batch.pending:
-                batch.op_ids.append((self.journal_add(tx, kind, payload), kind, payload))
-        faults.crash_point("after_metadata_commit")
-        for op_id, kind, payload in batch.op_ids:
-            self._apply(kind, payload)
-            self.journal_done(op_id)
+        ticket: int | None = None
+        try:
+            with self.db.transaction() as tx:
+                batch.tx = tx
+                yield batch
+                for kind, payload in batch.pending:
+                    batch.op_ids.append((self.journal_add(tx, kind, payload), kind, payload))
+                if batch.op_ids or batch.events:
+                    ticket = self._order.take()  # under the write lock: commit order
+            faults.crash_point("after_metadata_commit")
+            if ticket is not None:
+                self._order.wait(ticket)
+                for op_id, kind, payload in batch.op_ids:
+                    self._apply(kind, payload)
+                    self.journal_done(op_id)
+                self._notify(batch.events)
+        finally:
+            if ticket is not None:
+                self._order.finish(ticket)
+
+    def _notify(self, events: list[tuple[str, tuple[Any, ...]]]) -> None:
+        listener = self.listener
+        if listener is None:
+            return
+        for name, args in events:
+            try:
+                getattr(listener, name)(*args)
+            except Exception:  # the write is committed; a listener failure must not undo or hide it
+                _LOGGER.exception("write listener %s failed", name)
 
     def _apply(self, kind: str, payload: dict[str, Any]) -> None:
         if kind == "descriptors_set":
@@ -144,6 +218,8 @@ class WriteBatch:
         self.tx: sqlite_utils.Database
         self.pending: list[tuple[str, dict[str, Any]]] = []
         self.op_ids: list[tuple[str, str, dict[str, Any]]] = []
+        # WriteListener calls to make once the write is durable (in this order).
+        self.events: list[tuple[str, tuple[Any, ...]]] = []
 
     def after_commit(self, kind: str, payload: dict[str, Any]) -> None:
         self.pending.append((kind, payload))
@@ -157,7 +233,26 @@ class WriteBatch:
                 "descriptors": {str(v): encode_raw(vec) for v, vec in vectors.items()},
             },
         )
+        self.events.append(("on_descriptors_set", (face_id, account_id, dict(vectors))))
 
     def delete_descriptors(self, face_ids: list[str]) -> None:
         if face_ids:
             self.after_commit("descriptors_delete", {"face_ids": face_ids})
+            self.events.append(("on_descriptors_deleted", (list(face_ids),)))
+
+    # -- events for the WriteListener (no storage effect of their own) ----------------------------
+
+    def faces_deleted(self, face_ids: list[str]) -> None:
+        if face_ids:
+            self.events.append(("on_faces_deleted", (list(face_ids),)))
+
+    def list_faces_attached(self, list_id: str, face_ids: list[str]) -> None:
+        if face_ids:
+            self.events.append(("on_list_faces_attached", (list_id, list(face_ids))))
+
+    def list_faces_detached(self, list_id: str, face_ids: list[str]) -> None:
+        if face_ids:
+            self.events.append(("on_list_faces_detached", (list_id, list(face_ids))))
+
+    def list_deleted(self, list_id: str) -> None:
+        self.events.append(("on_list_deleted", (list_id,)))

@@ -1,0 +1,104 @@
+"""The matching index of a running server, kept coherent with storage.
+
+`MatchingIndexes` holds one `DescriptorIndex` (Lumen's descriptor version 300, float32) and the
+`ListMembership` of every face. It is built once at start from storage (LanceDB descriptors, SQLite
+face accounts and list links; `load`) and then follows every committed write as the storage's
+`WriteListener` (server/storage/store.py): Storage.write delivers the events a service recorded on
+its WriteBatch after the SQLite commit and the LanceDB change, in commit order, before the request
+returns. So a face is matchable once POST /6/faces has answered, and a face whose DELETE has
+answered is never in a later search.
+
+The events (recorded by the services on their WriteBatch):
+- descriptors set (face created with an attribute, attribute replaced), descriptors deleted
+  (attribute removed, face deleted): rows of the index;
+- faces deleted: forget their list links;
+- list faces attached/detached, list deleted: list membership.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+
+import numpy as np
+
+from server.matching.index import DescriptorIndex, Precision
+from server.matching.lists import ListMembership
+from server.storage.descriptors import DEFAULT_VERSION, descriptor_format
+from server.storage.store import Storage
+
+_LOGGER = logging.getLogger(__name__)
+# Rows read from LanceDB per batch at start (bounded memory for the Arrow batches).
+LOAD_BATCH_ROWS = 65536
+
+
+class MatchingIndexes:
+    """The in-memory matching state of a server (implements storage.WriteListener)."""
+
+    def __init__(self, version: int = DEFAULT_VERSION, precision: Precision = "float32") -> None:
+        self.version = version
+        self.membership = ListMembership()
+        self.faces = DescriptorIndex(
+            descriptor_format(version).dimension, precision=precision, membership=self.membership
+        )
+        self.load_seconds = 0.0
+
+    # -- start -----------------------------------------------------------------------------------
+
+    def load(self, storage: Storage) -> int:
+        """Fill from storage (after Storage.recover()); returns the number of faces indexed."""
+        started = time.perf_counter()
+        conn = storage.db.connection().conn
+        by_list: dict[str, list[str]] = {}
+        for list_id, face_id in conn.execute("SELECT list_id, face_id FROM list_faces"):
+            by_list.setdefault(list_id, []).append(face_id)
+        for list_id, face_ids in by_list.items():
+            self.membership.attach(list_id, face_ids)
+        accounts = dict(conn.execute("SELECT face_id, account_id FROM faces").fetchall())
+        total = 0
+        for ids, vectors in storage.descriptors.scan(self.version, LOAD_BATCH_ROWS):
+            keep = [i for i, face_id in enumerate(ids) if face_id in accounts]
+            if len(keep) < len(ids):
+                _LOGGER.warning("%d descriptors without a face row ignored", len(ids) - len(keep))
+            if keep:
+                kept_ids = [ids[i] for i in keep]
+                self.faces.add_many(kept_ids, [accounts[f] for f in kept_ids], vectors[keep])
+                total += len(kept_ids)
+        self.load_seconds = time.perf_counter() - started
+        _LOGGER.info("matching index: %d faces, %d lists loaded in %.2f s", total, len(by_list), self.load_seconds)
+        return total
+
+    # -- WriteListener ---------------------------------------------------------------------------
+
+    def on_descriptors_set(self, face_id: str, account_id: str, vectors: dict[int, np.ndarray]) -> None:
+        vector = vectors.get(self.version)
+        if vector is None:
+            self.faces.remove(face_id)
+        else:
+            self.faces.add(face_id, account_id, vector)
+
+    def on_descriptors_deleted(self, face_ids: Sequence[str]) -> None:
+        self.faces.remove_many(face_ids)
+
+    def on_faces_deleted(self, face_ids: Sequence[str]) -> None:
+        self.faces.remove_many(face_ids)
+        self.membership.forget_faces(face_ids)
+
+    def on_list_faces_attached(self, list_id: str, face_ids: Sequence[str]) -> None:
+        self.membership.attach(list_id, face_ids)
+
+    def on_list_faces_detached(self, list_id: str, face_ids: Sequence[str]) -> None:
+        self.membership.detach(list_id, face_ids)
+
+    def on_list_deleted(self, list_id: str) -> None:
+        self.membership.delete_list(list_id)
+
+    # -- figures ---------------------------------------------------------------------------------
+
+    def stats(self) -> dict[str, float]:
+        return {
+            "faces": float(len(self.faces)),
+            "matrix_bytes": float(self.faces.matrix_bytes()),
+            "load_seconds": self.load_seconds,
+        }

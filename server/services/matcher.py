@@ -1,0 +1,557 @@
+"""MatcherService: descriptor matching (v6 API-076..081).
+
+POST /6/matcher/faces matches up to 30 references against up to 30 candidate entries:
+- references: `face` (face UUID), `attribute` (temporary attribute UUID), `face_external_id` (every
+  face with that external ID that has a descriptor becomes one reference, echoed with its
+  `face_id`), `raw_descriptor` (`data`: base64 raw descriptor of version 300, or
+  `{descriptor, version}`), `sdk_descriptor` (`data`: base64 SDK descriptor "dp\\0\\0" + version).
+  `event`, `event_external_id`, `event_track_id` (no events are stored yet) and `xpk_file` (format
+  undocumented) answer documented errors (server/errors.py, 40022/40023).
+- candidates: `faces` (the face filters of GET /6/faces plus `account_id`, searched in the
+  in-memory index: list and id filters restrict rows directly, the SQL-only filters (external_ids,
+  user_data, create_time and face_id ranges) first select candidate ids from SQLite), `attributes`
+  (live temporary attributes, brute force), `events` (no events exist: always an empty result).
+- Luna-Account-Id (optional) limits references and candidates to that account; a filter
+  `account_id` of another account matches nothing.
+The REST answer is a bare JSON array (server/json_http.py); gRPC clients call MatchFacesTyped.
+
+POST /6/matcher/raw: similarity of every reference/candidate pair of given descriptors.
+POST /6/matcher/bodies: the documented error 40024 (no body descriptor model).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sized
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from google.api import httpbody_pb2
+from google.protobuf import struct_pb2
+
+from lumen.v6 import matcher_pb2, matcher_service_pb2, matcher_service_pb2_grpc
+from server import errors
+from server.errors import LunaError
+from server.json_http import json_array_body
+from server.matching import Match
+from server.matching.index import normalise
+from server.matching.live import MatchingIndexes
+from server.matching.similarity import similarity_from_cosine
+from server.rpc import Call, luna_rpc
+from server.services.attribute_data import live_temporary_rows, temporary_descriptors
+from server.services.attributes import to_message as attribute_message
+from server.services.common import EXTERNAL_ID_MAX, USER_DATA_MAX, Where
+from server.services.faces import FACE_TARGETS, to_face
+from server.storage.descriptors import DEFAULT_VERSION, decode_raw, decode_sdk
+from server.storage.store import Storage
+from server.validation import UUID_SCHEMA, format_time, json_body, now, parse_time
+
+_LOGGER = logging.getLogger(__name__)
+
+MAX_REFERENCES = 30
+MAX_CANDIDATES = 30
+MAX_RAW_ITEMS = 100
+MAX_FILTER_IDS = 1000
+DEFAULT_LIMIT = 3
+MAX_LIMIT = 100
+# Rows re-fetched when a face vanished (deleted) between the index search and the SQLite read.
+_MAX_SEARCH_ATTEMPTS = 3
+
+FACE_REFERENCE_TYPES = ("face", "attribute", "face_external_id")
+EVENT_REFERENCE_TYPES = ("event", "event_external_id", "event_track_id")
+DESCRIPTOR_TYPES = ("raw_descriptor", "sdk_descriptor", "xpk_file")
+ATTRIBUTE_TARGETS = (
+    "attribute_id",
+    "account_id",
+    "create_time",
+    "face_descriptor_samples",
+    "basic_attributes_samples",
+    "basic_attributes",
+)
+SIMILARITY = "similarity"
+
+RAW_DATA_SCHEMA: dict[str, Any] = {
+    "anyOf": [
+        {"type": "string"},
+        {
+            "type": "object",
+            "properties": {"descriptor": {"type": "string"}, "version": {"type": "integer"}},
+            "required": ["descriptor", "version"],
+            "additionalProperties": False,
+        },
+    ]
+}
+
+
+def _when_type(types: tuple[str, ...], then: dict[str, Any]) -> dict[str, Any]:
+    return {"if": {"properties": {"type": {"enum": list(types)}}, "required": ["type"]}, "then": then}
+
+
+REFERENCE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "type": {"type": "string", "enum": [*FACE_REFERENCE_TYPES, *EVENT_REFERENCE_TYPES, *DESCRIPTOR_TYPES]},
+        "id": {"type": "string", "minLength": 1, "maxLength": 128},
+        "data": {},
+    },
+    "required": ["type", "id"],
+    "additionalProperties": False,
+    "allOf": [
+        _when_type(("face", "attribute", "event"), {"properties": {"id": UUID_SCHEMA}}),
+        _when_type(("face_external_id", "event_external_id"), {"properties": {"id": {"maxLength": EXTERNAL_ID_MAX}}}),
+        _when_type(DESCRIPTOR_TYPES, {"required": ["data"]}),
+        _when_type(("raw_descriptor",), {"properties": {"data": RAW_DATA_SCHEMA}}),
+        _when_type(("sdk_descriptor", "xpk_file"), {"properties": {"data": {"type": "string"}}}),
+    ],
+}
+_UUIDS: dict[str, Any] = {"type": "array", "items": UUID_SCHEMA, "maxItems": MAX_FILTER_IDS}
+_TIME: dict[str, Any] = {"type": "string", "minLength": 1}
+FACE_FILTERS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "origin": {"const": "faces"},
+        "face_ids": _UUIDS,
+        "account_id": UUID_SCHEMA,
+        "external_ids": {
+            "type": "array",
+            "items": {"type": "string", "maxLength": EXTERNAL_ID_MAX},
+            "maxItems": MAX_FILTER_IDS,
+        },
+        "user_data": {"type": "string", "maxLength": USER_DATA_MAX},
+        "create_time__gte": _TIME,
+        "create_time__lt": _TIME,
+        "face_id__gte": UUID_SCHEMA,
+        "face_id__lt": UUID_SCHEMA,
+        "list_id": UUID_SCHEMA,
+    },
+    "required": ["origin"],
+    "additionalProperties": False,
+}
+ATTRIBUTE_FILTERS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {"origin": {"const": "attributes"}, "attribute_ids": _UUIDS, "account_id": UUID_SCHEMA},
+    "required": ["origin"],
+    "additionalProperties": False,
+}
+# Events are not stored yet: any event filter is accepted and matches nothing.
+EVENT_FILTERS_SCHEMA: dict[str, Any] = {"type": "object", "properties": {"origin": {"const": "events"}}}
+
+
+def _when_origin(origin: str, filters: dict[str, Any], targets: tuple[str, ...] | None) -> dict[str, Any]:
+    then: dict[str, Any] = {"properties": {"filters": filters}}
+    if targets is not None:
+        then["properties"]["targets"] = {"items": {"enum": [*targets, SIMILARITY]}}
+    return {"if": {"properties": {"filters": {"properties": {"origin": {"const": origin}}}}}, "then": then}
+
+
+CANDIDATE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "filters": {
+            "type": "object",
+            "properties": {"origin": {"type": "string", "enum": ["faces", "attributes", "events"]}},
+            "required": ["origin"],
+        },
+        "limit": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
+        "threshold": {"type": "number", "minimum": 0, "maximum": 1},
+        "targets": {"type": "array", "items": {"type": "string"}, "minItems": 1, "uniqueItems": True},
+        "order": {},
+    },
+    "required": ["filters"],
+    "additionalProperties": False,
+    "allOf": [
+        _when_origin("faces", FACE_FILTERS_SCHEMA, FACE_TARGETS),
+        _when_origin("attributes", ATTRIBUTE_FILTERS_SCHEMA, ATTRIBUTE_TARGETS),
+        _when_origin("events", EVENT_FILTERS_SCHEMA, None),
+    ],
+}
+MATCH_FACES_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "references": {"type": "array", "items": REFERENCE_SCHEMA, "minItems": 1, "maxItems": MAX_REFERENCES},
+        "candidates": {"type": "array", "items": CANDIDATE_SCHEMA, "minItems": 0, "maxItems": MAX_CANDIDATES},
+    },
+    "required": ["candidates", "references"],
+    "additionalProperties": False,
+}
+RAW_ENTITY_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "string", "minLength": 1, "maxLength": 128},
+        "type": {"type": "string", "enum": list(DESCRIPTOR_TYPES)},
+        "data": {},
+    },
+    "required": ["id", "type", "data"],
+    "additionalProperties": False,
+    "allOf": [
+        _when_type(("raw_descriptor",), {"properties": {"data": RAW_DATA_SCHEMA}}),
+        _when_type(("sdk_descriptor", "xpk_file"), {"properties": {"data": {"type": "string"}}}),
+    ],
+}
+MATCH_RAW_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "references": {"type": "array", "items": RAW_ENTITY_SCHEMA, "minItems": 1, "maxItems": MAX_RAW_ITEMS},
+        "candidates": {"type": "array", "items": RAW_ENTITY_SCHEMA, "minItems": 1, "maxItems": MAX_RAW_ITEMS},
+    },
+    "required": ["references", "candidates"],
+    "additionalProperties": False,
+}
+
+
+@dataclass
+class Reference:
+    """A resolved reference: what the answer echoes and the descriptor to match."""
+
+    echo: matcher_pb2.MatchReference
+    vector: np.ndarray
+
+
+def descriptor_from_data(kind: str, data: Any, path: str) -> np.ndarray:
+    """A float32 vector of Lumen's matching version from a raw/SDK/XPK `data` value."""
+    if kind == "xpk_file":
+        raise LunaError(errors.MATCH_XPK_NOT_SUPPORTED)
+    if kind == "sdk_descriptor":
+        version, vector = decode_sdk(str(data))
+    elif isinstance(data, dict):
+        version = int(data["version"])
+        vector = decode_raw(str(data["descriptor"]), version)
+    else:
+        version, vector = DEFAULT_VERSION, decode_raw(str(data), DEFAULT_VERSION)
+    if version != DEFAULT_VERSION:
+        raise LunaError(errors.DESCRIPTOR_VERSION, version=version)
+    if not np.all(np.isfinite(vector)):
+        raise LunaError(errors.JSON_VALIDATION, path=path, message="descriptor has non-finite values")
+    return vector
+
+
+def _body_time(value: str, path: str) -> str:
+    try:
+        return format_time(parse_time(value))
+    except ValueError:
+        raise LunaError(errors.JSON_VALIDATION, path=path, message=f"'{value}' is not a date-time") from None
+
+
+def _marks(items: Sized) -> str:
+    return ", ".join("?" * len(items))
+
+
+def _struct(document: dict[str, Any]) -> struct_pb2.Struct:
+    found = struct_pb2.Struct()
+    found.update(document)
+    return found
+
+
+class MatcherService(matcher_service_pb2_grpc.MatcherServiceServicer):
+    def __init__(self, storage: Storage, matching: MatchingIndexes) -> None:
+        self.storage = storage
+        self.matching = matching
+
+    def _conn(self) -> Any:
+        return self.storage.db.connection().conn
+
+    # -- references ----------------------------------------------------------------------------
+
+    def _references(self, items: list[dict[str, Any]], account_id: str | None) -> list[Reference]:
+        resolved: list[Reference] = []
+        for position, item in enumerate(items):
+            kind, ref_id = str(item["type"]), str(item["id"])
+            if kind in ("face", "attribute"):
+                ref_id = ref_id.lower()
+            echo = matcher_pb2.MatchReference(id=ref_id, type=kind)
+            if kind == "face":
+                resolved.append(Reference(echo, self._face_vector(ref_id, account_id)))
+            elif kind == "attribute":
+                resolved.append(Reference(echo, self._attribute_vector(ref_id, account_id)))
+            elif kind == "face_external_id":
+                resolved.extend(self._external_id_references(echo, account_id))
+            elif kind in EVENT_REFERENCE_TYPES:
+                raise LunaError(errors.MATCH_EVENTS_NOT_AVAILABLE, type=kind)
+            else:
+                vector = descriptor_from_data(kind, item["data"], f"references.{position}.data")
+                resolved.append(Reference(echo, vector))
+        return resolved
+
+    def _face_vector(self, face_id: str, account_id: str | None) -> np.ndarray:
+        where = Where().eq("face_id", face_id).eq("account_id", account_id)
+        if not self.storage.db.scalar(f"SELECT 1 FROM faces{where.sql()}", where.params):
+            raise LunaError(errors.FACE_NOT_FOUND, id=face_id)
+        vector = self.matching.faces.get(face_id)
+        if vector is None:
+            raise LunaError(errors.MATCH_NO_DESCRIPTOR, id=face_id, version=self.matching.version)
+        return vector
+
+    def _attribute_vector(self, attribute_id: str, account_id: str | None) -> np.ndarray:
+        conn = self._conn()
+        if not live_temporary_rows(conn, [attribute_id], account_id):
+            raise LunaError(errors.ATTRIBUTE_NOT_FOUND, id=attribute_id)
+        blob = temporary_descriptors(conn, [attribute_id], self.matching.version).get(attribute_id, {})
+        data = blob.get(self.matching.version)
+        if data is None:
+            raise LunaError(errors.MATCH_NO_DESCRIPTOR, id=attribute_id, version=self.matching.version)
+        return np.frombuffer(data, dtype="<f4").astype(np.float32)
+
+    def _external_id_references(self, echo: matcher_pb2.MatchReference, account_id: str | None) -> list[Reference]:
+        where = Where().eq("external_id", echo.id).eq("account_id", account_id)
+        face_ids = [
+            str(r[0])
+            for r in self._conn().execute(
+                f"SELECT face_id FROM faces{where.sql()} ORDER BY create_time, face_id", where.params
+            )
+        ]
+        found = []
+        for face_id in face_ids:
+            vector = self.matching.faces.get(face_id)
+            if vector is not None:
+                found.append(Reference(matcher_pb2.MatchReference(id=echo.id, type=echo.type, face_id=face_id), vector))
+        if not found:
+            raise LunaError(errors.MATCH_EXTERNAL_ID_NOT_FOUND, id=echo.id)
+        return found
+
+    # -- candidates ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _scope(filters: dict[str, Any], account_id: str | None) -> tuple[bool, str | None]:
+        """(possible, account): the header account and the filter account must agree."""
+        wanted = filters.get("account_id")
+        if wanted is None:
+            return True, account_id
+        wanted = str(wanted).lower()
+        if account_id is not None and wanted != account_id:
+            return False, None
+        return True, wanted
+
+    def _face_candidates(
+        self, vectors: np.ndarray, candidate: dict[str, Any], position: int, account_id: str | None
+    ) -> list[list[matcher_pb2.MatchedCandidate]]:
+        filters = candidate["filters"]
+        empty: list[list[matcher_pb2.MatchedCandidate]] = [[] for _ in range(vectors.shape[0])]
+        possible, account = self._scope(filters, account_id)
+        if not possible:
+            return empty
+        path = f"candidates.{position}.filters"
+        face_ids = [str(f).lower() for f in filters["face_ids"]] if "face_ids" in filters else None
+        list_id = str(filters["list_id"]).lower() if "list_id" in filters else None
+        sql_filters = (
+            "external_ids",
+            "user_data",
+            "create_time__gte",
+            "create_time__lt",
+            "face_id__gte",
+            "face_id__lt",
+        )
+        candidate_ids: list[str] | None = face_ids
+        if any(name in filters for name in sql_filters):
+            where = (
+                Where()
+                .eq("account_id", account)
+                .among("face_id", face_ids)
+                .among("external_id", filters.get("external_ids"))
+                .contains("user_data", filters.get("user_data"))
+                .gte("face_id", filters.get("face_id__gte", "").lower() or None)
+                .lt("face_id", filters.get("face_id__lt", "").lower() or None)
+            )
+            for name, bound in (("create_time__gte", where.gte), ("create_time__lt", where.lt)):
+                if name in filters:
+                    bound("create_time", _body_time(str(filters[name]), f"{path}.{name}"))
+            if list_id is not None:
+                where.add("face_id IN (SELECT face_id FROM list_faces WHERE list_id = ?)", list_id)
+            candidate_ids = [
+                str(r[0]) for r in self._conn().execute(f"SELECT face_id FROM faces{where.sql()}", where.params)
+            ]
+        if candidate_ids is not None and not candidate_ids:
+            return empty
+        limit = int(candidate.get("limit", DEFAULT_LIMIT))
+        threshold = float(candidate["threshold"]) if "threshold" in candidate else None
+        targets = candidate.get("targets")
+        face_targets = None if targets is None else [t for t in targets if t != SIMILARITY]
+        with_similarity = targets is None or SIMILARITY in targets
+
+        wanted = limit
+        for _ in range(_MAX_SEARCH_ATTEMPTS):
+            found = self.matching.faces.search(
+                vectors,
+                account_id=account,
+                list_id=list_id,
+                candidate_ids=candidate_ids,
+                limit=wanted,
+                threshold=threshold,
+            )
+            rows = self._face_rows({m.face_id for matches in found for m in matches})
+            vanished = max(sum(1 for m in matches if m.face_id not in rows) for matches in found) if found else 0
+            if not vanished:
+                break
+            wanted = limit + vanished  # faces deleted since the search: look a little further
+        lists = self._lists_of(list(rows)) if face_targets is None or "lists" in face_targets else {}
+        results = []
+        for matches in found:
+            kept = [m for m in matches if m.face_id in rows][:limit]
+            results.append([self._face_result(m, rows[m.face_id], lists, face_targets, with_similarity) for m in kept])
+        return results
+
+    @staticmethod
+    def _face_result(
+        match: Match,
+        row: dict[str, Any],
+        lists: dict[str, list[str]],
+        face_targets: list[str] | None,
+        with_similarity: bool,
+    ) -> matcher_pb2.MatchedCandidate:
+        item = matcher_pb2.MatchedCandidate()
+        if face_targets is None or face_targets:
+            item.face.CopyFrom(to_face(row, lists.get(match.face_id, []), face_targets))
+        if with_similarity:
+            item.similarity = match.similarity
+        return item
+
+    def _face_rows(self, face_ids: set[str]) -> dict[str, dict[str, Any]]:
+        if not face_ids:
+            return {}
+        ids: list[object] = list(face_ids)
+        rows = self.storage.db.query(f"SELECT * FROM faces WHERE face_id IN ({_marks(ids)})", ids)
+        return {str(row["face_id"]): row for row in rows}
+
+    def _lists_of(self, face_ids: list[str]) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        if face_ids:
+            for face_id, list_id in self._conn().execute(
+                f"SELECT face_id, list_id FROM list_faces WHERE face_id IN ({_marks(face_ids)}) "
+                "ORDER BY link_time, list_id",
+                face_ids,
+            ):
+                found.setdefault(face_id, []).append(list_id)
+        return found
+
+    def _attribute_candidates(
+        self, vectors: np.ndarray, candidate: dict[str, Any], account_id: str | None
+    ) -> list[list[matcher_pb2.MatchedCandidate]]:
+        filters = candidate["filters"]
+        empty: list[list[matcher_pb2.MatchedCandidate]] = [[] for _ in range(vectors.shape[0])]
+        possible, account = self._scope(filters, account_id)
+        if not possible:
+            return empty
+        attribute_ids = [str(a).lower() for a in filters["attribute_ids"]] if "attribute_ids" in filters else None
+        where = (
+            Where()
+            .add("d.version = ?", self.matching.version)
+            .add("a.expire_time > ?", now())
+            .eq("a.account_id", account)
+            .among("a.attribute_id", attribute_ids)
+        )
+        pairs = (
+            self._conn()
+            .execute(
+                "SELECT a.attribute_id, d.descriptor FROM attributes a "
+                f"JOIN attribute_descriptors d ON d.attribute_id = a.attribute_id{where.sql()}",
+                where.params,
+            )
+            .fetchall()
+        )
+        if not pairs:
+            return empty
+        ids = [str(p[0]) for p in pairs]
+        matrix = normalise(
+            np.frombuffer(b"".join(bytes(p[1]) for p in pairs), dtype="<f4").reshape(len(ids), -1), vectors.shape[1]
+        )
+        sims = similarity_from_cosine(
+            normalise(vectors, vectors.shape[1]).astype(np.float64) @ matrix.T.astype(np.float64)
+        )
+        limit = int(candidate.get("limit", DEFAULT_LIMIT))
+        threshold = float(candidate["threshold"]) if "threshold" in candidate else None
+        targets = candidate.get("targets")
+        attribute_targets = list(ATTRIBUTE_TARGETS) if targets is None else [t for t in targets if t != SIMILARITY]
+        with_similarity = targets is None or SIMILARITY in targets
+        rows = live_temporary_rows(self._conn(), ids, None)
+        results = []
+        for line in sims:
+            order = np.argsort(-line, kind="stable")[:limit]
+            items = []
+            for at in order.tolist():
+                similarity = float(line[at])
+                if (threshold is not None and similarity < threshold) or ids[at] not in rows:
+                    continue
+                item = matcher_pb2.MatchedCandidate()
+                if attribute_targets:
+                    item.attribute.CopyFrom(attribute_message(rows[ids[at]], None, attribute_targets))
+                if with_similarity:
+                    item.similarity = similarity
+                items.append(item)
+            results.append(items)
+        return results
+
+    # -- operations ----------------------------------------------------------------------------
+
+    def _match_faces(self, request: Any, call: Call) -> list[matcher_pb2.ReferenceMatches]:
+        body = json_body(
+            request.body, request.params, MATCH_FACES_SCHEMA, has_params=request.HasField("params"), accept_msgpack=True
+        )
+        references = self._references(body["references"], call.account_id)
+        reports = [matcher_pb2.ReferenceMatches(reference=ref.echo) for ref in references]
+        if not references:
+            return reports
+        vectors = np.stack([ref.vector for ref in references]).astype(np.float32)
+        for position, candidate in enumerate(body["candidates"]):
+            origin = candidate["filters"]["origin"]
+            if origin == "faces":
+                per_reference = self._face_candidates(vectors, candidate, position, call.account_id)
+            elif origin == "attributes":
+                per_reference = self._attribute_candidates(vectors, candidate, call.account_id)
+            else:  # events: none are stored yet
+                per_reference = [[] for _ in references]
+            filters = _struct(candidate["filters"])
+            for report, result in zip(reports, per_reference, strict=True):
+                report.matches.append(matcher_pb2.CandidateMatches(result=result, filters=filters))
+        return reports
+
+    @luna_rpc()
+    def MatchFaces(self, request: matcher_service_pb2.MatchFacesRequest, call: Call) -> httpbody_pb2.HttpBody:
+        return json_array_body(self._match_faces(request, call))
+
+    @luna_rpc()
+    def MatchFacesTyped(
+        self, request: matcher_service_pb2.MatchFacesTypedRequest, call: Call
+    ) -> matcher_service_pb2.MatchFacesResponse:
+        return matcher_service_pb2.MatchFacesResponse(matches=self._match_faces(request, call))
+
+    @luna_rpc()
+    def MatchBodies(self, request: matcher_service_pb2.MatchBodiesRequest, call: Call) -> httpbody_pb2.HttpBody:
+        raise LunaError(errors.BODY_MATCHING_NOT_AVAILABLE)
+
+    @luna_rpc()
+    def MatchRaw(
+        self, request: matcher_service_pb2.MatchRawRequest, call: Call
+    ) -> matcher_service_pb2.MatchRawResponse:
+        body = json_body(
+            request.body, request.params, MATCH_RAW_SCHEMA, has_params=request.HasField("params"), accept_msgpack=True
+        )
+        sides = []
+        for side in ("references", "candidates"):
+            items = body[side]
+            vectors = [
+                descriptor_from_data(str(item["type"]), item["data"], f"{side}.{i}.data")
+                for i, item in enumerate(items)
+            ]
+            sides.append(([str(item["id"]) for item in items], normalise(np.stack(vectors), vectors[0].size)))
+        (ref_ids, refs), (cand_ids, cands) = sides
+        sims = similarity_from_cosine(refs.astype(np.float64) @ cands.T.astype(np.float64))
+        response = matcher_service_pb2.MatchRawResponse()
+        for ref_id, line in zip(ref_ids, sims, strict=True):
+            order = np.argsort(-line, kind="stable")
+            response.matches.append(
+                matcher_pb2.RawReferenceMatches(
+                    reference_id=ref_id,
+                    matches=[
+                        matcher_pb2.RawMatch(candidate_id=cand_ids[i], similarity=float(line[i]))
+                        for i in order.tolist()
+                    ],
+                )
+            )
+        return response
+
+
+def register(server: Any, context: Any) -> None:
+    matcher_service_pb2_grpc.add_MatcherServiceServicer_to_server(
+        MatcherService(context.storage, context.matching), server
+    )
+    context.service_names.append(matcher_service_pb2.DESCRIPTOR.services_by_name["MatcherService"].full_name)
