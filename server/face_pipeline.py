@@ -1,5 +1,6 @@
-"""Per-face estimations shared by /6/detector and /6/sdk: detection, head pose filtering, multiface
-policy, quality, age/gender, descriptors, and the protobuf pieces both answers are made of.
+"""Per-face estimations shared by /6/detector and /6/sdk: detection, head pose and mask filtering,
+multiface policy, quality, age/gender, emotions, mask, descriptors, and the protobuf pieces both answers
+are made of.
 
 A service parses its query into `Estimations` (what to compute), calls `analyse_photo` (a full image:
 detect, estimate, filter) or `analyse_warp` (the input is already a face warp) and turns the
@@ -18,9 +19,21 @@ head_pose when requested); no sample is stored for them and no descriptor or att
 Filtering happens before the multiface policy: a filtered face does not count as one of "several
 faces" (multiface_policy=0) and policy 2 keeps the best-scored face that passed the filters.
 
+Mask-state filter (/6/sdk mask_states=1&mask_states=3, codes 1 medical_mask, 2 missing, 3 occluded):
+v6 says only "Filter by mask states" (spec: keep only detections whose predominant mask state is in the
+list). The mask is estimated for every detection (also when estimate_mask=0: it is then not printed) and a
+face whose predominant state is not listed is filtered like an angle filter, before the multiface policy,
+with the reason `{filter_name: "mask_states", object_value: its code, threshold_value: [the listed
+codes]}` (v6 shows no mask filter reason; the list is what the face was compared with). Angle and mask
+reasons add up.
+
+Emotions and mask are estimated for the kept faces and, like quality and head pose, for the filtered ones
+(so a filtered face shows them when requested); on warped input they are cut from the warp
+(server/face_inference.py). Every model call covers all the faces of an image in one batch.
+
 Head pose needs the five landmarks of a photo: with warped input (/6/detector warped_image=1, /6/sdk
 image_type=1) estimate_head_pose=1 and thresholds below 180 are rejected (12012), as v6 says they are
-not supported there. Quality, descriptors and age/gender work on warps.
+not supported there. Quality, descriptors, age/gender, emotions and mask work on warps.
 """
 
 from __future__ import annotations
@@ -35,7 +48,9 @@ from numpy.typing import NDArray
 
 from inference.alignment import face_chip
 from inference.estimations.attributes import BasicAttributes
+from inference.estimations.emotions import Emotions
 from inference.estimations.head_pose import HeadPose, estimate_head_pose
+from inference.estimations.mask import MaskEstimation
 from inference.estimations.quality import FaceQuality, chip_quality, estimate_quality
 from inference.image import RgbImage, from_array
 from inference.types import FaceDetection
@@ -46,6 +61,8 @@ from server.face_inference import FaceInference, encode_warp, face_warp, require
 from server.validation import query_int
 
 MULTIFACE_ERROR, MULTIFACE_ALL, MULTIFACE_BEST = 0, 1, 2
+#: LUNA's mask codes: 1 medical_mask, 2 missing, 3 occluded (MaskEstimation.predominant_code).
+MASK_CODES = (1, 2, 3)
 NO_ANGLE_FILTER = 180
 ANGLE_THRESHOLDS = ("pitch_threshold", "roll_threshold", "yaw_threshold")
 SUCCESS = common_pb2.Error(error_code=0, desc="Success", detail="Success")
@@ -64,12 +81,20 @@ class Estimations:
     descriptor: bool = False
     #: The 250x250 warp of each kept face (stored by /6/detector, returned by /6/sdk).
     warp: bool = False
+    emotions: bool = False
+    mask: bool = False
     #: Active angle filters: (name, threshold) with threshold < 180.
     thresholds: tuple[tuple[str, int], ...] = ()
+    #: /6/sdk mask_states: the predominant mask codes (1..3) to keep; () = no filter.
+    mask_states: tuple[int, ...] = ()
 
     @property
     def needs_pose(self) -> bool:
         return self.head_pose or bool(self.thresholds)
+
+    @property
+    def needs_mask(self) -> bool:
+        return self.mask or bool(self.mask_states)
 
 
 @dataclass
@@ -83,12 +108,17 @@ class FaceResult:
     head_pose: HeadPose | None = None
     quality: FaceQuality | None = None
     basic: BasicAttributes | None = None
+    #: Set when estimate_emotions=1.
+    emotions: Emotions | None = None
+    #: Set when estimate_mask=1 (the mask_states filter alone estimates it without printing it).
+    mask: MaskEstimation | None = None
     #: L2-normalised float32 [128].
     descriptor: NDArray[np.float32] | None = None
     #: RGB uint8 [250, 250, 3].
     warp: NDArray[np.uint8] | None = None
-    #: (filter name, |angle|, threshold) of every exceeded angle filter.
-    filter_reasons: list[tuple[str, float, int]] = field(default_factory=list)
+    #: (filter name, object value, threshold value) of every failed filter: (angle filter, |angle|,
+    #: threshold) or ("mask_states", predominant mask code, [listed codes]).
+    filter_reasons: list[tuple[str, float, int | list[int]]] = field(default_factory=list)
 
 
 # -- query parameters --------------------------------------------------------------------------------
@@ -120,6 +150,19 @@ def angle_thresholds(given: Given) -> tuple[tuple[str, int], ...]:
     return tuple(active)
 
 
+def mask_states(values: Sequence[str]) -> tuple[int, ...]:
+    """The mask_states filter (repeated parameter, codes 1..3, 12012 otherwise), deduplicated, in the
+    order given; () when absent."""
+    codes: list[int] = []
+    for value in values:
+        if not value.strip():
+            raise LunaError(errors.BAD_QUERY_PARAM, name="mask_states")
+        code = query_int(value.strip(), "mask_states", 0, choices=MASK_CODES)
+        if code not in codes:
+            codes.append(code)
+    return tuple(codes)
+
+
 def reject_score_threshold(value: str | None) -> None:
     """score_threshold (0..1, 12012 otherwise): Lumen has no descriptor quality score, so only 0 (no
     filtering) is served; anything above is 40005 since nothing could be filtered honestly."""
@@ -146,15 +189,24 @@ def check_warp_options(estimations: Estimations, head_pose_flag: str) -> None:
 # -- analysis ----------------------------------------------------------------------------------------
 
 
-def angle_filter_reasons(pose: HeadPose, thresholds: Sequence[tuple[str, int]]) -> list[tuple[str, float, int]]:
+def angle_filter_reasons(
+    pose: HeadPose, thresholds: Sequence[tuple[str, int]]
+) -> list[tuple[str, float, int | list[int]]]:
     """The exceeded filters (see the module docstring for the rule)."""
     angles = {"pitch_threshold": pose.pitch, "roll_threshold": pose.roll, "yaw_threshold": pose.yaw}
-    reasons = []
+    reasons: list[tuple[str, float, int | list[int]]] = []
     for name, threshold in thresholds:
         deviation = abs(angles[name])
         if threshold == 0 or deviation > threshold:
             reasons.append((name, deviation, threshold))
     return reasons
+
+
+def mask_filter_reasons(mask: MaskEstimation, states: Sequence[int]) -> list[tuple[str, float, int | list[int]]]:
+    """The mask_states reason when the predominant state is not listed ([] without a filter)."""
+    if not states or mask.predominant_code in states:
+        return []
+    return [("mask_states", float(mask.predominant_code), list(states))]
 
 
 def analyse_photo(
@@ -165,14 +217,18 @@ def analyse_photo(
     Raises LunaError 40006 when policy is 0 and more than one face passes the filters.
     """
     detections = inference.detect(pixels)
+    masks = inference.masks(pixels, [d.landmarks for d in detections]) if estimations.needs_mask else []
     kept: list[tuple[FaceDetection, FaceResult]] = []
     filtered: list[tuple[FaceDetection, FaceResult]] = []
-    for detection in detections:
+    for index, detection in enumerate(detections):
         face = FaceResult(box=detection.box, landmarks=np.asarray(detection.landmarks, dtype=np.float64))
         if estimations.needs_pose:
             pose = estimate_head_pose(detection)
             face.filter_reasons = angle_filter_reasons(pose, estimations.thresholds)
             face.head_pose = pose if estimations.head_pose else None
+        if masks:
+            face.filter_reasons += mask_filter_reasons(masks[index], estimations.mask_states)
+            face.mask = masks[index] if estimations.mask else None
         (filtered if face.filter_reasons else kept).append((detection, face))
     if policy == MULTIFACE_ERROR and len(kept) > 1:
         raise LunaError(errors.MULTIPLE_FACES, count=len(kept))
@@ -199,18 +255,32 @@ def analyse_photo(
         basics = inference.basic_attributes(pixels, [detection.landmarks for detection, _ in kept])
         for face, basic in zip(faces, basics, strict=True):
             face.basic = basic
+    both = kept + filtered
+    if both and estimations.emotions:
+        emotions = inference.emotions(pixels, [detection.landmarks for detection, _ in both])
+        for (_, face), emotion in zip(both, emotions, strict=True):
+            face.emotions = emotion
     return faces, [face for _, face in filtered]
 
 
 def analyse_warp(inference: FaceInference | None, pixels: RgbImage, estimations: Estimations) -> FaceResult:
     """The one face of a warp (any size, used as a 250x250 warp); the box is the whole input image.
-    Only descriptors and age/gender need the models (40004 without them)."""
+    Only quality needs no model (40004 without them for the rest). A face that fails the mask_states
+    filter comes back with its `filter_reasons` set (the caller reports it as filtered)."""
     height, width = pixels.shape[:2]
     warp = warp_pixels(pixels)
     face = FaceResult(box=(0.0, 0.0, float(width), float(height)))
+    if estimations.needs_mask:
+        (mask,) = require(inference).warp_masks([warp])
+        face.filter_reasons = mask_filter_reasons(mask, estimations.mask_states)
+        face.mask = mask if estimations.mask else None
+    if estimations.emotions:
+        face.emotions = require(inference).warp_emotions([warp])[0]
     chip = warp_to_chip(warp) if estimations.quality or estimations.descriptor else None
     if estimations.quality and chip is not None:
         face.quality = chip_quality(chip)
+    if face.filter_reasons:
+        return face  # filtered: no descriptor, attributes or warp (as for photos)
     if estimations.descriptor and chip is not None:
         face.descriptor = require(inference).describe_chips(chip[None])[0]
     if estimations.basic_attributes:
@@ -257,6 +327,21 @@ def quality_message(quality: FaceQuality) -> detector_pb2.FaceQuality:
     )
 
 
+def emotions_message(emotions: Emotions) -> detector_pb2.Emotions:
+    """{predominant_emotion, estimations{anger, disgust, fear, happiness, sadness, surprise, neutral}}."""
+    return detector_pb2.Emotions(
+        predominant_emotion=emotions.predominant_emotion,
+        estimations=detector_pb2.EmotionEstimations(**emotions.estimations),
+    )
+
+
+def mask_message(mask: MaskEstimation) -> detector_pb2.Mask:
+    """{predominant_mask, estimations{medical_mask, missing, occluded}}."""
+    return detector_pb2.Mask(
+        predominant_mask=mask.predominant_mask, estimations=detector_pb2.MaskEstimations(**mask.estimations)
+    )
+
+
 def basic_attributes_message(basic: BasicAttributes) -> detector_pb2.EstimatedBasicAttributes:
     """The v6 estimation form; `ethnicities` is null (no ethnicity model)."""
     message = detector_pb2.EstimatedBasicAttributes(age=basic.age, gender=basic.gender)
@@ -270,8 +355,8 @@ def stored_basic_attributes(basic: BasicAttributes) -> dict[str, int | None]:
 
 
 def face_detection_result(face: FaceResult, *, landmarks: bool = True) -> detector_pb2.FaceDetectionResult:
-    """{rect, landmarks5, quality, attributes{head_pose}} with what was estimated (the /6/detector shape,
-    also the `sample.detection` of filtered faces)."""
+    """{rect, landmarks5, quality, attributes{head_pose, emotions, mask}} with what was estimated (the
+    /6/detector shape, also the `sample.detection` of filtered faces)."""
     result = detector_pb2.FaceDetectionResult(rect=detection_rect(*face.box))
     if landmarks and face.landmarks is not None:
         result.landmarks5.CopyFrom(point_list(face.landmarks))
@@ -279,6 +364,10 @@ def face_detection_result(face: FaceResult, *, landmarks: bool = True) -> detect
         result.quality.CopyFrom(quality_message(face.quality))
     if face.head_pose is not None:
         result.attributes.head_pose.CopyFrom(head_pose_message(face.head_pose))
+    if face.emotions is not None:
+        result.attributes.emotions.CopyFrom(emotions_message(face.emotions))
+    if face.mask is not None:
+        result.attributes.mask.CopyFrom(mask_message(face.mask))
     return result
 
 
@@ -290,7 +379,11 @@ def filtered_detections(
     for face in faces:
         item = result.face_detections.add()
         for name, value, threshold in face.filter_reasons:
-            item.filter_reasons.add(filter_name=name, object_value=value, threshold_value=threshold)
+            reason = item.filter_reasons.add(filter_name=name, object_value=value)
+            if isinstance(threshold, list):
+                reason.threshold_value.list_value.extend(threshold)
+            else:
+                reason.threshold_value.number_value = threshold
         item.detection.filename = filename
         item.detection.sample.detection.CopyFrom(face_detection_result(face, landmarks=landmarks))
     return result

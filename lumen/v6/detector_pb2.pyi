@@ -54,11 +54,59 @@ class EstimatedBasicAttributes(_message.Message):
     gender: int
     def __init__(self, ethnicities: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., age: _Optional[int] = ..., gender: _Optional[int] = ...) -> None: ...
 
+class EmotionEstimations(_message.Message):
+    __slots__ = ("anger", "disgust", "fear", "happiness", "sadness", "surprise", "neutral")
+    ANGER_FIELD_NUMBER: _ClassVar[int]
+    DISGUST_FIELD_NUMBER: _ClassVar[int]
+    FEAR_FIELD_NUMBER: _ClassVar[int]
+    HAPPINESS_FIELD_NUMBER: _ClassVar[int]
+    SADNESS_FIELD_NUMBER: _ClassVar[int]
+    SURPRISE_FIELD_NUMBER: _ClassVar[int]
+    NEUTRAL_FIELD_NUMBER: _ClassVar[int]
+    anger: float
+    disgust: float
+    fear: float
+    happiness: float
+    sadness: float
+    surprise: float
+    neutral: float
+    def __init__(self, anger: _Optional[float] = ..., disgust: _Optional[float] = ..., fear: _Optional[float] = ..., happiness: _Optional[float] = ..., sadness: _Optional[float] = ..., surprise: _Optional[float] = ..., neutral: _Optional[float] = ...) -> None: ...
+
+class Emotions(_message.Message):
+    __slots__ = ("predominant_emotion", "estimations")
+    PREDOMINANT_EMOTION_FIELD_NUMBER: _ClassVar[int]
+    ESTIMATIONS_FIELD_NUMBER: _ClassVar[int]
+    predominant_emotion: str
+    estimations: EmotionEstimations
+    def __init__(self, predominant_emotion: _Optional[str] = ..., estimations: _Optional[_Union[EmotionEstimations, _Mapping]] = ...) -> None: ...
+
+class MaskEstimations(_message.Message):
+    __slots__ = ("medical_mask", "missing", "occluded")
+    MEDICAL_MASK_FIELD_NUMBER: _ClassVar[int]
+    MISSING_FIELD_NUMBER: _ClassVar[int]
+    OCCLUDED_FIELD_NUMBER: _ClassVar[int]
+    medical_mask: float
+    missing: float
+    occluded: float
+    def __init__(self, medical_mask: _Optional[float] = ..., missing: _Optional[float] = ..., occluded: _Optional[float] = ...) -> None: ...
+
+class Mask(_message.Message):
+    __slots__ = ("predominant_mask", "estimations")
+    PREDOMINANT_MASK_FIELD_NUMBER: _ClassVar[int]
+    ESTIMATIONS_FIELD_NUMBER: _ClassVar[int]
+    predominant_mask: str
+    estimations: MaskEstimations
+    def __init__(self, predominant_mask: _Optional[str] = ..., estimations: _Optional[_Union[MaskEstimations, _Mapping]] = ...) -> None: ...
+
 class DetectorFaceAttributes(_message.Message):
-    __slots__ = ("head_pose",)
+    __slots__ = ("head_pose", "emotions", "mask")
     HEAD_POSE_FIELD_NUMBER: _ClassVar[int]
+    EMOTIONS_FIELD_NUMBER: _ClassVar[int]
+    MASK_FIELD_NUMBER: _ClassVar[int]
     head_pose: HeadPose
-    def __init__(self, head_pose: _Optional[_Union[HeadPose, _Mapping]] = ...) -> None: ...
+    emotions: Emotions
+    mask: Mask
+    def __init__(self, head_pose: _Optional[_Union[HeadPose, _Mapping]] = ..., emotions: _Optional[_Union[Emotions, _Mapping]] = ..., mask: _Optional[_Union[Mask, _Mapping]] = ...) -> None: ...
 
 class FaceDetectionResult(_message.Message):
     __slots__ = ("rect", "landmarks5", "quality", "attributes")
@@ -95,8 +143,8 @@ class FilterReason(_message.Message):
     THRESHOLD_VALUE_FIELD_NUMBER: _ClassVar[int]
     filter_name: str
     object_value: float
-    threshold_value: float
-    def __init__(self, filter_name: _Optional[str] = ..., object_value: _Optional[float] = ..., threshold_value: _Optional[float] = ...) -> None: ...
+    threshold_value: _struct_pb2.Value
+    def __init__(self, filter_name: _Optional[str] = ..., object_value: _Optional[float] = ..., threshold_value: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ...) -> None: ...
 
 class FilteredSample(_message.Message):
     __slots__ = ("detection",)

@@ -18,14 +18,18 @@ class SdkDescriptor(_message.Message):
     def __init__(self, sdk_descriptor: _Optional[str] = ..., score: _Optional[float] = ...) -> None: ...
 
 class SdkFaceAttributes(_message.Message):
-    __slots__ = ("head_pose", "basic_attributes", "descriptor")
+    __slots__ = ("head_pose", "emotions", "mask", "basic_attributes", "descriptor")
     HEAD_POSE_FIELD_NUMBER: _ClassVar[int]
+    EMOTIONS_FIELD_NUMBER: _ClassVar[int]
+    MASK_FIELD_NUMBER: _ClassVar[int]
     BASIC_ATTRIBUTES_FIELD_NUMBER: _ClassVar[int]
     DESCRIPTOR_FIELD_NUMBER: _ClassVar[int]
     head_pose: _detector_pb2.HeadPose
+    emotions: _detector_pb2.Emotions
+    mask: _detector_pb2.Mask
     basic_attributes: _detector_pb2.EstimatedBasicAttributes
     descriptor: SdkDescriptor
-    def __init__(self, head_pose: _Optional[_Union[_detector_pb2.HeadPose, _Mapping]] = ..., basic_attributes: _Optional[_Union[_detector_pb2.EstimatedBasicAttributes, _Mapping]] = ..., descriptor: _Optional[_Union[SdkDescriptor, _Mapping]] = ...) -> None: ...
+    def __init__(self, head_pose: _Optional[_Union[_detector_pb2.HeadPose, _Mapping]] = ..., emotions: _Optional[_Union[_detector_pb2.Emotions, _Mapping]] = ..., mask: _Optional[_Union[_detector_pb2.Mask, _Mapping]] = ..., basic_attributes: _Optional[_Union[_detector_pb2.EstimatedBasicAttributes, _Mapping]] = ..., descriptor: _Optional[_Union[SdkDescriptor, _Mapping]] = ...) -> None: ...
 
 class SdkFaceDetection(_message.Message):
     __slots__ = ("rect", "landmarks5", "attributes", "quality", "warp")
@@ -68,12 +72,16 @@ class SdkImage(_message.Message):
     def __init__(self, filename: _Optional[str] = ..., error: _Optional[_Union[_common_pb2.Error, _Mapping]] = ..., status: _Optional[int] = ..., estimations: _Optional[_Iterable[_Union[SdkEstimation, _Mapping]]] = ..., filtered_detections: _Optional[_Union[_detector_pb2.FilteredDetections, _Mapping]] = ...) -> None: ...
 
 class SdkAggregateFaceAttributes(_message.Message):
-    __slots__ = ("basic_attributes", "descriptor")
+    __slots__ = ("basic_attributes", "descriptor", "mask", "emotions")
     BASIC_ATTRIBUTES_FIELD_NUMBER: _ClassVar[int]
     DESCRIPTOR_FIELD_NUMBER: _ClassVar[int]
+    MASK_FIELD_NUMBER: _ClassVar[int]
+    EMOTIONS_FIELD_NUMBER: _ClassVar[int]
     basic_attributes: _detector_pb2.EstimatedBasicAttributes
     descriptor: SdkDescriptor
-    def __init__(self, basic_attributes: _Optional[_Union[_detector_pb2.EstimatedBasicAttributes, _Mapping]] = ..., descriptor: _Optional[_Union[SdkDescriptor, _Mapping]] = ...) -> None: ...
+    mask: _detector_pb2.Mask
+    emotions: _detector_pb2.Emotions
+    def __init__(self, basic_attributes: _Optional[_Union[_detector_pb2.EstimatedBasicAttributes, _Mapping]] = ..., descriptor: _Optional[_Union[SdkDescriptor, _Mapping]] = ..., mask: _Optional[_Union[_detector_pb2.Mask, _Mapping]] = ..., emotions: _Optional[_Union[_detector_pb2.Emotions, _Mapping]] = ...) -> None: ...
 
 class SdkAggregateFace(_message.Message):
     __slots__ = ("attributes",)

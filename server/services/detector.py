@@ -4,19 +4,24 @@ Detects faces in one or several images (server/services/image_input.py: raw, bas
 stores a 250x250 aligned face warp per detection in the face samples store (server/face_inference.py
 documents the warp), and answers `{"images": [...]}` in input order: per image `filename`, `error`
 ({0, "Success", "Success"} or the image's own error), `status` (1/0) and `detections{samples[{face{
-detection{rect, landmarks5, quality, attributes{head_pose}}, url, sample_id}}], filtered_detections{
+detection{rect, landmarks5, quality, attributes{head_pose, emotions, mask}}, url, sample_id}}],
+filtered_detections{
 face_detections}}`. A broken image gets status 0 and its error; the other images go on.
 
 Query parameters served with real outputs: multiface_policy (0: several faces in an image is a
 per-image error 40006; 1: every face; 2: the best-scored face), estimate_head_pose
 (`attributes.head_pose{pitch, roll, yaw}`), estimate_quality (`quality{blurriness, dark,
-illumination, specularity, light}`), pitch/roll/yaw_threshold (faces beyond them go to
+illumination, specularity, light}`), estimate_emotions (`attributes.emotions{predominant_emotion,
+estimations{anger, disgust, fear, happiness, sadness, surprise, neutral}}`), estimate_mask
+(`attributes.mask{predominant_mask, estimations{medical_mask, missing, occluded}}`; occluded is always 0:
+inference/estimations/mask.py), pitch/roll/yaw_threshold (faces beyond them go to
 filtered_detections: server/face_pipeline.py documents the rule and the item shape), warped_image
 (the input is a warp: stored as a 250x250 sample, rect = the whole warp, no landmarks5; quality is
-measured on it, head pose and thresholds are rejected with 12012), use_exif_info (EXIF orientation;
-TIFF always), extract_exif (JPEG EXIF tags: make, model, software, artist, flash, orientation, gps).
+measured on it, emotions and mask are cut from it, head pose and thresholds are rejected with 12012),
+use_exif_info (EXIF orientation; TIFF always), extract_exif (JPEG EXIF tags: make, model, software,
+artist, flash, orientation, gps).
 Estimations Lumen has no model for are rejected with 40005 (501) when set to 1, never faked:
-estimate_emotions, estimate_mask, detect_landmarks68, estimate_gaze, estimate_eyes_attributes,
+detect_landmarks68, estimate_gaze, estimate_eyes_attributes,
 estimate_mouth_attributes. `ESTIMATORS` below says which switch is served.
 
 The detection confidence score is not printed: no v6 detector output has one (spec §6.1).
@@ -59,8 +64,8 @@ _LOGGER = logging.getLogger(__name__)
 # (a 1 is answered 40005).
 ESTIMATORS: dict[str, bool] = {
     "estimate_head_pose": True,
-    "estimate_emotions": False,
-    "estimate_mask": False,
+    "estimate_emotions": True,
+    "estimate_mask": True,
     "detect_landmarks68": False,
     "estimate_quality": True,
     "estimate_gaze": False,
@@ -125,6 +130,8 @@ class DetectorService(detector_service_pb2_grpc.DetectorServiceServicer):
         estimations = Estimations(
             head_pose=query_flag(given("estimate_head_pose"), "estimate_head_pose"),
             quality=query_flag(given("estimate_quality"), "estimate_quality"),
+            emotions=query_flag(given("estimate_emotions"), "estimate_emotions"),
+            mask=query_flag(given("estimate_mask"), "estimate_mask"),
             warp=True,
             thresholds=angle_thresholds(given),
         )

@@ -5,9 +5,10 @@ multipart). Luna-Account-Id is optional (nothing is stored, nothing is read). Th
 order:
 
     {"images_estimations": [{"filename", "error", "status", "estimations": [{"face": {"detection": {
-        "rect", "landmarks5", "attributes": {"head_pose", "basic_attributes", "descriptor"},
-        "quality", "warp"}}}], "filtered_detections": {"face_detections": [...]}}],
-     "aggregate_estimations": {"face": {"attributes": {"basic_attributes", "descriptor"}}}}
+        "rect", "landmarks5", "attributes": {"head_pose", "emotions", "mask", "basic_attributes",
+        "descriptor"}, "quality", "warp"}}}], "filtered_detections": {"face_detections": [...]}}],
+     "aggregate_estimations": {"face": {"attributes": {"basic_attributes", "descriptor", "mask",
+        "emotions"}}}}
 
 - v6 shows no error object for /6/sdk; Lumen reports every image like /6/detector does (`error`
   {0, "Success", "Success"} and `status` 1, or the image's own error, status 0, `estimations` [] and no
@@ -15,24 +16,31 @@ order:
 - Faces are detected (MTCNN) when detect_face=1 or any face estimation is requested
   (estimate_face_descriptor defaults to 1); a request that asks for nothing at all is 12012.
   The rect is always printed; landmarks5 only with estimate_landmarks5=1 (v6 §6.2).
-- Served estimations (server/face_pipeline.py): estimate_head_pose, estimate_quality,
+- Served estimations (server/face_pipeline.py): estimate_head_pose, estimate_quality, estimate_emotions
+  (`emotions{predominant_emotion, estimations{anger, ..., neutral}}`), estimate_mask (`mask{
+  predominant_mask, estimations{medical_mask, missing, occluded}}`, occluded always 0),
   estimate_basic_attributes (age, gender; `ethnicities` null: no model), estimate_face_descriptor
   (`descriptor{sdk_descriptor}`: Lumen's version 300 in the SDK layout b"dp\\0\\0" + uint32 version +
   128 float32, the form POST /6/attributes and the matchers accept; `score` omitted: no descriptor
   quality measure), estimate_face_warp (the 250x250 warp, base64 JPEG), the pitch/roll/yaw thresholds
   (filtered faces in `filtered_detections`, the §6.25 shape /6/detector uses; v6 does not show the /sdk
-  form), multiface_policy (0: several faces is a per-image error 40006; 1: all; 2: the best) and
+  form), mask_states (repeated, codes 1 medical_mask, 2 missing, 3 occluded: faces whose predominant
+  mask state is not listed go to filtered_detections with the reason {"mask_states", code, [listed
+  codes]}; face_pipeline.py documents the rule; also on warps), multiface_policy (0: several faces is a
+  per-image error 40006; 1: all; 2: the best) and
   image_type=1 (the input is a face warp: rect = the whole image; head pose, landmarks5 and the
   thresholds are not supported on warps: 12012).
-- aggregate_attributes=1: the descriptors (mean, L2-normalised) and basic attributes (mean age
-  expectation and male probability) of every kept face of every image are fused into
-  `aggregate_estimations.face.attributes` and left out of the per-face attributes (v6: "displayed in the
+- aggregate_attributes=1: the descriptors (mean, L2-normalised), basic attributes (mean age
+  expectation and male probability), mask and emotions (mean probabilities, the estimators' aggregate())
+  of every kept face of every image are fused into `aggregate_estimations.face.attributes` (in the order
+  basic_attributes, descriptor, mask, emotions: v6 does not show the /sdk form, its events list mask
+  before emotions) and left out of the per-face attributes (v6: "displayed in the
   aggregate_estimations field ... Otherwise ... in the estimations field"); `face` is omitted when no
   image had a face.
-- Rejected with 40005 (501) when asked for, never faked: detect_body, image_type=2, estimate_emotions,
-  estimate_mask, estimate_glasses, estimate_liveness, estimate_landmarks68, estimate_gaze,
-  estimate_eyes_attributes, estimate_mouth_attributes, estimate_body_warp, mask_states,
-  liveness_states (filters on estimations Lumen does not have) and score_threshold > 0.
+- Rejected with 40005 (501) when asked for, never faked: detect_body, image_type=2, estimate_glasses,
+  estimate_liveness, estimate_landmarks68, estimate_gaze, estimate_eyes_attributes,
+  estimate_mouth_attributes, estimate_body_warp, liveness_states (a filter on an estimation Lumen does
+  not have) and score_threshold > 0.
   estimate_body_descriptor (default 1) applies to body detections only, so it is validated and ignored.
 """
 
@@ -45,6 +53,8 @@ from typing import Any
 import numpy as np
 
 from inference.estimations.attributes import aggregate as aggregate_basic
+from inference.estimations.emotions import aggregate as aggregate_emotions
+from inference.estimations.mask import aggregate as aggregate_mask
 from lumen.v6 import sdk_pb2, sdk_service_pb2, sdk_service_pb2_grpc
 from server import errors
 from server.errors import LunaError
@@ -59,9 +69,12 @@ from server.face_pipeline import (
     basic_attributes_message,
     check_warp_options,
     detection_rect,
+    emotions_message,
     filtered_detections,
     head_pose_message,
     image_error,
+    mask_message,
+    mask_states,
     mean_descriptor,
     multiface_policy,
     point_list,
@@ -81,8 +94,6 @@ IMAGE_RAW, IMAGE_FACE_WARP, IMAGE_BODY_WARP = 0, 1, 2
 # Switches Lumen has no model for: 1 is answered 40005.
 UNAVAILABLE = (
     "detect_body",
-    "estimate_emotions",
-    "estimate_mask",
     "estimate_glasses",
     "estimate_liveness",
     "estimate_landmarks68",
@@ -91,13 +102,11 @@ UNAVAILABLE = (
     "estimate_mouth_attributes",
     "estimate_body_warp",
 )
-MASK_STATES = ("1", "2", "3")
 LIVENESS_STATES = ("0", "1", "2")
 
 
 def _states(values: Sequence[str], name: str, allowed: tuple[str, ...]) -> None:
-    """mask_states / liveness_states: validated (12012), then 40005 (they filter on estimations Lumen
-    does not have)."""
+    """liveness_states: validated (12012), then 40005 (it filters on an estimation Lumen does not have)."""
     if not values:
         return
     if any(value.strip() not in allowed for value in values):
@@ -126,7 +135,6 @@ class SdkService(sdk_service_pb2_grpc.SdkServiceServicer):
         reject_unavailable(given, UNAVAILABLE)
         if image_type == IMAGE_BODY_WARP:
             raise LunaError(errors.ESTIMATION_NOT_AVAILABLE, name="image_type=2 (body warps)")
-        _states(request.mask_states, "mask_states", MASK_STATES)
         _states(request.liveness_states, "liveness_states", LIVENESS_STATES)
         reject_score_threshold(given("score_threshold"))
         estimations = Estimations(
@@ -135,7 +143,10 @@ class SdkService(sdk_service_pb2_grpc.SdkServiceServicer):
             basic_attributes=query_flag(given("estimate_basic_attributes"), "estimate_basic_attributes"),
             descriptor=query_flag(given("estimate_face_descriptor"), "estimate_face_descriptor", default=True),
             warp=query_flag(given("estimate_face_warp"), "estimate_face_warp"),
+            emotions=query_flag(given("estimate_emotions"), "estimate_emotions"),
+            mask=query_flag(given("estimate_mask"), "estimate_mask"),
             thresholds=angle_thresholds(given),
+            mask_states=mask_states(request.mask_states),
         )
         landmarks = query_flag(given("estimate_landmarks5"), "estimate_landmarks5")
         detect_face = query_flag(given("detect_face"), "detect_face")
@@ -149,6 +160,8 @@ class SdkService(sdk_service_pb2_grpc.SdkServiceServicer):
             estimations.basic_attributes,
             estimations.descriptor,
             estimations.warp,
+            estimations.emotions,
+            estimations.mask,
         )
         if not any(requested):
             raise LunaError(errors.BAD_QUERY_PARAM, name="detect_face")
@@ -158,7 +171,13 @@ class SdkService(sdk_service_pb2_grpc.SdkServiceServicer):
             if landmarks:
                 raise LunaError(errors.BAD_QUERY_PARAM, name="estimate_landmarks5")
         images = parse_image_body(request.body).images
-        needs_models = not warped or estimations.descriptor or estimations.basic_attributes
+        needs_models = (
+            not warped
+            or estimations.descriptor
+            or estimations.basic_attributes
+            or estimations.emotions
+            or estimations.needs_mask
+        )
         inference = require(self.inference) if needs_models else self.inference
         response = sdk_service_pb2.EstimateResponse()
         every_face: list[FaceResult] = []
@@ -192,7 +211,8 @@ class SdkService(sdk_service_pb2_grpc.SdkServiceServicer):
                 raise item.error
             decoded = decode(item.data, use_exif_info=use_exif_info and not warped)
             if warped:
-                kept = [analyse_warp(inference, decoded.pixels, estimations)]
+                face = analyse_warp(inference, decoded.pixels, estimations)
+                kept, filtered = ([], [face]) if face.filter_reasons else ([face], [])
             else:
                 assert inference is not None
                 kept, filtered = analyse_photo(inference, decoded.pixels, estimations, policy)
@@ -217,6 +237,10 @@ class SdkService(sdk_service_pb2_grpc.SdkServiceServicer):
             detection.landmarks5.CopyFrom(point_list(face.landmarks))
         if face.head_pose is not None:
             detection.attributes.head_pose.CopyFrom(head_pose_message(face.head_pose))
+        if per_face_attributes and face.emotions is not None:
+            detection.attributes.emotions.CopyFrom(emotions_message(face.emotions))
+        if per_face_attributes and face.mask is not None:
+            detection.attributes.mask.CopyFrom(mask_message(face.mask))
         if per_face_attributes and face.basic is not None:
             detection.attributes.basic_attributes.CopyFrom(basic_attributes_message(face.basic))
         if per_face_attributes and face.descriptor is not None:
@@ -238,6 +262,12 @@ class SdkService(sdk_service_pb2_grpc.SdkServiceServicer):
         vectors = [face.descriptor for face in faces if face.descriptor is not None]
         if estimations.descriptor and vectors:
             attributes.descriptor.CopyFrom(sdk_descriptor(mean_descriptor(np.stack(vectors))))
+        masks = [face.mask for face in faces if face.mask is not None]
+        if estimations.mask and masks:
+            attributes.mask.CopyFrom(mask_message(aggregate_mask(masks)))
+        emotions = [face.emotions for face in faces if face.emotions is not None]
+        if estimations.emotions and emotions:
+            attributes.emotions.CopyFrom(emotions_message(aggregate_emotions(emotions)))
 
 
 def register(server: Any, context: Any) -> None:

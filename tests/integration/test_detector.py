@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import io
 import uuid
 from typing import Any
@@ -12,8 +13,12 @@ import numpy as np
 import pytest
 from PIL import Image, ImageEnhance, ImageFilter
 
+from inference.image import decode_image
+from inference.pipeline import FacePipeline
+from inference.transport import LocalTransport
 from tests import photos
 from tests.conftest import assert_luna_error, auth
+from tests.unit.test_estimations_mask import paint
 
 IMAGE_KEYS = ["filename", "error", "status", "detections"]
 SUCCESS = {"error_code": 0, "desc": "Success", "detail": "Success"}
@@ -193,8 +198,6 @@ def test_bad_single_image_is_a_per_image_error(rest: httpx.Client, account: str)
 @pytest.mark.parametrize(
     "name",
     [
-        "estimate_emotions",
-        "estimate_mask",
         "detect_landmarks68",
         "estimate_gaze",
         "estimate_eyes_attributes",
@@ -257,9 +260,11 @@ def mirrored(name: str) -> bytes:
     return jpeg(Image.open(io.BytesIO(photo(name))).convert("RGB").transpose(Image.Transpose.FLIP_LEFT_RIGHT))
 
 
-def estimated(rest: httpx.Client, account: str, data: bytes, **params: Any) -> dict[str, Any]:
+def estimated(
+    rest: httpx.Client, account: str, data: bytes, content_type: str = "image/jpeg", **params: Any
+) -> dict[str, Any]:
     """The detection of the one face of an image."""
-    (face,) = faces(detect(rest, account, data, **params)["images"][0])
+    (face,) = faces(detect(rest, account, data, content_type, **params)["images"][0])
     assert list(face) == ["detection", "url", "sample_id"]
     return dict(face["detection"])
 
@@ -353,3 +358,107 @@ def test_filtering_comes_before_the_multiface_policy(rest: httpx.Client, account
     assert image["status"] == 1, image
     assert len(image["detections"]["samples"]) == 1
     assert len(image["detections"]["filtered_detections"]["face_detections"]) == 1
+
+
+EMOTION_KEYS = ["anger", "disgust", "fear", "happiness", "sadness", "surprise", "neutral"]
+MASK_KEYS = ["medical_mask", "missing", "occluded"]
+
+
+def assert_emotions(emotions: dict[str, Any]) -> None:
+    """The v6 emotions object: keys in v6 order, probabilities summing to 1, predominant = argmax."""
+    assert list(emotions) == ["predominant_emotion", "estimations"]
+    estimations = emotions["estimations"]
+    assert list(estimations) == EMOTION_KEYS
+    assert all(0.0 <= v <= 1.0 for v in estimations.values())
+    assert sum(estimations.values()) == pytest.approx(1.0, abs=1e-4)
+    assert emotions["predominant_emotion"] == max(estimations, key=estimations.__getitem__)
+
+
+def assert_mask(mask: dict[str, Any]) -> None:
+    """The v6 mask object; `occluded` is always 0 (no such class in Lumen's network)."""
+    assert list(mask) == ["predominant_mask", "estimations"]
+    estimations = mask["estimations"]
+    assert list(estimations) == MASK_KEYS
+    assert estimations["occluded"] == 0
+    assert all(0.0 <= v <= 1.0 for v in estimations.values())
+    assert sum(estimations.values()) == pytest.approx(1.0, abs=1e-4)
+    assert mask["predominant_mask"] == max(estimations, key=estimations.__getitem__)
+
+
+@functools.cache
+def masked(name: str) -> bytes:
+    """The photo with a light-blue surgical mask painted from the nose to the chin, as PNG (no JPEG loss):
+    the geometry of tests/unit/test_estimations_mask.py, on the exact (float) landmarks of the bare photo
+    (in-process MTCNN). The painting is sensitive to them: painted from the integer landmarks v6 prints,
+    obama.jpg's mask drops from 0.62 to 0.32 (the re-detection of the painted face moves MTCNN's points by
+    up to 17 px, and the crop with them)."""
+    pixels = decode_image(photo(name))
+    transport = LocalTransport()
+    try:
+        (detection,) = FacePipeline(transport).detect(pixels)
+    finally:
+        transport.close()
+    out = io.BytesIO()
+    Image.fromarray(paint(pixels, detection.landmarks, "lower")).save(out, format="PNG")
+    return out.getvalue()
+
+
+def test_emotions_and_mask(rest: httpx.Client, account: str) -> None:
+    """obama.jpg smiles and wears no mask; the v6 objects in v6 order (head_pose, emotions, mask)."""
+    detection = estimated(rest, account, photo("obama.jpg"), estimate_emotions=1, estimate_mask=1, estimate_head_pose=1)
+    assert list(detection) == ["rect", "landmarks5", "attributes"]
+    assert list(detection["attributes"]) == ["head_pose", "emotions", "mask"]
+    emotions, mask = detection["attributes"]["emotions"], detection["attributes"]["mask"]
+    assert_emotions(emotions)
+    assert emotions["predominant_emotion"] == "happiness" and emotions["estimations"]["happiness"] > 0.8
+    assert_mask(mask)
+    assert mask["predominant_mask"] == "missing" and mask["estimations"]["missing"] > 0.8
+    # Each switch alone.
+    assert list(estimated(rest, account, photo("obama.jpg"), estimate_mask=1)["attributes"]) == ["mask"]
+    alone = estimated(rest, account, photo("obama.jpg"), estimate_emotions=1)["attributes"]
+    assert list(alone) == ["emotions"]
+    assert alone["emotions"]["estimations"] == pytest.approx(emotions["estimations"])
+
+
+@pytest.mark.parametrize("name", ["obama.jpg", "biden.jpg"])
+def test_painted_mask_is_a_medical_mask(rest: httpx.Client, account: str, name: str) -> None:
+    bare = estimated(rest, account, photo(name), estimate_mask=1)["attributes"]["mask"]
+    detection = estimated(rest, account, masked(name), "image/png", estimate_mask=1)
+    mask = detection["attributes"]["mask"]
+    assert_mask(mask)
+    assert mask["predominant_mask"] == "medical_mask", mask
+    assert mask["estimations"]["medical_mask"] > bare["estimations"]["medical_mask"] + 0.4
+
+
+def test_emotions_and_mask_of_a_warp(rest: httpx.Client, account: str) -> None:
+    """warped_image=1: both are cut from the warp itself (server/face_inference.py)."""
+    face = faces(detect(rest, account, photo("obama.jpg"))["images"][0])[0]
+    warp = rest.get(face["url"], headers=auth(account)).content
+    (again,) = faces(detect(rest, account, warp, warped_image=1, estimate_emotions=1, estimate_mask=1)["images"][0])
+    assert list(again["detection"]) == ["rect", "attributes"]
+    attributes = again["detection"]["attributes"]
+    assert list(attributes) == ["emotions", "mask"]
+    assert_emotions(attributes["emotions"])
+    assert_mask(attributes["mask"])
+    assert attributes["emotions"]["predominant_emotion"] == "happiness"
+    assert attributes["mask"]["predominant_mask"] == "missing"
+
+
+def test_filtered_faces_show_emotions_and_mask(rest: httpx.Client, account: str) -> None:
+    (image,) = detect(rest, account, photo("obama2.jpg"), yaw_threshold=5, estimate_emotions=1, estimate_mask=1)[
+        "images"
+    ]
+    (item,) = image["detections"]["filtered_detections"]["face_detections"]
+    attributes = item["detection"]["sample"]["detection"]["attributes"]
+    assert list(attributes) == ["emotions", "mask"]
+    assert_emotions(attributes["emotions"])
+    assert_mask(attributes["mask"])
+
+
+def test_emotions_of_two_faces_in_one_image(rest: httpx.Client, account: str) -> None:
+    """Two faces are estimated in one batch: each gets its own result, the same as alone."""
+    both = [f["detection"] for f in faces(detect(rest, account, two_faces(), estimate_emotions=1)["images"][0])]
+    assert len(both) == 2
+    for detection in both:
+        assert_emotions(detection["attributes"]["emotions"])
+    assert both[0]["attributes"]["emotions"] != both[1]["attributes"]["emotions"]

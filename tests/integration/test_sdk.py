@@ -16,7 +16,7 @@ from PIL import Image
 from server.storage.descriptors import DEFAULT_VERSION
 from tests import photos
 from tests.conftest import assert_luna_error, auth
-from tests.integration.test_detector import jpeg, two_faces
+from tests.integration.test_detector import assert_emotions, assert_mask, jpeg, masked, two_faces
 
 SUCCESS = {"error_code": 0, "desc": "Success", "detail": "Success"}
 IMAGE_KEYS = ["filename", "error", "status", "estimations", "filtered_detections"]
@@ -27,6 +27,8 @@ EVERYTHING = {
     "estimate_quality": 1,
     "estimate_basic_attributes": 1,
     "estimate_face_warp": 1,
+    "estimate_emotions": 1,
+    "estimate_mask": 1,
 }
 
 
@@ -111,7 +113,11 @@ def test_every_estimation(rest: httpx.Client) -> None:
     (image,) = sdk(rest, data, **EVERYTHING)["images_estimations"]
     (detection,) = detections(image)
     assert list(detection) == ["rect", "landmarks5", "attributes", "quality", "warp"]
-    assert list(detection["attributes"]) == ["head_pose", "basic_attributes", "descriptor"]
+    assert list(detection["attributes"]) == ["head_pose", "emotions", "mask", "basic_attributes", "descriptor"]
+    assert_emotions(detection["attributes"]["emotions"])
+    assert detection["attributes"]["emotions"]["predominant_emotion"] == "happiness"
+    assert_mask(detection["attributes"]["mask"])
+    assert detection["attributes"]["mask"]["predominant_mask"] == "missing"
     assert list(detection["attributes"]["head_pose"]) == ["pitch", "roll", "yaw"]
     assert abs(detection["attributes"]["head_pose"]["yaw"]) < 10
     basic = detection["attributes"]["basic_attributes"]
@@ -126,11 +132,13 @@ def test_every_estimation(rest: httpx.Client) -> None:
     stored = rest.post(
         "/6/detector",
         content=data,
-        params={"estimate_head_pose": 1},
+        params={"estimate_head_pose": 1, "estimate_emotions": 1, "estimate_mask": 1},
         headers=auth(account, **{"Content-Type": "image/jpeg"}),
     ).json()["images"][0]["detections"]["samples"][0]["face"]["detection"]
     assert detection["rect"] == stored["rect"] and detection["landmarks5"] == stored["landmarks5"]
     assert detection["attributes"]["head_pose"] == pytest.approx(stored["attributes"]["head_pose"])
+    for name in ("emotions", "mask"):
+        assert detection["attributes"][name]["estimations"] == pytest.approx(stored["attributes"][name]["estimations"])
 
 
 def test_detect_face_only(rest: httpx.Client) -> None:
@@ -251,8 +259,6 @@ def photo_warp(rest: httpx.Client, data: bytes) -> bytes:
     [
         {"detect_body": 1},
         {"image_type": 2},
-        {"estimate_emotions": 1},
-        {"estimate_mask": 1},
         {"estimate_glasses": 1},
         {"estimate_liveness": 1},
         {"estimate_landmarks68": 1},
@@ -260,7 +266,6 @@ def photo_warp(rest: httpx.Client, data: bytes) -> bytes:
         {"estimate_eyes_attributes": 1},
         {"estimate_mouth_attributes": 1},
         {"estimate_body_warp": 1},
-        {"mask_states": 2},
         {"liveness_states": 1},
         {"score_threshold": 0.5},
     ],
@@ -271,15 +276,99 @@ def test_unsupported_estimations(rest: httpx.Client, params: dict[str, Any]) -> 
     assert next(iter(params)) in str(body["detail"])
 
 
-def test_repeated_mask_states(rest: httpx.Client) -> None:
-    reply = rest.post(
-        "/6/sdk?mask_states=2&mask_states=3", content=photo("obama.jpg"), headers={"Content-Type": "image/jpeg"}
-    )
-    assert_luna_error(reply, 501, 40005)
-    reply = rest.post(
-        "/6/sdk?mask_states=2&mask_states=9", content=photo("obama.jpg"), headers={"Content-Type": "image/jpeg"}
-    )
-    assert_luna_error(reply, 400, 12012)
+def test_mask_states_validation(rest: httpx.Client) -> None:
+    for query in ("mask_states=2&mask_states=9", "mask_states=0", "mask_states=", "mask_states=x"):
+        reply = rest.post(f"/6/sdk?{query}", content=photo("obama.jpg"), headers={"Content-Type": "image/jpeg"})
+        assert_luna_error(reply, 400, 12012)
+
+
+def sdk_query(rest: httpx.Client, query: str, data: bytes, content_type: str = "image/jpeg") -> dict[str, Any]:
+    """/6/sdk with a literal query string (repeated parameters)."""
+    reply = rest.post(f"/6/sdk?{query}", content=data, headers={"Content-Type": content_type})
+    assert reply.status_code == 200, reply.text
+    body = reply.json()
+    assert isinstance(body, dict)
+    return body
+
+
+def test_mask_states_filter(rest: httpx.Client) -> None:
+    """mask_states keeps the faces whose predominant mask state is listed (1 medical_mask, 2 missing,
+    3 occluded); the others go to filtered_detections with a mask_states reason."""
+    bare, painted = photo("obama.jpg"), masked("obama.jpg")
+    # Bare face (missing = 2): kept by 2 (and by 2, 3), filtered by 1 and by 3.
+    (kept,) = detections(sdk_query(rest, "mask_states=2&mask_states=3&estimate_mask=1", bare)["images_estimations"][0])
+    assert kept["attributes"]["mask"]["predominant_mask"] == "missing"
+    (image,) = sdk_query(rest, "mask_states=1&mask_states=3&estimate_landmarks5=1", bare)["images_estimations"]
+    assert detections(image) == []
+    (item,) = image["filtered_detections"]["face_detections"]
+    assert item["filter_reasons"] == [{"filter_name": "mask_states", "object_value": 2, "threshold_value": [1, 3]}]
+    assert item["detection"]["filename"] == "raw image"
+    assert list(item["detection"]["sample"]["detection"]) == ["rect", "landmarks5"]  # mask not asked for
+    # Painted mask (medical_mask = 1): the other way round.
+    (kept,) = detections(sdk_query(rest, "mask_states=1", painted, "image/png")["images_estimations"][0])
+    assert list(kept["attributes"]) == ["descriptor"]  # the filter alone prints no mask
+    (image,) = sdk_query(rest, "mask_states=2&estimate_mask=1", painted, "image/png")["images_estimations"]
+    assert detections(image) == []
+    (item,) = image["filtered_detections"]["face_detections"]
+    assert item["filter_reasons"] == [{"filter_name": "mask_states", "object_value": 1, "threshold_value": [2]}]
+    filtered = item["detection"]["sample"]["detection"]
+    assert list(filtered) == ["rect", "attributes"]
+    assert_mask(filtered["attributes"]["mask"])
+    assert filtered["attributes"]["mask"]["predominant_mask"] == "medical_mask"
+
+
+def test_mask_states_with_angles_and_policy(rest: httpx.Client) -> None:
+    """Reasons add up (angle and mask); the mask filter comes before multiface_policy=0."""
+    (image,) = sdk_query(rest, "mask_states=1&yaw_threshold=5", photo("obama2.jpg"))["images_estimations"]
+    (item,) = image["filtered_detections"]["face_detections"]
+    assert [r["filter_name"] for r in item["filter_reasons"]] == ["yaw_threshold", "mask_states"]
+    data = two_faces()
+    assert sdk_query(rest, "multiface_policy=0", data)["images_estimations"][0]["status"] == 0
+    (image,) = sdk_query(rest, "multiface_policy=0&mask_states=1", data)["images_estimations"]
+    assert image["status"] == 1 and detections(image) == []
+    assert len(image["filtered_detections"]["face_detections"]) == 2
+
+
+def test_mask_states_on_a_warp(rest: httpx.Client) -> None:
+    warp = photo_warp(rest, photo("obama.jpg"))
+    (image,) = sdk_query(rest, "image_type=1&mask_states=1&estimate_quality=1", warp)["images_estimations"]
+    assert detections(image) == []
+    (item,) = image["filtered_detections"]["face_detections"]
+    assert item["filter_reasons"][0]["filter_name"] == "mask_states"
+    assert list(item["detection"]["sample"]["detection"]) == ["rect", "quality"]
+    (image,) = sdk_query(rest, "image_type=1&mask_states=2&estimate_emotions=1", warp)["images_estimations"]
+    (detection,) = detections(image)
+    assert list(detection["attributes"]) == ["emotions", "descriptor"]
+    assert detection["attributes"]["emotions"]["predominant_emotion"] == "happiness"
+
+
+def test_aggregate_emotions_and_mask(rest: httpx.Client) -> None:
+    """aggregate_attributes=1 fuses mask and emotions (mean probabilities) with the descriptor into
+    aggregate_estimations.face.attributes and leaves them out of the faces."""
+    files = [
+        ("a", ("obama.jpg", photo("obama.jpg"), "image/jpeg")),
+        ("b", ("masked.png", masked("obama.jpg"), "image/png")),
+    ]
+    params = {"estimate_emotions": 1, "estimate_mask": 1}
+    separate = rest.post("/6/sdk", files=files, params=params).json()["images_estimations"]
+    singles = [detections(image)[0]["attributes"] for image in separate]
+    assert [s["mask"]["predominant_mask"] for s in singles] == ["missing", "medical_mask"]
+    reply = rest.post("/6/sdk", files=files, params={**params, "aggregate_attributes": 1})
+    assert reply.status_code == 200, reply.text
+    body = reply.json()
+    for image in body["images_estimations"]:
+        (detection,) = detections(image)
+        assert list(detection) == ["rect"]  # everything asked for was aggregated
+    attributes = body["aggregate_estimations"]["face"]["attributes"]
+    assert list(attributes) == ["descriptor", "mask", "emotions"]
+    assert_mask(attributes["mask"])
+    assert_emotions(attributes["emotions"])
+    for name in ("mask", "emotions"):
+        expected = {
+            key: (singles[0][name]["estimations"][key] + singles[1][name]["estimations"][key]) / 2
+            for key in singles[0][name]["estimations"]
+        }
+        assert attributes[name]["estimations"] == pytest.approx(expected, abs=1e-6)
 
 
 @pytest.mark.parametrize(
