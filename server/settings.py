@@ -17,6 +17,7 @@ DEFAULT_MAX_REQUEST_BYTES = 64 * 1024 * 1024
 DEFAULT_GRPC_WORKERS = 16
 DEFAULT_ATTRIBUTE_TTL_S = 300
 MAX_ATTRIBUTE_TTL_S = 86400
+DEFAULT_MATCHER_ANN_MIN_ROWS = 2_000_000
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,9 @@ class Settings:
     triton_port: int = DEFAULT_TRITON_PORT
     triton_ready_timeout_s: int = DEFAULT_TRITON_READY_TIMEOUT_S
     default_attribute_ttl_s: int = DEFAULT_ATTRIBUTE_TTL_S
+    # Face searches over a whole account (or all accounts) of at least this many faces use
+    # LanceDB's ANN index, re-ranked exactly, once it is built (server/matching/ann.py); 0: never.
+    matcher_ann_min_rows: int = DEFAULT_MATCHER_ANN_MIN_ROWS
     # Test-only: name of a crash point at which the server process exits immediately
     # (see server/storage/faults.py). Empty in production.
     crash_point: str = ""

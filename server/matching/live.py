@@ -13,6 +13,9 @@ The events (recorded by the services on their WriteBatch):
   (attribute removed, face deleted): rows of the index;
 - faces deleted: forget their list links;
 - list faces attached/detached, list deleted: list membership.
+
+Very large collections: `start_ann` enables the ANN candidate search of server/matching/ann.py;
+`search` routes a face search through it when it applies, and through the exact scan otherwise.
 """
 
 from __future__ import annotations
@@ -22,8 +25,10 @@ import time
 from collections.abc import Sequence
 
 import numpy as np
+import numpy.typing as npt
 
-from server.matching.index import DescriptorIndex, Precision
+from server.matching.ann import AnnSearch
+from server.matching.index import DescriptorIndex, Match, Precision
 from server.matching.lists import ListMembership
 from server.storage.descriptors import DEFAULT_VERSION, descriptor_format
 from server.storage.store import Storage
@@ -43,6 +48,7 @@ class MatchingIndexes:
             descriptor_format(version).dimension, precision=precision, membership=self.membership
         )
         self.load_seconds = 0.0
+        self.ann: AnnSearch | None = None
 
     # -- start -----------------------------------------------------------------------------------
 
@@ -69,6 +75,40 @@ class MatchingIndexes:
         _LOGGER.info("matching index: %d faces, %d lists loaded in %.2f s", total, len(by_list), self.load_seconds)
         return total
 
+    def start_ann(self, storage: Storage, min_rows: int) -> None:
+        """Enable ANN search for collections of at least `min_rows` faces (0: never); see ann.py."""
+        if min_rows > 0:
+            self.ann = AnnSearch(storage.descriptors, self.version, self.faces, min_rows)
+            self.ann.start()
+
+    # -- search ----------------------------------------------------------------------------------
+
+    def search(
+        self,
+        queries: npt.ArrayLike,
+        *,
+        account_id: str | None = None,
+        list_id: str | None = None,
+        candidate_ids: list[str] | None = None,
+        limit: int,
+        threshold: float | None = None,
+    ) -> list[list[Match]]:
+        """Face search: ANN + exact re-rank for a whole large account (or all accounts), else exact."""
+        ann = self.ann
+        count = 1 if np.ndim(queries) == 1 else len(np.asarray(queries))
+        if ann is not None and list_id is None and candidate_ids is None and ann.applies(account_id, count):
+            found = ann.search(queries, account_id=account_id, limit=limit, threshold=threshold)
+            if found is not None:
+                return found
+        return self.faces.search(
+            queries,
+            account_id=account_id,
+            list_id=list_id,
+            candidate_ids=candidate_ids,
+            limit=limit,
+            threshold=threshold,
+        )
+
     # -- WriteListener ---------------------------------------------------------------------------
 
     def on_descriptors_set(self, face_id: str, account_id: str, vectors: dict[int, np.ndarray]) -> None:
@@ -77,6 +117,8 @@ class MatchingIndexes:
             self.faces.remove(face_id)
         else:
             self.faces.add(face_id, account_id, vector)
+            if self.ann is not None:
+                self.ann.note_added()
 
     def on_descriptors_deleted(self, face_ids: Sequence[str]) -> None:
         self.faces.remove_many(face_ids)

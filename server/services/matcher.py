@@ -370,7 +370,7 @@ class MatcherService(matcher_service_pb2_grpc.MatcherServiceServicer):
 
         wanted = limit
         for _ in range(_MAX_SEARCH_ATTEMPTS):
-            found = self.matching.faces.search(
+            found = self.matching.search(
                 vectors,
                 account_id=account,
                 list_id=list_id,
@@ -551,6 +551,8 @@ class MatcherService(matcher_service_pb2_grpc.MatcherServiceServicer):
 
 
 def register(server: Any, context: Any) -> None:
+    # ANN candidate search for very large collections (server/matching/ann.py; builds in background)
+    context.matching.start_ann(context.storage, context.settings.matcher_ann_min_rows)
     matcher_service_pb2_grpc.add_MatcherServiceServicer_to_server(
         MatcherService(context.storage, context.matching), server
     )

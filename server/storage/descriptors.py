@@ -19,11 +19,17 @@ from pathlib import Path
 import lancedb
 import numpy as np
 import pyarrow as pa
+from lancedb.index import Bitmap, IvfFlat, IvfPq, IvfSq
+from lancedb.query import LanceVectorQueryBuilder
 
 from server import errors
 from server.errors import LunaError
 
 SDK_SIGNATURE = b"dp\x00\x00"
+# Name of the ANN (vector) index on a descriptor table, see `DescriptorStore.build_ann_index`.
+ANN_INDEX_NAME = "vector_ann"
+ANN_INDEX_TYPES = ("IVF_FLAT", "IVF_SQ", "IVF_PQ")
+ACCOUNT_INDEX_NAME = "account_bitmap"
 SDK_HEADER_BYTES = 8
 
 
@@ -161,6 +167,77 @@ class DescriptorStore:
 
     def count(self, version: int) -> int:
         return int(self._table(version).count_rows())
+
+    # -- ANN index (large collections only; see server/matching/ann.py) ------------------------
+
+    def build_ann_index(
+        self,
+        version: int,
+        *,
+        index_type: str = "IVF_FLAT",
+        num_partitions: int | None = None,
+        num_sub_vectors: int | None = None,
+    ) -> int:
+        """(Re)build the cosine ANN index of a version's table; returns the rows it covers.
+
+        Runs for minutes on millions of rows (call it from a background thread); the new index
+        replaces the old one atomically, searches keep using the old one until then.
+        """
+        if index_type not in ANN_INDEX_TYPES:
+            raise ValueError(f"index_type must be one of {ANN_INDEX_TYPES}")
+        table = self._table(version)
+        rows = int(table.count_rows())
+        if num_partitions is None:
+            num_partitions = max(1, round(rows**0.5))
+        config: IvfFlat | IvfSq | IvfPq
+        if index_type == "IVF_FLAT":
+            config = IvfFlat(distance_type="cosine", num_partitions=num_partitions)
+        elif index_type == "IVF_SQ":
+            config = IvfSq(distance_type="cosine", num_partitions=num_partitions)
+        else:
+            sub_vectors = num_sub_vectors or max(1, descriptor_format(version).dimension // 8)
+            config = IvfPq(distance_type="cosine", num_partitions=num_partitions, num_sub_vectors=sub_vectors)
+        table.create_index("vector", replace=True, config=config, name=ANN_INDEX_NAME)
+        return rows
+
+    def build_account_index(self, version: int) -> None:
+        """A BITMAP scalar index on account_id (speeds up the account prefilter of `ann_search`)."""
+        self._table(version).create_index("account_id", replace=True, config=Bitmap(), name=ACCOUNT_INDEX_NAME)
+
+    def ann_index_rows(self, version: int) -> int | None:
+        """Rows covered by the version's ANN index (None: no index)."""
+        stats = self._table(version).index_stats(ANN_INDEX_NAME)
+        return None if stats is None else int(stats.num_indexed_rows)
+
+    def drop_ann_index(self, version: int) -> None:
+        table = self._table(version)
+        if any(index.name == ANN_INDEX_NAME for index in table.list_indices()):
+            table.drop_index(ANN_INDEX_NAME)
+
+    def ann_search(
+        self,
+        version: int,
+        vector: np.ndarray,
+        *,
+        limit: int,
+        nprobes: int,
+        refine_factor: int | None = None,
+        account_id: str | None = None,
+    ) -> list[str]:
+        """Face ids of the approximate nearest rows (cosine) of one query, best first.
+
+        Rows added after the index was built are searched exactly by LanceDB (flat) as well.
+        `account_id` is a prefilter (applied before the vector search, so `limit` rows of the
+        account come back when it has that many among the probed partitions).
+        """
+        search = self._table(version).search(np.asarray(vector, dtype=np.float32), vector_column_name="vector")
+        assert isinstance(search, LanceVectorQueryBuilder)
+        query = search.distance_type("cosine").nprobes(nprobes).select(["face_id", "_distance"]).limit(limit)
+        if refine_factor:
+            query = query.refine_factor(refine_factor)
+        if account_id is not None:
+            query = query.where(f"account_id = {_quoted([account_id])}", prefilter=True)
+        return [str(face_id) for face_id in query.to_arrow().column("face_id").to_pylist()]
 
     def scan(self, version: int, batch_rows: int = 65536) -> Iterator[tuple[list[str], np.ndarray]]:
         """Every stored descriptor of a version as (face_ids, float32 [n, dimension]) batches."""
