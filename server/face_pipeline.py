@@ -27,6 +27,12 @@ with the reason `{filter_name: "mask_states", object_value: its code, threshold_
 codes]}` (v6 shows no mask filter reason; the list is what the face was compared with). Angle and mask
 reasons add up.
 
+Liveness filter (/6/sdk liveness_states=0&liveness_states=2, codes 0 spoof, 1 real, 2 unknown): the same
+rule as mask_states on the liveness code (inference/estimations/liveness.py: unknown below quality 0.5, else
+real at score >= 0.5), reason `{filter_name: "liveness_states", object_value: its code, threshold_value: [the
+listed codes]}`; liveness is estimated for every detection of a photo when estimate_liveness=1 or the filter is
+set (the printed `liveness` of a filtered face is not shown: the §6.25 detection shape has no such field).
+
 Emotions and mask are estimated for the kept faces and, like quality and head pose, for the filtered ones
 (so a filtered face shows them when requested); on warped input they are cut from the warp
 (server/face_inference.py). Every model call covers all the faces of an image in one batch.
@@ -49,8 +55,11 @@ from numpy.typing import NDArray
 from inference.alignment import face_chip
 from inference.estimations.attributes import BasicAttributes
 from inference.estimations.emotions import Emotions
+from inference.estimations.eyes import EyesAttributes, eyes_from_landmarks68
 from inference.estimations.head_pose import HeadPose, estimate_head_pose
+from inference.estimations.liveness import Liveness
 from inference.estimations.mask import MaskEstimation
+from inference.estimations.mouth import MouthAttributes, mouth_from_landmarks68
 from inference.estimations.quality import FaceQuality, chip_quality, estimate_quality
 from inference.image import RgbImage, from_array
 from inference.types import FaceDetection
@@ -87,6 +96,18 @@ class Estimations:
     thresholds: tuple[tuple[str, int], ...] = ()
     #: /6/sdk mask_states: the predominant mask codes (1..3) to keep; () = no filter.
     mask_states: tuple[int, ...] = ()
+    #: /6/sdk estimate_liveness (photos only).
+    liveness: bool = False
+    #: /6/sdk liveness_states: the liveness codes (0 spoof, 1 real, 2 unknown) to keep; () = no filter.
+    liveness_states: tuple[int, ...] = ()
+    #: FaceMesh-based (inference/estimations/landmarks68.py, eyes.py, mouth.py); photos only.
+    landmarks68: bool = False
+    eyes: bool = False
+    mouth: bool = False
+
+    @property
+    def needs_facemesh(self) -> bool:
+        return self.landmarks68 or self.eyes or self.mouth
 
     @property
     def needs_pose(self) -> bool:
@@ -95,6 +116,10 @@ class Estimations:
     @property
     def needs_mask(self) -> bool:
         return self.mask or bool(self.mask_states)
+
+    @property
+    def needs_liveness(self) -> bool:
+        return self.liveness or bool(self.liveness_states)
 
 
 @dataclass
@@ -114,6 +139,12 @@ class FaceResult:
     mask: MaskEstimation | None = None
     #: L2-normalised float32 [128].
     descriptor: NDArray[np.float32] | None = None
+    #: Set when estimate_liveness=1 (the liveness_states filter alone estimates it without printing it).
+    liveness: Liveness | None = None
+    #: float [68, 2] image pixels (detect_landmarks68 / estimate_landmarks68).
+    landmarks68: NDArray[np.floating] | None = None
+    eyes: EyesAttributes | None = None
+    mouth: MouthAttributes | None = None
     #: RGB uint8 [250, 250, 3].
     warp: NDArray[np.uint8] | None = None
     #: (filter name, object value, threshold value) of every failed filter: (angle filter, |angle|,
@@ -178,6 +209,17 @@ def reject_score_threshold(value: str | None) -> None:
         raise LunaError(errors.ESTIMATION_NOT_AVAILABLE, name="descriptor score (score_threshold)")
 
 
+def check_warp_facemesh(estimations: Estimations, landmarks68_flag: str) -> None:
+    """68 landmarks, eyes and mouth need a photo (v6: landmarks68 "not for warped input"): 12012 on warps."""
+    for wanted, name in (
+        (estimations.landmarks68, landmarks68_flag),
+        (estimations.eyes, "estimate_eyes_attributes"),
+        (estimations.mouth, "estimate_mouth_attributes"),
+    ):
+        if wanted:
+            raise LunaError(errors.BAD_QUERY_PARAM, name=name)
+
+
 def check_warp_options(estimations: Estimations, head_pose_flag: str) -> None:
     """Head pose and its filters need a photo's landmarks: rejected for warped input (12012)."""
     if estimations.head_pose:
@@ -209,6 +251,14 @@ def mask_filter_reasons(mask: MaskEstimation, states: Sequence[int]) -> list[tup
     return [("mask_states", float(mask.predominant_code), list(states))]
 
 
+def liveness_filter_reasons(liveness: Liveness, states: Sequence[int]) -> list[tuple[str, float, int | list[int]]]:
+    """The liveness_states reason when the liveness code is not listed ([] without a filter)."""
+    code = liveness.prediction()
+    if not states or code in states:
+        return []
+    return [("liveness_states", float(code), list(states))]
+
+
 def analyse_photo(
     inference: FaceInference, pixels: RgbImage, estimations: Estimations, policy: int
 ) -> tuple[list[FaceResult], list[FaceResult]]:
@@ -218,6 +268,7 @@ def analyse_photo(
     """
     detections = inference.detect(pixels)
     masks = inference.masks(pixels, [d.landmarks for d in detections]) if estimations.needs_mask else []
+    liveness = inference.liveness(pixels, detections) if estimations.needs_liveness and detections else []
     kept: list[tuple[FaceDetection, FaceResult]] = []
     filtered: list[tuple[FaceDetection, FaceResult]] = []
     for index, detection in enumerate(detections):
@@ -229,6 +280,9 @@ def analyse_photo(
         if masks:
             face.filter_reasons += mask_filter_reasons(masks[index], estimations.mask_states)
             face.mask = masks[index] if estimations.mask else None
+        if liveness:
+            face.filter_reasons += liveness_filter_reasons(liveness[index], estimations.liveness_states)
+            face.liveness = liveness[index] if estimations.liveness else None
         (filtered if face.filter_reasons else kept).append((detection, face))
     if policy == MULTIFACE_ERROR and len(kept) > 1:
         raise LunaError(errors.MULTIPLE_FACES, count=len(kept))
@@ -256,6 +310,13 @@ def analyse_photo(
         for face, basic in zip(faces, basics, strict=True):
             face.basic = basic
     both = kept + filtered
+    if both and estimations.needs_facemesh:
+        meshes = inference.facemeshes(pixels, [detection.landmarks for detection, _ in both])
+        for (_, face), mesh in zip(both, meshes, strict=True):
+            points = mesh.landmarks68
+            face.landmarks68 = points if estimations.landmarks68 else None
+            face.eyes = eyes_from_landmarks68(points) if estimations.eyes else None
+            face.mouth = mouth_from_landmarks68(points) if estimations.mouth else None
     if both and estimations.emotions:
         emotions = inference.emotions(pixels, [detection.landmarks for detection, _ in both])
         for (_, face), emotion in zip(both, emotions, strict=True):
@@ -354,6 +415,21 @@ def stored_basic_attributes(basic: BasicAttributes) -> dict[str, int | None]:
     return {"age": basic.age, "gender": basic.gender, "ethnicity": None}
 
 
+def eyes_message(eyes: EyesAttributes) -> detector_pb2.EyesAttributes:
+    """{left_eye{state}, right_eye{state}} (no iris_landmarks: no iris model)."""
+    return detector_pb2.EyesAttributes(
+        left_eye=detector_pb2.EyeAttributes(state=eyes.left_state),
+        right_eye=detector_pb2.EyeAttributes(state=eyes.right_state),
+    )
+
+
+def mouth_message(mouth: MouthAttributes) -> detector_pb2.MouthAttributes:
+    """{opened, occluded, smile, score}."""
+    return detector_pb2.MouthAttributes(
+        opened=mouth.opened, occluded=mouth.occluded, smile=mouth.smile, score=mouth.score
+    )
+
+
 def face_detection_result(face: FaceResult, *, landmarks: bool = True) -> detector_pb2.FaceDetectionResult:
     """{rect, landmarks5, quality, attributes{head_pose, emotions, mask}} with what was estimated (the
     /6/detector shape, also the `sample.detection` of filtered faces)."""
@@ -368,6 +444,12 @@ def face_detection_result(face: FaceResult, *, landmarks: bool = True) -> detect
         result.attributes.emotions.CopyFrom(emotions_message(face.emotions))
     if face.mask is not None:
         result.attributes.mask.CopyFrom(mask_message(face.mask))
+    if face.eyes is not None:
+        result.attributes.eyes_attributes.CopyFrom(eyes_message(face.eyes))
+    if face.mouth is not None:
+        result.attributes.mouth_attributes.CopyFrom(mouth_message(face.mouth))
+    if face.landmarks68 is not None:
+        result.landmarks68.CopyFrom(point_list(face.landmarks68))
     return result
 
 

@@ -66,10 +66,20 @@ TENSORS: dict[str, dict[str, tuple[str, tuple[int, ...]]]] = {
         "chip": ("TYPE_UINT8", (224, 224, 3)),
         "probabilities": ("TYPE_FP32", (2,)),
     },
+    "mediapipe_facemesh": {
+        "chip": ("TYPE_UINT8", (192, 192, 3)),
+        "landmarks": ("TYPE_FP32", (468, 3)),
+        "face_flag": ("TYPE_FP32", (1,)),
+    },
+    "human_liveness": {
+        "chip": ("TYPE_UINT8", (32, 32, 3)),
+        "probabilities": ("TYPE_FP32", (2,)),
+    },
 }
 #: Dynamic batching only where requests share shapes (P-Net gets one pyramid level per request).
 DYNAMIC_BATCHING = {"mtcnn_rnet", "mtcnn_onet", "dlib_face_descriptor", "dlib_age_predictor",
-                    "dlib_gender_classifier", "fer_emotions", "mobilenet_v2_mask"}
+                    "dlib_gender_classifier", "fer_emotions", "mobilenet_v2_mask",
+                    "human_liveness", "mediapipe_facemesh"}
 MAX_QUEUE_DELAY_US = 2000
 
 

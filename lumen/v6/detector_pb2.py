@@ -26,7 +26,7 @@ from google.protobuf import struct_pb2 as google_dot_protobuf_dot_struct__pb2
 from lumen.v6 import common_pb2 as lumen_dot_v6_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17lumen/v6/detector.proto\x12\x08lumen.v6\x1a\x1cgoogle/protobuf/struct.proto\x1a\x15lumen/v6/common.proto\"D\n\rDetectionRect\x12\t\n\x01x\x18\x01 \x01(\x05\x12\t\n\x01y\x18\x02 \x01(\x05\x12\r\n\x05width\x18\x03 \x01(\x05\x12\x0e\n\x06height\x18\x04 \x01(\x05\"4\n\x08HeadPose\x12\r\n\x05pitch\x18\x01 \x01(\x01\x12\x0c\n\x04roll\x18\x02 \x01(\x01\x12\x0b\n\x03yaw\x18\x03 \x01(\x01\"i\n\x0b\x46\x61\x63\x65Quality\x12\x12\n\nblurriness\x18\x01 \x01(\x01\x12\x0c\n\x04\x64\x61rk\x18\x02 \x01(\x01\x12\x14\n\x0cillumination\x18\x03 \x01(\x01\x12\x13\n\x0bspecularity\x18\x04 \x01(\x01\x12\r\n\x05light\x18\x05 \x01(\x01\"d\n\x18\x45stimatedBasicAttributes\x12+\n\x0b\x65thnicities\x18\x01 \x01(\x0b\x32\x16.google.protobuf.Value\x12\x0b\n\x03\x61ge\x18\x02 \x01(\x05\x12\x0e\n\x06gender\x18\x03 \x01(\x05\"\x89\x01\n\x12\x45motionEstimations\x12\r\n\x05\x61nger\x18\x01 \x01(\x01\x12\x0f\n\x07\x64isgust\x18\x02 \x01(\x01\x12\x0c\n\x04\x66\x65\x61r\x18\x03 \x01(\x01\x12\x11\n\thappiness\x18\x04 \x01(\x01\x12\x0f\n\x07sadness\x18\x05 \x01(\x01\x12\x10\n\x08surprise\x18\x06 \x01(\x01\x12\x0f\n\x07neutral\x18\x07 \x01(\x01\"Z\n\x08\x45motions\x12\x1b\n\x13predominant_emotion\x18\x01 \x01(\t\x12\x31\n\x0b\x65stimations\x18\x02 \x01(\x0b\x32\x1c.lumen.v6.EmotionEstimations\"J\n\x0fMaskEstimations\x12\x14\n\x0cmedical_mask\x18\x01 \x01(\x01\x12\x0f\n\x07missing\x18\x02 \x01(\x01\x12\x10\n\x08occluded\x18\x03 \x01(\x01\"P\n\x04Mask\x12\x18\n\x10predominant_mask\x18\x01 \x01(\t\x12.\n\x0b\x65stimations\x18\x02 \x01(\x0b\x32\x19.lumen.v6.MaskEstimations\"\x83\x01\n\x16\x44\x65tectorFaceAttributes\x12%\n\thead_pose\x18\x01 \x01(\x0b\x32\x12.lumen.v6.HeadPose\x12$\n\x08\x65motions\x18\x02 \x01(\x0b\x32\x12.lumen.v6.Emotions\x12\x1c\n\x04mask\x18\x03 \x01(\x0b\x32\x0e.lumen.v6.Mask\"\xca\x01\n\x13\x46\x61\x63\x65\x44\x65tectionResult\x12%\n\x04rect\x18\x01 \x01(\x0b\x32\x17.lumen.v6.DetectionRect\x12.\n\nlandmarks5\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.ListValue\x12&\n\x07quality\x18\x03 \x01(\x0b\x32\x15.lumen.v6.FaceQuality\x12\x34\n\nattributes\x18\x04 \x01(\x0b\x32 .lumen.v6.DetectorFaceAttributes\"`\n\x0c\x44\x65tectedFace\x12\x30\n\tdetection\x18\x01 \x01(\x0b\x32\x1d.lumen.v6.FaceDetectionResult\x12\x0b\n\x03url\x18\x02 \x01(\t\x12\x11\n\tsample_id\x18\x03 \x01(\t\"6\n\x0e\x44\x65tectorSample\x12$\n\x04\x66\x61\x63\x65\x18\x01 \x01(\x0b\x32\x16.lumen.v6.DetectedFace\"j\n\x0c\x46ilterReason\x12\x13\n\x0b\x66ilter_name\x18\x01 \x01(\t\x12\x14\n\x0cobject_value\x18\x02 \x01(\x01\x12/\n\x0fthreshold_value\x18\x03 \x01(\x0b\x32\x16.google.protobuf.Value\"B\n\x0e\x46ilteredSample\x12\x30\n\tdetection\x18\x01 \x01(\x0b\x32\x1d.lumen.v6.FaceDetectionResult\"O\n\x11\x46ilteredDetection\x12\x10\n\x08\x66ilename\x18\x01 \x01(\t\x12(\n\x06sample\x18\x02 \x01(\x0b\x32\x18.lumen.v6.FilteredSample\"w\n\x15\x46ilteredFaceDetection\x12.\n\x0e\x66ilter_reasons\x18\x01 \x03(\x0b\x32\x16.lumen.v6.FilterReason\x12.\n\tdetection\x18\x02 \x01(\x0b\x32\x1b.lumen.v6.FilteredDetection\"N\n\x12\x46ilteredDetections\x12\x38\n\x0f\x66\x61\x63\x65_detections\x18\x01 \x03(\x0b\x32\x1f.lumen.v6.FilteredFaceDetection\"w\n\x0fImageDetections\x12)\n\x07samples\x18\x01 \x03(\x0b\x32\x18.lumen.v6.DetectorSample\x12\x39\n\x13\x66iltered_detections\x18\x02 \x01(\x0b\x32\x1c.lumen.v6.FilteredDetections\"\xa7\x01\n\rDetectorImage\x12\x10\n\x08\x66ilename\x18\x01 \x01(\t\x12\x1e\n\x05\x65rror\x18\x02 \x01(\x0b\x32\x0f.lumen.v6.Error\x12\x0e\n\x06status\x18\x03 \x01(\x05\x12-\n\ndetections\x18\x04 \x01(\x0b\x32\x19.lumen.v6.ImageDetections\x12%\n\x04\x65xif\x18\x05 \x01(\x0b\x32\x17.google.protobuf.Structb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17lumen/v6/detector.proto\x12\x08lumen.v6\x1a\x1cgoogle/protobuf/struct.proto\x1a\x15lumen/v6/common.proto\"D\n\rDetectionRect\x12\t\n\x01x\x18\x01 \x01(\x05\x12\t\n\x01y\x18\x02 \x01(\x05\x12\r\n\x05width\x18\x03 \x01(\x05\x12\x0e\n\x06height\x18\x04 \x01(\x05\"4\n\x08HeadPose\x12\r\n\x05pitch\x18\x01 \x01(\x01\x12\x0c\n\x04roll\x18\x02 \x01(\x01\x12\x0b\n\x03yaw\x18\x03 \x01(\x01\"i\n\x0b\x46\x61\x63\x65Quality\x12\x12\n\nblurriness\x18\x01 \x01(\x01\x12\x0c\n\x04\x64\x61rk\x18\x02 \x01(\x01\x12\x14\n\x0cillumination\x18\x03 \x01(\x01\x12\x13\n\x0bspecularity\x18\x04 \x01(\x01\x12\r\n\x05light\x18\x05 \x01(\x01\"d\n\x18\x45stimatedBasicAttributes\x12+\n\x0b\x65thnicities\x18\x01 \x01(\x0b\x32\x16.google.protobuf.Value\x12\x0b\n\x03\x61ge\x18\x02 \x01(\x05\x12\x0e\n\x06gender\x18\x03 \x01(\x05\"\x89\x01\n\x12\x45motionEstimations\x12\r\n\x05\x61nger\x18\x01 \x01(\x01\x12\x0f\n\x07\x64isgust\x18\x02 \x01(\x01\x12\x0c\n\x04\x66\x65\x61r\x18\x03 \x01(\x01\x12\x11\n\thappiness\x18\x04 \x01(\x01\x12\x0f\n\x07sadness\x18\x05 \x01(\x01\x12\x10\n\x08surprise\x18\x06 \x01(\x01\x12\x0f\n\x07neutral\x18\x07 \x01(\x01\"Z\n\x08\x45motions\x12\x1b\n\x13predominant_emotion\x18\x01 \x01(\t\x12\x31\n\x0b\x65stimations\x18\x02 \x01(\x0b\x32\x1c.lumen.v6.EmotionEstimations\"J\n\x0fMaskEstimations\x12\x14\n\x0cmedical_mask\x18\x01 \x01(\x01\x12\x0f\n\x07missing\x18\x02 \x01(\x01\x12\x10\n\x08occluded\x18\x03 \x01(\x01\"P\n\x04Mask\x12\x18\n\x10predominant_mask\x18\x01 \x01(\t\x12.\n\x0b\x65stimations\x18\x02 \x01(\x0b\x32\x19.lumen.v6.MaskEstimations\"\x1e\n\rEyeAttributes\x12\r\n\x05state\x18\x01 \x01(\t\"g\n\x0e\x45yesAttributes\x12)\n\x08left_eye\x18\x01 \x01(\x0b\x32\x17.lumen.v6.EyeAttributes\x12*\n\tright_eye\x18\x02 \x01(\x0b\x32\x17.lumen.v6.EyeAttributes\"Q\n\x0fMouthAttributes\x12\x0e\n\x06opened\x18\x01 \x01(\x01\x12\x10\n\x08occluded\x18\x02 \x01(\x01\x12\r\n\x05smile\x18\x03 \x01(\x01\x12\r\n\x05score\x18\x04 \x01(\x01\"\xeb\x01\n\x16\x44\x65tectorFaceAttributes\x12%\n\thead_pose\x18\x01 \x01(\x0b\x32\x12.lumen.v6.HeadPose\x12$\n\x08\x65motions\x18\x02 \x01(\x0b\x32\x12.lumen.v6.Emotions\x12\x1c\n\x04mask\x18\x03 \x01(\x0b\x32\x0e.lumen.v6.Mask\x12\x31\n\x0f\x65yes_attributes\x18\x14 \x01(\x0b\x32\x18.lumen.v6.EyesAttributes\x12\x33\n\x10mouth_attributes\x18\x15 \x01(\x0b\x32\x19.lumen.v6.MouthAttributes\"\xfb\x01\n\x13\x46\x61\x63\x65\x44\x65tectionResult\x12%\n\x04rect\x18\x01 \x01(\x0b\x32\x17.lumen.v6.DetectionRect\x12.\n\nlandmarks5\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.ListValue\x12&\n\x07quality\x18\x03 \x01(\x0b\x32\x15.lumen.v6.FaceQuality\x12\x34\n\nattributes\x18\x04 \x01(\x0b\x32 .lumen.v6.DetectorFaceAttributes\x12/\n\x0blandmarks68\x18\x14 \x01(\x0b\x32\x1a.google.protobuf.ListValue\"`\n\x0c\x44\x65tectedFace\x12\x30\n\tdetection\x18\x01 \x01(\x0b\x32\x1d.lumen.v6.FaceDetectionResult\x12\x0b\n\x03url\x18\x02 \x01(\t\x12\x11\n\tsample_id\x18\x03 \x01(\t\"6\n\x0e\x44\x65tectorSample\x12$\n\x04\x66\x61\x63\x65\x18\x01 \x01(\x0b\x32\x16.lumen.v6.DetectedFace\"j\n\x0c\x46ilterReason\x12\x13\n\x0b\x66ilter_name\x18\x01 \x01(\t\x12\x14\n\x0cobject_value\x18\x02 \x01(\x01\x12/\n\x0fthreshold_value\x18\x03 \x01(\x0b\x32\x16.google.protobuf.Value\"B\n\x0e\x46ilteredSample\x12\x30\n\tdetection\x18\x01 \x01(\x0b\x32\x1d.lumen.v6.FaceDetectionResult\"O\n\x11\x46ilteredDetection\x12\x10\n\x08\x66ilename\x18\x01 \x01(\t\x12(\n\x06sample\x18\x02 \x01(\x0b\x32\x18.lumen.v6.FilteredSample\"w\n\x15\x46ilteredFaceDetection\x12.\n\x0e\x66ilter_reasons\x18\x01 \x03(\x0b\x32\x16.lumen.v6.FilterReason\x12.\n\tdetection\x18\x02 \x01(\x0b\x32\x1b.lumen.v6.FilteredDetection\"N\n\x12\x46ilteredDetections\x12\x38\n\x0f\x66\x61\x63\x65_detections\x18\x01 \x03(\x0b\x32\x1f.lumen.v6.FilteredFaceDetection\"w\n\x0fImageDetections\x12)\n\x07samples\x18\x01 \x03(\x0b\x32\x18.lumen.v6.DetectorSample\x12\x39\n\x13\x66iltered_detections\x18\x02 \x01(\x0b\x32\x1c.lumen.v6.FilteredDetections\"\xa7\x01\n\rDetectorImage\x12\x10\n\x08\x66ilename\x18\x01 \x01(\t\x12\x1e\n\x05\x65rror\x18\x02 \x01(\x0b\x32\x0f.lumen.v6.Error\x12\x0e\n\x06status\x18\x03 \x01(\x05\x12-\n\ndetections\x18\x04 \x01(\x0b\x32\x19.lumen.v6.ImageDetections\x12%\n\x04\x65xif\x18\x05 \x01(\x0b\x32\x17.google.protobuf.Structb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -49,26 +49,32 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_MASKESTIMATIONS']._serialized_end=729
   _globals['_MASK']._serialized_start=731
   _globals['_MASK']._serialized_end=811
-  _globals['_DETECTORFACEATTRIBUTES']._serialized_start=814
-  _globals['_DETECTORFACEATTRIBUTES']._serialized_end=945
-  _globals['_FACEDETECTIONRESULT']._serialized_start=948
-  _globals['_FACEDETECTIONRESULT']._serialized_end=1150
-  _globals['_DETECTEDFACE']._serialized_start=1152
-  _globals['_DETECTEDFACE']._serialized_end=1248
-  _globals['_DETECTORSAMPLE']._serialized_start=1250
-  _globals['_DETECTORSAMPLE']._serialized_end=1304
-  _globals['_FILTERREASON']._serialized_start=1306
-  _globals['_FILTERREASON']._serialized_end=1412
-  _globals['_FILTEREDSAMPLE']._serialized_start=1414
-  _globals['_FILTEREDSAMPLE']._serialized_end=1480
-  _globals['_FILTEREDDETECTION']._serialized_start=1482
-  _globals['_FILTEREDDETECTION']._serialized_end=1561
-  _globals['_FILTEREDFACEDETECTION']._serialized_start=1563
-  _globals['_FILTEREDFACEDETECTION']._serialized_end=1682
-  _globals['_FILTEREDDETECTIONS']._serialized_start=1684
-  _globals['_FILTEREDDETECTIONS']._serialized_end=1762
-  _globals['_IMAGEDETECTIONS']._serialized_start=1764
-  _globals['_IMAGEDETECTIONS']._serialized_end=1883
-  _globals['_DETECTORIMAGE']._serialized_start=1886
-  _globals['_DETECTORIMAGE']._serialized_end=2053
+  _globals['_EYEATTRIBUTES']._serialized_start=813
+  _globals['_EYEATTRIBUTES']._serialized_end=843
+  _globals['_EYESATTRIBUTES']._serialized_start=845
+  _globals['_EYESATTRIBUTES']._serialized_end=948
+  _globals['_MOUTHATTRIBUTES']._serialized_start=950
+  _globals['_MOUTHATTRIBUTES']._serialized_end=1031
+  _globals['_DETECTORFACEATTRIBUTES']._serialized_start=1034
+  _globals['_DETECTORFACEATTRIBUTES']._serialized_end=1269
+  _globals['_FACEDETECTIONRESULT']._serialized_start=1272
+  _globals['_FACEDETECTIONRESULT']._serialized_end=1523
+  _globals['_DETECTEDFACE']._serialized_start=1525
+  _globals['_DETECTEDFACE']._serialized_end=1621
+  _globals['_DETECTORSAMPLE']._serialized_start=1623
+  _globals['_DETECTORSAMPLE']._serialized_end=1677
+  _globals['_FILTERREASON']._serialized_start=1679
+  _globals['_FILTERREASON']._serialized_end=1785
+  _globals['_FILTEREDSAMPLE']._serialized_start=1787
+  _globals['_FILTEREDSAMPLE']._serialized_end=1853
+  _globals['_FILTEREDDETECTION']._serialized_start=1855
+  _globals['_FILTEREDDETECTION']._serialized_end=1934
+  _globals['_FILTEREDFACEDETECTION']._serialized_start=1936
+  _globals['_FILTEREDFACEDETECTION']._serialized_end=2055
+  _globals['_FILTEREDDETECTIONS']._serialized_start=2057
+  _globals['_FILTEREDDETECTIONS']._serialized_end=2135
+  _globals['_IMAGEDETECTIONS']._serialized_start=2137
+  _globals['_IMAGEDETECTIONS']._serialized_end=2256
+  _globals['_DETECTORIMAGE']._serialized_start=2259
+  _globals['_DETECTORIMAGE']._serialized_end=2426
 # @@protoc_insertion_point(module_scope)

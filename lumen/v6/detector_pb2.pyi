@@ -98,27 +98,59 @@ class Mask(_message.Message):
     estimations: MaskEstimations
     def __init__(self, predominant_mask: _Optional[str] = ..., estimations: _Optional[_Union[MaskEstimations, _Mapping]] = ...) -> None: ...
 
+class EyeAttributes(_message.Message):
+    __slots__ = ("state",)
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    state: str
+    def __init__(self, state: _Optional[str] = ...) -> None: ...
+
+class EyesAttributes(_message.Message):
+    __slots__ = ("left_eye", "right_eye")
+    LEFT_EYE_FIELD_NUMBER: _ClassVar[int]
+    RIGHT_EYE_FIELD_NUMBER: _ClassVar[int]
+    left_eye: EyeAttributes
+    right_eye: EyeAttributes
+    def __init__(self, left_eye: _Optional[_Union[EyeAttributes, _Mapping]] = ..., right_eye: _Optional[_Union[EyeAttributes, _Mapping]] = ...) -> None: ...
+
+class MouthAttributes(_message.Message):
+    __slots__ = ("opened", "occluded", "smile", "score")
+    OPENED_FIELD_NUMBER: _ClassVar[int]
+    OCCLUDED_FIELD_NUMBER: _ClassVar[int]
+    SMILE_FIELD_NUMBER: _ClassVar[int]
+    SCORE_FIELD_NUMBER: _ClassVar[int]
+    opened: float
+    occluded: float
+    smile: float
+    score: float
+    def __init__(self, opened: _Optional[float] = ..., occluded: _Optional[float] = ..., smile: _Optional[float] = ..., score: _Optional[float] = ...) -> None: ...
+
 class DetectorFaceAttributes(_message.Message):
-    __slots__ = ("head_pose", "emotions", "mask")
+    __slots__ = ("head_pose", "emotions", "mask", "eyes_attributes", "mouth_attributes")
     HEAD_POSE_FIELD_NUMBER: _ClassVar[int]
     EMOTIONS_FIELD_NUMBER: _ClassVar[int]
     MASK_FIELD_NUMBER: _ClassVar[int]
+    EYES_ATTRIBUTES_FIELD_NUMBER: _ClassVar[int]
+    MOUTH_ATTRIBUTES_FIELD_NUMBER: _ClassVar[int]
     head_pose: HeadPose
     emotions: Emotions
     mask: Mask
-    def __init__(self, head_pose: _Optional[_Union[HeadPose, _Mapping]] = ..., emotions: _Optional[_Union[Emotions, _Mapping]] = ..., mask: _Optional[_Union[Mask, _Mapping]] = ...) -> None: ...
+    eyes_attributes: EyesAttributes
+    mouth_attributes: MouthAttributes
+    def __init__(self, head_pose: _Optional[_Union[HeadPose, _Mapping]] = ..., emotions: _Optional[_Union[Emotions, _Mapping]] = ..., mask: _Optional[_Union[Mask, _Mapping]] = ..., eyes_attributes: _Optional[_Union[EyesAttributes, _Mapping]] = ..., mouth_attributes: _Optional[_Union[MouthAttributes, _Mapping]] = ...) -> None: ...
 
 class FaceDetectionResult(_message.Message):
-    __slots__ = ("rect", "landmarks5", "quality", "attributes")
+    __slots__ = ("rect", "landmarks5", "quality", "attributes", "landmarks68")
     RECT_FIELD_NUMBER: _ClassVar[int]
     LANDMARKS5_FIELD_NUMBER: _ClassVar[int]
     QUALITY_FIELD_NUMBER: _ClassVar[int]
     ATTRIBUTES_FIELD_NUMBER: _ClassVar[int]
+    LANDMARKS68_FIELD_NUMBER: _ClassVar[int]
     rect: DetectionRect
     landmarks5: _struct_pb2.ListValue
     quality: FaceQuality
     attributes: DetectorFaceAttributes
-    def __init__(self, rect: _Optional[_Union[DetectionRect, _Mapping]] = ..., landmarks5: _Optional[_Union[_struct_pb2.ListValue, _Mapping]] = ..., quality: _Optional[_Union[FaceQuality, _Mapping]] = ..., attributes: _Optional[_Union[DetectorFaceAttributes, _Mapping]] = ...) -> None: ...
+    landmarks68: _struct_pb2.ListValue
+    def __init__(self, rect: _Optional[_Union[DetectionRect, _Mapping]] = ..., landmarks5: _Optional[_Union[_struct_pb2.ListValue, _Mapping]] = ..., quality: _Optional[_Union[FaceQuality, _Mapping]] = ..., attributes: _Optional[_Union[DetectorFaceAttributes, _Mapping]] = ..., landmarks68: _Optional[_Union[_struct_pb2.ListValue, _Mapping]] = ...) -> None: ...
 
 class DetectedFace(_message.Message):
     __slots__ = ("detection", "url", "sample_id")

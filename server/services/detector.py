@@ -20,9 +20,12 @@ filtered_detections: server/face_pipeline.py documents the rule and the item sha
 measured on it, emotions and mask are cut from it, head pose and thresholds are rejected with 12012),
 use_exif_info (EXIF orientation; TIFF always), extract_exif (JPEG EXIF tags: make, model, software,
 artist, flash, orientation, gps).
+detect_landmarks68 (`landmarks68` [[x, y] x 68], iBUG order, MediaPipe FaceMesh), estimate_eyes_attributes
+(`attributes.eyes_attributes{left_eye, right_eye}{state}`: "open"/"closed" by eye aspect ratio; no
+iris_landmarks) and estimate_mouth_attributes (`attributes.mouth_attributes{opened, occluded, smile, score}`),
+all from the FaceMesh landmarks (inference/estimations/landmarks68.py, eyes.py, mouth.py); 12012 on warps.
 Estimations Lumen has no model for are rejected with 40005 (501) when set to 1, never faked:
-detect_landmarks68, estimate_gaze, estimate_eyes_attributes,
-estimate_mouth_attributes. `ESTIMATORS` below says which switch is served.
+estimate_gaze. `ESTIMATORS` below says which switch is served.
 
 The detection confidence score is not printed: no v6 detector output has one (spec §6.1).
 """
@@ -45,6 +48,7 @@ from server.face_pipeline import (
     analyse_photo,
     analyse_warp,
     angle_thresholds,
+    check_warp_facemesh,
     check_warp_options,
     face_detection_result,
     filtered_detections,
@@ -66,11 +70,11 @@ ESTIMATORS: dict[str, bool] = {
     "estimate_head_pose": True,
     "estimate_emotions": True,
     "estimate_mask": True,
-    "detect_landmarks68": False,
+    "detect_landmarks68": True,
     "estimate_quality": True,
     "estimate_gaze": False,
-    "estimate_eyes_attributes": False,
-    "estimate_mouth_attributes": False,
+    "estimate_eyes_attributes": True,
+    "estimate_mouth_attributes": True,
 }
 
 # EXIF tags printed with extract_exif=1 (v6 §6.21 seen keys), tag id -> key.
@@ -132,6 +136,9 @@ class DetectorService(detector_service_pb2_grpc.DetectorServiceServicer):
             quality=query_flag(given("estimate_quality"), "estimate_quality"),
             emotions=query_flag(given("estimate_emotions"), "estimate_emotions"),
             mask=query_flag(given("estimate_mask"), "estimate_mask"),
+            landmarks68=query_flag(given("detect_landmarks68"), "detect_landmarks68"),
+            eyes=query_flag(given("estimate_eyes_attributes"), "estimate_eyes_attributes"),
+            mouth=query_flag(given("estimate_mouth_attributes"), "estimate_mouth_attributes"),
             warp=True,
             thresholds=angle_thresholds(given),
         )
@@ -140,6 +147,7 @@ class DetectorService(detector_service_pb2_grpc.DetectorServiceServicer):
         use_exif_info = query_flag(given("use_exif_info"), "use_exif_info", default=True)
         if warped:
             check_warp_options(estimations, "estimate_head_pose")
+            check_warp_facemesh(estimations, "detect_landmarks68")
         images = parse_image_body(request.body).images
         inference = self.inference if warped else require(self.inference)
         results = []

@@ -37,10 +37,15 @@ order:
   before emotions) and left out of the per-face attributes (v6: "displayed in the
   aggregate_estimations field ... Otherwise ... in the estimations field"); `face` is omitted when no
   image had a face.
+- estimate_landmarks68 (`landmarks68`), estimate_eyes_attributes (`eyes_attributes{left_eye, right_eye}{state}`,
+  no iris_landmarks) and estimate_mouth_attributes (`mouth_attributes{opened, occluded, smile, score}`): MediaPipe
+  FaceMesh + classical geometry (inference/estimations/landmarks68.py, eyes.py, mouth.py); 12012 on warps.
+- estimate_liveness (`liveness{prediction: "real"|"spoof"|"unknown", estimations{quality, score}}`, the WEAK
+  `human_liveness` model, inference/estimations/liveness.py; aggregated as the mean score and quality) and
+  liveness_states (repeated, codes 0 spoof, 1 real, 2 unknown; the mask_states rule, face_pipeline.py);
+  both 12012 on warps (v6: liveness is not for warped input).
 - Rejected with 40005 (501) when asked for, never faked: detect_body, image_type=2, estimate_glasses,
-  estimate_liveness, estimate_landmarks68, estimate_gaze, estimate_eyes_attributes,
-  estimate_mouth_attributes, estimate_body_warp, liveness_states (a filter on an estimation Lumen does
-  not have) and score_threshold > 0.
+  estimate_gaze, estimate_body_warp and score_threshold > 0.
   estimate_body_descriptor (default 1) applies to body detections only, so it is validated and ignored.
 """
 
@@ -54,8 +59,10 @@ import numpy as np
 
 from inference.estimations.attributes import aggregate as aggregate_basic
 from inference.estimations.emotions import aggregate as aggregate_emotions
+from inference.estimations.liveness import Liveness
+from inference.estimations.liveness import aggregate as aggregate_liveness
 from inference.estimations.mask import aggregate as aggregate_mask
-from lumen.v6 import sdk_pb2, sdk_service_pb2, sdk_service_pb2_grpc
+from lumen.v6 import liveness_pb2, sdk_pb2, sdk_service_pb2, sdk_service_pb2_grpc
 from server import errors
 from server.errors import LunaError
 from server.face_inference import FaceInference, require
@@ -67,15 +74,18 @@ from server.face_pipeline import (
     analyse_warp,
     angle_thresholds,
     basic_attributes_message,
+    check_warp_facemesh,
     check_warp_options,
     detection_rect,
     emotions_message,
+    eyes_message,
     filtered_detections,
     head_pose_message,
     image_error,
     mask_message,
     mask_states,
     mean_descriptor,
+    mouth_message,
     multiface_policy,
     point_list,
     quality_message,
@@ -95,23 +105,32 @@ IMAGE_RAW, IMAGE_FACE_WARP, IMAGE_BODY_WARP = 0, 1, 2
 UNAVAILABLE = (
     "detect_body",
     "estimate_glasses",
-    "estimate_liveness",
-    "estimate_landmarks68",
     "estimate_gaze",
-    "estimate_eyes_attributes",
-    "estimate_mouth_attributes",
     "estimate_body_warp",
 )
-LIVENESS_STATES = ("0", "1", "2")
+#: LUNA's liveness codes: 0 spoof, 1 real, 2 unknown (inference.estimations.liveness).
+LIVENESS_CODES = (0, 1, 2)
 
 
-def _states(values: Sequence[str], name: str, allowed: tuple[str, ...]) -> None:
-    """liveness_states: validated (12012), then 40005 (it filters on an estimation Lumen does not have)."""
-    if not values:
-        return
-    if any(value.strip() not in allowed for value in values):
-        raise LunaError(errors.BAD_QUERY_PARAM, name=name)
-    raise LunaError(errors.ESTIMATION_NOT_AVAILABLE, name=name)
+def liveness_states(values: Sequence[str]) -> tuple[int, ...]:
+    """The liveness_states filter (repeated parameter, codes 0..2, 12012 otherwise), deduplicated, in the order
+    given; () when absent."""
+    codes: list[int] = []
+    for value in values:
+        if not value.strip():
+            raise LunaError(errors.BAD_QUERY_PARAM, name="liveness_states")
+        code = query_int(value.strip(), "liveness_states", 0, choices=LIVENESS_CODES)
+        if code not in codes:
+            codes.append(code)
+    return tuple(codes)
+
+
+def liveness_message(liveness: Liveness) -> liveness_pb2.SdkLiveness:
+    """{prediction: "real"|"spoof"|"unknown", estimations{quality, score}} (v6 §6.13)."""
+    return liveness_pb2.SdkLiveness(
+        prediction=liveness.prediction_name(),
+        estimations=liveness_pb2.SdkLivenessEstimations(quality=liveness.quality, score=liveness.score),
+    )
 
 
 def sdk_descriptor(vector: np.ndarray) -> sdk_pb2.SdkDescriptor:
@@ -135,7 +154,6 @@ class SdkService(sdk_service_pb2_grpc.SdkServiceServicer):
         reject_unavailable(given, UNAVAILABLE)
         if image_type == IMAGE_BODY_WARP:
             raise LunaError(errors.ESTIMATION_NOT_AVAILABLE, name="image_type=2 (body warps)")
-        _states(request.liveness_states, "liveness_states", LIVENESS_STATES)
         reject_score_threshold(given("score_threshold"))
         estimations = Estimations(
             head_pose=query_flag(given("estimate_head_pose"), "estimate_head_pose"),
@@ -147,6 +165,11 @@ class SdkService(sdk_service_pb2_grpc.SdkServiceServicer):
             mask=query_flag(given("estimate_mask"), "estimate_mask"),
             thresholds=angle_thresholds(given),
             mask_states=mask_states(request.mask_states),
+            liveness=query_flag(given("estimate_liveness"), "estimate_liveness"),
+            liveness_states=liveness_states(request.liveness_states),
+            landmarks68=query_flag(given("estimate_landmarks68"), "estimate_landmarks68"),
+            eyes=query_flag(given("estimate_eyes_attributes"), "estimate_eyes_attributes"),
+            mouth=query_flag(given("estimate_mouth_attributes"), "estimate_mouth_attributes"),
         )
         landmarks = query_flag(given("estimate_landmarks5"), "estimate_landmarks5")
         detect_face = query_flag(given("detect_face"), "detect_face")
@@ -162,12 +185,19 @@ class SdkService(sdk_service_pb2_grpc.SdkServiceServicer):
             estimations.warp,
             estimations.emotions,
             estimations.mask,
+            estimations.needs_facemesh,
+            estimations.liveness,
         )
         if not any(requested):
             raise LunaError(errors.BAD_QUERY_PARAM, name="detect_face")
         warped = image_type == IMAGE_FACE_WARP
         if warped:
             check_warp_options(estimations, "estimate_head_pose")
+            check_warp_facemesh(estimations, "estimate_landmarks68")
+            if estimations.needs_liveness:
+                raise LunaError(
+                    errors.BAD_QUERY_PARAM, name="estimate_liveness" if estimations.liveness else "liveness_states"
+                )
             if landmarks:
                 raise LunaError(errors.BAD_QUERY_PARAM, name="estimate_landmarks5")
         images = parse_image_body(request.body).images
@@ -245,6 +275,14 @@ class SdkService(sdk_service_pb2_grpc.SdkServiceServicer):
             detection.attributes.basic_attributes.CopyFrom(basic_attributes_message(face.basic))
         if per_face_attributes and face.descriptor is not None:
             detection.attributes.descriptor.CopyFrom(sdk_descriptor(face.descriptor))
+        if per_face_attributes and face.liveness is not None:
+            detection.attributes.liveness.CopyFrom(liveness_message(face.liveness))
+        if face.eyes is not None:
+            detection.attributes.eyes_attributes.CopyFrom(eyes_message(face.eyes))
+        if face.mouth is not None:
+            detection.attributes.mouth_attributes.CopyFrom(mouth_message(face.mouth))
+        if face.landmarks68 is not None:
+            detection.landmarks68.CopyFrom(point_list(face.landmarks68))
         if face.quality is not None:
             detection.quality.CopyFrom(quality_message(face.quality))
         if face.warp is not None:
@@ -268,6 +306,9 @@ class SdkService(sdk_service_pb2_grpc.SdkServiceServicer):
         emotions = [face.emotions for face in faces if face.emotions is not None]
         if estimations.emotions and emotions:
             attributes.emotions.CopyFrom(emotions_message(aggregate_emotions(emotions)))
+        livenesses = [face.liveness for face in faces if face.liveness is not None]
+        if estimations.liveness and livenesses:
+            attributes.liveness.CopyFrom(liveness_message(aggregate_liveness(livenesses)))
 
 
 def register(server: Any, context: Any) -> None:

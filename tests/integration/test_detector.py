@@ -198,10 +198,7 @@ def test_bad_single_image_is_a_per_image_error(rest: httpx.Client, account: str)
 @pytest.mark.parametrize(
     "name",
     [
-        "detect_landmarks68",
         "estimate_gaze",
-        "estimate_eyes_attributes",
-        "estimate_mouth_attributes",
     ],
 )
 def test_estimations_without_a_model_are_rejected(rest: httpx.Client, account: str, name: str) -> None:
@@ -462,3 +459,54 @@ def test_emotions_of_two_faces_in_one_image(rest: httpx.Client, account: str) ->
     for detection in both:
         assert_emotions(detection["attributes"]["emotions"])
     assert both[0]["attributes"]["emotions"] != both[1]["attributes"]["emotions"]
+
+
+MOUTH_KEYS = ["opened", "occluded", "smile", "score"]
+
+
+def assert_landmarks68(points: list[list[int]], rect: dict[str, int]) -> None:
+    """68 integer points in iBUG order, inside the face rect (with a margin: FaceMesh's jaw line runs along
+    the face oval, a little wider than MTCNN's box)."""
+    assert len(points) == 68
+    margin = 0.15 * rect["width"]
+    for x, y in points:
+        assert isinstance(x, int) and isinstance(y, int)
+        assert rect["x"] - margin <= x <= rect["x"] + rect["width"] + margin
+        assert rect["y"] - margin <= y <= rect["y"] + rect["height"] + margin
+    assert points[36][0] < points[39][0] < points[42][0] < points[45][0]  # eye corners left to right
+    assert points[0][0] < points[8][0] < points[16][0]  # jaw
+    assert max(points[36][1], points[45][1]) < points[30][1] < points[51][1] < points[57][1] < points[8][1]
+
+
+def assert_mouth(mouth: dict[str, Any]) -> None:
+    assert list(mouth) == MOUTH_KEYS
+    assert all(0.0 <= v <= 1.0 for v in mouth.values())
+    assert mouth["occluded"] == 0
+    assert mouth["score"] == pytest.approx(1.0 - mouth["smile"])
+
+
+def test_landmarks68_eyes_and_mouth(rest: httpx.Client, account: str) -> None:
+    params = {"detect_landmarks68": 1, "estimate_eyes_attributes": 1, "estimate_mouth_attributes": 1}
+    smiles = {}
+    for name in ("obama.jpg", "biden.jpg"):
+        (image,) = detect(rest, account, photo(name), **params)["images"]
+        (face,) = faces(image)
+        detection = face["detection"]
+        assert list(detection) == ["rect", "landmarks5", "attributes", "landmarks68"]
+        assert_landmarks68(detection["landmarks68"], detection["rect"])
+        attributes = detection["attributes"]
+        assert list(attributes) == ["eyes_attributes", "mouth_attributes"]
+        assert attributes["eyes_attributes"] == {"left_eye": {"state": "open"}, "right_eye": {"state": "open"}}
+        assert_mouth(attributes["mouth_attributes"])
+        smiles[name] = attributes["mouth_attributes"]["smile"]
+    assert smiles["obama.jpg"] > 0.5 > smiles["biden.jpg"]
+
+
+def test_landmarks68_not_for_warps(rest: httpx.Client, account: str) -> None:
+    (image,) = detect(rest, account, photo("obama.jpg"))["images"]
+    warp = rest.get(faces(image)[0]["url"], headers=auth(account)).content
+    headers = auth(account, **{"Content-Type": "image/jpeg"})
+    for name in ("detect_landmarks68", "estimate_eyes_attributes", "estimate_mouth_attributes"):
+        reply = rest.post("/6/detector", content=warp, params={name: 1, "warped_image": 1}, headers=headers)
+        body = assert_luna_error(reply, 400, 12012)
+        assert name in str(body["detail"])

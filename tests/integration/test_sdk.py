@@ -16,7 +16,15 @@ from PIL import Image
 from server.storage.descriptors import DEFAULT_VERSION
 from tests import photos
 from tests.conftest import assert_luna_error, auth
-from tests.integration.test_detector import assert_emotions, assert_mask, jpeg, masked, two_faces
+from tests.integration.test_detector import (
+    assert_emotions,
+    assert_landmarks68,
+    assert_mask,
+    assert_mouth,
+    jpeg,
+    masked,
+    two_faces,
+)
 
 SUCCESS = {"error_code": 0, "desc": "Success", "detail": "Success"}
 IMAGE_KEYS = ["filename", "error", "status", "estimations", "filtered_detections"]
@@ -260,13 +268,8 @@ def photo_warp(rest: httpx.Client, data: bytes) -> bytes:
         {"detect_body": 1},
         {"image_type": 2},
         {"estimate_glasses": 1},
-        {"estimate_liveness": 1},
-        {"estimate_landmarks68": 1},
         {"estimate_gaze": 1},
-        {"estimate_eyes_attributes": 1},
-        {"estimate_mouth_attributes": 1},
         {"estimate_body_warp": 1},
-        {"liveness_states": 1},
         {"score_threshold": 0.5},
     ],
 )
@@ -432,3 +435,113 @@ def test_options(rest: httpx.Client) -> None:
     reply = rest.options("/6/sdk")
     assert reply.status_code == 200
     assert "POST" in reply.headers["allow"]
+
+
+def test_landmarks68_eyes_and_mouth(rest: httpx.Client) -> None:
+    params = {
+        "estimate_landmarks68": 1,
+        "estimate_eyes_attributes": 1,
+        "estimate_mouth_attributes": 1,
+        "estimate_face_descriptor": 0,
+    }
+    smiles = {}
+    for name in ("obama.jpg", "biden.jpg"):
+        (image,) = sdk(rest, photo(name), **params)["images_estimations"]
+        (detection,) = detections(image)
+        assert list(detection) == ["rect", "attributes", "landmarks68"]
+        assert_landmarks68(detection["landmarks68"], detection["rect"])
+        attributes = detection["attributes"]
+        assert list(attributes) == ["eyes_attributes", "mouth_attributes"]
+        assert attributes["eyes_attributes"] == {"left_eye": {"state": "open"}, "right_eye": {"state": "open"}}
+        assert_mouth(attributes["mouth_attributes"])
+        smiles[name] = attributes["mouth_attributes"]["smile"]
+    assert smiles["obama.jpg"] > 0.5 > smiles["biden.jpg"]
+    # Only landmarks68: nothing else is printed.
+    (image,) = sdk(rest, photo("obama.jpg"), estimate_landmarks68=1, estimate_face_descriptor=0)["images_estimations"]
+    (detection,) = detections(image)
+    assert list(detection) == ["rect", "landmarks68"]
+
+
+def test_landmarks68_not_for_warps(rest: httpx.Client) -> None:
+    warp = photo_warp(rest, photo("obama2.jpg"))
+    for name in ("estimate_landmarks68", "estimate_eyes_attributes", "estimate_mouth_attributes"):
+        reply = rest.post(
+            "/6/sdk", content=warp, params={name: 1, "image_type": 1}, headers={"Content-Type": "image/jpeg"}
+        )
+        body = assert_luna_error(reply, 400, 12012)
+        assert name in str(body["detail"])
+
+
+# -- liveness (estimate_liveness, liveness_states; the weak `human_liveness` model, MODELS.md) -------------------
+
+
+def assert_sdk_liveness(liveness: dict[str, Any]) -> None:
+    assert list(liveness) == ["prediction", "estimations"]
+    assert list(liveness["estimations"]) == ["quality", "score"]
+    quality, score = liveness["estimations"]["quality"], liveness["estimations"]["score"]
+    assert 0.0 <= quality <= 1.0 and 0.0 <= score <= 1.0
+    expected = "unknown" if quality < 0.5 else ("real" if score >= 0.5 else "spoof")
+    assert liveness["prediction"] == expected
+
+
+def test_estimate_liveness_matches_the_liveness_resource(rest: httpx.Client) -> None:
+    for name in ("obama.jpg", "biden.jpg"):
+        (image,) = sdk(rest, photo(name), estimate_liveness=1, estimate_face_descriptor=0)["images_estimations"]
+        (detection,) = detections(image)
+        assert list(detection) == ["rect", "attributes"]
+        assert list(detection["attributes"]) == ["liveness"]
+        liveness = detection["attributes"]["liveness"]
+        assert_sdk_liveness(liveness)
+        assert liveness["prediction"] == "real", name
+        reply = rest.post("/6/liveness", content=photo(name), headers={"Content-Type": "image/jpeg"})
+        other = reply.json()["images"][0]["liveness"]
+        assert other["prediction"] == 1
+        assert other["estimations"]["probability"] == pytest.approx(liveness["estimations"]["score"], abs=1e-9)
+        assert other["estimations"]["quality"] == pytest.approx(liveness["estimations"]["quality"], abs=1e-9)
+
+
+def test_aggregate_liveness(rest: httpx.Client) -> None:
+    files = [
+        ("image", ("obama.jpg", photo("obama.jpg"), "image/jpeg")),
+        ("image", ("obama2.jpg", photo("obama2.jpg"), "image/jpeg")),
+    ]
+    params = {"estimate_liveness": 1, "estimate_face_descriptor": 0}
+    singles = []
+    for _, (_name, data, _type) in files:
+        (detection,) = detections(sdk(rest, data, **params)["images_estimations"][0])
+        singles.append(detection["attributes"]["liveness"])
+    reply = rest.post("/6/sdk", files=files, params={**params, "aggregate_attributes": 1})
+    assert reply.status_code == 200, reply.text
+    body = reply.json()
+    for image in body["images_estimations"]:
+        (detection,) = detections(image)
+        assert "attributes" not in detection or "liveness" not in detection["attributes"]
+    aggregate = body["aggregate_estimations"]["face"]["attributes"]["liveness"]
+    assert_sdk_liveness(aggregate)
+    for key in ("quality", "score"):
+        mean = float(np.mean([single["estimations"][key] for single in singles]))
+        assert aggregate["estimations"][key] == pytest.approx(mean, abs=1e-9)
+
+
+def test_liveness_states_filter(rest: httpx.Client) -> None:
+    """liveness_states keeps the faces whose liveness code is listed (0 spoof, 1 real, 2 unknown)."""
+    data = photo("obama.jpg")
+    (kept,) = detections(sdk_query(rest, "liveness_states=1&liveness_states=2", data)["images_estimations"][0])
+    assert list(kept["attributes"]) == ["descriptor"]  # the filter alone prints no liveness
+    (image,) = sdk_query(rest, "liveness_states=0&liveness_states=2&estimate_landmarks5=1", data)["images_estimations"]
+    assert detections(image) == []
+    (item,) = image["filtered_detections"]["face_detections"]
+    assert item["filter_reasons"] == [{"filter_name": "liveness_states", "object_value": 1, "threshold_value": [0, 2]}]
+    assert list(item["detection"]["sample"]["detection"]) == ["rect", "landmarks5"]
+
+
+def test_liveness_validation_and_warps(rest: httpx.Client) -> None:
+    bad = ("liveness_states=1&liveness_states=3", "liveness_states=x", "liveness_states=", "estimate_liveness=2")
+    for query in bad:
+        reply = rest.post(f"/6/sdk?{query}", content=photo("obama.jpg"), headers={"Content-Type": "image/jpeg"})
+        assert_luna_error(reply, 400, 12012)
+    warp = photo_warp(rest, photo("obama.jpg"))
+    for query in ("image_type=1&estimate_liveness=1", "image_type=1&liveness_states=1"):
+        reply = rest.post(f"/6/sdk?{query}", content=warp, headers={"Content-Type": "image/jpeg"})
+        body = assert_luna_error(reply, 400, 12012)
+        assert query.split("&")[1].split("=")[0] in str(body["detail"])

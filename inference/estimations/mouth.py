@@ -1,0 +1,69 @@
+"""Mouth (LUNA `mouth_attributes{opened, occluded, smile, score}`) from the 68 landmarks: lip geometry.
+
+All measures are taken in the face frame (rotated so that the outer eye corners 36 -> 45 are horizontal):
+- opened: the inner-lip gap |62 - 66| over the inner mouth width |60 - 64|, through a logistic
+  sigmoid((gap - 0.12) / 0.03): lips together (gap < 0.05) give < 0.1, a gap of a fifth of the width > 0.9.
+- smile: the mouth corners raised above the inner-lip centre, elevation = (centre_y - corners_y) / mouth width
+  (48 - 54), and the mouth widened, width = mouth width / outer-eye-corner distance; smile =
+  sigmoid((elevation - 0.04) / 0.03 + (width - 0.66) / 0.05). On the test photos (70 faces): obama.jpg (broad
+  smile) elevation 0.097, width 0.82; biden.jpg (lips closed) -0.016, 0.645; neutral faces cluster around
+  elevation 0 and width 0.55-0.65. Classical geometry, not a trained classifier: an open-mouthed laugh and a
+  wide speaking mouth both raise it.
+- occluded: always 0.0 (no cue: FaceMesh places lips on a covered mouth too; the mask estimator covers masks).
+- score: 1 - smile. v6 does not document it; in its three examples score + smile = 1 (0.388 + 0.612, 1 + 0,
+  1 + 0), which Lumen follows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+OPENED_CENTER, OPENED_SCALE = 0.12, 0.03
+SMILE_ELEVATION, SMILE_ELEVATION_SCALE = 0.04, 0.03
+SMILE_WIDTH, SMILE_WIDTH_SCALE = 0.66, 0.05
+
+
+def _sigmoid(value: float) -> float:
+    return float(1.0 / (1.0 + np.exp(-np.clip(value, -50.0, 50.0))))
+
+
+@dataclass(frozen=True)
+class MouthAttributes:
+    opened: float
+    smile: float
+    occluded: float = 0.0
+
+    @property
+    def score(self) -> float:
+        return 1.0 - self.smile
+
+
+def face_frame(landmarks68: NDArray[np.floating]) -> NDArray[np.float64]:
+    """The 68 points rotated so that the outer eye corners (36, 45) are horizontal."""
+    points = np.asarray(landmarks68, dtype=np.float64).reshape(68, 2)
+    eyes = points[45] - points[36]
+    angle = float(np.arctan2(eyes[1], eyes[0]))
+    cos, sin = np.cos(-angle), np.sin(-angle)
+    return points @ np.array([[cos, -sin], [sin, cos]]).T
+
+
+def mouth_measures(landmarks68: NDArray[np.floating]) -> tuple[float, float, float]:
+    """(inner-lip gap ratio, corner elevation, mouth width over eye distance)."""
+    q = face_frame(landmarks68)
+    inner_width = float(np.linalg.norm(q[64] - q[60]))
+    width = float(np.linalg.norm(q[54] - q[48]))
+    eyes = float(np.linalg.norm(q[45] - q[36]))
+    gap = float(np.linalg.norm(q[66] - q[62])) / inner_width if inner_width > 0 else 0.0
+    centre = (q[62, 1] + q[66, 1]) / 2.0
+    elevation = float(centre - (q[48, 1] + q[54, 1]) / 2.0) / width if width > 0 else 0.0
+    return gap, elevation, (width / eyes if eyes > 0 else 0.0)
+
+
+def mouth_from_landmarks68(landmarks68: NDArray[np.floating]) -> MouthAttributes:
+    gap, elevation, width = mouth_measures(landmarks68)
+    opened = _sigmoid((gap - OPENED_CENTER) / OPENED_SCALE)
+    smile = _sigmoid((elevation - SMILE_ELEVATION) / SMILE_ELEVATION_SCALE + (width - SMILE_WIDTH) / SMILE_WIDTH_SCALE)
+    return MouthAttributes(opened=opened, smile=smile)

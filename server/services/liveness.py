@@ -1,0 +1,119 @@
+"""LivenessService: POST /6/liveness (v6 API-149): the probability that the face of each image is a live person
+and not a presentation attack; nothing is stored.
+
+The body is one or several images as for /6/sdk (server/services/image_input.py: raw, base64, multipart; a
+multipart part named `meta` (LUNA's LivenessMeta, device information) or `x_meta` is accepted and ignored, as
+LUNA's Liveness V2 ignores `meta`). Luna-Account-Id is optional. The answer, in input order (v6 example):
+
+    {"images": [{"filename", "status": 1, "liveness": {"prediction": 1, "estimations": {"probability": 0.93,
+      "quality": 0.95}}, "error": {"error_code": 0, "desc": "Success", "detail": "Success"}}, ...],
+     "aggregate_estimations": {"liveness": {...}}}          # only with aggregate=1
+
+- The model is `human_liveness` (inference/estimations/liveness.py; a WEAK 32x32 LivenessNet, see MODELS.md):
+  probability = p(real); quality = min of the face's blurriness, dark and light qualities; prediction (int,
+  the v6 codes 0 spoof, 1 real, 2 unknown) = unknown when quality < 0.5, else real when probability >= 0.5,
+  else spoof (Lumen's thresholds; v6 documents none for this resource).
+- Faces: Lumen's MTCNN; with several faces the best-scored one is estimated (LUNA's liveness expects one face
+  per image; v6 shows no error for several).
+- Per-image errors (status 0, liveness null, the other images go on): 32010 "Failed to decode image data" /
+  "File decoding error" (the v6 example) for bytes that are not a decodable image (also bad base64 and empty
+  parts); 40030 (Lumen-specific) when no face is found.
+- aggregate=1: aggregate_estimations.liveness = the mean probability and mean quality over the images that
+  succeeded, predicted with the same rule; null when none succeeded.
+- Whole-request errors: 12012 (bad `aggregate`), 12017 / 12018 (body), 40004 (no inference).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from google.protobuf import struct_pb2
+
+from inference.estimations.liveness import Liveness, aggregate
+from inference.estimations.quality import estimate_quality
+from lumen.v6 import liveness_pb2, liveness_service_pb2, liveness_service_pb2_grpc
+from server import errors
+from server.errors import LunaError
+from server.face_inference import FaceInference, require
+from server.face_pipeline import SUCCESS, image_error
+from server.rpc import Call, luna_rpc
+from server.services.image_input import InputImage, decode, parse_image_body
+from server.validation import query_flag
+
+_LOGGER = logging.getLogger(__name__)
+
+NON_IMAGE_PARTS = ("meta", "x_meta")
+
+
+def liveness_value(liveness: Liveness) -> struct_pb2.Value:
+    """{"prediction": int, "estimations": {"probability", "quality"}} as a JSON value (null-able field)."""
+    value = struct_pb2.Value()
+    value.struct_value.update(
+        {
+            "prediction": liveness.prediction(),
+            "estimations": {"probability": liveness.score, "quality": liveness.quality},
+        }
+    )
+    return value
+
+
+def null_value() -> struct_pb2.Value:
+    return struct_pb2.Value(null_value=struct_pb2.NULL_VALUE)
+
+
+class LivenessService(liveness_service_pb2_grpc.LivenessServiceServicer):
+    def __init__(self, inference: FaceInference | None) -> None:
+        self.inference = inference
+
+    @luna_rpc(status=200)
+    def PredictLiveness(
+        self, request: liveness_service_pb2.PredictLivenessRequest, call: Call
+    ) -> liveness_service_pb2.PredictLivenessResponse:
+        aggregate_flag = query_flag(request.aggregate if request.HasField("aggregate") else None, "aggregate")
+        images = parse_image_body(request.body, skip_parts=NON_IMAGE_PARTS).images
+        inference = require(self.inference)
+        response = liveness_service_pb2.PredictLivenessResponse()
+        results: list[Liveness] = []
+        for item in images:
+            image, result = self._image(item, inference)
+            response.images.append(image)
+            if result is not None:
+                results.append(result)
+        if aggregate_flag:
+            response.aggregate_estimations.liveness.CopyFrom(
+                liveness_value(aggregate(results)) if results else null_value()
+            )
+        return response
+
+    @staticmethod
+    def _image(item: InputImage, inference: FaceInference) -> tuple[liveness_pb2.LivenessImage, Liveness | None]:
+        result = liveness_pb2.LivenessImage(filename=item.filename)
+        try:
+            if item.error is not None:
+                raise LunaError(errors.LIVENESS_BAD_IMAGE)
+            try:
+                pixels = decode(item.data).pixels
+            except LunaError:
+                raise LunaError(errors.LIVENESS_BAD_IMAGE) from None
+            detections = inference.detect(pixels)
+            if not detections:
+                raise LunaError(errors.LIVENESS_NO_FACE)
+            best = detections[:1]
+            (liveness,) = inference.liveness(pixels, best, [estimate_quality(pixels, best[0])])
+        except LunaError as error:
+            if error.spec is errors.INFERENCE_UNAVAILABLE:
+                raise  # the whole request fails: no image can be processed
+            result.status = 0
+            result.liveness.CopyFrom(null_value())
+            result.error.CopyFrom(image_error(error))
+            return result, None
+        result.status = 1
+        result.liveness.CopyFrom(liveness_value(liveness))
+        result.error.CopyFrom(SUCCESS)
+        return result, liveness
+
+
+def register(server: Any, context: Any) -> None:
+    liveness_service_pb2_grpc.add_LivenessServiceServicer_to_server(LivenessService(context.face_inference), server)
+    context.service_names.append(liveness_service_pb2.DESCRIPTOR.services_by_name["LivenessService"].full_name)
