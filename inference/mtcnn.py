@@ -7,6 +7,24 @@ five landmarks. Models run through an `InferenceTransport`; all candidates of a 
 
 The networks come from a Caffe -> Keras port and take images transposed (width before height); that is
 handled here, callers pass ordinary RGB arrays [H, W, 3].
+
+Speed (MODELS.md "Detection defaults" has the measurements). P-Net costs about 100 ns per pixel of the
+pyramid (which holds twice the pixels of its first level), so the first level decides the cost:
+- The pyramid is the reference one (minimum face 20 px: scales 12/20 x 0.709^k) without its top levels:
+  it starts at the level for `min_face_size` (default 40 px), rounded down to that ladder (20, 28.2,
+  39.8, 56.1, 79.1 ... px). The levels that remain are exactly the reference's levels (same sizes, each
+  resized from the photo with the same filter), so faces found at them come out as before; faces much
+  smaller than the minimum are not detected (rates by face size in MODELS.md).
+- `max_image_size` (default 1920 px): for an image whose longer side exceeds it the minimum face size
+  grows in proportion (then rounded down to the ladder), as if the image were scaled down to that size.
+  It bounds P-Net's cost on very large photos.
+- Levels of at most `pack_pixels` pixels are packed into one canvas and run through P-Net in one call
+  (a fully convolutional net: each level keeps its own output cells; only a level's last row/column of
+  cells can differ, where its stride-2 pooling would have met the image border and meets the gap
+  between levels instead); the larger levels go one call each. Over Triton this saves a round trip per
+  small level.
+- NMS computes the overlaps of NMS_BLOCK boxes at a time (same result as the reference's greedy loop,
+  which makes one numpy pass per kept box).
 """
 
 from __future__ import annotations
@@ -27,7 +45,18 @@ from inference.types import FaceDetection
 
 _LOGGER = logging.getLogger(__name__)
 
-DEFAULT_MIN_FACE_SIZE = 20.0
+#: Smallest face searched for, in pixels (the P-Net window at the first pyramid level), rounded down to the
+#: reference ladder REFERENCE_MIN_FACE_SIZE / scale_factor^k. MODELS.md gives the measured detection rate by
+#: face size; LUNA's FaceDetV3 defaults to 50 px.
+DEFAULT_MIN_FACE_SIZE = 40.0
+#: The reference pipeline's minimum face size: the pyramid ladder is anchored there (scale 12/20 = 0.6).
+REFERENCE_MIN_FACE_SIZE = 20.0
+#: Longer image side above which the minimum face size grows in proportion (None: no cap).
+DEFAULT_MAX_IMAGE_SIZE: int | None = 1920
+#: Pyramid levels of at most this many pixels share one P-Net call (packed side by side); 0: one call per level.
+DEFAULT_PACK_PIXELS = 32768
+#: Gap between packed levels (even, so that every level starts on P-Net's stride-2 output grid).
+PACK_GAP = 2
 DEFAULT_THRESHOLDS = (0.6, 0.7, 0.7)
 DEFAULT_SCALE_FACTOR = 0.709
 #: Final face-score threshold. The cascade's own O-Net threshold (0.7) lets through textures such as a
@@ -45,14 +74,21 @@ NMS_RNET = 0.7
 NMS_ONET = 0.7
 
 FloatArray = NDArray[np.float64]
+#: P-Net's result for one pyramid level: face probability [h', w'], box offsets [h', w', 4].
+PnetOutput = tuple[NDArray[np.float32], NDArray[np.float32]]
 
 
 @dataclass(frozen=True)
 class MtcnnOptions:
+    """Detector settings (MODELS.md "Detection defaults"). The reference pipeline's results come from
+    MtcnnOptions(min_face_size=20, max_image_size=None, pack_pixels=0)."""
+
     min_face_size: float = DEFAULT_MIN_FACE_SIZE
     thresholds: tuple[float, float, float] = DEFAULT_THRESHOLDS
     scale_factor: float = DEFAULT_SCALE_FACTOR
     min_score: float = DEFAULT_MIN_SCORE
+    max_image_size: int | None = DEFAULT_MAX_IMAGE_SIZE
+    pack_pixels: int = DEFAULT_PACK_PIXELS
 
 
 #: (pixel - 127.5) / 128 for every uint8 value: a table lookup is 4x faster than the arithmetic.
@@ -64,41 +100,86 @@ def normalize(pixels: NDArray[np.uint8]) -> NDArray[np.float32]:
     return _NORMALIZED[pixels]
 
 
+def requested_min_face_size(height: int, width: int, options: MtcnnOptions) -> float:
+    """options.min_face_size, grown in proportion for images whose longer side exceeds max_image_size."""
+    longer = max(height, width)
+    if options.max_image_size and longer > options.max_image_size:
+        return options.min_face_size * longer / options.max_image_size
+    return options.min_face_size
+
+
+def _first_level(min_face: float, factor: float) -> int:
+    """Index k of the largest ladder face size REFERENCE_MIN_FACE_SIZE / factor^k that is <= min_face."""
+    return math.floor(math.log(min_face / REFERENCE_MIN_FACE_SIZE) / -math.log(factor) + 1e-9)
+
+
+def effective_min_face_size(height: int, width: int, options: MtcnnOptions) -> float:
+    """The smallest face searched in an image of this size: the requested size rounded down to the ladder."""
+    factor = options.scale_factor
+    return REFERENCE_MIN_FACE_SIZE / factor ** _first_level(requested_min_face_size(height, width, options), factor)
+
+
 def pyramid_scales(height: int, width: int, options: MtcnnOptions) -> list[float]:
-    """Scales at which a face of min_face_size becomes 12 px, down to the smallest level >= 12 px."""
-    first = PNET_CELL / options.min_face_size
-    side = min(height, width) * first
-    scales = []
-    factor = 1.0
+    """The reference ladder of scales 12/20 * factor^k (a face of 20 / factor^k px becomes 12 px), from the
+    level of the effective minimum face size down to the smallest level whose shorter side is >= 12 px.
+    From k = 0 on the values are computed exactly as the reference does (repeated multiplication)."""
+    factor = options.scale_factor
+    first = _first_level(requested_min_face_size(height, width, options), factor)
+    anchor = PNET_CELL / REFERENCE_MIN_FACE_SIZE
+    scales: list[float] = []
+    step = 1.0
+    for _ in range(-first if first < 0 else 0):  # minimum faces below 20 px: levels above the anchor
+        step /= factor
+        if min(height, width) * anchor * step >= PNET_CELL:
+            scales.insert(0, anchor * step)
+    side = min(height, width) * anchor
+    scale_step = 1.0
+    k = 0
     while side >= PNET_CELL:
-        scales.append(first * factor)
-        factor *= options.scale_factor
-        side *= options.scale_factor
+        if k >= first:
+            scales.append(anchor * scale_step)
+        scale_step *= factor
+        side *= factor
+        k += 1
     return scales
+
+
+#: NMS computes the overlaps of this many boxes (in score order) with all later boxes at once.
+NMS_BLOCK = 64
 
 
 def nms(boxes: FloatArray, scores: FloatArray, threshold: float, min_overlap: bool = False) -> NDArray[np.intp]:
     """Greedy non-maximum suppression; overlap = intersection / union (or / smaller area). Boxes are
-    inclusive pixel boxes [x1, y1, x2, y2] (width = x2 - x1 + 1) as in the reference implementation."""
-    if boxes.shape[0] == 0:
+    inclusive pixel boxes [x1, y1, x2, y2] (width = x2 - x1 + 1) as in the reference implementation.
+    Returns the kept indices, best score first (ties: the later index first), exactly as the reference's
+    loop, which computes one row of overlaps per kept box; here they come NMS_BLOCK rows at a time."""
+    count = boxes.shape[0]
+    if count == 0:
         return np.empty(0, dtype=np.intp)
-    x1, y1, x2, y2 = boxes[:, 0], boxes[:, 1], boxes[:, 2], boxes[:, 3]
+    order = np.argsort(scores, kind="stable")[::-1]
+    x1, y1, x2, y2 = (boxes[order, k] for k in range(4))
     area = (x2 - x1 + 1) * (y2 - y1 + 1)
-    order = np.argsort(scores, kind="stable")
+    suppressed = np.zeros(count, dtype=bool)
     keep = []
-    while order.size:
-        best = order[-1]
-        keep.append(best)
-        rest = order[:-1]
-        width = np.maximum(0.0, np.minimum(x2[best], x2[rest]) - np.maximum(x1[best], x1[rest]) + 1)
-        height = np.maximum(0.0, np.minimum(y2[best], y2[rest]) - np.maximum(y1[best], y1[rest]) + 1)
+    for start in range(0, count, NMS_BLOCK):
+        stop = min(count, start + NMS_BLOCK)
+        if suppressed[start:stop].all():
+            continue
+        rows, rest = slice(start, stop), slice(start, None)
+        width = np.maximum(0.0, np.minimum(x2[rows, None], x2[rest]) - np.maximum(x1[rows, None], x1[rest]) + 1)
+        height = np.maximum(0.0, np.minimum(y2[rows, None], y2[rest]) - np.maximum(y1[rows, None], y1[rest]) + 1)
         inter = width * height
-        if min_overlap:
-            overlap = inter / np.minimum(area[best], area[rest])
-        else:
-            overlap = inter / (area[best] + area[rest] - inter)
-        order = rest[overlap <= threshold]
-    return np.asarray(keep, dtype=np.intp)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if min_overlap:
+                overlap = inter / np.minimum(area[rows, None], area[rest])
+            else:
+                overlap = inter / (area[rows, None] + area[rest] - inter)
+        block = ~(overlap <= threshold)  # a NaN overlap suppresses, as in the reference
+        for i in range(start, stop):
+            if not suppressed[i]:
+                keep.append(i)
+                suppressed[start:] |= block[i - start]
+    return np.asarray(order[keep], dtype=np.intp)
 
 
 def square(boxes: FloatArray) -> FloatArray:
@@ -140,6 +221,42 @@ def crop_resize(image: Image.Image, boxes: FloatArray, size: int) -> NDArray[np.
     return crops
 
 
+def pyramid_levels(image: Image.Image, scales: list[float]) -> list[NDArray[np.uint8]]:
+    """The pyramid as uint8 arrays [h, w, 3] of size ceil(side * scale), each resized from the image (box
+    filter when shrinking, bilinear when enlarging), as the reference does."""
+    levels = []
+    for scale in scales:
+        size = (math.ceil(image.width * scale), math.ceil(image.height * scale))
+        resample = Image.Resampling.BOX if scale <= 1.0 else Image.Resampling.BILINEAR
+        levels.append(np.asarray(image.resize(size, resample), dtype=np.uint8))
+    return levels
+
+
+def pnet_output_size(side: int) -> int:
+    """P-Net output cells along an input side (3x3 conv, 2x2/2 max pool, 3x3 conv, 3x3 conv)."""
+    return max(0, math.ceil((side - 2) / 2) - 4)
+
+
+def pack(shapes: list[tuple[int, ...]]) -> tuple[list[tuple[int, int]], int, int]:
+    """Shelf-pack rectangles (h, w) (given largest first): their (x, y) offsets (even, PACK_GAP apart) and
+    the canvas width and height."""
+    def even(value: int) -> int:
+        return value + (value & 1)
+
+    widest = max(w for _, w in shapes)
+    limit = max(widest, int(math.sqrt(sum(h * w for h, w in shapes)) * 1.25))
+    offsets = []
+    x = y = shelf = width = 0
+    for h, w in shapes:
+        if x and x + w > limit:
+            x, y, shelf = 0, even(y + shelf + PACK_GAP), 0
+        offsets.append((x, y))
+        width = max(width, x + w)
+        shelf = max(shelf, h)
+        x = even(x + w + PACK_GAP)
+    return offsets, width, y + shelf
+
+
 class MtcnnDetector:
     """Detects faces and their five landmarks in RGB images."""
 
@@ -174,15 +291,10 @@ class MtcnnDetector:
         return detections
 
     def _stage1(self, image: Image.Image, opts: MtcnnOptions) -> FloatArray:
+        scales = pyramid_scales(image.height, image.width, opts)
+        levels = pyramid_levels(image, scales)
         found = []
-        for scale in pyramid_scales(image.height, image.width, opts):
-            size = (math.ceil(image.width * scale), math.ceil(image.height * scale))
-            resample = Image.Resampling.BOX if scale <= 1.0 else Image.Resampling.BILINEAR
-            level = np.asarray(image.resize(size, resample), dtype=np.uint8)
-            batch = normalize(level).transpose(1, 0, 2)[None]
-            out = self._transport.infer(MTCNN_PNET, {MTCNN_PNET.inputs[0]: batch})
-            offsets = out["conv2d_4"][0].transpose(1, 0, 2)  # [H', W', 4]
-            prob = out["softmax"][0, :, :, 1].T  # [H', W']
+        for scale, (prob, offsets) in zip(scales, self._pnet(levels, opts.pack_pixels), strict=True):
             rows, cols = np.nonzero(prob >= opts.thresholds[0])
             if rows.size == 0:
                 continue
@@ -209,6 +321,41 @@ class MtcnnDetector:
         ]))
         refined[:, :4] = np.fix(refined[:, :4])
         return refined
+
+    def _pnet(self, levels: list[NDArray[np.uint8]], pack_pixels: int) -> list[PnetOutput]:
+        """P-Net on every level: (face probability [h', w'], box offsets [h', w', 4]) per level. Levels of
+        at most pack_pixels pixels share one call on a packed canvas, the others go one call each."""
+        small = [i for i, level in enumerate(levels) if level.shape[0] * level.shape[1] <= pack_pixels]
+        if len(small) < 2:
+            small = []
+        results: dict[int, PnetOutput] = {}
+        for i, level in enumerate(levels):
+            if i not in small:
+                results[i] = self._pnet_call(_NORMALIZED[level.transpose(1, 0, 2)], [(0, 0, level.shape[:2])])[0]
+        if small:
+            shapes = [levels[i].shape[:2] for i in small]
+            offsets, width, height = pack(shapes)
+            canvas = np.zeros((width, height, 3), dtype=np.float32)  # transposed: x first
+            for i, (x, y) in zip(small, offsets, strict=True):
+                level = levels[i]
+                canvas[x:x + level.shape[1], y:y + level.shape[0]] = _NORMALIZED[level.transpose(1, 0, 2)]
+            places = [(x, y, shape) for (x, y), shape in zip(offsets, shapes, strict=True)]
+            results.update(zip(small, self._pnet_call(canvas, places), strict=True))
+        return [results[i] for i in range(len(levels))]
+
+    def _pnet_call(self, canvas: NDArray[np.float32],
+                   places: list[tuple[int, int, tuple[int, ...]]]) -> list[PnetOutput]:
+        """One P-Net call on a transposed canvas [W, H, 3]; the outputs of the levels placed at (x, y) (both
+        even) with shape (h, w)."""
+        out = self._transport.infer(MTCNN_PNET, {MTCNN_PNET.inputs[0]: canvas[None]})
+        offsets, prob = out["conv2d_4"][0], out["softmax"][0]
+        results = []
+        for x, y, (height, width) in places:
+            cols, rows = pnet_output_size(width), pnet_output_size(height)
+            cx, cy = x // PNET_STRIDE, y // PNET_STRIDE
+            results.append((prob[cx:cx + cols, cy:cy + rows, 1].T,
+                            offsets[cx:cx + cols, cy:cy + rows].transpose(1, 0, 2)))
+        return results
 
     def _stage2(self, image: Image.Image, boxes: FloatArray, opts: MtcnnOptions) -> FloatArray:
         crops = normalize(crop_resize(image, boxes, RNET_SIZE)).transpose(0, 2, 1, 3)
