@@ -35,6 +35,11 @@ UUID_SCHEMA: dict[str, Any] = {"type": "string", "pattern": UUID_PATTERN}
 UUID_ARRAY_SCHEMA: dict[str, Any] = {"type": "array", "items": UUID_SCHEMA, "minItems": 1}
 
 
+def query_param(request: Message, name: str) -> str | None:
+    """An optional query-string field of a request message: its text, or None when absent."""
+    return str(getattr(request, name)) if request.HasField(name) else None
+
+
 def is_uuid(value: str) -> bool:
     return bool(_UUID_RE.match(value))
 

@@ -29,7 +29,7 @@ from server.services.attribute_data import (
 )
 from server.settings import MAX_ATTRIBUTE_TTL_S, Settings
 from server.storage.store import Storage
-from server.validation import json_body, path_uuid, query_int, query_targets, query_uuid_list
+from server.validation import json_body, path_uuid, query_int, query_param, query_targets, query_uuid_list
 
 ATTRIBUTE_TARGETS = (
     "create_time",
@@ -88,7 +88,7 @@ class AttributesService(attributes_service_pb2_grpc.AttributesServiceServicer):
         self, request: attributes_service_pb2.CreateAttributeRequest, call: Call
     ) -> attributes_service_pb2.CreateAttributeResponse:
         ttl = query_int(
-            request.ttl if request.HasField("ttl") else None,
+            query_param(request, "ttl"),
             "ttl",
             self.settings.default_attribute_ttl_s,
             minimum=1,
@@ -113,10 +113,8 @@ class AttributesService(attributes_service_pb2_grpc.AttributesServiceServicer):
         attribute_ids = list(dict.fromkeys(attribute_ids))
         if len(attribute_ids) > MAX_ATTRIBUTE_IDS:
             raise LunaError(errors.BAD_QUERY_PARAM, name="attribute_ids")
-        targets = query_targets(request.targets if request.HasField("targets") else None, "targets", ATTRIBUTE_TARGETS)
-        version = query_descriptor_version(
-            request.descriptor_version if request.HasField("descriptor_version") else None
-        )
+        targets = query_targets(query_param(request, "targets"), "targets", ATTRIBUTE_TARGETS)
+        version = query_descriptor_version(query_param(request, "descriptor_version"))
         return attributes_service_pb2.GetAttributesResponse(
             attributes=self._render(attribute_ids, call.account_id, targets, version)
         )
@@ -126,10 +124,8 @@ class AttributesService(attributes_service_pb2_grpc.AttributesServiceServicer):
         self, request: attributes_service_pb2.GetAttributeRequest, call: Call
     ) -> attributes_pb2.TemporaryAttribute:
         attribute_id = path_uuid(request.attribute_id, "attribute_id")
-        targets = query_targets(request.targets if request.HasField("targets") else None, "targets", ATTRIBUTE_TARGETS)
-        version = query_descriptor_version(
-            request.descriptor_version if request.HasField("descriptor_version") else None
-        )
+        targets = query_targets(query_param(request, "targets"), "targets", ATTRIBUTE_TARGETS)
+        version = query_descriptor_version(query_param(request, "descriptor_version"))
         found = self._render([attribute_id], call.account_id, targets, version)
         if not found:
             raise LunaError(errors.ATTRIBUTE_NOT_FOUND, id=attribute_id)

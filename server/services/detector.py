@@ -33,6 +33,7 @@ The detection confidence score is not printed: no v6 detector output has one (sp
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import Any
 
 from PIL import Image
@@ -60,7 +61,7 @@ from server.rpc import Call, luna_rpc
 from server.services.blob_resources import FACE_SAMPLES, BlobResources
 from server.services.image_input import InputImage, decode, parse_image_body
 from server.storage.store import Storage
-from server.validation import query_flag
+from server.validation import query_flag, query_param
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -126,8 +127,7 @@ class DetectorService(detector_service_pb2_grpc.DetectorServiceServicer):
     def Detect(self, request: detector_service_pb2.DetectRequest, call: Call) -> detector_service_pb2.DetectResponse:
         account_id = call.require_account()
 
-        def given(name: str) -> str | None:
-            return getattr(request, name) if request.HasField(name) else None
+        given = partial(query_param, request)
 
         policy = multiface_policy(given)
         reject_unavailable(given, [name for name, served in ESTIMATORS.items() if not served])

@@ -53,7 +53,7 @@ from server.services.blob_resources import FACE_SAMPLES, BlobResources
 from server.settings import MAX_ATTRIBUTE_TTL_S, Settings
 from server.storage.descriptors import DEFAULT_VERSION
 from server.storage.store import Storage
-from server.validation import UUID_SCHEMA, query_flag, query_int, validate_json
+from server.validation import UUID_SCHEMA, query_flag, query_int, query_param, validate_json
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -61,10 +61,6 @@ MAX_SAMPLES = 1000
 SAMPLE_IDS_SCHEMA: dict[str, Any] = {"type": "array", "items": UUID_SCHEMA, "minItems": 1, "maxItems": MAX_SAMPLES}
 
 ExtractParams = extractor_service_pb2.ExtractRequest | extractor_service_pb2.ExtractAttributesRequest
-
-
-def _given(request: ExtractParams, name: str) -> str | None:
-    return getattr(request, name) if request.HasField(name) else None
 
 
 def _null() -> struct_pb2.Value:
@@ -92,12 +88,16 @@ class ExtractorService(extractor_service_pb2_grpc.ExtractorServiceServicer):
 
     def _extract(self, request: ExtractParams, account_id: str) -> list[extractor_service_pb2.ExtractedAttribute]:
         ttl = query_int(
-            _given(request, "ttl"), "ttl", self.settings.default_attribute_ttl_s, minimum=1, maximum=MAX_ATTRIBUTE_TTL_S
+            query_param(request, "ttl"),
+            "ttl",
+            self.settings.default_attribute_ttl_s,
+            minimum=1,
+            maximum=MAX_ATTRIBUTE_TTL_S,
         )
-        extract_descriptor = query_flag(_given(request, "extract_descriptor"), "extract_descriptor", default=True)
-        extract_basic = query_flag(_given(request, "extract_basic_attributes"), "extract_basic_attributes")
-        aggregate = query_flag(_given(request, "aggregate_attributes"), "aggregate_attributes")
-        reject_score_threshold(_given(request, "score_threshold"))
+        extract_descriptor = query_flag(query_param(request, "extract_descriptor"), "extract_descriptor", default=True)
+        extract_basic = query_flag(query_param(request, "extract_basic_attributes"), "extract_basic_attributes")
+        aggregate = query_flag(query_param(request, "aggregate_attributes"), "aggregate_attributes")
+        reject_score_threshold(query_param(request, "score_threshold"))
         if not extract_descriptor and not extract_basic:
             raise LunaError(errors.BAD_QUERY_PARAM, name="extract_descriptor")
         sample_ids = [s.lower() for s in request.sample_ids]

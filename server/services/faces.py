@@ -36,6 +36,7 @@ from server.validation import (
     paging,
     path_uuid,
     query_flag,
+    query_param,
     query_str,
     query_str_list,
     query_targets,
@@ -85,28 +86,24 @@ DELETE_SCHEMA: dict[str, Any] = {
 }
 
 
-def _field(request: Any, name: str) -> str | None:
-    return getattr(request, name) if request.HasField(name) else None
-
-
 def face_filters(request: Any, account_id: str | None) -> Where:
     """The WHERE clause (on `faces`) of GET /6/faces and GET /6/faces/count."""
-    external_ids = query_str_list(_field(request, "external_ids"), "external_ids")
+    external_ids = query_str_list(query_param(request, "external_ids"), "external_ids")
     if external_ids is not None and any(len(item) > EXTERNAL_ID_MAX for item in external_ids):
         raise LunaError(errors.BAD_QUERY_PARAM, name="external_ids")
     where = (
         Where()
         .eq("account_id", account_id)
-        .among("face_id", query_uuid_list(_field(request, "face_ids"), "face_ids"))
+        .among("face_id", query_uuid_list(query_param(request, "face_ids"), "face_ids"))
         .among("external_id", external_ids)
-        .contains("user_data", query_str(_field(request, "user_data"), "user_data", max_length=USER_DATA_MAX))
-        .eq("event_id", query_uuid(_field(request, "event_id"), "event_id"))
-        .gte("face_id", query_uuid(_field(request, "face_id__gte"), "face_id__gte"))
-        .lt("face_id", query_uuid(_field(request, "face_id__lt"), "face_id__lt"))
-        .gte("create_time", query_time(_field(request, "create_time__gte"), "create_time__gte"))
-        .lt("create_time", query_time(_field(request, "create_time__lt"), "create_time__lt"))
+        .contains("user_data", query_str(query_param(request, "user_data"), "user_data", max_length=USER_DATA_MAX))
+        .eq("event_id", query_uuid(query_param(request, "event_id"), "event_id"))
+        .gte("face_id", query_uuid(query_param(request, "face_id__gte"), "face_id__gte"))
+        .lt("face_id", query_uuid(query_param(request, "face_id__lt"), "face_id__lt"))
+        .gte("create_time", query_time(query_param(request, "create_time__gte"), "create_time__gte"))
+        .lt("create_time", query_time(query_param(request, "create_time__lt"), "create_time__lt"))
     )
-    list_id = query_uuid(_field(request, "list_id"), "list_id")
+    list_id = query_uuid(query_param(request, "list_id"), "list_id")
     if list_id is not None:
         where.add("face_id IN (SELECT face_id FROM list_faces WHERE list_id = ?)", list_id)
     return where
@@ -273,8 +270,8 @@ class FacesService(faces_service_pb2_grpc.FacesServiceServicer):
 
     @luna_rpc()
     def GetFaces(self, request: faces_service_pb2.GetFacesRequest, call: Call) -> faces_service_pb2.GetFacesResponse:
-        offset, limit = paging(_field(request, "page"), _field(request, "page_size"))
-        targets = query_targets(_field(request, "targets"), "targets", FACE_TARGETS)
+        offset, limit = paging(query_param(request, "page"), query_param(request, "page_size"))
+        targets = query_targets(query_param(request, "targets"), "targets", FACE_TARGETS)
         where = face_filters(request, call.account_id)
         rows = self.storage.db.query(
             f"SELECT * FROM faces{where.sql()} ORDER BY create_time, face_id LIMIT ? OFFSET ?",
@@ -284,7 +281,7 @@ class FacesService(faces_service_pb2_grpc.FacesServiceServicer):
 
     @luna_rpc(account_required=True, status=204)
     def DeleteFaces(self, request: faces_service_pb2.DeleteFacesRequest, call: Call) -> common_pb2.NoContent:
-        ignore = query_flag(_field(request, "ignore"), "ignore")
+        ignore = query_flag(query_param(request, "ignore"), "ignore")
         body = json_body(request.body, request.params, DELETE_SCHEMA, has_params=request.HasField("params"))
         face_ids = [i.lower() for i in dict.fromkeys(body["face_ids"])]
         self._delete_faces(face_ids, call.require_account(), must_exist=not ignore)
@@ -312,7 +309,7 @@ class FacesService(faces_service_pb2_grpc.FacesServiceServicer):
     @luna_rpc()
     def GetFace(self, request: faces_service_pb2.GetFaceRequest, call: Call) -> faces_pb2.Face:
         face_id = path_uuid(request.face_id, "face_id")
-        targets = query_targets(_field(request, "targets"), "targets", FACE_TARGETS)
+        targets = query_targets(query_param(request, "targets"), "targets", FACE_TARGETS)
         return self._faces([self._owned_face(face_id, call.account_id)], targets)[0]
 
     @luna_rpc(account_required=True, status=204)
@@ -368,8 +365,8 @@ class FacesService(faces_service_pb2_grpc.FacesServiceServicer):
         self, request: faces_service_pb2.GetFaceAttributeRequest, call: Call
     ) -> faces_service_pb2.GetFaceAttributeResponse:
         face_id = path_uuid(request.face_id, "face_id")
-        targets = query_targets(_field(request, "targets"), "targets", FACE_ATTRIBUTE_TARGETS)
-        version = query_descriptor_version(_field(request, "descriptor_version"))
+        targets = query_targets(query_param(request, "targets"), "targets", FACE_ATTRIBUTE_TARGETS)
+        version = query_descriptor_version(query_param(request, "descriptor_version"))
         self._owned_face(face_id, call.account_id)
         row = self._attribute_row(face_id)
         wanted = set(FACE_ATTRIBUTE_TARGETS if targets is None else targets)

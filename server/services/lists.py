@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from functools import partial
 from typing import Any
 
 from lumen.v6 import common_pb2, lists_pb2, lists_service_pb2, lists_service_pb2_grpc
@@ -18,6 +19,7 @@ from server.validation import (
     paging,
     path_uuid,
     query_flag,
+    query_param,
     query_str,
     query_time,
     query_uuid,
@@ -51,8 +53,7 @@ LIST_COLUMNS = ("list_id", "account_id", "user_data", "create_time", "last_updat
 def list_filters(request: Any, account_id: str | None) -> Where:
     """The WHERE clause of GET /6/lists and GET /6/lists/count."""
 
-    def field(name: str) -> str | None:
-        return getattr(request, name) if request.HasField(name) else None
+    field = partial(query_param, request)
 
     return (
         Where()
@@ -106,8 +107,8 @@ class ListsService(lists_service_pb2_grpc.ListsServiceServicer):
     @luna_rpc()
     def GetLists(self, request: lists_service_pb2.GetListsRequest, call: Call) -> lists_service_pb2.GetListsResponse:
         offset, limit = paging(
-            request.page if request.HasField("page") else None,
-            request.page_size if request.HasField("page_size") else None,
+            query_param(request, "page"),
+            query_param(request, "page_size"),
         )
         where = list_filters(request, call.account_id)
         rows = self.storage.db.query(
@@ -126,7 +127,7 @@ class ListsService(lists_service_pb2_grpc.ListsServiceServicer):
 
     @luna_rpc(account_required=True, status=204)
     def DeleteLists(self, request: lists_service_pb2.DeleteListsRequest, call: Call) -> common_pb2.NoContent:
-        with_faces = query_flag(request.with_faces if request.HasField("with_faces") else None, "with_faces")
+        with_faces = query_flag(query_param(request, "with_faces"), "with_faces")
         body = json_body(request.body, request.params, DELETE_SCHEMA, has_params=request.HasField("params"))
         list_ids = [i.lower() for i in dict.fromkeys(body["list_ids"])]
         self._delete_lists(list_ids, call.require_account(), with_faces, all_must_exist=True)
@@ -191,7 +192,7 @@ class ListsService(lists_service_pb2_grpc.ListsServiceServicer):
     @luna_rpc(account_required=True, status=204)
     def DeleteList(self, request: lists_service_pb2.DeleteListRequest, call: Call) -> common_pb2.NoContent:
         list_id = path_uuid(request.list_id, "list_id")
-        with_faces = query_flag(request.with_faces if request.HasField("with_faces") else None, "with_faces")
+        with_faces = query_flag(query_param(request, "with_faces"), "with_faces")
         self._delete_lists([list_id], call.require_account(), with_faces, all_must_exist=True)
         return common_pb2.NoContent()
 

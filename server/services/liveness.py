@@ -39,7 +39,7 @@ from server.face_inference import FaceInference, require
 from server.face_pipeline import SUCCESS, image_error
 from server.rpc import Call, luna_rpc
 from server.services.image_input import InputImage, decode, parse_image_body
-from server.validation import query_flag
+from server.validation import query_flag, query_param
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -70,7 +70,7 @@ class LivenessService(liveness_service_pb2_grpc.LivenessServiceServicer):
     def PredictLiveness(
         self, request: liveness_service_pb2.PredictLivenessRequest, call: Call
     ) -> liveness_service_pb2.PredictLivenessResponse:
-        aggregate_flag = query_flag(request.aggregate if request.HasField("aggregate") else None, "aggregate")
+        aggregate_flag = query_flag(query_param(request, "aggregate"), "aggregate")
         images = parse_image_body(request.body, skip_parts=NON_IMAGE_PARTS).images
         inference = require(self.inference)
         response = liveness_service_pb2.PredictLivenessResponse()

@@ -53,6 +53,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -96,7 +97,7 @@ from server.face_pipeline import (
 from server.rpc import Call, luna_rpc
 from server.services.image_input import InputImage, decode, parse_image_body
 from server.storage.descriptors import DEFAULT_VERSION, encode_sdk
-from server.validation import query_flag, query_int
+from server.validation import query_flag, query_int, query_param
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -143,8 +144,7 @@ class SdkService(sdk_service_pb2_grpc.SdkServiceServicer):
 
     @luna_rpc(status=200)
     def Estimate(self, request: sdk_service_pb2.EstimateRequest, call: Call) -> sdk_service_pb2.EstimateResponse:
-        def given(name: str) -> str | None:
-            return getattr(request, name) if request.HasField(name) else None
+        given = partial(query_param, request)
 
         image_type = query_int(
             given("image_type"), "image_type", IMAGE_RAW, choices=(IMAGE_RAW, IMAGE_FACE_WARP, IMAGE_BODY_WARP)

@@ -38,7 +38,7 @@ from server.errors import LunaError
 from server.rpc import HTTP_STATUS_HEADER, Call, luna_rpc
 from server.settings import Settings
 from server.storage.store import Storage
-from server.validation import query_flag
+from server.validation import query_flag, query_param
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -246,7 +246,7 @@ class SystemService(system_service_pb2_grpc.SystemServiceServicer):
     @luna_rpc()
     def GetHealth(self, request: system_service_pb2.GetHealthRequest, call: Call) -> system_pb2.Health:
         include = query_flag(
-            request.include_luna_services if request.HasField("include_luna_services") else None,
+            query_param(request, "include_luna_services"),
             "include_luna_services",
         )
         started = time.perf_counter()
