@@ -67,6 +67,7 @@ from lumen.v6 import common_pb2, detector_pb2
 from server import errors
 from server.errors import LunaError
 from server.face_inference import FaceInference, encode_warp, face_warp, require, warp_pixels, warp_to_chip
+from server.services.image_input import DecodedImage, InputImage, decode
 from server.validation import query_int
 
 MULTIFACE_ERROR, MULTIFACE_ALL, MULTIFACE_BEST = 0, 1, 2
@@ -473,6 +474,48 @@ def filtered_detections(
 
 def image_error(error: LunaError) -> common_pb2.Error:
     return common_pb2.Error(error_code=error.code, desc=error.spec.desc, detail=error.detail)
+
+
+@dataclass
+class AnalysedImage:
+    """One input image after decoding and analysis: the faces kept and those filtered out."""
+
+    decoded: DecodedImage
+    kept: list[FaceResult]
+    filtered: list[FaceResult]
+
+
+def analyse_input(
+    item: InputImage,
+    inference: FaceInference | None,
+    estimations: Estimations,
+    policy: int,
+    *,
+    warped: bool,
+    use_exif_info: bool,
+) -> AnalysedImage:
+    """Decode and analyse one image of a /6/detector or /6/sdk request.
+
+    Raises LunaError for a failure of this image alone; callers turn it into the per-image error
+    object with `per_image_error`, so the other images of the request go on.
+    """
+    if item.error is not None:
+        raise item.error
+    decoded = decode(item.data, use_exif_info=use_exif_info and not warped)
+    if warped:
+        face = analyse_warp(inference, decoded.pixels, estimations)
+        kept, filtered = ([], [face]) if face.filter_reasons else ([face], [])
+    else:
+        assert inference is not None
+        kept, filtered = analyse_photo(inference, decoded.pixels, estimations, policy)
+    return AnalysedImage(decoded, kept, filtered)
+
+
+def per_image_error(error: LunaError) -> common_pb2.Error:
+    """The error object of a failed image; re-raises when no image can be processed at all."""
+    if error.spec is errors.INFERENCE_UNAVAILABLE:
+        raise error
+    return image_error(error)
 
 
 def warp_base64(warp: NDArray[np.uint8]) -> str:

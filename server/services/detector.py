@@ -39,27 +39,25 @@ from typing import Any
 from PIL import Image
 
 from lumen.v6 import detector_pb2, detector_service_pb2, detector_service_pb2_grpc
-from server import errors
 from server.errors import LunaError
 from server.face_inference import WARP_CONTENT_TYPE, FaceInference, encode_warp, require
 from server.face_pipeline import (
     SUCCESS,
     Estimations,
     FaceResult,
-    analyse_photo,
-    analyse_warp,
+    analyse_input,
     angle_thresholds,
     check_warp_facemesh,
     check_warp_options,
     face_detection_result,
     filtered_detections,
-    image_error,
     multiface_policy,
+    per_image_error,
     reject_unavailable,
 )
 from server.rpc import Call, luna_rpc
 from server.services.blob_resources import FACE_SAMPLES, BlobResources
-from server.services.image_input import InputImage, decode, parse_image_body
+from server.services.image_input import InputImage, parse_image_body
 from server.storage.store import Storage
 from server.validation import query_flag, query_param
 
@@ -169,28 +167,18 @@ class DetectorService(detector_service_pb2_grpc.DetectorServiceServicer):
         extract_exif: bool,
     ) -> detector_pb2.DetectorImage:
         result = detector_pb2.DetectorImage(filename=item.filename)
-        filtered: list[FaceResult] = []
         try:
-            if item.error is not None:
-                raise item.error
-            decoded = decode(item.data, use_exif_info=use_exif_info and not warped)
-            if warped:
-                kept = [analyse_warp(inference, decoded.pixels, estimations)]
-            else:
-                assert inference is not None
-                kept, filtered = analyse_photo(inference, decoded.pixels, estimations, policy)
+            analysed = analyse_input(item, inference, estimations, policy, warped=warped, use_exif_info=use_exif_info)
         except LunaError as error:
-            if error.spec is errors.INFERENCE_UNAVAILABLE:
-                raise  # the whole request fails: no image can be processed
-            result.error.CopyFrom(image_error(error))
+            result.error.CopyFrom(per_image_error(error))
             result.status = 0
             return result
         result.error.CopyFrom(SUCCESS)
         result.status = 1
-        result.detections.samples.extend(self._sample(face, account_id) for face in kept)
-        result.detections.filtered_detections.CopyFrom(filtered_detections(item.filename, filtered))
+        result.detections.samples.extend(self._sample(face, account_id) for face in analysed.kept)
+        result.detections.filtered_detections.CopyFrom(filtered_detections(item.filename, analysed.filtered))
         if extract_exif:
-            tags = exif_tags(decoded.exif)
+            tags = exif_tags(analysed.decoded.exif)
             if tags is not None:
                 result.exif.update(tags)
         return result

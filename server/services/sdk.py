@@ -71,8 +71,7 @@ from server.face_pipeline import (
     SUCCESS,
     Estimations,
     FaceResult,
-    analyse_photo,
-    analyse_warp,
+    analyse_input,
     angle_thresholds,
     basic_attributes_message,
     check_warp_facemesh,
@@ -82,12 +81,12 @@ from server.face_pipeline import (
     eyes_message,
     filtered_detections,
     head_pose_message,
-    image_error,
     mask_message,
     mask_states,
     mean_descriptor,
     mouth_message,
     multiface_policy,
+    per_image_error,
     point_list,
     quality_message,
     reject_score_threshold,
@@ -95,7 +94,7 @@ from server.face_pipeline import (
     warp_base64,
 )
 from server.rpc import Call, luna_rpc
-from server.services.image_input import InputImage, decode, parse_image_body
+from server.services.image_input import InputImage, parse_image_body
 from server.storage.descriptors import DEFAULT_VERSION, encode_sdk
 from server.validation import query_flag, query_int, query_param
 
@@ -235,25 +234,15 @@ class SdkService(sdk_service_pb2_grpc.SdkServiceServicer):
         aggregate: bool,
     ) -> tuple[sdk_pb2.SdkImage, list[FaceResult]]:
         result = sdk_pb2.SdkImage(filename=item.filename)
-        filtered: list[FaceResult] = []
         try:
-            if item.error is not None:
-                raise item.error
-            decoded = decode(item.data, use_exif_info=use_exif_info and not warped)
-            if warped:
-                face = analyse_warp(inference, decoded.pixels, estimations)
-                kept, filtered = ([], [face]) if face.filter_reasons else ([face], [])
-            else:
-                assert inference is not None
-                kept, filtered = analyse_photo(inference, decoded.pixels, estimations, policy)
+            analysed = analyse_input(item, inference, estimations, policy, warped=warped, use_exif_info=use_exif_info)
         except LunaError as error:
-            if error.spec is errors.INFERENCE_UNAVAILABLE:
-                raise  # the whole request fails: no image can be processed
-            result.error.CopyFrom(image_error(error))
+            result.error.CopyFrom(per_image_error(error))
             result.status = 0
             return result, []
         result.error.CopyFrom(SUCCESS)
         result.status = 1
+        kept, filtered = analysed.kept, analysed.filtered
         for face in kept:
             estimation = result.estimations.add()
             estimation.face.detection.CopyFrom(self._detection(face, landmarks, per_face_attributes=not aggregate))
