@@ -56,6 +56,8 @@ from inference.alignment import face_chip
 from inference.estimations.attributes import BasicAttributes
 from inference.estimations.emotions import Emotions
 from inference.estimations.eyes import EyesAttributes, eyes_from_landmarks68
+from inference.estimations.gaze import Gaze
+from inference.estimations.glasses import Glasses
 from inference.estimations.head_pose import HeadPose, estimate_head_pose
 from inference.estimations.liveness import Liveness
 from inference.estimations.mask import MaskEstimation
@@ -105,6 +107,10 @@ class Estimations:
     landmarks68: bool = False
     eyes: bool = False
     mouth: bool = False
+    #: Gaze yaw/pitch (photos only).
+    gaze: bool = False
+    #: Glasses class (/6/sdk estimate_glasses).
+    glasses: bool = False
 
     @property
     def needs_facemesh(self) -> bool:
@@ -146,6 +152,8 @@ class FaceResult:
     landmarks68: NDArray[np.floating] | None = None
     eyes: EyesAttributes | None = None
     mouth: MouthAttributes | None = None
+    gaze: Gaze | None = None
+    glasses: Glasses | None = None
     #: RGB uint8 [250, 250, 3].
     warp: NDArray[np.uint8] | None = None
     #: (filter name, object value, threshold value) of every failed filter: (angle filter, |angle|,
