@@ -8,7 +8,12 @@ v6 §8 "Image input": the Content-Type selects the format.
 - several images: multipart/form-data, one image per part, binary or base64 (a part whose
   Content-Type is a -base64 type, or whose name contains "base64", is base64). Parts named in
   `skip_parts` (e.g. "policies", "meta") are returned separately, not as images.
-- application/json: the image-list schema is not in the v6 dumps, so Lumen answers 12017 for it.
+- application/json: an image list `{"images": [{"image": "<base64>", "filename": "...", "mimetype":
+  "image/jpeg"}, ...]}` (1..64 items). The v6 dumps name the content type but not its schema; this is the
+  LUNA PLATFORM 5 convention of base64 images with an optional filename (default "image_<index>") and
+  mimetype (one of the raw image types; when given, the decoded bytes must be of that type). Image URLs
+  are not fetched: Lumen makes no outbound requests. Schema errors are 12022 for the whole request;
+  a bad base64 string or a wrong mimetype is an error of that image only.
 
 Whole-request errors: 12017 (Content-Type), 12018 (empty body / no image part). Errors of one image
 (bad base64, undecodable bytes) are kept on that image (`InputImage.error`) so the others go on
@@ -23,6 +28,7 @@ import email.message
 import email.parser
 import email.policy
 import io
+import json
 import warnings
 from dataclasses import dataclass, field
 
@@ -33,6 +39,7 @@ from inference.image import MAX_IMAGE_PIXELS, RgbImage, to_rgb_array
 from server import errors
 from server.errors import LunaError
 from server.services.blob_resources import IMAGE_CONTENT_TYPES, media_type, sniff_image
+from server.validation import validate_json
 
 RAW_IMAGE_FILENAME = "raw image"
 MULTIPART = "multipart/form-data"
@@ -119,11 +126,54 @@ def _part_image(headers: email.message.Message, content: bytes, index: int) -> I
     return _raw(filename, content)
 
 
+JSON_IMAGES_SCHEMA: dict[str, object] = {
+    "type": "object",
+    "properties": {
+        "images": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": MAX_MULTIPART_IMAGES,
+            "items": {
+                "type": "object",
+                "properties": {
+                    "image": {"type": "string", "minLength": 1},
+                    "filename": {"type": "string", "maxLength": 256},
+                    "mimetype": {"type": "string", "enum": sorted(IMAGE_CONTENT_TYPES)},
+                },
+                "required": ["image"],
+                "additionalProperties": False,
+            },
+        },
+    },
+    "required": ["images"],
+    "additionalProperties": False,
+}
+
+
+def _json_images(data: bytes) -> list[InputImage]:
+    """The images of an application/json image list (12021 not JSON, 12022 schema)."""
+    try:
+        document = json.loads(data)
+    except (UnicodeDecodeError, ValueError):
+        raise LunaError(errors.BAD_JSON, reason="body is not valid JSON") from None
+    validate_json(document, JSON_IMAGES_SCHEMA)
+    images: list[InputImage] = []
+    for index, item in enumerate(document["images"]):
+        image = _b64(item.get("filename", f"image_{index}"), item["image"].encode("ascii", "replace"))
+        declared = item.get("mimetype")
+        if image.error is None and declared is not None and sniff_image(image.data) != declared:
+            image = InputImage(image.filename, error=LunaError(errors.BAD_IMAGE, reason=f"image is not {declared}"))
+        images.append(image)
+    return images
+
+
 def parse_image_body(body: httpbody_pb2.HttpBody, *, skip_parts: tuple[str, ...] = ()) -> ImageBody:
     """The images of a request body (see the module docstring for the formats and errors)."""
     declared = media_type(body.content_type)
     if declared == JSON:
-        raise LunaError(errors.BAD_CONTENT_TYPE)
+        if not body.data:
+            raise LunaError(errors.EMPTY_BODY)
+        return ImageBody(_json_images(body.data))
     if (
         declared
         and declared != MULTIPART
