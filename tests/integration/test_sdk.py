@@ -403,7 +403,7 @@ def test_bad_query(rest: httpx.Client, params: dict[str, Any]) -> None:
     [
         ("image/jpeg", b"", 12018),
         ("text/plain", b"hello", 12017),
-        ("application/json", b'{"images": []}', 12017),
+        ("application/json", b'{"images": []}', 12022),
     ],
 )
 def test_bad_bodies(rest: httpx.Client, content_type: str, data: bytes, code: int) -> None:
