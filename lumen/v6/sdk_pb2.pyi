@@ -19,7 +19,7 @@ class SdkDescriptor(_message.Message):
     def __init__(self, sdk_descriptor: _Optional[str] = ..., score: _Optional[float] = ...) -> None: ...
 
 class SdkFaceAttributes(_message.Message):
-    __slots__ = ("head_pose", "emotions", "mask", "basic_attributes", "descriptor", "liveness", "eyes_attributes", "mouth_attributes")
+    __slots__ = ("head_pose", "emotions", "mask", "basic_attributes", "descriptor", "liveness", "eyes_attributes", "mouth_attributes", "gaze", "glasses")
     HEAD_POSE_FIELD_NUMBER: _ClassVar[int]
     EMOTIONS_FIELD_NUMBER: _ClassVar[int]
     MASK_FIELD_NUMBER: _ClassVar[int]
@@ -28,6 +28,8 @@ class SdkFaceAttributes(_message.Message):
     LIVENESS_FIELD_NUMBER: _ClassVar[int]
     EYES_ATTRIBUTES_FIELD_NUMBER: _ClassVar[int]
     MOUTH_ATTRIBUTES_FIELD_NUMBER: _ClassVar[int]
+    GAZE_FIELD_NUMBER: _ClassVar[int]
+    GLASSES_FIELD_NUMBER: _ClassVar[int]
     head_pose: _detector_pb2.HeadPose
     emotions: _detector_pb2.Emotions
     mask: _detector_pb2.Mask
@@ -36,7 +38,9 @@ class SdkFaceAttributes(_message.Message):
     liveness: _liveness_pb2.SdkLiveness
     eyes_attributes: _detector_pb2.EyesAttributes
     mouth_attributes: _detector_pb2.MouthAttributes
-    def __init__(self, head_pose: _Optional[_Union[_detector_pb2.HeadPose, _Mapping]] = ..., emotions: _Optional[_Union[_detector_pb2.Emotions, _Mapping]] = ..., mask: _Optional[_Union[_detector_pb2.Mask, _Mapping]] = ..., basic_attributes: _Optional[_Union[_detector_pb2.EstimatedBasicAttributes, _Mapping]] = ..., descriptor: _Optional[_Union[SdkDescriptor, _Mapping]] = ..., liveness: _Optional[_Union[_liveness_pb2.SdkLiveness, _Mapping]] = ..., eyes_attributes: _Optional[_Union[_detector_pb2.EyesAttributes, _Mapping]] = ..., mouth_attributes: _Optional[_Union[_detector_pb2.MouthAttributes, _Mapping]] = ...) -> None: ...
+    gaze: _detector_pb2.Gaze
+    glasses: _detector_pb2.Glasses
+    def __init__(self, head_pose: _Optional[_Union[_detector_pb2.HeadPose, _Mapping]] = ..., emotions: _Optional[_Union[_detector_pb2.Emotions, _Mapping]] = ..., mask: _Optional[_Union[_detector_pb2.Mask, _Mapping]] = ..., basic_attributes: _Optional[_Union[_detector_pb2.EstimatedBasicAttributes, _Mapping]] = ..., descriptor: _Optional[_Union[SdkDescriptor, _Mapping]] = ..., liveness: _Optional[_Union[_liveness_pb2.SdkLiveness, _Mapping]] = ..., eyes_attributes: _Optional[_Union[_detector_pb2.EyesAttributes, _Mapping]] = ..., mouth_attributes: _Optional[_Union[_detector_pb2.MouthAttributes, _Mapping]] = ..., gaze: _Optional[_Union[_detector_pb2.Gaze, _Mapping]] = ..., glasses: _Optional[_Union[_detector_pb2.Glasses, _Mapping]] = ...) -> None: ...
 
 class SdkFaceDetection(_message.Message):
     __slots__ = ("rect", "landmarks5", "attributes", "quality", "warp", "landmarks68")
@@ -60,11 +64,27 @@ class SdkFace(_message.Message):
     detection: SdkFaceDetection
     def __init__(self, detection: _Optional[_Union[SdkFaceDetection, _Mapping]] = ...) -> None: ...
 
+class SdkBodyDetection(_message.Message):
+    __slots__ = ("rect", "warp")
+    RECT_FIELD_NUMBER: _ClassVar[int]
+    WARP_FIELD_NUMBER: _ClassVar[int]
+    rect: _detector_pb2.DetectionRect
+    warp: str
+    def __init__(self, rect: _Optional[_Union[_detector_pb2.DetectionRect, _Mapping]] = ..., warp: _Optional[str] = ...) -> None: ...
+
+class SdkBody(_message.Message):
+    __slots__ = ("detection",)
+    DETECTION_FIELD_NUMBER: _ClassVar[int]
+    detection: SdkBodyDetection
+    def __init__(self, detection: _Optional[_Union[SdkBodyDetection, _Mapping]] = ...) -> None: ...
+
 class SdkEstimation(_message.Message):
-    __slots__ = ("face",)
+    __slots__ = ("face", "body")
     FACE_FIELD_NUMBER: _ClassVar[int]
+    BODY_FIELD_NUMBER: _ClassVar[int]
     face: SdkFace
-    def __init__(self, face: _Optional[_Union[SdkFace, _Mapping]] = ...) -> None: ...
+    body: SdkBody
+    def __init__(self, face: _Optional[_Union[SdkFace, _Mapping]] = ..., body: _Optional[_Union[SdkBody, _Mapping]] = ...) -> None: ...
 
 class SdkImage(_message.Message):
     __slots__ = ("filename", "error", "status", "estimations", "filtered_detections")

@@ -90,7 +90,8 @@ FACE_ATTRIBUTE_SCHEMA: dict[str, Any] = {
 @dataclass
 class AttributeData:
     descriptors: dict[int, np.ndarray] = field(default_factory=dict)
-    #: {age, gender, ethnicity}; ethnicity is None when it was not estimated (/6/extractor: no model).
+    #: {age, gender, ethnicity}; ethnicity is LUNA's code 1..4 (1 african_american, 2 indian, 3 asian,
+    #: 4 caucasian; /6/extractor: the predominant GEAR ethnicity), None when it was not estimated.
     basic_attributes: dict[str, int | None] | None = None
     face_descriptor_samples: list[str] = field(default_factory=list)
     basic_attributes_samples: list[str] = field(default_factory=list)

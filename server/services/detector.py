@@ -21,11 +21,12 @@ measured on it, emotions and mask are cut from it, head pose and thresholds are 
 use_exif_info (EXIF orientation; TIFF always), extract_exif (JPEG EXIF tags: make, model, software,
 artist, flash, orientation, gps).
 detect_landmarks68 (`landmarks68` [[x, y] x 68], iBUG order, MediaPipe FaceMesh), estimate_eyes_attributes
-(`attributes.eyes_attributes{left_eye, right_eye}{state}`: "open"/"closed" by eye aspect ratio; no
-iris_landmarks) and estimate_mouth_attributes (`attributes.mouth_attributes{opened, occluded, smile, score}`),
-all from the FaceMesh landmarks (inference/estimations/landmarks68.py, eyes.py, mouth.py); 12012 on warps.
-Estimations Lumen has no model for are rejected with 40005 (501) when set to 1, never faked:
-estimate_gaze. `ESTIMATORS` below says which switch is served.
+(`attributes.eyes_attributes{left_eye, right_eye}{state, iris_landmarks}`: "open"/"closed" by eye aspect ratio,
+32 iris points from MediaPipe Iris), estimate_mouth_attributes (`attributes.mouth_attributes{opened, occluded,
+smile, score}`) and estimate_gaze (`attributes.gaze{yaw, pitch}`: eyeball model from the iris and the head pose),
+all from the FaceMesh landmarks (inference/estimations/landmarks68.py, eyes.py, mouth.py, iris.py, gaze.py);
+12012 on warps. Estimations Lumen has no model for are rejected with 40005 (501) when set to 1, never faked;
+`ESTIMATORS` below says which switch is served (all of them today).
 
 The detection confidence score is not printed: no v6 detector output has one (spec §6.1).
 """
@@ -71,7 +72,7 @@ ESTIMATORS: dict[str, bool] = {
     "estimate_mask": True,
     "detect_landmarks68": True,
     "estimate_quality": True,
-    "estimate_gaze": False,
+    "estimate_gaze": True,
     "estimate_eyes_attributes": True,
     "estimate_mouth_attributes": True,
 }
@@ -137,6 +138,7 @@ class DetectorService(detector_service_pb2_grpc.DetectorServiceServicer):
             landmarks68=query_flag(given("detect_landmarks68"), "detect_landmarks68"),
             eyes=query_flag(given("estimate_eyes_attributes"), "estimate_eyes_attributes"),
             mouth=query_flag(given("estimate_mouth_attributes"), "estimate_mouth_attributes"),
+            gaze=query_flag(given("estimate_gaze"), "estimate_gaze"),
             warp=True,
             thresholds=angle_thresholds(given),
         )

@@ -10,13 +10,15 @@ the mean of their descriptors, L2-normalised again.
 The answer is a bare JSON array (one element per attribute) rendered by server/json_http.py; gRPC
 clients call ExtractAttributes for the typed form.
 
-extract_basic_attributes=1: age and gender of each sample (dlib-models networks through Triton, from
-the warp: server/face_inference.py), answered as `basic_attributes{ethnicities, age, gender}` (v6's
-estimation form) and stored in the attribute as `{age, gender, ethnicity}` (the stored form that
-GET /6/attributes/{id} and faces made from the attribute show), `basic_attributes_samples` = the
-samples. Lumen has no ethnicity model, so `ethnicities` and `ethnicity` are null, never invented.
-With aggregate_attributes=1 the estimations of all samples are fused by
-inference.estimations.attributes.aggregate (mean age expectation, mean male probability).
+extract_basic_attributes=1: age, gender (dlib-models networks) and ethnicity (the GEAR race classifier,
+inference/estimations/ethnicity.py) of each sample, through Triton, from the warp
+(server/face_inference.py), answered as `basic_attributes{ethnicities{predominant_ethnicity,
+estimations{asian, indian, caucasian, african_american}}, age, gender}` (v6's estimation form) and stored
+in the attribute as `{age, gender, ethnicity}` (the stored form that GET /6/attributes/{id} and faces made
+from the attribute show; ethnicity = the code of the predominant one: 1 african_american, 2 indian,
+3 asian, 4 caucasian), `basic_attributes_samples` = the samples. With aggregate_attributes=1 the
+estimations of all samples are fused by inference.estimations.attributes.aggregate (mean age
+expectation, mean male probability, mean of each ethnicity probability).
 
 Not available yet, never invented: the descriptor quality `score` (Lumen has no descriptor quality
 measure: the field is omitted, and score_threshold > 0 is answered 40005 since nothing could be

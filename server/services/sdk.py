@@ -19,7 +19,9 @@ order:
 - Served estimations (server/face_pipeline.py): estimate_head_pose, estimate_quality, estimate_emotions
   (`emotions{predominant_emotion, estimations{anger, ..., neutral}}`), estimate_mask (`mask{
   predominant_mask, estimations{medical_mask, missing, occluded}}`, occluded always 0),
-  estimate_basic_attributes (age, gender; `ethnicities` null: no model), estimate_face_descriptor
+  estimate_basic_attributes (`basic_attributes{ethnicities{predominant_ethnicity, estimations{asian, indian,
+  caucasian, african_american}}, age, gender}`; ethnicity from the GEAR race classifier,
+  inference/estimations/ethnicity.py), estimate_face_descriptor
   (`descriptor{sdk_descriptor}`: Lumen's version 300 in the SDK layout b"dp\\0\\0" + uint32 version +
   128 float32, the form POST /6/attributes and the matchers accept; `score` omitted: no descriptor
   quality measure), estimate_face_warp (the 250x250 warp, base64 JPEG), the pitch/roll/yaw thresholds
@@ -31,38 +33,57 @@ order:
   image_type=1 (the input is a face warp: rect = the whole image; head pose, landmarks5 and the
   thresholds are not supported on warps: 12012).
 - aggregate_attributes=1: the descriptors (mean, L2-normalised), basic attributes (mean age
-  expectation and male probability), mask and emotions (mean probabilities, the estimators' aggregate())
-  of every kept face of every image are fused into `aggregate_estimations.face.attributes` (in the order
-  basic_attributes, descriptor, mask, emotions: v6 does not show the /sdk form, its events list mask
-  before emotions) and left out of the per-face attributes (v6: "displayed in the
-  aggregate_estimations field ... Otherwise ... in the estimations field"); `face` is omitted when no
-  image had a face.
-- estimate_landmarks68 (`landmarks68`), estimate_eyes_attributes (`eyes_attributes{left_eye, right_eye}{state}`,
-  no iris_landmarks) and estimate_mouth_attributes (`mouth_attributes{opened, occluded, smile, score}`): MediaPipe
-  FaceMesh + classical geometry (inference/estimations/landmarks68.py, eyes.py, mouth.py); 12012 on warps.
+  expectation, male probability and ethnicity probabilities), mask and emotions (mean probabilities, the
+  estimators' aggregate()) of every kept face of every image are fused into
+  `aggregate_estimations.face.attributes` (in the order basic_attributes, descriptor, mask, emotions: v6
+  does not show the /sdk form, its events list mask before emotions) and left out of the per-face
+  attributes (v6: "displayed in the aggregate_estimations field ... Otherwise ... in the estimations
+  field"); `face` is omitted when no image had a face.
+- estimate_landmarks68 (`landmarks68`), estimate_eyes_attributes (`eyes_attributes{left_eye, right_eye}{state,
+  iris_landmarks}`: 32 iris points from MediaPipe Iris), estimate_mouth_attributes (`mouth_attributes{opened,
+  occluded, smile, score}`) and estimate_gaze (`gaze{yaw, pitch}`, eyeball model from the iris + head pose):
+  MediaPipe FaceMesh / Iris + classical geometry (inference/estimations/landmarks68.py, eyes.py, mouth.py,
+  iris.py, gaze.py); 12012 on warps.
 - estimate_liveness (`liveness{prediction: "real"|"spoof"|"unknown", estimations{quality, score}}`, the WEAK
   `human_liveness` model, inference/estimations/liveness.py; aggregated as the mean score and quality) and
   liveness_states (repeated, codes 0 spoof, 1 real, 2 unknown; the mask_states rule, face_pipeline.py);
   both 12012 on warps (v6: liveness is not for warped input).
-- Rejected with 40005 (501) when asked for, never faked: detect_body, image_type=2, estimate_glasses,
-  estimate_gaze, estimate_body_warp and score_threshold > 0.
-  estimate_body_descriptor (default 1) applies to body detections only, so it is validated and ignored.
+- estimate_glasses (`glasses{glasses: "eyeglasses"|"sunglasses"|"no_glasses"}`): a classical estimator on the
+  aligned face chip (inference/estimations/glasses.py: dark flat eye regions = sunglasses, a frame bridge and
+  temple arm = eyeglasses); also on warps.
+- Rejected with 40005 (501) when asked for, never faked: image_type=2 and score_threshold > 0.
+- detect_body=1 (bodies: the COCO CenterNet person detector, inference/estimations/body.py, one model call per
+  image) and estimate_body_warp=1 (the 128x256 body warp, base64 JPEG; it implies body detection):
+  `body{detection{rect, warp}}`. A face and the body that contains it form one estimation `{face, body}`
+  (inference.estimations.body.pair_faces_with_bodies: the face box centre inside the body box, in its upper
+  half unless the face is a third of the body's height or more (a close-up), the face no wider than the body;
+  greedy by body score, horizontally closest face); other faces give
+  `{face}` items and other bodies `{body}` items (faces in their order first, then the unpaired bodies by
+  score). With detect_body=1 faces are detected only when detect_face=1 or a face estimation is given
+  explicitly (estimate_face_descriptor's default 1 alone does not ask for faces then), so detect_body=1 alone
+  gives body-only items. multiface_policy concerns faces only; bodies are never filtered or aggregated.
+  Body detection needs a photo: detect_body / estimate_body_warp with image_type=1 are 12012.
+  Lumen has no body descriptor model: estimate_body_descriptor (default 1) is not produced (no `attributes` in
+  `body.detection`), and estimate_body_descriptor=1 given explicitly with body detection is 40005.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
 import numpy as np
 
 from inference.estimations.attributes import aggregate as aggregate_basic
+from inference.estimations.body import BodyDetection, body_warp, pair_faces_with_bodies
 from inference.estimations.emotions import aggregate as aggregate_emotions
 from inference.estimations.liveness import Liveness
 from inference.estimations.liveness import aggregate as aggregate_liveness
 from inference.estimations.mask import aggregate as aggregate_mask
+from inference.image import RgbImage
 from lumen.v6 import liveness_pb2, sdk_pb2, sdk_service_pb2, sdk_service_pb2_grpc
 from server import errors
 from server.errors import LunaError
@@ -80,6 +101,8 @@ from server.face_pipeline import (
     emotions_message,
     eyes_message,
     filtered_detections,
+    gaze_message,
+    glasses_message,
     head_pose_message,
     mask_message,
     mask_states,
@@ -94,7 +117,7 @@ from server.face_pipeline import (
     warp_base64,
 )
 from server.rpc import Call, luna_rpc
-from server.services.image_input import InputImage, parse_image_body
+from server.services.image_input import InputImage, decode, parse_image_body
 from server.storage.descriptors import DEFAULT_VERSION, encode_sdk
 from server.validation import query_flag, query_int, query_param
 
@@ -102,12 +125,7 @@ _LOGGER = logging.getLogger(__name__)
 
 IMAGE_RAW, IMAGE_FACE_WARP, IMAGE_BODY_WARP = 0, 1, 2
 # Switches Lumen has no model for: 1 is answered 40005.
-UNAVAILABLE = (
-    "detect_body",
-    "estimate_glasses",
-    "estimate_gaze",
-    "estimate_body_warp",
-)
+UNAVAILABLE: tuple[str, ...] = ()
 #: LUNA's liveness codes: 0 spoof, 1 real, 2 unknown (inference.estimations.liveness).
 LIVENESS_CODES = (0, 1, 2)
 
@@ -137,6 +155,23 @@ def sdk_descriptor(vector: np.ndarray) -> sdk_pb2.SdkDescriptor:
     return sdk_pb2.SdkDescriptor(sdk_descriptor=encode_sdk(DEFAULT_VERSION, vector))
 
 
+@dataclass(frozen=True)
+class BodyOptions:
+    """What to do per image besides the face estimations: detect faces at all, detect bodies, make body warps."""
+
+    faces: bool
+    bodies: bool
+    warp: bool
+
+
+def body_detection(pixels: RgbImage, body: BodyDetection, warp: bool) -> sdk_pb2.SdkBodyDetection:
+    """{rect, warp (estimate_body_warp=1: the 128x256 body warp, base64 JPEG)} of one body."""
+    detection = sdk_pb2.SdkBodyDetection(rect=detection_rect(*body.box))
+    if warp:
+        detection.warp = warp_base64(body_warp(pixels, body))
+    return detection
+
+
 class SdkService(sdk_service_pb2_grpc.SdkServiceServicer):
     def __init__(self, inference: FaceInference | None) -> None:
         self.inference = inference
@@ -149,7 +184,12 @@ class SdkService(sdk_service_pb2_grpc.SdkServiceServicer):
             given("image_type"), "image_type", IMAGE_RAW, choices=(IMAGE_RAW, IMAGE_FACE_WARP, IMAGE_BODY_WARP)
         )
         policy = multiface_policy(given)
-        query_flag(given("estimate_body_descriptor"), "estimate_body_descriptor", default=True)
+        detect_body = query_flag(given("detect_body"), "detect_body")
+        body_warp = query_flag(given("estimate_body_warp"), "estimate_body_warp")
+        bodies = detect_body or body_warp
+        body_descriptor = query_flag(given("estimate_body_descriptor"), "estimate_body_descriptor", default=True)
+        if bodies and body_descriptor and given("estimate_body_descriptor") is not None:
+            raise LunaError(errors.ESTIMATION_NOT_AVAILABLE, name="estimate_body_descriptor")
         reject_unavailable(given, UNAVAILABLE)
         if image_type == IMAGE_BODY_WARP:
             raise LunaError(errors.ESTIMATION_NOT_AVAILABLE, name="image_type=2 (body warps)")
@@ -169,27 +209,35 @@ class SdkService(sdk_service_pb2_grpc.SdkServiceServicer):
             landmarks68=query_flag(given("estimate_landmarks68"), "estimate_landmarks68"),
             eyes=query_flag(given("estimate_eyes_attributes"), "estimate_eyes_attributes"),
             mouth=query_flag(given("estimate_mouth_attributes"), "estimate_mouth_attributes"),
+            gaze=query_flag(given("estimate_gaze"), "estimate_gaze"),
+            glasses=query_flag(given("estimate_glasses"), "estimate_glasses"),
         )
         landmarks = query_flag(given("estimate_landmarks5"), "estimate_landmarks5")
         detect_face = query_flag(given("detect_face"), "detect_face")
         aggregate = query_flag(given("aggregate_attributes"), "aggregate_attributes")
         use_exif_info = query_flag(given("use_exif_info"), "use_exif_info", default=True)
+        # With bodies asked for, the default estimate_face_descriptor=1 alone does not ask for faces.
+        descriptor_asked = estimations.descriptor and (given("estimate_face_descriptor") is not None or not bodies)
         requested = (
             detect_face,
             landmarks,
             estimations.head_pose,
             estimations.quality,
             estimations.basic_attributes,
-            estimations.descriptor,
+            descriptor_asked,
             estimations.warp,
             estimations.emotions,
             estimations.mask,
             estimations.needs_facemesh,
             estimations.liveness,
+            estimations.glasses,
         )
-        if not any(requested):
+        faces = any(requested)
+        if not faces and not bodies:
             raise LunaError(errors.BAD_QUERY_PARAM, name="detect_face")
         warped = image_type == IMAGE_FACE_WARP
+        if warped and bodies:
+            raise LunaError(errors.BAD_QUERY_PARAM, name="detect_body" if detect_body else "estimate_body_warp")
         if warped:
             check_warp_options(estimations, "estimate_head_pose")
             check_warp_facemesh(estimations, "estimate_landmarks68")
@@ -202,6 +250,7 @@ class SdkService(sdk_service_pb2_grpc.SdkServiceServicer):
         images = parse_image_body(request.body).images
         needs_models = (
             not warped
+            or bodies
             or estimations.descriptor
             or estimations.basic_attributes
             or estimations.emotions
@@ -211,11 +260,19 @@ class SdkService(sdk_service_pb2_grpc.SdkServiceServicer):
         response = sdk_service_pb2.EstimateResponse()
         every_face: list[FaceResult] = []
         for item in images:
-            image, faces = self._image(
-                item, inference, estimations, policy, warped, landmarks, use_exif_info, aggregate
+            image, kept = self._image(
+                item,
+                inference,
+                estimations,
+                policy,
+                warped,
+                landmarks,
+                use_exif_info,
+                aggregate,
+                BodyOptions(faces=faces, bodies=bodies, warp=body_warp),
             )
             response.images_estimations.append(image)
-            every_face.extend(faces)
+            every_face.extend(kept)
         if aggregate:
             response.aggregate_estimations.SetInParent()
             if every_face:
@@ -232,20 +289,36 @@ class SdkService(sdk_service_pb2_grpc.SdkServiceServicer):
         landmarks: bool,
         use_exif_info: bool,
         aggregate: bool,
+        body: BodyOptions,
     ) -> tuple[sdk_pb2.SdkImage, list[FaceResult]]:
         result = sdk_pb2.SdkImage(filename=item.filename)
         try:
-            analysed = analyse_input(item, inference, estimations, policy, warped=warped, use_exif_info=use_exif_info)
+            if body.faces:
+                analysed = analyse_input(
+                    item, inference, estimations, policy, warped=warped, use_exif_info=use_exif_info
+                )
+                pixels, kept, filtered = analysed.decoded.pixels, analysed.kept, analysed.filtered
+            else:
+                if item.error is not None:
+                    raise item.error
+                pixels, kept, filtered = decode(item.data, use_exif_info=use_exif_info).pixels, [], []
+            bodies = require(inference).bodies(pixels) if body.bodies else []
         except LunaError as error:
             result.error.CopyFrom(per_image_error(error))
             result.status = 0
             return result, []
         result.error.CopyFrom(SUCCESS)
         result.status = 1
-        kept, filtered = analysed.kept, analysed.filtered
-        for face in kept:
+        pairs = pair_faces_with_bodies([face.box for face in kept], bodies)
+        for index, face in enumerate(kept):
             estimation = result.estimations.add()
             estimation.face.detection.CopyFrom(self._detection(face, landmarks, per_face_attributes=not aggregate))
+            if index in pairs:
+                estimation.body.detection.CopyFrom(body_detection(pixels, bodies[pairs[index]], body.warp))
+        paired = set(pairs.values())
+        for index, found in enumerate(bodies):
+            if index not in paired:
+                result.estimations.add().body.detection.CopyFrom(body_detection(pixels, found, body.warp))
         result.filtered_detections.CopyFrom(filtered_detections(item.filename, filtered, landmarks=landmarks))
         return result, kept
 
@@ -270,6 +343,10 @@ class SdkService(sdk_service_pb2_grpc.SdkServiceServicer):
             detection.attributes.eyes_attributes.CopyFrom(eyes_message(face.eyes))
         if face.mouth is not None:
             detection.attributes.mouth_attributes.CopyFrom(mouth_message(face.mouth))
+        if face.gaze is not None:
+            detection.attributes.gaze.CopyFrom(gaze_message(face.gaze))
+        if face.glasses is not None:
+            detection.attributes.glasses.CopyFrom(glasses_message(face.glasses))
         if face.landmarks68 is not None:
             detection.landmarks68.CopyFrom(point_list(face.landmarks68))
         if face.quality is not None:

@@ -195,20 +195,6 @@ def test_bad_single_image_is_a_per_image_error(rest: httpx.Client, account: str)
     assert image["status"] == 0 and image["error"]["error_code"] == 13010
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        "estimate_gaze",
-    ],
-)
-def test_estimations_without_a_model_are_rejected(rest: httpx.Client, account: str, name: str) -> None:
-    headers = auth(account, **{"Content-Type": "image/jpeg"})
-    reply = rest.post("/6/detector", content=photo("obama.jpg"), params={name: 1}, headers=headers)
-    body = assert_luna_error(reply, 501, 40005)
-    assert name in str(body["detail"])
-    assert rest.post("/6/detector", content=photo("obama.jpg"), params={name: 0}, headers=headers).status_code == 201
-
-
 def test_query_validation(rest: httpx.Client, account: str) -> None:
     headers = auth(account, **{"Content-Type": "image/jpeg"})
     for params in (
@@ -478,6 +464,22 @@ def assert_landmarks68(points: list[list[int]], rect: dict[str, int]) -> None:
     assert max(points[36][1], points[45][1]) < points[30][1] < points[51][1] < points[57][1] < points[8][1]
 
 
+def assert_eyes(eyes: dict[str, Any], landmarks68: list[list[int]]) -> None:
+    """{left_eye, right_eye}{state, iris_landmarks}: open eyes, 32 integer iris points each, inside the eye's
+    region of the 68 landmarks (widened by a third of the eye width: the lids hide part of the iris)."""
+    assert list(eyes) == ["left_eye", "right_eye"]
+    for key, first in (("left_eye", 36), ("right_eye", 42)):
+        eye = eyes[key]
+        assert list(eye) == ["state", "iris_landmarks"] and eye["state"] == "open"
+        points = np.array(eye["iris_landmarks"])
+        assert points.shape == (32, 2) and all(isinstance(v, int) for row in eye["iris_landmarks"] for v in row)
+        outline = np.array(landmarks68[first : first + 6])
+        margin = np.linalg.norm(outline[0] - outline[3]) / 3
+        assert np.all(points >= outline.min(axis=0) - margin) and np.all(points <= outline.max(axis=0) + margin)
+        centre = points.mean(axis=0)
+        assert outline[:, 0].min() < centre[0] < outline[:, 0].max()
+
+
 def assert_mouth(mouth: dict[str, Any]) -> None:
     assert list(mouth) == MOUTH_KEYS
     assert all(0.0 <= v <= 1.0 for v in mouth.values())
@@ -496,7 +498,7 @@ def test_landmarks68_eyes_and_mouth(rest: httpx.Client, account: str) -> None:
         assert_landmarks68(detection["landmarks68"], detection["rect"])
         attributes = detection["attributes"]
         assert list(attributes) == ["eyes_attributes", "mouth_attributes"]
-        assert attributes["eyes_attributes"] == {"left_eye": {"state": "open"}, "right_eye": {"state": "open"}}
+        assert_eyes(attributes["eyes_attributes"], detection["landmarks68"])
         assert_mouth(attributes["mouth_attributes"])
         smiles[name] = attributes["mouth_attributes"]["smile"]
     assert smiles["obama.jpg"] > 0.5 > smiles["biden.jpg"]
@@ -506,7 +508,37 @@ def test_landmarks68_not_for_warps(rest: httpx.Client, account: str) -> None:
     (image,) = detect(rest, account, photo("obama.jpg"))["images"]
     warp = rest.get(faces(image)[0]["url"], headers=auth(account)).content
     headers = auth(account, **{"Content-Type": "image/jpeg"})
-    for name in ("detect_landmarks68", "estimate_eyes_attributes", "estimate_mouth_attributes"):
+    for name in ("detect_landmarks68", "estimate_eyes_attributes", "estimate_mouth_attributes", "estimate_gaze"):
         reply = rest.post("/6/detector", content=warp, params={name: 1, "warped_image": 1}, headers=headers)
         body = assert_luna_error(reply, 400, 12012)
         assert name in str(body["detail"])
+
+
+GAZE_KEYS = ["yaw", "pitch"]
+
+
+def test_gaze_and_iris_landmarks(rest: httpx.Client, account: str) -> None:
+    """obama.jpg and biden.jpg look at the camera: gaze near 0. obama2.jpg looks towards the left of the image
+    (yaw > 0 in Lumen's convention, inference/estimations/gaze.py); its mirror image the other way."""
+    params = {"detect_landmarks68": 1, "estimate_eyes_attributes": 1, "estimate_gaze": 1}
+    for name in ("obama.jpg", "biden.jpg"):
+        detection = estimated(rest, account, photo(name), **params)
+        assert list(detection) == ["rect", "landmarks5", "attributes", "landmarks68"]
+        attributes = detection["attributes"]
+        assert list(attributes) == ["eyes_attributes", "gaze"]
+        assert_eyes(attributes["eyes_attributes"], detection["landmarks68"])
+        gaze = attributes["gaze"]
+        assert list(gaze) == GAZE_KEYS
+        assert abs(gaze["yaw"]) < 10 and abs(gaze["pitch"]) < 15, gaze
+    aside = estimated(rest, account, photo("obama2.jpg"), estimate_gaze=1)
+    assert list(aside["attributes"]) == ["gaze"]
+    mirror = estimated(rest, account, mirrored("obama2.jpg"), estimate_gaze=1)["attributes"]["gaze"]
+    assert aside["attributes"]["gaze"]["yaw"] > 12 and mirror["yaw"] < -12
+    assert abs(aside["attributes"]["gaze"]["pitch"] - mirror["pitch"]) < 5
+
+
+def test_gaze_of_filtered_faces(rest: httpx.Client, account: str) -> None:
+    (image,) = detect(rest, account, photo("obama2.jpg"), yaw_threshold=5, estimate_gaze=1)["images"]
+    (item,) = image["detections"]["filtered_detections"]["face_detections"]
+    attributes = item["detection"]["sample"]["detection"]["attributes"]
+    assert list(attributes) == ["gaze"] and attributes["gaze"]["yaw"] > 12

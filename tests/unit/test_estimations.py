@@ -302,7 +302,8 @@ def test_age_and_gender_of_portraits(transport: LocalTransport, portraits) -> No
     results = {}
     for name, (image, detection) in portraits.items():
         (attributes,) = estimator.estimate(image, [detection])
-        assert isinstance(attributes, BasicAttributes) and attributes.ethnicity is None
+        assert isinstance(attributes, BasicAttributes) and attributes.ethnicities is not None
+        assert attributes.ethnicity == attributes.ethnicities.code  # tests/unit/test_estimations_ethnicity.py
         results[name] = attributes
         assert attributes.gender == MALE and attributes.male_probability > 0.9, (name, attributes)
         assert attributes.gender_confidence > 0.9
@@ -387,5 +388,8 @@ def test_age_and_gender_over_triton_match_local(transport: LocalTransport, portr
                 (got,) = triton.estimate(image, [detection])
                 assert got.age_estimate == pytest.approx(want.age_estimate, abs=1e-3)
                 assert got.male_probability == pytest.approx(want.male_probability, abs=1e-5)
+                assert got.ethnicities is not None and want.ethnicities is not None
+                for key, value in want.ethnicities.estimations.items():
+                    assert got.ethnicities.estimations[key] == pytest.approx(value, abs=1e-5)
     finally:
         server.stop()
