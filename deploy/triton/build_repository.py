@@ -96,6 +96,9 @@ DYNAMIC_BATCHING = {"mtcnn_rnet", "mtcnn_onet", "dlib_face_descriptor", "dlib_ag
                     "human_liveness", "mediapipe_facemesh", "mediapipe_iris",
                     "centernet_body", "gear_ethnicity"}
 MAX_QUEUE_DELAY_US = 2000
+#: onnxruntime's busy-wait of idle pool threads in the CPU python backend ("0": they sleep). Each model runs in
+#: its own stub process; with spinning, concurrent requests burn the 2 cores on waiting (BENCHMARKS.md).
+ALLOW_SPINNING = "0"
 
 
 def _tensor_block(kind: str, spec: ModelSpec, names: tuple[str, ...]) -> str:
@@ -120,6 +123,7 @@ def render(spec: ModelSpec, gpu: bool) -> str:
     else:
         lines.append("instance_group [\n  {\n    kind: KIND_CPU\n    count: 1\n  }\n]\n")
         lines.append('parameters {\n  key: "intra_op_threads"\n  value: { string_value: "0" }\n}\n')
+        lines.append(f'parameters {{\n  key: "allow_spinning"\n  value: {{ string_value: "{ALLOW_SPINNING}" }}\n}}\n')
     return "".join(lines)
 
 

@@ -6,7 +6,9 @@ Tensor names, types and shapes come from the model's config.pbtxt. When max_batc
 of one execute() call whose inputs have the same non-batch shapes are concatenated and run together
 (Triton's dynamic batcher hands several requests to one call).
 
-Parameters (config.pbtxt `parameters`): intra_op_threads (default 0: onnxruntime's choice).
+Parameters (config.pbtxt `parameters`): intra_op_threads (default 0: onnxruntime's choice), allow_spinning
+(default "1", onnxruntime's default: idle pool threads busy-wait for work; "0" lets them sleep, which leaves
+the cores to the other models' processes when several requests run at once).
 """
 
 import json
@@ -31,6 +33,7 @@ class TritonPythonModel:
         threads = int(params.get("intra_op_threads", "0") or 0)
         if threads:
             options.intra_op_num_threads = threads
+        options.add_session_config_entry("session.intra_op.allow_spinning", params.get("allow_spinning", "1") or "1")
         path = os.path.join(args["model_repository"], args["model_version"], "model.onnx")
         self.session = ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
 
