@@ -28,7 +28,30 @@ def message_to_json_value(message: Message) -> Any:
     value = json_format.MessageToDict(
         message, preserving_proto_field_name=True, always_print_fields_with_no_presence=True
     )
-    return _integral_floats_as_ints(value)
+    return _integral_floats_as_ints(in_field_order(message, value))
+
+
+def in_field_order(message: Message, value: dict[str, Any]) -> dict[str, Any]:
+    """The JSON object of a message with its keys in declaration order, as the transcoder prints them
+    (json_format appends the fields that hold their default value, e.g. `status: 0`, after the others).
+    Well-known types (google.protobuf.*: Struct, Value, wrappers...) print as JSON values and are kept."""
+    ordered: dict[str, Any] = {}
+    for field in message.DESCRIPTOR.fields:
+        if field.name not in value:
+            continue
+        item = value[field.name]
+        kind = field.message_type
+        nested = (
+            kind is not None and not kind.full_name.startswith("google.protobuf.") and not kind.GetOptions().map_entry
+        )
+        if nested and field.label == field.LABEL_REPEATED:
+            item = [
+                in_field_order(child, entry) for child, entry in zip(getattr(message, field.name), item, strict=True)
+            ]
+        elif nested:
+            item = in_field_order(getattr(message, field.name), item)
+        ordered[field.name] = item
+    return ordered
 
 
 def _integral_floats_as_ints(value: Any) -> Any:

@@ -33,7 +33,6 @@ from typing import Any
 import msgpack
 from google.api import httpbody_pb2
 from google.protobuf import struct_pb2
-from google.protobuf.message import Message
 
 from inference.estimations.iso import IsoFace, IsoImage, iso_checks, iso_status
 from lumen.v6 import iso_pb2, iso_service_pb2, iso_service_pb2_grpc
@@ -67,7 +66,6 @@ ISO_ESTIMATIONS = Estimations(
 )
 
 #: Messages printed as plain JSON values (not objects of fields).
-WELL_KNOWN_JSON = ("google.protobuf.Struct", "google.protobuf.Value", "google.protobuf.ListValue")
 
 CheckParams = iso_service_pb2.CheckRequest | iso_service_pb2.CheckImagesRequest
 
@@ -115,27 +113,16 @@ def iso_result(face: FaceResult, pixels: Any, image_format: str) -> iso_pb2.IsoR
     return result
 
 
-def in_field_order(message: Message, value: dict[str, Any]) -> dict[str, Any]:
-    """The JSON object of a message with its keys in declaration order, as the transcoder prints them
-    (json_format appends the fields that hold their default value, e.g. `status: 0`, after the others)."""
-    ordered: dict[str, Any] = {}
-    for field in message.DESCRIPTOR.fields:
-        if field.name not in value:
-            continue
-        item = value[field.name]
-        nested = field.message_type is not None and field.message_type.full_name not in WELL_KNOWN_JSON
-        if nested and field.label == field.LABEL_REPEATED:
-            item = [
-                in_field_order(child, entry) for child, entry in zip(getattr(message, field.name), item, strict=True)
-            ]
-        elif nested:
-            item = in_field_order(getattr(message, field.name), item)
-        ordered[field.name] = item
-    if message.DESCRIPTOR.full_name == iso_pb2.IsoCheck.DESCRIPTOR.full_name:
-        threshold = ordered.get("threshold_value")
-        if isinstance(threshold, dict):  # a Struct prints its keys sorted; v6 prints {min, max}
-            ordered["threshold_value"] = {key: threshold[key] for key in ("min", "max") if key in threshold}
-    return ordered
+def with_min_max_order(value: dict[str, Any]) -> dict[str, Any]:
+    """A Struct prints its keys sorted; v6 prints every {min, max} threshold as min first."""
+    for image in value.get("images", []):
+        for estimation in image.get("estimations", []):
+            iso = estimation.get("face", {}).get("detection", {}).get("iso", {})
+            for check in iso.get("checks", []):
+                threshold = check.get("threshold_value")
+                if isinstance(threshold, dict):
+                    check["threshold_value"] = {key: threshold[key] for key in ("min", "max") if key in threshold}
+    return value
 
 
 def wants_msgpack(call: Call) -> bool:
@@ -153,7 +140,7 @@ class IsoService(iso_service_pb2_grpc.IsoServiceServicer):
     @luna_rpc(status=200)
     def Check(self, request: iso_service_pb2.CheckRequest, call: Call) -> httpbody_pb2.HttpBody:
         response = self._check(request)
-        value = in_field_order(response, message_to_json_value(response))
+        value = with_min_max_order(message_to_json_value(response))
         if wants_msgpack(call):
             return httpbody_pb2.HttpBody(content_type=MSGPACK, data=msgpack.packb(value, use_bin_type=True))
         return json_http_body(value)
