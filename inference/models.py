@@ -22,14 +22,14 @@ class ModelSpec:
     max_batch: int
 
 
-#: MTCNN P-Net. input_1: float32 [N, W, H, 3] (note W before H: the Caffe->Keras port is transposed),
-#: (rgb - 127.5) / 128. Outputs, also [N, W', H', C]: conv2d_4 box regression (4), softmax face
+#: MTCNN P-Net. input_1: uint8 [N, W, H, 3] RGB (note W before H: the Caffe->Keras port is transposed); the
+#: graph scales (rgb - 127.5) / 128 (deploy/convert/mtcnn.py). Outputs, also [N, W', H', C]: conv2d_4 box regression (4), softmax face
 #: probability (2; index 1 = face). W' = ceil((W - 2) / 2) - 4 (stride 2, 12x12 window).
 MTCNN_PNET = ModelSpec("mtcnn_pnet", ("input_1",), ("conv2d_4", "softmax"), max_batch=16)
-#: MTCNN R-Net. input_2: float32 [N, 24, 24, 3] (transposed crops); dense_2 [N, 4] box regression,
+#: MTCNN R-Net. input_2: uint8 [N, 24, 24, 3] (transposed crops); dense_2 [N, 4] box regression,
 #: softmax_1 [N, 2].
 MTCNN_RNET = ModelSpec("mtcnn_rnet", ("input_2",), ("dense_2", "softmax_1"), max_batch=256)
-#: MTCNN O-Net. input_3: float32 [N, 48, 48, 3] (transposed crops); dense_5 [N, 4] box regression,
+#: MTCNN O-Net. input_3: uint8 [N, 48, 48, 3] (transposed crops); dense_5 [N, 4] box regression,
 #: dense_6 [N, 10] landmarks (x1..x5, y1..y5 relative to the box), softmax_2 [N, 2].
 MTCNN_ONET = ModelSpec("mtcnn_onet", ("input_3",), ("dense_5", "dense_6", "softmax_2"), max_batch=256)
 #: dlib ResNet face descriptor. chip: uint8 [N, 150, 150, 3] RGB dlib face chip; descriptor: float32
