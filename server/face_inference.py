@@ -55,6 +55,7 @@ from inference.alignment import CHIP_PADDING, CHIP_SIZE, face_chip, template
 from inference.errors import InferenceError
 from inference.estimations.attributes import BasicAttributes, BasicAttributesEstimator, attribute_chips
 from inference.estimations.body import BodyDetection, BodyDetector
+from inference.estimations.descriptor_score import descriptor_scores
 from inference.estimations.emotions import EmotionEstimator, Emotions, emotion_chips
 from inference.estimations.ethnicity import ethnicity_chips
 from inference.estimations.iris import Irises, IrisEstimator
@@ -118,6 +119,11 @@ class FaceInference:
         """L2-normalised descriptors float32 [N, 128] of chips uint8 [N, 150, 150, 3] (batched)."""
         with self._models():
             return self.pipeline.extractor.extract(chips)
+
+    def descriptor_scores(self, chips: NDArray[np.uint8]) -> NDArray[np.float32]:
+        """The descriptor score of chips uint8 [N, 150, 150, 3] (inference/estimations/descriptor_score.py)."""
+        with self._models():
+            return descriptor_scores(self.transport, chips)
 
     def basic_attributes(self, image: RgbImage, landmarks: Sequence[NDArray[np.floating]]) -> list[BasicAttributes]:
         """Age, gender and ethnicities of the faces of one photo with these five-point landmarks (batched)."""

@@ -33,6 +33,12 @@ real at score >= 0.5), reason `{filter_name: "liveness_states", object_value: it
 listed codes]}`; liveness is estimated for every detection of a photo when estimate_liveness=1 or the filter is
 set (the printed `liveness` of a filtered face is not shown: the §6.25 detection shape has no such field).
 
+Descriptor-score filter (/6/sdk score_threshold, 0..1): the descriptor score
+(inference/estimations/descriptor_score.py) is computed for every detection when the threshold is above 0,
+and a face scoring below it is filtered like an angle filter, before the multiface policy, with the reason
+`{filter_name: "score_threshold", object_value: its score, threshold_value: the threshold}` (v6 §6.25 names
+this filter). Without a threshold the score is computed with the descriptor, for the kept faces.
+
 Emotions and mask are estimated for the kept faces and, like quality and head pose, for the filtered ones
 (so a filtered face shows them when requested); on warped input they are cut from the warp
 (server/face_inference.py). Every model call covers all the faces of an image in one batch.
@@ -110,6 +116,8 @@ class Estimations:
     liveness: bool = False
     #: /6/sdk liveness_states: the liveness codes (0 spoof, 1 real, 2 unknown) to keep; () = no filter.
     liveness_states: tuple[int, ...] = ()
+    #: /6/sdk score_threshold: faces whose descriptor score is below it are filtered; 0 = no filter.
+    score_threshold: float = 0.0
     #: FaceMesh-based (inference/estimations/landmarks68.py, eyes.py, mouth.py); photos only.
     landmarks68: bool = False
     eyes: bool = False
@@ -158,6 +166,9 @@ class FaceResult:
     mask: MaskEstimation | None = None
     #: L2-normalised float32 [128].
     descriptor: NDArray[np.float32] | None = None
+    #: The descriptor score (inference/estimations/descriptor_score.py), set with the descriptor or the
+    #: score_threshold filter.
+    descriptor_score: float | None = None
     #: Set when estimate_liveness=1 (the liveness_states filter alone estimates it without printing it).
     liveness: Liveness | None = None
     #: float [68, 2] image pixels (detect_landmarks68 / estimate_landmarks68).
@@ -170,7 +181,7 @@ class FaceResult:
     warp: NDArray[np.uint8] | None = None
     #: (filter name, object value, threshold value) of every failed filter: (angle filter, |angle|,
     #: threshold) or ("mask_states", predominant mask code, [listed codes]).
-    filter_reasons: list[tuple[str, float, int | list[int]]] = field(default_factory=list)
+    filter_reasons: list[tuple[str, float, float | list[int]]] = field(default_factory=list)
 
 
 # -- query parameters --------------------------------------------------------------------------------
@@ -215,19 +226,24 @@ def mask_states(values: Sequence[str]) -> tuple[int, ...]:
     return tuple(codes)
 
 
-def reject_score_threshold(value: str | None) -> None:
-    """score_threshold (0..1, 12012 otherwise): Lumen has no descriptor quality score, so only 0 (no
-    filtering) is served; anything above is 40005 since nothing could be filtered honestly."""
+def score_threshold(value: str | None) -> float:
+    """score_threshold, 0..1 (12012 otherwise); 0 when absent (no filtering)."""
     if value is None or value == "":
-        return
+        return 0.0
     try:
         threshold = float(value)
     except ValueError:
         raise LunaError(errors.BAD_QUERY_PARAM, name="score_threshold") from None
     if not 0.0 <= threshold <= 1.0:
         raise LunaError(errors.BAD_QUERY_PARAM, name="score_threshold")
-    if threshold > 0:
-        raise LunaError(errors.ESTIMATION_NOT_AVAILABLE, name="descriptor score (score_threshold)")
+    return threshold
+
+
+def score_filter_reasons(score: float, threshold: float) -> list[tuple[str, float, float | list[int]]]:
+    """The score_threshold reason when the descriptor score is below the threshold ([] without a filter)."""
+    if threshold <= 0 or score >= threshold:
+        return []
+    return [("score_threshold", score, threshold)]
 
 
 def check_warp_facemesh(estimations: Estimations, landmarks68_flag: str) -> None:
@@ -255,10 +271,10 @@ def check_warp_options(estimations: Estimations, head_pose_flag: str) -> None:
 
 def angle_filter_reasons(
     pose: HeadPose, thresholds: Sequence[tuple[str, int]]
-) -> list[tuple[str, float, int | list[int]]]:
+) -> list[tuple[str, float, float | list[int]]]:
     """The exceeded filters (see the module docstring for the rule)."""
     angles = {"pitch_threshold": pose.pitch, "roll_threshold": pose.roll, "yaw_threshold": pose.yaw}
-    reasons: list[tuple[str, float, int | list[int]]] = []
+    reasons: list[tuple[str, float, float | list[int]]] = []
     for name, threshold in thresholds:
         deviation = abs(angles[name])
         if threshold == 0 or deviation > threshold:
@@ -266,14 +282,14 @@ def angle_filter_reasons(
     return reasons
 
 
-def mask_filter_reasons(mask: MaskEstimation, states: Sequence[int]) -> list[tuple[str, float, int | list[int]]]:
+def mask_filter_reasons(mask: MaskEstimation, states: Sequence[int]) -> list[tuple[str, float, float | list[int]]]:
     """The mask_states reason when the predominant state is not listed ([] without a filter)."""
     if not states or mask.predominant_code in states:
         return []
     return [("mask_states", float(mask.predominant_code), list(states))]
 
 
-def liveness_filter_reasons(liveness: Liveness, states: Sequence[int]) -> list[tuple[str, float, int | list[int]]]:
+def liveness_filter_reasons(liveness: Liveness, states: Sequence[int]) -> list[tuple[str, float, float | list[int]]]:
     """The liveness_states reason when the liveness code is not listed ([] without a filter)."""
     code = liveness.prediction()
     if not states or code in states:
@@ -289,7 +305,14 @@ def analyse_photo(
     Raises LunaError 40006 when policy is 0 and more than one face passes the filters.
     """
     detections = inference.detect(pixels)
+    pil = from_array(pixels)
     masks = inference.masks(pixels, [d.landmarks for d in detections]) if estimations.needs_mask else []
+    # The score filter needs every detection's chip (and its score) before the multiface policy.
+    early_chips: dict[int, NDArray[np.uint8]] = {}  # by id() of the detection
+    scores: list[float] = []
+    if estimations.score_threshold > 0 and detections:
+        early_chips = {id(d): face_chip(pil, d.landmarks) for d in detections}
+        scores = [float(x) for x in inference.descriptor_scores(np.stack(list(early_chips.values())))]
     liveness = inference.liveness(pixels, detections) if estimations.needs_liveness and detections else []
     kept: list[tuple[FaceDetection, FaceResult]] = []
     filtered: list[tuple[FaceDetection, FaceResult]] = []
@@ -305,16 +328,20 @@ def analyse_photo(
         if liveness:
             face.filter_reasons += liveness_filter_reasons(liveness[index], estimations.liveness_states)
             face.liveness = liveness[index] if estimations.liveness else None
+        if scores:
+            face.descriptor_score = scores[index]
+            face.filter_reasons += score_filter_reasons(scores[index], estimations.score_threshold)
         (filtered if face.filter_reasons else kept).append((detection, face))
     if policy == MULTIFACE_ERROR and len(kept) > 1:
         raise LunaError(errors.MULTIPLE_FACES, count=len(kept))
     if policy == MULTIFACE_BEST:
         kept = kept[:1]
-    pil = from_array(pixels)
     chips: list[NDArray[np.uint8]] = []
     for detection, face in kept:
         wants_chip = estimations.quality or estimations.descriptor or estimations.glasses
-        chip = face_chip(pil, detection.landmarks) if wants_chip else None
+        chip = early_chips.get(id(detection))
+        if chip is None and wants_chip:
+            chip = face_chip(pil, detection.landmarks)
         if estimations.quality:
             face.quality = estimate_quality(pixels, detection, chip)
         if estimations.glasses and chip is not None:
@@ -328,8 +355,12 @@ def analyse_photo(
             face.quality = estimate_quality(pixels, detection)
     faces = [face for _, face in kept]
     if kept and estimations.descriptor:
-        for face, vector in zip(faces, inference.describe_chips(np.stack(chips)), strict=True):
+        stacked = np.stack(chips)
+        for face, vector in zip(faces, inference.describe_chips(stacked), strict=True):
             face.descriptor = vector
+        if not scores:
+            for face, score in zip(faces, inference.descriptor_scores(stacked), strict=True):
+                face.descriptor_score = float(score)
     if kept and estimations.basic_attributes:
         basics = inference.basic_attributes(pixels, [detection.landmarks for detection, _ in kept])
         for face, basic in zip(faces, basics, strict=True):
@@ -367,7 +398,11 @@ def analyse_warp(inference: FaceInference | None, pixels: RgbImage, estimations:
         face.mask = mask if estimations.mask else None
     if estimations.emotions:
         face.emotions = require(inference).warp_emotions([warp])[0]
-    chip = warp_to_chip(warp) if estimations.quality or estimations.descriptor or estimations.glasses else None
+    wants_chip = estimations.quality or estimations.descriptor or estimations.glasses or estimations.score_threshold > 0
+    chip = warp_to_chip(warp) if wants_chip else None
+    if estimations.score_threshold > 0 and chip is not None:
+        face.descriptor_score = float(require(inference).descriptor_scores(chip[None])[0])
+        face.filter_reasons += score_filter_reasons(face.descriptor_score, estimations.score_threshold)
     if estimations.quality and chip is not None:
         face.quality = chip_quality(chip)
     if estimations.glasses and chip is not None:
@@ -376,6 +411,8 @@ def analyse_warp(inference: FaceInference | None, pixels: RgbImage, estimations:
         return face  # filtered: no descriptor, attributes or warp (as for photos)
     if estimations.descriptor and chip is not None:
         face.descriptor = require(inference).describe_chips(chip[None])[0]
+        if face.descriptor_score is None:
+            face.descriptor_score = float(require(inference).descriptor_scores(chip[None])[0])
     if estimations.basic_attributes:
         face.basic = require(inference).warp_basic_attributes([warp])[0]
     if estimations.warp:

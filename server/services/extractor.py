@@ -20,9 +20,12 @@ from the attribute show; ethnicity = the code of the predominant one: 1 african_
 estimations of all samples are fused by inference.estimations.attributes.aggregate (mean age
 expectation, mean male probability, mean of each ethnicity probability).
 
-Not available yet, never invented: the descriptor quality `score` (Lumen has no descriptor quality
-measure: the field is omitted, and score_threshold > 0 is answered 40005 since nothing could be
-filtered honestly). extract_descriptor=0 with nothing else to extract is 12012.
+`score` (with extract_descriptor=1): the descriptor score of the sample's chip (MTCNN O-Net's face
+probability, inference/estimations/descriptor_score.py; aggregated: the mean over the samples).
+score_threshold (0..1, default 0): an attribute whose score is below it is not created; its item says
+so as v6 shows: `samples` [], `attribute_id` and `url` null, `score`, and `filter{is_filtered: true,
+filter_reasons: [{filter_name: "score_threshold", object_value: score, threshold_value: threshold}]}`.
+extract_descriptor=0 with nothing else to extract is 12012.
 """
 
 from __future__ import annotations
@@ -45,7 +48,7 @@ from server.face_inference import FaceInference, require, warp_pixels, warp_to_c
 from server.face_pipeline import (
     basic_attributes_message,
     mean_descriptor,
-    reject_score_threshold,
+    score_threshold,
     stored_basic_attributes,
 )
 from server.json_http import json_array_body
@@ -99,22 +102,28 @@ class ExtractorService(extractor_service_pb2_grpc.ExtractorServiceServicer):
         extract_descriptor = query_flag(query_param(request, "extract_descriptor"), "extract_descriptor", default=True)
         extract_basic = query_flag(query_param(request, "extract_basic_attributes"), "extract_basic_attributes")
         aggregate = query_flag(query_param(request, "aggregate_attributes"), "aggregate_attributes")
-        reject_score_threshold(query_param(request, "score_threshold"))
+        threshold = score_threshold(query_param(request, "score_threshold"))
         if not extract_descriptor and not extract_basic:
             raise LunaError(errors.BAD_QUERY_PARAM, name="extract_descriptor")
         sample_ids = [s.lower() for s in request.sample_ids]
         validate_json(sample_ids, SAMPLE_IDS_SCHEMA)
         inference = require(self.inference)
         warps = [self._warp(sample_id, account_id) for sample_id in sample_ids]
-        descriptors = None
+        descriptors = scores = None
         if extract_descriptor:
-            descriptors = inference.describe_chips(np.stack([warp_to_chip(warp) for warp in warps]))
+            chips = np.stack([warp_to_chip(warp) for warp in warps])
+            descriptors = inference.describe_chips(chips)
+            scores = inference.descriptor_scores(chips)
         basics = inference.warp_basic_attributes(warps) if extract_basic else None
         groups: list[list[int]] = [list(range(len(sample_ids)))] if aggregate else [[i] for i in range(len(sample_ids))]
         results = []
         with self.storage.db.transaction() as tx:
             for group in groups:
                 samples = [sample_ids[i] for i in group]
+                score = float(np.mean(scores[group])) if scores is not None else None
+                if score is not None and threshold > 0 and score < threshold:
+                    results.append(filtered_attribute(score, threshold))
+                    continue
                 data = AttributeData(
                     face_descriptor_samples=samples if descriptors is not None else [],
                     basic_attributes_samples=samples if basics is not None else [],
@@ -131,6 +140,8 @@ class ExtractorService(extractor_service_pb2_grpc.ExtractorServiceServicer):
                 item.url.string_value = f"/6/attributes/{attribute_id}"
                 if basic is not None:
                     item.basic_attributes.CopyFrom(basic_attributes_message(basic))
+                if score is not None:
+                    item.score = score
                 results.append(item)
         return results
 
@@ -143,6 +154,16 @@ class ExtractorService(extractor_service_pb2_grpc.ExtractorServiceServicer):
                 return warp_pixels(opened)
         except Exception:  # noqa: BLE001 - Pillow raises many types for broken files
             raise LunaError(errors.BAD_IMAGE, reason=f"sample '{sample_id}' is not a readable image") from None
+
+
+def filtered_attribute(score: float, threshold: float) -> extractor_service_pb2.ExtractedAttribute:
+    """The item of an attribute dropped by score_threshold (v6: no samples, null id and url)."""
+    item = extractor_service_pb2.ExtractedAttribute(score=score)
+    item.attribute_id.null_value = struct_pb2.NULL_VALUE
+    item.url.null_value = struct_pb2.NULL_VALUE
+    item.filter.is_filtered = True
+    item.filter.filter_reasons.add(filter_name="score_threshold", object_value=score, threshold_value=threshold)
+    return item
 
 
 def register(server: Any, context: Any) -> None:

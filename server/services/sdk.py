@@ -22,11 +22,14 @@ order:
   estimate_basic_attributes (`basic_attributes{ethnicities{predominant_ethnicity, estimations{asian, indian,
   caucasian, african_american}}, age, gender}`; ethnicity from the GEAR race classifier,
   inference/estimations/ethnicity.py), estimate_face_descriptor
-  (`descriptor{sdk_descriptor}`: Lumen's version 300 in the SDK layout b"dp\\0\\0" + uint32 version +
-  128 float32, the form POST /6/attributes and the matchers accept; `score` omitted: no descriptor
-  quality measure), estimate_face_warp (the 250x250 warp, base64 JPEG), the pitch/roll/yaw thresholds
-  (filtered faces in `filtered_detections`, the §6.25 shape /6/detector uses; v6 does not show the /sdk
-  form), mask_states (repeated, codes 1 medical_mask, 2 missing, 3 occluded: faces whose predominant
+  (`descriptor{sdk_descriptor, score}`: Lumen's version 300 in the SDK layout b"dp\\0\\0" + uint32 version +
+  128 float32, the form POST /6/attributes and the matchers accept; `score`: MTCNN O-Net's face probability
+  of the descriptor's chip, inference/estimations/descriptor_score.py; aggregated: the mean),
+  score_threshold (0..1: faces whose descriptor score is below it go to filtered_detections with the
+  reason {"score_threshold", score, threshold}, before the multiface policy, also on warps),
+  estimate_face_warp (the 250x250 warp, base64 JPEG), the pitch/roll/yaw thresholds (filtered faces
+  in `filtered_detections`, the §6.25 shape /6/detector uses; v6 does not show the /sdk form),
+  mask_states (repeated, codes 1 medical_mask, 2 missing, 3 occluded: faces whose predominant
   mask state is not listed go to filtered_detections with the reason {"mask_states", code, [listed
   codes]}; face_pipeline.py documents the rule; also on warps), multiface_policy (0: several faces is a
   per-image error 40006; 1: all; 2: the best) and
@@ -51,7 +54,7 @@ order:
 - estimate_glasses (`glasses{glasses: "eyeglasses"|"sunglasses"|"no_glasses"}`): a classical estimator on the
   aligned face chip (inference/estimations/glasses.py: dark flat eye regions = sunglasses, a frame bridge and
   temple arm = eyeglasses); also on warps.
-- Rejected with 40005 (501) when asked for, never faked: image_type=2 and score_threshold > 0.
+- Rejected with 40005 (501) when asked for, never faked: image_type=2.
 - detect_body=1 (bodies: the COCO CenterNet person detector, inference/estimations/body.py, one model call per
   image) and estimate_body_warp=1 (the 128x256 body warp, base64 JPEG; it implies body detection):
   `body{detection{rect, warp}}`. A face and the body that contains it form one estimation `{face, body}`
@@ -112,8 +115,8 @@ from server.face_pipeline import (
     per_image_error,
     point_list,
     quality_message,
-    reject_score_threshold,
     reject_unavailable,
+    score_threshold,
     warp_base64,
 )
 from server.rpc import Call, luna_rpc
@@ -151,8 +154,8 @@ def liveness_message(liveness: Liveness) -> liveness_pb2.SdkLiveness:
     )
 
 
-def sdk_descriptor(vector: np.ndarray) -> sdk_pb2.SdkDescriptor:
-    return sdk_pb2.SdkDescriptor(sdk_descriptor=encode_sdk(DEFAULT_VERSION, vector))
+def sdk_descriptor(vector: np.ndarray, score: float | None) -> sdk_pb2.SdkDescriptor:
+    return sdk_pb2.SdkDescriptor(sdk_descriptor=encode_sdk(DEFAULT_VERSION, vector), score=score)
 
 
 @dataclass(frozen=True)
@@ -193,7 +196,6 @@ class SdkService(sdk_service_pb2_grpc.SdkServiceServicer):
         reject_unavailable(given, UNAVAILABLE)
         if image_type == IMAGE_BODY_WARP:
             raise LunaError(errors.ESTIMATION_NOT_AVAILABLE, name="image_type=2 (body warps)")
-        reject_score_threshold(given("score_threshold"))
         estimations = Estimations(
             head_pose=query_flag(given("estimate_head_pose"), "estimate_head_pose"),
             quality=query_flag(given("estimate_quality"), "estimate_quality"),
@@ -211,6 +213,7 @@ class SdkService(sdk_service_pb2_grpc.SdkServiceServicer):
             mouth=query_flag(given("estimate_mouth_attributes"), "estimate_mouth_attributes"),
             gaze=query_flag(given("estimate_gaze"), "estimate_gaze"),
             glasses=query_flag(given("estimate_glasses"), "estimate_glasses"),
+            score_threshold=score_threshold(given("score_threshold")),
         )
         landmarks = query_flag(given("estimate_landmarks5"), "estimate_landmarks5")
         detect_face = query_flag(given("detect_face"), "detect_face")
@@ -255,6 +258,7 @@ class SdkService(sdk_service_pb2_grpc.SdkServiceServicer):
             or estimations.basic_attributes
             or estimations.emotions
             or estimations.needs_mask
+            or estimations.score_threshold > 0
         )
         inference = require(self.inference) if needs_models else self.inference
         response = sdk_service_pb2.EstimateResponse()
@@ -336,7 +340,7 @@ class SdkService(sdk_service_pb2_grpc.SdkServiceServicer):
         if per_face_attributes and face.basic is not None:
             detection.attributes.basic_attributes.CopyFrom(basic_attributes_message(face.basic))
         if per_face_attributes and face.descriptor is not None:
-            detection.attributes.descriptor.CopyFrom(sdk_descriptor(face.descriptor))
+            detection.attributes.descriptor.CopyFrom(sdk_descriptor(face.descriptor, face.descriptor_score))
         if per_face_attributes and face.liveness is not None:
             detection.attributes.liveness.CopyFrom(liveness_message(face.liveness))
         if face.eyes is not None:
@@ -364,8 +368,10 @@ class SdkService(sdk_service_pb2_grpc.SdkServiceServicer):
         if estimations.basic_attributes and basics:
             attributes.basic_attributes.CopyFrom(basic_attributes_message(aggregate_basic(basics)))
         vectors = [face.descriptor for face in faces if face.descriptor is not None]
+        scores = [face.descriptor_score for face in faces if face.descriptor_score is not None]
         if estimations.descriptor and vectors:
-            attributes.descriptor.CopyFrom(sdk_descriptor(mean_descriptor(np.stack(vectors))))
+            score = float(np.mean(scores)) if scores else None
+            attributes.descriptor.CopyFrom(sdk_descriptor(mean_descriptor(np.stack(vectors)), score))
         masks = [face.mask for face in faces if face.mask is not None]
         if estimations.mask and masks:
             attributes.mask.CopyFrom(mask_message(aggregate_mask(masks)))

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import base64
+import io
 import uuid
 from typing import Any
 
 import httpx
 import numpy as np
 import pytest
+from PIL import Image
 
 from server.storage.descriptors import DEFAULT_VERSION
 from tests import photos
@@ -60,7 +62,8 @@ def test_descriptors_tell_people_apart(rest: httpx.Client, people: tuple[str, di
     attributes = extract(rest, account, ids)
     assert len(attributes) == 3
     for item, sample_id in zip(attributes, ids, strict=True):
-        assert list(item) == ["samples", "attribute_id", "url"]
+        assert list(item) == ["samples", "attribute_id", "url", "score"]
+        assert item["score"] > 0.9  # real faces (inference/estimations/descriptor_score.py)
         assert item["samples"] == [sample_id]
         assert item["url"] == f"/6/attributes/{item['attribute_id']}"
         got = rest.get(f"/6/attributes/{item['attribute_id']}/samples", headers=auth(account)).json()
@@ -99,8 +102,6 @@ def test_errors(rest: httpx.Client, people: tuple[str, dict[str, str]]) -> None:
     for params in ({"ttl": 0}, {"ttl": 86401}, {"score_threshold": 2}, {"extract_descriptor": 5}):
         reply = rest.post("/6/extractor", json=[sample], params=params, headers=auth(account))
         assert_luna_error(reply, 400, 12012)
-    reply = rest.post("/6/extractor", json=[sample], params={"score_threshold": 0.5}, headers=auth(account))
-    assert_luna_error(reply, 501, 40005)
     reply = rest.post("/6/extractor", json=[sample], params={"extract_basic_attributes": 2}, headers=auth(account))
     assert_luna_error(reply, 400, 12012)
     reply = rest.post("/6/extractor", json=[sample], params={"extract_descriptor": 0}, headers=auth(account))
@@ -157,7 +158,7 @@ def test_basic_attributes(rest: httpx.Client, people: tuple[str, dict[str, str]]
     ids = [samples["obama"], samples["biden"]]
     obama, biden = extract(rest, account, ids, extract_basic_attributes=1)
     for item, sample_id in ((obama, ids[0]), (biden, ids[1])):
-        assert list(item) == ["samples", "attribute_id", "url", "basic_attributes"]
+        assert list(item) == ["samples", "attribute_id", "url", "basic_attributes", "score"]
         basic = item["basic_attributes"]
         assert list(basic) == BASIC_KEYS
         code = check_ethnicities(basic["ethnicities"])
@@ -212,3 +213,30 @@ def test_face_from_extracted_attribute_shows_basic_attributes(
     expected = {"age": item["basic_attributes"]["age"], "gender": 1, "ethnicity": code}
     assert attributes["basic_attributes"] == expected
     assert attributes["basic_attributes_samples"] == [samples["biden"]]
+
+
+def test_score_threshold_drops_garbage_samples(rest: httpx.Client, people: tuple[str, dict[str, str]]) -> None:
+    """A sample that is no face scores low; with score_threshold its attribute is not created and the item
+    says why (v6: samples [], attribute_id and url null, filter{is_filtered, filter_reasons})."""
+    account, samples = people
+    with Image.open(photos.face_recognition_image("obama.jpg")) as image:
+        out = io.BytesIO()
+        image.convert("RGB").crop((0, 0, 120, 120)).resize((250, 250)).save(out, format="JPEG", quality=92)
+    reply = rest.post(
+        "/6/samples/faces", content=out.getvalue(), headers=auth(account, **{"Content-Type": "image/jpeg"})
+    )
+    assert reply.status_code == 201, reply.text
+    garbage = reply.json()["sample_id"]
+    face, dropped = extract(rest, account, [samples["obama"], garbage], score_threshold=0.5)
+    assert face["samples"] == [samples["obama"]] and face["score"] > 0.9
+    assert list(dropped) == ["samples", "attribute_id", "url", "score", "filter"]
+    assert dropped["samples"] == [] and dropped["attribute_id"] is None and dropped["url"] is None
+    assert dropped["score"] < 0.5
+    assert dropped["filter"] == {
+        "is_filtered": True,
+        "filter_reasons": [
+            {"filter_name": "score_threshold", "object_value": dropped["score"], "threshold_value": 0.5}
+        ],
+    }
+    (kept,) = extract(rest, account, [garbage])  # no threshold: the attribute is made, with its low score
+    assert kept["score"] < 0.5 and kept["attribute_id"]

@@ -107,7 +107,8 @@ def test_default_is_a_descriptor_per_face(rest: httpx.Client) -> None:
     assert list(detection) == ["rect", "attributes"]
     assert list(detection["rect"]) == ["x", "y", "width", "height"]
     assert list(detection["attributes"]) == ["descriptor"]
-    assert list(detection["attributes"]["descriptor"]) == ["sdk_descriptor"]  # no quality score (no model)
+    assert list(detection["attributes"]["descriptor"]) == ["sdk_descriptor", "score"]
+    assert detection["attributes"]["descriptor"]["score"] > 0.9  # a real face (descriptor_score.py)
     vector = sdk_vector(detection["attributes"]["descriptor"]["sdk_descriptor"])
     extracted, _ = extractor_descriptor(rest, photo("obama.jpg"))
     assert float(vector @ extracted) > 0.99
@@ -236,6 +237,8 @@ def test_aggregate_attributes(rest: httpx.Client) -> None:
     vectors = [sdk_vector(s["descriptor"]["sdk_descriptor"]) for s in singles]
     expected = (vectors[0] + vectors[1]) / np.linalg.norm(vectors[0] + vectors[1])
     assert float(sdk_vector(attributes["descriptor"]["sdk_descriptor"]) @ expected) > 0.9999
+    mean_score = (singles[0]["descriptor"]["score"] + singles[1]["descriptor"]["score"]) / 2
+    assert attributes["descriptor"]["score"] == pytest.approx(mean_score, abs=1e-6)
     ages = [s["basic_attributes"]["age"] for s in singles]
     basic = attributes["basic_attributes"]
     assert basic["gender"] == 1
@@ -293,7 +296,6 @@ def photo_warp(rest: httpx.Client, data: bytes) -> bytes:
         {"estimate_body_descriptor": 1, "detect_body": 1},
         {"image_type": 2},
         {"estimate_body_descriptor": 1, "estimate_body_warp": 1},
-        {"score_threshold": 0.5},
     ],
 )
 def test_unsupported_estimations(rest: httpx.Client, params: dict[str, Any]) -> None:
@@ -753,3 +755,32 @@ def test_estimate_glasses(rest: httpx.Client) -> None:
             sdk(rest, warp, image_type=1, estimate_glasses=1, estimate_face_descriptor=0)["images_estimations"][0]
         )
         assert on_warp["attributes"]["glasses"] == {"glasses": expected}
+
+
+def non_face_warp() -> bytes:
+    """A 250x250 "sample" that is no face: a corner of obama.jpg's background."""
+    with Image.open(io.BytesIO(photo("obama.jpg"))) as image:
+        return jpeg_bytes(image.convert("RGB").crop((0, 0, 120, 120)).resize((250, 250)))
+
+
+def jpeg_bytes(image: Image.Image) -> bytes:
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=92)
+    return out.getvalue()
+
+
+def test_descriptor_score_and_score_threshold(rest: httpx.Client) -> None:
+    """The descriptor score tells a face from garbage; score_threshold filters the garbage before the
+    multiface policy, with the reason {score_threshold, score, threshold}."""
+    face = detections(sdk(rest, photo("obama.jpg"), score_threshold=0.5)["images_estimations"][0])
+    assert len(face) == 1 and face[0]["attributes"]["descriptor"]["score"] > 0.9
+    params = {"image_type": 1, "estimate_face_descriptor": 1}
+    kept = sdk(rest, non_face_warp(), **params)["images_estimations"][0]
+    (garbage,) = detections(kept)
+    assert garbage["attributes"]["descriptor"]["score"] < 0.5
+    filtered = sdk(rest, non_face_warp(), score_threshold=0.5, **params)["images_estimations"][0]
+    assert detections(filtered) == []
+    (item,) = filtered["filtered_detections"]["face_detections"]
+    (reason,) = item["filter_reasons"]
+    assert reason["filter_name"] == "score_threshold" and reason["threshold_value"] == 0.5
+    assert reason["object_value"] == pytest.approx(garbage["attributes"]["descriptor"]["score"], abs=1e-6)
