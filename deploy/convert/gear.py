@@ -16,7 +16,7 @@ Lumen serves only the race head (age and gender come from dlib's models); the co
   output "probabilities" float32 [N, 5]         softmax (white, black, asian, indian, other)
 
 Steps: `npm pack` of the pinned version (sha256 of the tarball and of the members pinned here), the TFJS graph
-fixes of deploy/convert/liveness.py (`TArgs`/`num_host_args` on `_Fused*` nodes; numpy 2's missing `np.product`),
+fixes of deploy/convert/human_models.py (`TArgs`/`num_host_args` on `_Fused*` nodes; numpy 2's missing `np.product`),
 `tf2onnx --tfjs` (opset 17), pruned to the race output and canonicalised for byte-reproducible output
 (deploy/convert/keras_onnx.py), then a prelude: Cast to float, x / 255. Weights are stored as float16 initializers +
 Cast (the package's weights are float16-quantised already).
@@ -27,10 +27,8 @@ Cast (the package's weights are float16-quantised already).
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
-import tarfile
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -39,9 +37,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import MODEL_REPOSITORY, npm_package, sha256  # noqa: E402
-from keras_onnx import canonicalize, save, wrap  # noqa: E402
-from liveness import _FUSED_OPS, LICENSE_MEMBER, PACKAGE, TARBALL_SHA256, VERSION, tfjs_to_onnx  # noqa: E402
+from common import MODEL_REPOSITORY, sha256  # noqa: E402
+from human_models import PACKAGE, VERSION, max_difference, tarball, tfjs_to_onnx, wrap_classifier  # noqa: E402
+from human_models import extract_graph as extract_human_graph  # noqa: E402
+from keras_onnx import canonicalize, save  # noqa: E402
 
 _LOGGER = logging.getLogger("convert.gear")
 
@@ -57,36 +56,16 @@ RACES = ("white", "black", "asian", "indian", "other")
 RACE_OUTPUT = "race_output"
 
 
-def extract_graph(tarball: Path, dest: Path) -> tuple[Path, dict[str, Any]]:
+def extract_graph(package: Path, dest: Path) -> tuple[Path, dict[str, Any]]:
     """Extract gear.json + gear.bin (pinned sha256s) into dest, apply the TFJS fixes; returns the fixed graph
-    JSON path and the parsed original graph (for the TensorFlow reference in verify_gear.py)."""
-    with tarfile.open(tarball) as tar:
-        for member, digest in MEMBERS.items():
-            source = tar.extractfile(member)
-            if source is None:
-                raise SystemExit(f"{tarball.name}: no {member}")
-            target = dest / Path(member).name
-            target.write_bytes(source.read())
-            if sha256(target) != digest:
-                raise SystemExit(f"{member}: sha256 {sha256(target)} differs from the pinned {digest}")
-        licence = tar.extractfile(LICENSE_MEMBER)
-        if licence is None or not licence.read().startswith(b"MIT License"):
-            raise SystemExit(f"{tarball.name}: {LICENSE_MEMBER} is not the MIT licence")
-    graph = json.loads((dest / "gear.json").read_text())
+    JSON path and the parsed graph (for the TensorFlow reference in verify_gear.py)."""
+    fixed, graph = extract_human_graph(package, MEMBERS, "gear", dest)
     outputs = graph["signature"]["outputs"]
     if set(outputs) != {RACE_OUTPUT, "gender_output", "age_output"}:
         raise SystemExit(f"unexpected GEAR outputs {sorted(outputs)}")
     dims = [int(d["size"]) for d in outputs[RACE_OUTPUT]["tensorShape"]["dim"]]
     if dims != [-1, len(RACES)]:
         raise SystemExit(f"{RACE_OUTPUT} has shape {dims}, expected [-1, {len(RACES)}]")
-    for node in graph["modelTopology"]["node"]:
-        attrs = node.setdefault("attr", {})
-        if node["op"] in _FUSED_OPS:
-            count = int(attrs.get("num_args", {}).get("i", "0"))
-            attrs.setdefault("TArgs", {"list": {"type": ["DT_FLOAT"] * count}})
-            attrs.setdefault("num_host_args", {"i": "0"})
-    fixed = dest / "gear_fixed.json"  # the weights manifest still points at gear.bin in dest
-    fixed.write_text(json.dumps(graph, sort_keys=True))
     return fixed, graph
 
 
@@ -102,60 +81,25 @@ def race_only(converted: Any, graph: dict[str, Any]) -> Any:
     return canonicalize(converted)
 
 
-def prelude() -> tuple[list[Any], list[Any]]:
-    from onnx import TensorProto, helper, numpy_helper
-
-    initializers = [numpy_helper.from_array(np.asarray(255.0, dtype=np.float32), "chip_scale")]
-    nodes = [
-        helper.make_node("Cast", ["chip"], ["chip_float"], to=TensorProto.FLOAT, name="chip_cast"),
-        helper.make_node("Div", ["chip_float", "chip_scale"], ["x"], name="chip_unit"),
-    ]
-    return nodes, initializers
-
-
-def max_difference(converted: bytes, target: Path, chips: np.ndarray) -> float:
-    """Largest |p| difference between the raw (float32) tf2onnx graph (fed chips / 255) and the wrapped file."""
-    import onnxruntime as ort
-
-    raw = ort.InferenceSession(converted, providers=["CPUExecutionProvider"])
-    expected = raw.run(None, {"x": chips.astype(np.float32) / 255.0})[0]
-    wrapped = ort.InferenceSession(str(target), providers=["CPUExecutionProvider"])
-    got = wrapped.run(["probabilities"], {"chip": chips})[0]
-    return float(np.abs(got - expected).max())
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=MODEL_REPOSITORY, help="Triton model repository")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
-    tarball = npm_package(PACKAGE, VERSION)
-    if sha256(tarball) != TARBALL_SHA256:
-        raise SystemExit(f"{tarball}: sha256 {sha256(tarball)} differs from the pinned {TARBALL_SHA256}")
+    package = tarball()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        fixed, graph = extract_graph(tarball, work)
+        fixed, graph = extract_graph(package, work)
         converted = race_only(tfjs_to_onnx(fixed, work / "gear.onnx"), graph)
     raw_float32 = converted.SerializeToString()  # wrap() edits the graph in place
-    nodes, initializers = prelude()
     description = (
         f"GEAR race classifier from npm {PACKAGE} {VERSION} models/gear.json + gear.bin "
         f"(sha256 {MEMBERS['package/models/gear.bin']}, MIT), race head only; input uint8 RGB face crop "
         f"[N,{CHIP_SIZE},{CHIP_SIZE},3] (scaled to [0,1] in the graph); output softmax [N,{len(RACES)}] "
         f"({', '.join(RACES)}); weights stored as float16"
     )
-    model = wrap(
-        converted,
-        nodes,
-        initializers,
-        (CHIP_SIZE, CHIP_SIZE, 3),
-        len(RACES),
-        fp16=True,
-        description=description,
-        producer="lumen deploy/convert/gear.py",
-    )
     target = args.out / NAME / "1" / "model.onnx"
-    save(model, target)
+    save(wrap_classifier(converted, CHIP_SIZE, len(RACES), description, "lumen deploy/convert/gear.py"), target)
     # Smooth random chips (6x6 blocks of 33 px): pixel noise alone saturates the softmax on one class.
     blocks = np.random.default_rng(5).integers(0, 256, (8, 6, 6, 3), dtype=np.uint8)
     chips = np.ascontiguousarray(blocks.repeat(CHIP_SIZE // 6, axis=1).repeat(CHIP_SIZE // 6, axis=2))

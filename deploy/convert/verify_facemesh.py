@@ -28,18 +28,11 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from verification import portraits_and_faces  # noqa: E402
 
 _LOGGER = logging.getLogger("verify.facemesh")
-
-
-def photos() -> list[Path]:
-    from tests.photos import dlib_examples, face_recognition_image
-
-    paths = [face_recognition_image(name) for name in ("obama.jpg", "obama2.jpg", "obama3.jpg", "biden.jpg")]
-    examples = dlib_examples()
-    if examples is not None:
-        paths += sorted((examples / "faces").glob("*.jpg"))
-    return paths
 
 
 def mediapipe_meshes(rgb: np.ndarray) -> list[np.ndarray]:
@@ -73,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     estimator = landmarks68.FaceMeshEstimator(transport)
     faces: list[dict[str, Any]] = []
     rois: list[tuple[float, float, float]] = []
-    for path in photos():
+    for path in portraits_and_faces():
         rgb = to_rgb_array(Image.open(path))
         references = mediapipe_meshes(rgb)
         detections = detector.detect(rgb)

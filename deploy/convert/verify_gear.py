@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
 import os
 import sys
 import tempfile
@@ -39,9 +38,9 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import npm_package, sha256  # noqa: E402
 from gear import CHIP_SIZE, RACES, extract_graph  # noqa: E402
-from liveness import PACKAGE, TARBALL_SHA256, VERSION  # noqa: E402
+from human_models import tarball  # noqa: E402
+from verification import print_report  # noqa: E402
 
 from inference.alignment import crop_chip, face_chip, template  # noqa: E402
 from inference.estimations.ethnicity import (  # noqa: E402
@@ -177,9 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
-    tarball = npm_package(PACKAGE, VERSION)
-    if sha256(tarball) != TARBALL_SHA256:
-        raise SystemExit(f"{tarball}: sha256 {sha256(tarball)} differs from the pinned {TARBALL_SHA256}")
+    package = tarball()
     transport = LocalTransport()
     estimator = EthnicityEstimator(transport)
     from inference.models import GEAR_ETHNICITY
@@ -200,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
             warped.append(warp_chip(pil, points))
     chips = np.stack(aligned)
     with tempfile.TemporaryDirectory() as tmp:
-        _, graph = extract_graph(tarball, Path(tmp))
+        _, graph = extract_graph(package, Path(tmp))
         reference = tf_reference(graph, Path(tmp) / "gear.bin")
         expected = np.concatenate(
             [reference(chips[i : i + 16].astype(np.float32) / 255.0) for i in range(0, len(chips), 16)]
@@ -265,10 +262,7 @@ def main(argv: list[str] | None = None) -> int:
         "dlib_faces_predominant": unlabelled,
         "gear_other_median": round(float(np.median([e.other for e in served])), 4),
     }
-    text = json.dumps(report, indent=2)
-    print(text)
-    if args.json is not None:
-        args.json.write_text(text + "\n")
+    print_report(report, args.json)
     transport.close()
     return 0
 

@@ -17,7 +17,6 @@ import argparse
 import json
 import logging
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -28,19 +27,10 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import iris as iris_convert  # noqa: E402
-from keras_onnx import extract, fetch_wheel  # noqa: E402
+from tflite_onnx import PACKAGE, VERSION, mediapipe_member  # noqa: E402
+from verification import portraits_and_faces  # noqa: E402
 
 _LOGGER = logging.getLogger("verify.iris")
-
-
-def photos() -> list[Path]:
-    from tests.photos import dlib_examples, face_recognition_image
-
-    paths = [face_recognition_image(name) for name in ("obama.jpg", "obama2.jpg", "obama3.jpg", "biden.jpg")]
-    examples = dlib_examples()
-    if examples is not None:
-        paths += sorted((examples / "faces").glob("*.jpg"))
-    return paths
 
 
 def inside(point: np.ndarray, polygon: np.ndarray) -> bool:
@@ -73,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     chips_all: list[np.ndarray] = []
     transforms_all: list[np.ndarray] = []
     per_photo: list[dict[str, Any]] = []
-    for path in photos():
+    for path in portraits_and_faces():
         rgb = to_rgb_array(Image.open(path))
         for mirrored in (False, True):
             pixels = np.ascontiguousarray(rgb[:, ::-1]) if mirrored else rgb
@@ -84,9 +74,7 @@ def main(argv: list[str] | None = None) -> int:
             chips_all.extend(chips)
             transforms_all.extend(transforms)
     chips = np.stack(chips_all)
-    wheel = fetch_wheel(iris_convert.PACKAGE, iris_convert.VERSION, iris_convert.WHEEL, iris_convert.WHEEL_SHA256)
-    with tempfile.TemporaryDirectory() as tmp:
-        tflite = extract(wheel, iris_convert.MEMBER, iris_convert.MEMBER_SHA256, Path(tmp) / "iris_landmark.tflite")
+    with mediapipe_member(iris_convert.MEMBER, iris_convert.MEMBER_SHA256, "iris_landmark.tflite") as tflite:
         expected_contour, expected_iris = iris_convert.tflite_outputs(tflite, chips)
     got_contour, got_iris = iris_convert.onnx_outputs(onnx_path, chips)
     contour_px = np.abs(got_contour - expected_contour)[..., :2].max(axis=(1, 2))
@@ -108,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         diameter_ratio.append(2 * eye.iris_radius / width)
     summary = {
         "model": str(onnx_path.relative_to(ROOT)),
-        "reference": f"{iris_convert.PACKAGE} {iris_convert.VERSION} {iris_convert.MEMBER} (tf.lite.Interpreter)",
+        "reference": f"{PACKAGE} {VERSION} {iris_convert.MEMBER} (tf.lite.Interpreter)",
         "eyes": len(chips),
         "faces": sum(item["faces"] for item in per_photo),
         "max_abs_difference_chip_px": {

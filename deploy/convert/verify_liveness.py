@@ -18,7 +18,6 @@ writes the antispoof ONNX.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -27,6 +26,9 @@ import numpy as np
 from PIL import Image, ImageFilter
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from verification import print_report  # noqa: E402
 
 from inference.alignment import crop_chip  # noqa: E402
 from inference.estimations.liveness import LivenessEstimator  # noqa: E402
@@ -135,10 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     if antispoof is not None:
         report["antispoof_output"] = {key: summary(values) for key, values in anti.items()}
-    text = json.dumps(report, indent=2)
-    print(text)
-    if args.json is not None:
-        args.json.write_text(text + "\n")
+    print_report(report, args.json)
     transport.close()
     return 0
 
