@@ -23,8 +23,9 @@ class ModelSpec:
 
 
 #: MTCNN P-Net. input_1: uint8 [N, W, H, 3] RGB (note W before H: the Caffe->Keras port is transposed); the
-#: graph scales (rgb - 127.5) / 128 (deploy/convert/mtcnn.py). Outputs, also [N, W', H', C]: conv2d_4 box regression (4), softmax face
-#: probability (2; index 1 = face). W' = ceil((W - 2) / 2) - 4 (stride 2, 12x12 window).
+#: graph scales (rgb - 127.5) / 128 (deploy/convert/mtcnn.py). Outputs, also [N, W', H', C]: conv2d_4 box
+#: regression (4), softmax face probability (2; index 1 = face). W' = ceil((W - 2) / 2) - 4 (stride 2, 12x12
+#: window).
 MTCNN_PNET = ModelSpec("mtcnn_pnet", ("input_1",), ("conv2d_4", "softmax"), max_batch=16)
 #: MTCNN R-Net. input_2: uint8 [N, 24, 24, 3] (transposed crops); dense_2 [N, 4] box regression,
 #: softmax_1 [N, 2].
