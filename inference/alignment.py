@@ -80,7 +80,7 @@ def face_chip(image: RgbImage | Image.Image, landmarks: NDArray[np.floating], si
               padding: float = CHIP_PADDING) -> NDArray[np.uint8]:
     """The aligned face chip (uint8 [size, size, 3] RGB) for five landmarks; outside the image is black."""
     pil = image if isinstance(image, Image.Image) else from_array(image)
-    return _warp(pil, chip_to_image_transform(landmarks, size, padding), size)
+    return warp_affine(pil, chip_to_image_transform(landmarks, size, padding), size)
 
 
 def crop_to_image_transform(landmarks: NDArray[np.floating], size: int, scale: tuple[float, float],
@@ -106,10 +106,10 @@ def crop_chip(image: RgbImage | Image.Image, landmarks: NDArray[np.floating], si
     """An aligned (possibly anisotropic) face crop, uint8 [size, size, 3] RGB: see crop_to_image_transform.
     Resampling as face_chip; outside the image is black."""
     pil = image if isinstance(image, Image.Image) else from_array(image)
-    return _warp(pil, crop_to_image_transform(landmarks, size, scale, offset), size)
+    return warp_affine(pil, crop_to_image_transform(landmarks, size, scale, offset), size)
 
 
-def _warp(pil: Image.Image, matrix: Matrix, size: int) -> NDArray[np.uint8]:
+def warp_affine(pil: Image.Image, matrix: Matrix, size: int) -> NDArray[np.uint8]:
     """Resample the chip whose pixels map to the image through `matrix` (chip -> image, 2x3)."""
     linear = matrix[:, :2]
     scale = math.sqrt(abs(np.linalg.det(linear)))  # image pixels per chip pixel

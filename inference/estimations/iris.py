@@ -37,7 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from inference.alignment import _warp
+from inference.alignment import warp_affine
 from inference.image import RgbImage, from_array
 from inference.models import IRIS
 from inference.transport import InferenceTransport
@@ -161,7 +161,7 @@ def iris_chips(
     if not transforms:
         return np.empty((0, IRIS_CHIP_SIZE, IRIS_CHIP_SIZE, 3), np.uint8), []
     pil = from_array(image)
-    return np.stack([_warp(pil, matrix, IRIS_CHIP_SIZE) for matrix in transforms]), transforms
+    return np.stack([warp_affine(pil, matrix, IRIS_CHIP_SIZE) for matrix in transforms]), transforms
 
 
 def to_image(chip_points: NDArray[np.floating], transform: NDArray[np.float64]) -> NDArray[np.float64]:
