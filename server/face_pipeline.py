@@ -39,6 +39,9 @@ and a face scoring below it is filtered like an angle filter, before the multifa
 `{filter_name: "score_threshold", object_value: its score, threshold_value: the threshold}` (v6 §6.25 names
 this filter). Without a threshold the score is computed with the descriptor, for the kept faces.
 
+The mouth's `occluded` is the mask classifier's p(mask) of the same face, so estimate_mouth_attributes=1 runs
+the mask model too (inference/estimations/mouth.py).
+
 Emotions and mask are estimated for the kept faces and, like quality and head pose, for the filtered ones
 (so a filtered face shows them when requested); on warped input they are cut from the warp
 (server/face_inference.py). Every model call covers all the faces of an image in one batch.
@@ -142,7 +145,8 @@ class Estimations:
 
     @property
     def needs_mask(self) -> bool:
-        return self.mask or bool(self.mask_states)
+        # The mouth's `occluded` is the mask classifier's p(mask) (inference/estimations/mouth.py).
+        return self.mask or bool(self.mask_states) or self.mouth
 
     @property
     def needs_liveness(self) -> bool:
@@ -371,13 +375,16 @@ def analyse_photo(
         irises: list[Irises | None] = [None] * len(meshes)
         if estimations.needs_iris:
             irises = list(inference.irises(pixels, meshes))
+        mask_of = {id(detection): mask for detection, mask in zip(detections, masks, strict=False)}
         for (detection, face), mesh, iris in zip(both, meshes, irises, strict=True):
             points = mesh.landmarks68
             face.landmarks68 = points if estimations.landmarks68 else None
             face.eyes = eyes_from_landmarks68(points, iris) if estimations.eyes else None
             if estimations.gaze and iris is not None:
                 face.gaze = estimate_gaze(iris, estimate_head_pose(detection))
-            face.mouth = mouth_from_landmarks68(points) if estimations.mouth else None
+            if estimations.mouth:
+                mask = mask_of.get(id(detection))
+                face.mouth = mouth_from_landmarks68(points, mask.medical_mask if mask is not None else 0.0)
     if both and estimations.emotions:
         emotions = inference.emotions(pixels, [detection.landmarks for detection, _ in both])
         for (_, face), emotion in zip(both, emotions, strict=True):

@@ -9,7 +9,11 @@ All measures are taken in the face frame (rotated so that the outer eye corners 
   smile) elevation 0.097, width 0.82; biden.jpg (lips closed) -0.016, 0.645; neutral faces cluster around
   elevation 0 and width 0.55-0.65. Classical geometry, not a trained classifier: an open-mouthed laugh and a
   wide speaking mouth both raise it.
-- occluded: always 0.0 (no cue: FaceMesh places lips on a covered mouth too; the mask estimator covers masks).
+- occluded: the mask classifier's p(mask) (inference/estimations/mask.py, `mobilenet_v2_mask`) for the same face:
+  a face mask is what covers a mouth in practice, and FaceMesh places lips on a covered mouth too, so the landmarks
+  cannot tell. Measured (2026-11-23, faces re-detected after painting): obama x3 / biden bare 0.002-0.118, with
+  a painted surgical mask 0.62-0.98. Other coverings (a hand, a scarf) count only as far as the mask network
+  takes them for a mask.
 - score: 1 - smile. v6 does not document it; in its three examples score + smile = 1 (0.388 + 0.612, 1 + 0,
   1 + 0), which Lumen follows.
 """
@@ -62,8 +66,9 @@ def mouth_measures(landmarks68: NDArray[np.floating]) -> tuple[float, float, flo
     return gap, elevation, (width / eyes if eyes > 0 else 0.0)
 
 
-def mouth_from_landmarks68(landmarks68: NDArray[np.floating]) -> MouthAttributes:
+def mouth_from_landmarks68(landmarks68: NDArray[np.floating], occluded: float = 0.0) -> MouthAttributes:
+    """The mouth from the 68 points; `occluded` is the mask classifier's p(mask) (see the module docstring)."""
     gap, elevation, width = mouth_measures(landmarks68)
     opened = _sigmoid((gap - OPENED_CENTER) / OPENED_SCALE)
     smile = _sigmoid((elevation - SMILE_ELEVATION) / SMILE_ELEVATION_SCALE + (width - SMILE_WIDTH) / SMILE_WIDTH_SCALE)
-    return MouthAttributes(opened=opened, smile=smile)
+    return MouthAttributes(opened=opened, smile=smile, occluded=float(occluded))
