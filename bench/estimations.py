@@ -38,6 +38,7 @@ PATHS: tuple[tuple[str, str], ...] = (
     ("landmarks68", "/6/sdk?estimate_landmarks68=1&estimate_face_descriptor=0"),
     ("eyes (+iris)", "/6/sdk?estimate_eyes_attributes=1&estimate_face_descriptor=0"),
     ("gaze", "/6/sdk?estimate_gaze=1&estimate_face_descriptor=0"),
+    ("mouth (FaceMesh + mask model for occluded)", "/6/sdk?estimate_mouth_attributes=1&estimate_face_descriptor=0"),
     ("glasses", "/6/sdk?estimate_glasses=1&estimate_face_descriptor=0"),
     ("liveness", "/6/sdk?estimate_liveness=1&estimate_face_descriptor=0"),
     ("body detection + warp", "/6/sdk?detect_body=1&estimate_body_warp=1&estimate_face_descriptor=0"),
