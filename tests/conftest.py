@@ -2,11 +2,18 @@
 
 The session `stack` runs its own tritonserver (started once; the first run unpacks the server from
 the nvidia-pytriton wheel, see inference/triton_server.py). Stacks that tests build themselves with
-`stack_settings()` run without Triton unless they pass triton_start=True.
+`stack_settings()` run without Triton unless they pass triton_start=True. Unit tests that run models over
+Triton share the session `triton_server`.
+
+Markers are set here, so new tests need no edits: `stack` for tests under tests/integration or using the
+`stack`/`rest` fixtures, `triton` for tests that run a tritonserver (`pytest -m "not stack and not triton"`
+is the fast path of `tools/test.sh --fast`).
 """
 
 from __future__ import annotations
 
+import inspect
+import platform
 import socket
 import uuid
 from collections.abc import Iterator
@@ -16,10 +23,34 @@ from pathlib import Path
 import httpx
 import pytest
 
+from inference.triton_server import TritonServer
 from server.settings import Settings
 from server.stack import Stack
 
 PORT_BLOCK = 4  # REST, gRPC, Envoy admin, Triton gRPC
+#: Fixtures that boot the stack (Envoy + gRPC server); `stack` also runs Triton.
+STACK_FIXTURES = frozenset({"stack", "rest"})
+TRITON_FIXTURES = frozenset({"stack", "rest", "triton_server"})
+#: Source text of a test function that starts a tritonserver of its own.
+TRITON_STARTS = ("TritonServer(", "triton_start=True")
+
+
+def _starts_triton(item: pytest.Item) -> bool:
+    function = getattr(item, "function", None)
+    try:
+        source = inspect.getsource(function) if function is not None else ""
+    except (OSError, TypeError):
+        return False
+    return any(text in source for text in TRITON_STARTS)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if "integration" in item.path.parts or fixtures & STACK_FIXTURES:
+            item.add_marker(pytest.mark.stack)
+        if fixtures & TRITON_FIXTURES or _starts_triton(item):
+            item.add_marker(pytest.mark.triton)
 
 
 def free_port_block(size: int = PORT_BLOCK) -> int:
@@ -65,6 +96,19 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         yield running
     finally:
         running.stop()
+
+
+@pytest.fixture(scope="session")
+def triton_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TritonServer]:
+    """One tritonserver (deploy/triton/models on CPU) for every unit test that runs models over Triton."""
+    if platform.system() != "Linux" or platform.machine() != "x86_64":
+        pytest.skip("the tritonserver binary in nvidia-pytriton is for Linux x86_64")
+    log = tmp_path_factory.mktemp("triton") / "tritonserver.log"
+    server = TritonServer(grpc_port=free_port_block(1), log_path=log).start(ready_timeout_s=120)
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -3,10 +3,7 @@
 
 from __future__ import annotations
 
-import platform
-import socket
 from collections.abc import Iterator
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -37,6 +34,7 @@ from inference.image import decode_image
 from inference.models import DLIB_AGE, DLIB_GENDER
 from inference.pipeline import FacePipeline
 from inference.transport import LocalTransport
+from inference.triton_server import TritonServer
 from inference.types import FaceDetection
 from tests import photos
 
@@ -365,31 +363,20 @@ def test_head_pose_dataclass_defaults() -> None:
 # --- over Triton ------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.skipif(platform.system() != "Linux" or platform.machine() != "x86_64",
-                    reason="the tritonserver binary in nvidia-pytriton is for Linux x86_64")
 def test_age_and_gender_over_triton_match_local(transport: LocalTransport, portraits,  # type: ignore[no-untyped-def]
-                                                tmp_path: Path) -> None:
+                                                triton_server: TritonServer) -> None:
     from inference.triton import TritonTransport
-    from inference.triton_server import TritonServer
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
-    server = TritonServer(grpc_port=port, log_path=tmp_path / "tritonserver.log")
-    server.start(ready_timeout_s=120)
-    try:
-        with TritonTransport(server.url) as remote:
-            remote.warm_up((DLIB_AGE, DLIB_GENDER))
-            local = BasicAttributesEstimator(transport)
-            triton = BasicAttributesEstimator(remote)
-            for name in ("obama.jpg", "biden.jpg"):
-                image, detection = portraits[name]
-                (want,) = local.estimate(image, [detection])
-                (got,) = triton.estimate(image, [detection])
-                assert got.age_estimate == pytest.approx(want.age_estimate, abs=1e-3)
-                assert got.male_probability == pytest.approx(want.male_probability, abs=1e-5)
-                assert got.ethnicities is not None and want.ethnicities is not None
-                for key, value in want.ethnicities.estimations.items():
-                    assert got.ethnicities.estimations[key] == pytest.approx(value, abs=1e-5)
-    finally:
-        server.stop()
+    with TritonTransport(triton_server.url) as remote:
+        remote.warm_up((DLIB_AGE, DLIB_GENDER))
+        local = BasicAttributesEstimator(transport)
+        triton = BasicAttributesEstimator(remote)
+        for name in ("obama.jpg", "biden.jpg"):
+            image, detection = portraits[name]
+            (want,) = local.estimate(image, [detection])
+            (got,) = triton.estimate(image, [detection])
+            assert got.age_estimate == pytest.approx(want.age_estimate, abs=1e-3)
+            assert got.male_probability == pytest.approx(want.male_probability, abs=1e-5)
+            assert got.ethnicities is not None and want.ethnicities is not None
+            for key, value in want.ethnicities.estimations.items():
+                assert got.ethnicities.estimations[key] == pytest.approx(value, abs=1e-5)

@@ -3,10 +3,7 @@ photos (tests/photos.py), through LocalTransport; one test through the real Trit
 
 from __future__ import annotations
 
-import platform
-import socket
 from collections.abc import Iterator
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -26,6 +23,7 @@ from inference.image import decode_image
 from inference.models import FER_EMOTIONS, MOBILENET_MASK
 from inference.pipeline import FacePipeline
 from inference.transport import LocalTransport
+from inference.triton_server import TritonServer
 from inference.types import FaceDetection
 from tests import photos
 
@@ -170,29 +168,18 @@ def test_v6_shape_codes_and_aggregate() -> None:
         aggregate([])
 
 
-@pytest.mark.skipif(platform.system() != "Linux" or platform.machine() != "x86_64",
-                    reason="the tritonserver binary in nvidia-pytriton is for Linux x86_64")
 def test_emotions_and_mask_over_triton_match_local(transport: LocalTransport, portraits,  # type: ignore[no-untyped-def]
-                                                   tmp_path: Path) -> None:
+                                                   triton_server: TritonServer) -> None:
     from inference.estimations.mask import MaskEstimator
     from inference.triton import TritonTransport
-    from inference.triton_server import TritonServer
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
-    server = TritonServer(grpc_port=port, log_path=tmp_path / "tritonserver.log")
-    server.start(ready_timeout_s=120)
-    try:
-        with TritonTransport(server.url) as remote:
-            remote.warm_up((FER_EMOTIONS, MOBILENET_MASK))
-            for name in ("obama.jpg", "biden.jpg"):
-                image, detection = portraits[name]
-                (want,) = EmotionEstimator(transport).estimate(image, [detection])
-                (got,) = EmotionEstimator(remote).estimate(image, [detection])
-                np.testing.assert_allclose(got.probabilities, want.probabilities, atol=1e-5)
-                (want_mask,) = MaskEstimator(transport).estimate(image, [detection])
-                (got_mask,) = MaskEstimator(remote).estimate(image, [detection])
-                assert got_mask.medical_mask == pytest.approx(want_mask.medical_mask, abs=1e-5)
-    finally:
-        server.stop()
+    with TritonTransport(triton_server.url) as remote:
+        remote.warm_up((FER_EMOTIONS, MOBILENET_MASK))
+        for name in ("obama.jpg", "biden.jpg"):
+            image, detection = portraits[name]
+            (want,) = EmotionEstimator(transport).estimate(image, [detection])
+            (got,) = EmotionEstimator(remote).estimate(image, [detection])
+            np.testing.assert_allclose(got.probabilities, want.probabilities, atol=1e-5)
+            (want_mask,) = MaskEstimator(transport).estimate(image, [detection])
+            (got_mask,) = MaskEstimator(remote).estimate(image, [detection])
+            assert got_mask.medical_mask == pytest.approx(want_mask.medical_mask, abs=1e-5)

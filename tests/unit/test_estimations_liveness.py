@@ -5,10 +5,7 @@ measured (MODELS.md), they do not prove presentation-attack detection."""
 
 from __future__ import annotations
 
-import platform
-import socket
 from collections.abc import Iterator
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -29,6 +26,7 @@ from inference.image import decode_image, from_array
 from inference.models import HUMAN_LIVENESS
 from inference.pipeline import FacePipeline
 from inference.transport import LocalTransport
+from inference.triton_server import TritonServer
 from inference.types import FaceDetection
 from tests import photos
 
@@ -129,31 +127,18 @@ def test_prediction_rule_and_aggregate() -> None:
         aggregate([])
 
 
-@pytest.mark.skipif(
-    platform.system() != "Linux" or platform.machine() != "x86_64",
-    reason="the tritonserver binary in nvidia-pytriton is for Linux x86_64",
-)
 def test_liveness_over_triton_matches_local(
     transport: LocalTransport,
     portraits,  # type: ignore[no-untyped-def]
-    tmp_path: Path,
+    triton_server: TritonServer,
 ) -> None:
     from inference.triton import TritonTransport
-    from inference.triton_server import TritonServer
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
-    server = TritonServer(grpc_port=port, log_path=tmp_path / "tritonserver.log")
-    server.start(ready_timeout_s=120)
-    try:
-        with TritonTransport(server.url) as remote:
-            remote.warm_up((HUMAN_LIVENESS,))
-            for name in ("obama.jpg", "biden.jpg"):
-                image, detection = portraits[name]
-                (want,) = LivenessEstimator(transport).estimate(image, [detection])
-                (got,) = LivenessEstimator(remote).estimate(image, [detection])
-                assert got.score == pytest.approx(want.score, abs=1e-5)
-                assert got.quality == want.quality
-    finally:
-        server.stop()
+    with TritonTransport(triton_server.url) as remote:
+        remote.warm_up((HUMAN_LIVENESS,))
+        for name in ("obama.jpg", "biden.jpg"):
+            image, detection = portraits[name]
+            (want,) = LivenessEstimator(transport).estimate(image, [detection])
+            (got,) = LivenessEstimator(remote).estimate(image, [detection])
+            assert got.score == pytest.approx(want.score, abs=1e-5)
+            assert got.quality == want.quality

@@ -3,11 +3,8 @@ deploy/triton/models, reached through TritonTransport: same results as the in-pr
 
 from __future__ import annotations
 
-import platform
-import socket
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,34 +14,18 @@ from inference.image import decode_image
 from inference.models import ALL_MODELS, DLIB_DESCRIPTOR, MTCNN_RNET
 from inference.pipeline import FacePipeline
 from inference.transport import LocalTransport
+from inference.triton import TritonTransport
+from inference.triton_server import TritonServer
 from tests import photos
-
-pytestmark = pytest.mark.skipif(
-    platform.system() != "Linux" or platform.machine() != "x86_64",
-    reason="the tritonserver binary in nvidia-pytriton is for Linux x86_64",
-)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
-def triton(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[object, object]]:
-    from inference.triton import TritonTransport
-    from inference.triton_server import TritonServer
-
-    log = Path(tmp_path_factory.mktemp("triton")) / "tritonserver.log"
-    server = TritonServer(grpc_port=_free_port(), log_path=log)
-    server.start(ready_timeout_s=120)
-    transport = TritonTransport(server.url)
+def triton(triton_server: TritonServer) -> Iterator[tuple[TritonServer, TritonTransport]]:
+    transport = TritonTransport(triton_server.url)
     try:
-        yield server, transport
+        yield triton_server, transport
     finally:
         transport.close()
-        server.stop()
 
 
 def test_models_ready(triton) -> None:  # type: ignore[no-untyped-def]
