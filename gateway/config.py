@@ -16,9 +16,13 @@ import yaml
 from google.api import annotations_pb2, http_pb2
 from google.protobuf import descriptor_pb2
 
+from server import errors
+from server.accounts import PUBLIC_RPCS, Credential, load_credentials
+
 GATEWAY_DIR = Path(__file__).resolve().parent
 DESCRIPTOR_SET = GATEWAY_DIR / "lumen.pb"
 LUA_SOURCE = GATEWAY_DIR / "lumen.lua"
+ACCOUNTS_LUA_SOURCE = GATEWAY_DIR / "accounts.lua"
 UPSTREAM_TIMEOUT_S = 300
 HTTP_METHODS = ("get", "put", "post", "delete", "patch")
 HCM_TYPE = "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager"
@@ -154,6 +158,7 @@ def envoy_config(
     admin_port: int,
     max_request_bytes: int,
     descriptor_path: Path = DESCRIPTOR_SET,
+    auth_file: str = "",
 ) -> dict[str, object]:
     descriptor_set = load_descriptor_set(descriptor_path)
     all_routes = routes(descriptor_set)
@@ -218,6 +223,8 @@ def envoy_config(
         },
         "http_filters": http_filters,
     }
+    if auth_file:
+        add_authentication(hcm, load_credentials(Path(auth_file)), all_routes)
     return {
         "admin": {"address": {"socket_address": {"address": "127.0.0.1", "port_value": admin_port}}},
         "static_resources": {
@@ -263,6 +270,99 @@ def envoy_config(
             ],
         },
     }
+
+
+AUTH_USER_HEADER = "x-lumen-auth-user"
+BASIC_AUTH_FILTER = "envoy.filters.http.basic_auth"
+ACCOUNTS_LUA_FILTER = "lumen.accounts"
+EXTENSION_WITH_MATCHER_TYPE = "type.googleapis.com/envoy.extensions.common.matching.v3.ExtensionWithMatcher"
+HEADER_INPUT_TYPE = "type.googleapis.com/envoy.type.matcher.v3.HttpRequestHeaderMatchInput"
+SKIP_FILTER_TYPE = "type.googleapis.com/envoy.extensions.filters.common.matcher.action.v3.SkipFilter"
+
+
+def _luna_body(spec: errors.ErrorSpec) -> str:
+    return json.dumps({"error_code": spec.code, "desc": spec.desc, "detail": spec.detail})
+
+
+def public_paths(all_routes: list[Route]) -> list[str]:
+    """REST paths and native gRPC paths of server.accounts.PUBLIC_RPCS (no credentials needed)."""
+    rest = {route.path for route in all_routes if route.rpc in PUBLIC_RPCS}
+    if any("{" in path for path in rest):
+        raise ValueError("public routes must be literal paths")
+    return sorted(rest | {f"/{rpc}" for rpc in PUBLIC_RPCS})
+
+
+def _skipped_on_public_paths(name: str, typed_config: dict[str, object], paths: list[str]) -> dict[str, object]:
+    """The filter `name`, skipped for requests whose :path (query aside) is one of `paths`."""
+    regex = "^(?:" + "|".join(re.escape(path) for path in paths) + r")(?:\?.*)?$"
+    path_input = {"name": "path", "typed_config": {"@type": HEADER_INPUT_TYPE, "header_name": ":path"}}
+    skip = {"action": {"name": "skip", "typed_config": {"@type": SKIP_FILTER_TYPE}}}
+    value_match = {"safe_regex": {"google_re2": {}, "regex": regex}}
+    predicate = {"single_predicate": {"input": path_input, "value_match": value_match}}
+    return {
+        "name": name,
+        "typed_config": {
+            "@type": EXTENSION_WITH_MATCHER_TYPE,
+            "extension_config": {"name": name, "typed_config": typed_config},
+            "xds_matcher": {"matcher_list": {"matchers": [{"predicate": predicate, "on_match": skip}]}},
+        },
+    }
+
+
+def accounts_lua_code(credentials: list[Credential]) -> str:
+    users = "\n".join(f"  [{json.dumps(c.user)}] = {json.dumps(c.account_id)}," for c in credentials)
+    return (
+        f"USERS = {{\n{users}\n}}\n"
+        f"USER_HEADER = {json.dumps(AUTH_USER_HEADER)}\n"
+        f"MISMATCH_BODY = {json.dumps(_luna_body(errors.ACCOUNT_MISMATCH))}\n"
+        f"UNAUTHORIZED_BODY = {json.dumps(_luna_body(errors.UNAUTHORIZED))}\n\n" + ACCOUNTS_LUA_SOURCE.read_text()
+    )
+
+
+def add_authentication(hcm: dict[str, object], credentials: list[Credential], all_routes: list[Route]) -> None:
+    """LUMEN_AUTH_FILE (docs/security.md): HTTP Basic authentication, then Luna-Account-Id := the user's account.
+
+    Both filters run after the Lumen Lua filter (request id, OPTIONS, 404/405) and are skipped on
+    the public paths; a 401 gets the LUNA body, Envoy's WWW-Authenticate header stays.
+    """
+    paths = public_paths(all_routes)
+    basic_auth: dict[str, object] = {
+        "@type": "type.googleapis.com/envoy.extensions.filters.http.basic_auth.v3.BasicAuth",
+        "users": {"inline_string": "\n".join(f"{c.user}:{c.password_sha}" for c in credentials)},
+        "forward_username_header": AUTH_USER_HEADER,
+    }
+    account_lua: dict[str, object] = {
+        "@type": "type.googleapis.com/envoy.extensions.filters.http.lua.v3.Lua",
+        "default_source_code": {"inline_string": accounts_lua_code(credentials)},
+    }
+    filters = hcm["http_filters"]
+    assert isinstance(filters, list)
+    first_lua = next(i for i, f in enumerate(filters) if f["name"] == "envoy.filters.http.lua")
+    filters[first_lua + 1 : first_lua + 1] = [
+        _skipped_on_public_paths(BASIC_AUTH_FILTER, basic_auth, paths),
+        _skipped_on_public_paths(ACCOUNTS_LUA_FILTER, account_lua, paths),
+    ]
+    mappers = hcm["local_reply_config"]["mappers"]  # type: ignore[index]
+    mappers.insert(
+        0,
+        {
+            "filter": {
+                "status_code_filter": {
+                    "comparison": {"op": "EQ", "value": {"default_value": 401, "runtime_key": "lumen.local_reply.401"}}
+                }
+            },
+            "body_format_override": {
+                "text_format_source": {"inline_string": _luna_body(errors.UNAUTHORIZED)},
+                "content_type": "application/json",
+            },
+            "headers_to_add": [
+                {
+                    "header": {"key": "luna-request-id", "value": "%REQ(luna-request-id)%"},
+                    "append_action": "OVERWRITE_IF_EXISTS_OR_ADD",
+                }
+            ],
+        },
+    )
 
 
 def write_config(path: Path, **kwargs: object) -> Path:

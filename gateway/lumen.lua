@@ -74,7 +74,8 @@ function envoy_on_request(handle)
   -- the transcoder turns every request into a gRPC POST: remember HEAD to strip the body
   handle:streamInfo():dynamicMetadata():set(META, "method", method)
   if string.sub(path, 1, 7) == "/lumen." or string.sub(path, 1, 6) == "/grpc." then
-    return -- native gRPC through the gateway
+    handle:streamInfo():dynamicMetadata():set(META, "grpc", "1")
+    return -- native gRPC through the gateway: request and response pass untouched
   end
   local query = string.match(path, "%?(.*)$") or ""
   path = string.gsub(path, "%?.*$", "")
@@ -111,6 +112,9 @@ function envoy_on_response(handle)
   local headers = handle:headers()
   local meta = handle:streamInfo():dynamicMetadata():get(META)
   local rid = meta and meta["request_id"]
+  if meta ~= nil and meta["grpc"] == "1" then
+    return
+  end
   local is_head = meta ~= nil and meta["method"] == "HEAD"
   local status = headers:get("x-lumen-http-status")
   local err = headers:get("x-lumen-error")

@@ -21,6 +21,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 import server.services
+from server import accounts
 from server.face_inference import FaceInference
 from server.matching.live import MatchingIndexes
 from server.settings import Settings
@@ -47,6 +48,7 @@ class ServiceContext:
 
 def build_server(settings: Settings) -> tuple[grpc.Server, ServiceContext]:
     faults.configure(settings.crash_point)
+    accounts.configure(settings.require_account)
     storage = Storage(settings.data_dir)
     storage.recover()
     matching = MatchingIndexes()

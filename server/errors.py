@@ -30,6 +30,10 @@ FORBIDDEN = ErrorSpec(
     "Luna-Account-Id header is required for requests that change the state of system",
     403,
 )
+# The same v6 code when LUMEN_REQUIRE_ACCOUNT makes the account mandatory for reads too.
+ACCOUNT_REQUIRED = ErrorSpec(
+    11036, "Forbidden", "Luna-Account-Id header is required for every request of this installation", 403
+)
 BAD_QUERY_PARAM = ErrorSpec(12012, BAD_INPUT, "Bad query parameters '{name}'", 400)
 BAD_CONTENT_TYPE = ErrorSpec(12017, BAD_INPUT, "Bad content type", 400)
 EMPTY_BODY = ErrorSpec(12018, BAD_INPUT, "Request does not contain data", 400)
@@ -106,8 +110,17 @@ LIVENESS_BAD_IMAGE = ErrorSpec(32010, "Failed to decode image data", "File decod
 # Lumen-specific (the dumps show no code): the image holds no face to estimate.
 LIVENESS_NO_FACE = ErrorSpec(40030, "Face not found", "No face found in the image for liveness estimation", 400)
 
+# Authentication at the gateway (LUMEN_AUTH_FILE, docs/security.md); codes 40040.. are reserved for it.
+# Missing or wrong credentials (the two are not told apart). Answered by Envoy with WWW-Authenticate.
+UNAUTHORIZED = ErrorSpec(40040, "Unauthorized", "Valid credentials are required (HTTP Basic authentication)", 401)
+# Luna-Account-Id names another account than the one of the authenticated user.
+ACCOUNT_MISMATCH = ErrorSpec(
+    40041, "Forbidden", "Luna-Account-Id does not match the account of the authenticated user", 403
+)
+
 _GRPC_CODE_BY_HTTP = {
     400: grpc.StatusCode.INVALID_ARGUMENT,
+    401: grpc.StatusCode.UNAUTHENTICATED,
     403: grpc.StatusCode.PERMISSION_DENIED,
     404: grpc.StatusCode.NOT_FOUND,
     405: grpc.StatusCode.UNIMPLEMENTED,

@@ -23,7 +23,7 @@ from google.rpc import status_pb2
 from grpc_status import rpc_status
 
 from lumen.v6 import common_pb2
-from server import errors
+from server import accounts, errors
 from server.errors import LunaError
 
 _LOGGER = logging.getLogger(__name__)
@@ -101,18 +101,23 @@ def luna_rpc(
     """Decorate a servicer method `fn(self, request, call)`.
 
     account_required: the operation changes state, so Luna-Account-Id is mandatory (11036).
+    With LUMEN_REQUIRE_ACCOUNT it is mandatory for every RPC but server.accounts.PUBLIC_RPCS.
     status: the HTTP status of a successful REST answer (201 for creation, 204 for no content).
     """
 
     def decorate(
         fn: Callable[[Any, Request, Call], Response],
     ) -> Callable[[Any, Request, grpc.ServicerContext], Response]:
+        public = accounts.is_public(fn.__qualname__)
+
         @functools.wraps(fn)
         def handler(self: Any, request: Request, context: grpc.ServicerContext) -> Response:
             try:
                 call = _parse_call(context)
                 if account_required:
                     call.require_account()
+                elif accounts.account_missing(public, call.account_id):
+                    raise LunaError(errors.ACCOUNT_REQUIRED)
                 response = fn(self, request, call)
             except LunaError as error:
                 _LOGGER.info("%s failed: %s", fn.__qualname__, error)

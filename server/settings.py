@@ -45,6 +45,12 @@ class Settings:
     # Face searches over a whole account (or all accounts) of at least this many faces use
     # LanceDB's ANN index, re-ranked exactly, once it is built (server/matching/ann.py); 0: never.
     matcher_ann_min_rows: int = DEFAULT_MATCHER_ANN_MIN_ROWS
+    # Accounts as a security boundary (docs/security.md). require_account: every request except
+    # version, healthcheck and docs needs Luna-Account-Id (403 11036 without), REST and gRPC alike.
+    # auth_file: path of a credentials file (user:{SHA}hash:account_id lines); when set, Envoy
+    # demands HTTP Basic credentials and sets Luna-Account-Id to the user's account. Empty: off.
+    require_account: bool = False
+    auth_file: str = ""
     # Test-only: name of a crash point at which the server process exits immediately
     # (see server/storage/faults.py). Empty in production.
     crash_point: str = ""

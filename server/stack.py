@@ -114,6 +114,7 @@ class Stack:
             grpc_port=self.settings.grpc_port,
             admin_port=self.settings.envoy_admin_port,
             max_request_bytes=self.settings.max_request_bytes,
+            auth_file=self.settings.auth_file,
         )
         self._spawn(
             "envoy",
