@@ -1,17 +1,15 @@
 """Run NVIDIA Triton locally: the tritonserver 2.51 binary shipped inside the `nvidia-pytriton` wheel.
 
-DESIGN.md §1: that build has the python backend only, so every model of deploy/triton/models is a
-python-backend model running its model.onnx with onnxruntime on CPU. The wheel is downloaded once with
-pip (no dependencies: installing the package would pin numpy<2) and only the server is unpacked into
-$LUMEN_TRITON_HOME (default ~/.cache/lumen-triton/<version>):
-  bin/tritonserver, backends/python/ (+ the triton_python_backend_stub of this Python version), caches/,
-  libs/ (the wheel's bundled shared libraries).
+That build has the python backend only (docs/ARCHITECTURE.md, "Inference"), so every model of
+deploy/triton/models names the Python-based backend `lumen_onnx` (deploy/triton/backends/lumen_onnx/model.py),
+which runs its model.onnx with onnxruntime on CPU. The wheel is downloaded once with pip (no dependencies) and
+only the server is unpacked into $LUMEN_TRITON_HOME (default ~/.cache/lumen-triton/<version>): bin/, backends/
+(python + the stub of this Python version), caches/, libs/. Each server gets its own --backend-directory:
+a temporary directory holding a link to that python backend and a copy of deploy/triton/backends/*.
 
-The stub embeds libpython: LD_LIBRARY_PATH puts this interpreter's LIBDIR right after libs/ (otherwise it
-may load another libpython and die). The stub's numpy bridge needs numpy 1.x (with numpy 2, .venv's
-version, every tensor it returns arrives empty), so the stub runs in its own venv, $home/python, made
-with this interpreter's base Python and deploy/triton/python_backend/requirements.txt; that venv's bin/
-goes first on PATH, which is how the stub finds its environment (it ignores PYTHONPATH).
+The stub embeds libpython, so LD_LIBRARY_PATH puts this interpreter's LIBDIR right after libs/; it needs numpy
+1.x, so it runs in its own venv ($home/python, from deploy/triton/backends/lumen_onnx/requirements.txt) whose
+bin/ goes first on PATH.
 
     with TritonServer(model_repository, grpc_port=8001) as server:
         ...  # server.url -> "127.0.0.1:8001"
@@ -36,7 +34,9 @@ from types import TracebackType
 from inference.errors import InferenceError
 from inference.models import DEFAULT_MODEL_REPOSITORY
 
-PYTHON_BACKEND_REQUIREMENTS = DEFAULT_MODEL_REPOSITORY.parent / "python_backend" / "requirements.txt"
+#: Python-based backends (<name>/model.py) for the model configs, and the stub's environment.
+BACKENDS = DEFAULT_MODEL_REPOSITORY.parent / "backends"
+PYTHON_BACKEND_REQUIREMENTS = BACKENDS / "lumen_onnx" / "requirements.txt"
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -124,6 +124,16 @@ def prepare_stub_python(home: Path | None = None, requirements: Path = PYTHON_BA
     return venv
 
 
+def backend_directory(home: Path, target: Path, backends: Path = BACKENDS) -> Path:
+    """`target` as a --backend-directory: python -> home's python backend, plus a copy of each of `backends`."""
+    target.mkdir(parents=True, exist_ok=True)
+    (target / "python").symlink_to(home / "backends" / "python", target_is_directory=True)
+    for backend in sorted(path for path in backends.iterdir() if (path / "model.py").is_file()):
+        (target / backend.name).mkdir()
+        shutil.copyfile(backend / "model.py", target / backend.name / "model.py")
+    return target
+
+
 def server_environment(home: Path, stub_python: Path) -> dict[str, str]:
     env = dict(os.environ)
     libdir = sysconfig.get_config_var("LIBDIR") or ""
@@ -156,6 +166,7 @@ class TritonServer:
         self._extra_args = extra_args
         self._process: subprocess.Popen[bytes] | None = None
         self._log: object | None = None
+        self._backends: Path | None = None
 
     @property
     def url(self) -> str:
@@ -164,10 +175,12 @@ class TritonServer:
     def start(self, ready_timeout_s: float = DEFAULT_READY_TIMEOUT_S) -> TritonServer:
         home = prepare_server(self._home)
         stub_python = prepare_stub_python(home)
+        self._backends = Path(tempfile.mkdtemp(prefix="lumen-triton-backends-"))
+        backends = backend_directory(home, self._backends / "backends")
         command = [
             str(home / "bin" / "tritonserver"),
             f"--model-repository={self.model_repository}",
-            f"--backend-directory={home / 'backends'}",
+            f"--backend-directory={backends}",
             f"--cache-directory={home / 'caches'}",
             f"--grpc-address={self.host}",
             f"--grpc-port={self.grpc_port}",
@@ -220,6 +233,9 @@ class TritonServer:
         log, self._log = self._log, None
         if log is not None and log is not subprocess.DEVNULL:
             log.close()  # type: ignore[attr-defined]
+        backends, self._backends = self._backends, None
+        if backends is not None:
+            shutil.rmtree(backends, ignore_errors=True)
 
     def __enter__(self) -> TritonServer:
         return self.start() if self._process is None else self

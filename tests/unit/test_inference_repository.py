@@ -1,5 +1,6 @@
 """The Triton model repository: generated configs fresh, model files as recorded in MODELS.md, and the
-python-backend model.py run against a stand-in for triton_python_backend_utils."""
+Python-based backend lumen_onnx (one model.py for every model) run against a stand-in for
+triton_python_backend_utils."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from inference.transport import LocalTransport
 
 ROOT = Path(__file__).resolve().parents[2]
 REPOSITORY = ROOT / "deploy" / "triton" / "models"
+BACKEND = ROOT / "deploy" / "triton" / "backends" / "lumen_onnx" / "model.py"
 MAX_MODEL_BYTES = 40 * 1024 * 1024
 
 
@@ -32,6 +34,25 @@ def _build_repository() -> types.ModuleType:
 
 def test_generated_configs_are_fresh() -> None:
     assert _build_repository().stale_files() == []
+
+
+def test_a_stray_model_py_is_stale(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Model directories hold config.pbtxt and 1/model.onnx only: the backend's model.py is not copied."""
+    build = _build_repository()
+    stray = REPOSITORY / ALL_MODELS[0].name / "1" / "model.py"
+    assert not stray.exists()
+    for name, path in (("ROOT", tmp_path), ("CPU_REPOSITORY", tmp_path / "models"), ("GPU_CONFIGS", tmp_path / "gpu")):
+        monkeypatch.setattr(build, name, path)
+    for spec in ALL_MODELS:
+        (tmp_path / "models" / spec.name / "1").mkdir(parents=True)
+        (tmp_path / "models" / spec.name / "1" / "model.onnx").write_bytes(b"onnx")
+    build.write()
+    assert build.stale_files() == []
+    stray = tmp_path / "models" / ALL_MODELS[0].name / "1" / "model.py"
+    stray.write_bytes(BACKEND.read_bytes())
+    assert build.stale_files() == [stray]
+    build.write()
+    assert build.stale_files() == [] and not stray.exists()
 
 
 def test_model_files_match_models_md() -> None:
@@ -54,10 +75,10 @@ def test_configs_agree_with_model_specs() -> None:
             assert f'name: "{spec.name}"' in text and f"max_batch_size: {spec.max_batch}" in text
             for tensor in spec.inputs + spec.outputs:
                 assert f'name: "{tensor}"' in text
-        assert 'backend: "python"' in cpu and 'backend: "onnxruntime"' in gpu
+        assert 'backend: "lumen_onnx"' in cpu and 'backend: "onnxruntime"' in gpu
 
 
-# --- python backend model.py with a stand-in pb_utils ---------------------------------------------------
+# --- the lumen_onnx backend's model.py with a stand-in pb_utils ---------------------------------------------------
 
 
 class _FakeTensor:
@@ -122,8 +143,7 @@ def python_model(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-de
     monkeypatch.setitem(sys.modules, "triton_python_backend_utils", _fake_pb_utils())
 
     def load(name: str) -> Any:
-        path = REPOSITORY / name / "1" / "model.py"
-        spec = importlib.util.spec_from_file_location(f"triton_model_{name}", path)
+        spec = importlib.util.spec_from_file_location(f"triton_model_{name}", BACKEND)
         assert spec and spec.loader
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
@@ -159,3 +179,17 @@ def test_python_backend_keeps_different_shapes_apart(python_model) -> None:  # t
     rnet = python_model(MTCNN_RNET.name)
     bad = rnet.execute([_FakeRequest(input_2=np.zeros((1, 10, 10, 3), np.float32))])
     assert bad[0].error is not None
+
+
+def test_backend_directory_has_python_and_every_config_backend(tmp_path: Path) -> None:
+    from inference.triton_server import backend_directory
+
+    home = tmp_path / "home"
+    (home / "backends" / "python").mkdir(parents=True)
+    target = backend_directory(home, tmp_path / "backends")
+    assert (target / "python").resolve() == (home / "backends" / "python").resolve()
+    named = {line.split('"')[1] for spec in ALL_MODELS
+             for line in (REPOSITORY / spec.name / "config.pbtxt").read_text().splitlines()
+             if line.startswith("backend:")}
+    assert named == {"lumen_onnx"}
+    assert (target / "lumen_onnx" / "model.py").read_bytes() == BACKEND.read_bytes()

@@ -1,10 +1,10 @@
-"""Triton python-backend model that runs the model.onnx next to it with onnxruntime (CPU).
+"""Triton Python-based backend `lumen_onnx`: runs the model.onnx of a model version with onnxruntime (CPU).
 
-The same file is copied into every deploy/triton/models/<name>/1/ (tests check the copies are identical);
-edit deploy/triton/python_backend/model.py and run `python deploy/triton/build_repository.py --write`.
-Tensor names, types and shapes come from the model's config.pbtxt. When max_batch_size > 0, the requests
-of one execute() call whose inputs have the same non-batch shapes are concatenated and run together
-(Triton's dynamic batcher hands several requests to one call).
+Every model of deploy/triton/models names it (`backend: "lumen_onnx"` in config.pbtxt); Triton finds this file
+as <backend-directory>/lumen_onnx/model.py and runs it with the python backend's stub (inference/triton_server.py
+assembles that directory). Tensor names, types and shapes come from the model's config.pbtxt. When
+max_batch_size > 0, the requests of one execute() call whose inputs have the same non-batch shapes are
+concatenated and run together (Triton's dynamic batcher hands several requests to one call).
 
 Parameters (config.pbtxt `parameters`): intra_op_threads (default 0: onnxruntime's choice), allow_spinning
 (default "1", onnxruntime's default: idle pool threads busy-wait for work; "0" lets them sleep, which leaves
