@@ -82,30 +82,55 @@ def service_names(descriptor_set: descriptor_pb2.FileDescriptorSet) -> list[str]
     )
 
 
-def _lua_pattern(path: str) -> str:
+#: Path variables whose values v6 enumerates (spelt out where two templates share one shape).
+ENUM_VARIABLES: dict[str, tuple[str, ...]] = {"samples_type": ("faces", "bodies")}
+#: A UUID path segment (either case; the services lower-case it).
+LUA_UUID = "%x" * 8 + "%-" + "%x" * 4 + "%-" + "%x" * 4 + "%-" + "%x" * 4 + "%-" + "%x" * 12
+
+
+def _lua_pattern(path: str, *, typed: bool = False) -> str:
+    """The Lua pattern of a path template; typed: `*_id` variables match UUIDs only."""
     parts = []
     for segment in re.split(r"(\{[^}]+\})", path):
         if segment.startswith("{"):
-            parts.append("[^/]+")
+            name = segment[1:-1].split("=", 1)[0]
+            parts.append(LUA_UUID if typed and name.endswith("_id") else "[^/]+")
         else:
             parts.append(re.sub(r"([%().+\-*?\[\]^$])", r"%\1", segment))
     return "^" + "".join(parts) + "$"
 
 
+def _spelt_out(path: str) -> list[str]:
+    """The path with its enumerated variables replaced by each value (/6/samples/faces, /6/samples/bodies)."""
+    paths = [path]
+    for name, values in ENUM_VARIABLES.items():
+        marker = "{" + name + "}"
+        paths = [p.replace(marker, value) for p in paths for value in values] if marker in path else paths
+    return paths
+
+
 def allow_table(all_routes: list[Route]) -> list[tuple[str, str, str, str]]:
     """(path, lua pattern, "GET,HEAD,OPTIONS", "var1,var2") ordered so literal paths win over templates.
 
-    Templates that differ only in variable names (POST /6/samples/{samples_type} and
-    GET /6/samples/{sample_id}) share one pattern, so their methods are merged.
+    Templates of the same shape (POST /6/samples/{samples_type} and GET /6/samples/{sample_id}) are told
+    apart by their variables' types, as v6 documents them: enumerated variables become their literal values
+    (/6/samples/faces, /6/samples/bodies) and `*_id` variables match UUIDs only, so each path gets exactly
+    the methods of its own route (OPTIONS, 405 and routing agree) and a segment that is neither is 404.
+    Templates without such a twin keep `[^/]+` (a malformed id is the service's 12001).
     """
+    shapes: dict[str, set[str]] = defaultdict(set)
+    for route in all_routes:
+        shapes[_lua_pattern(route.path)].add(route.path)
     methods: dict[str, set[str]] = defaultdict(set)
     variables: dict[str, set[str]] = defaultdict(set)
     paths: dict[str, str] = {}
     for route in all_routes:
-        pattern = _lua_pattern(route.path)
-        methods[pattern].add(route.method)
-        variables[pattern].update(re.findall(r"\{([^}=]+)", route.path))
-        paths.setdefault(pattern, route.path)
+        ambiguous = len(shapes[_lua_pattern(route.path)]) > 1
+        for path in _spelt_out(route.path) if ambiguous else [route.path]:
+            pattern = _lua_pattern(path, typed=ambiguous)
+            methods[pattern].add(route.method)
+            variables[pattern].update(re.findall(r"\{([^}=]+)", route.path))
+            paths.setdefault(pattern, path)
     table = []
     for pattern, verbs in methods.items():
         verbs.add("OPTIONS")

@@ -61,7 +61,13 @@ FACES_NOT_FOUND = ErrorSpec(22004, NOT_FOUND, "One or more faces not found, incl
 LISTS_NOT_FOUND = ErrorSpec(22005, NOT_FOUND, "One or more lists not found, including list with id '{id}'", 404)
 FACE_ATTRIBUTE_NOT_FOUND = ErrorSpec(22006, NOT_FOUND, "Attributes of face with id '{id}' not found", 404)
 ATTRIBUTE_NOT_FOUND = ErrorSpec(22011, "Attributes not found", "Attribute with id '{id}' not found", 404)
-DESCRIPTOR_VERSION = ErrorSpec(22017, BAD_INPUT, "Descriptor version {version} is not supported", 400)
+DESCRIPTOR_VERSION = ErrorSpec(
+    22017, BAD_INPUT, "Descriptor version {version} is not supported; supported versions: {supported}", 400
+)
+# descriptor_version in the query names a version Lumen does not have (v6 lists 46..59; Lumen has its own).
+BAD_DESCRIPTOR_VERSION_PARAM = ErrorSpec(
+    12012, BAD_INPUT, "Bad query parameters 'descriptor_version': supported versions: {supported}", 400
+)
 DESCRIPTOR_LENGTH = ErrorSpec(
     22018, BAD_INPUT, "Descriptor of version {version} must be {expected} bytes, got {actual}", 400
 )

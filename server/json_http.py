@@ -7,6 +7,9 @@ fields without presence always printed, unset optional/message fields omitted), 
 RPC for gRPC clients.
 
     return json_array_body(response.attributes)
+
+Answers that v6 also offers as msgpack (`Accept: application/msgpack`: /6/sdk, /6/iso) go through
+negotiated_body(): the same document, msgpack-encoded.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
+import msgpack
 from google.api import httpbody_pb2
 from google.protobuf import json_format
 from google.protobuf.message import Message
@@ -74,3 +78,39 @@ def json_http_body(value: Any) -> httpbody_pb2.HttpBody:
 def json_array_body(messages: Iterable[Message]) -> httpbody_pb2.HttpBody:
     """A bare JSON array of messages as an application/json HttpBody."""
     return json_http_body([message_to_json_value(message) for message in messages])
+
+
+MSGPACK_CONTENT_TYPE = "application/msgpack"
+
+
+def accept_header(context: Any) -> str | None:
+    """The Accept header of a REST request (gRPC metadata `accept`), None when absent."""
+    for key, value in context.invocation_metadata():
+        if key.lower() == "accept":
+            return value if isinstance(value, str) else value.decode("latin-1")
+    return None
+
+
+def prefers_msgpack(accept: str | None) -> bool:
+    """True when Accept ranks application/msgpack above application/json (by q, then order)."""
+    best: tuple[float, int, str] | None = None
+    for position, entry in enumerate((accept or "").split(",")):
+        media, *params = (part.strip().lower() for part in entry.split(";"))
+        quality = 1.0
+        for param in params:
+            if param.startswith("q="):
+                try:
+                    quality = float(param[2:])
+                except ValueError:
+                    quality = 0.0
+        if media in (JSON_CONTENT_TYPE, MSGPACK_CONTENT_TYPE) and quality > 0:
+            candidate = (-quality, position, media)
+            best = candidate if best is None or candidate < best else best
+    return best is not None and best[2] == MSGPACK_CONTENT_TYPE
+
+
+def negotiated_body(value: Any, accept: str | None) -> httpbody_pb2.HttpBody:
+    """A JSON value as JSON, or as msgpack (the same document) when Accept asks for application/msgpack."""
+    if prefers_msgpack(accept):
+        return httpbody_pb2.HttpBody(content_type=MSGPACK_CONTENT_TYPE, data=msgpack.packb(value, use_bin_type=True))
+    return json_http_body(value)

@@ -11,20 +11,20 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class ExtractRequest(_message.Message):
-    __slots__ = ("sample_ids", "score_threshold", "extract_descriptor", "extract_basic_attributes", "aggregate_attributes", "ttl")
-    SAMPLE_IDS_FIELD_NUMBER: _ClassVar[int]
+    __slots__ = ("body", "score_threshold", "extract_descriptor", "extract_basic_attributes", "aggregate_attributes", "ttl")
+    BODY_FIELD_NUMBER: _ClassVar[int]
     SCORE_THRESHOLD_FIELD_NUMBER: _ClassVar[int]
     EXTRACT_DESCRIPTOR_FIELD_NUMBER: _ClassVar[int]
     EXTRACT_BASIC_ATTRIBUTES_FIELD_NUMBER: _ClassVar[int]
     AGGREGATE_ATTRIBUTES_FIELD_NUMBER: _ClassVar[int]
     TTL_FIELD_NUMBER: _ClassVar[int]
-    sample_ids: _containers.RepeatedScalarFieldContainer[str]
+    body: _httpbody_pb2.HttpBody
     score_threshold: str
     extract_descriptor: str
     extract_basic_attributes: str
     aggregate_attributes: str
     ttl: str
-    def __init__(self, sample_ids: _Optional[_Iterable[str]] = ..., score_threshold: _Optional[str] = ..., extract_descriptor: _Optional[str] = ..., extract_basic_attributes: _Optional[str] = ..., aggregate_attributes: _Optional[str] = ..., ttl: _Optional[str] = ...) -> None: ...
+    def __init__(self, body: _Optional[_Union[_httpbody_pb2.HttpBody, _Mapping]] = ..., score_threshold: _Optional[str] = ..., extract_descriptor: _Optional[str] = ..., extract_basic_attributes: _Optional[str] = ..., aggregate_attributes: _Optional[str] = ..., ttl: _Optional[str] = ...) -> None: ...
 
 class ExtractAttributesRequest(_message.Message):
     __slots__ = ("sample_ids", "score_threshold", "extract_descriptor", "extract_basic_attributes", "aggregate_attributes", "ttl")

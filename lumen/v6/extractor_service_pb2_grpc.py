@@ -55,8 +55,9 @@ class ExtractorServiceServicer:
     """
 
     def Extract(self, request, context):
-        """REST: the body is a bare JSON array of sample IDs and the answer a bare JSON array of
-        ExtractedAttribute (rendered by server/json_http.py). Status: 201
+        """REST: the body is a bare JSON array of sample IDs (Content-Type: application/json, else 12017; a body
+        that is not an array of UUIDs is 12022) and the answer a bare JSON array of ExtractedAttribute
+        (rendered by server/json_http.py). Status: 201
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -79,7 +79,8 @@ class MatcherServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def MatchBodies(self, request, context):
-        """Body matching. Lumen has no body descriptor model: always the error 40007.
+        """Body matching. Lumen has no body descriptor model: a valid request is answered 40024 (501), an invalid
+        one 12017/12021/12022 as any other.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -28,7 +28,7 @@ from lumen.v6 import detector_pb2 as lumen_dot_v6_dot_detector__pb2
 from lumen.v6 import liveness_pb2 as lumen_dot_v6_dot_liveness__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x12lumen/v6/sdk.proto\x12\x08lumen.v6\x1a\x1cgoogle/protobuf/struct.proto\x1a\x15lumen/v6/common.proto\x1a\x17lumen/v6/detector.proto\x1a\x17lumen/v6/liveness.proto\"E\n\rSdkDescriptor\x12\x16\n\x0esdk_descriptor\x18\x01 \x01(\t\x12\x12\n\x05score\x18\x02 \x01(\x01H\x00\x88\x01\x01\x42\x08\n\x06_score\"\xbc\x03\n\x11SdkFaceAttributes\x12%\n\thead_pose\x18\x01 \x01(\x0b\x32\x12.lumen.v6.HeadPose\x12$\n\x08\x65motions\x18\x02 \x01(\x0b\x32\x12.lumen.v6.Emotions\x12\x1c\n\x04mask\x18\x03 \x01(\x0b\x32\x0e.lumen.v6.Mask\x12<\n\x10\x62\x61sic_attributes\x18\x04 \x01(\x0b\x32\".lumen.v6.EstimatedBasicAttributes\x12+\n\ndescriptor\x18\x05 \x01(\x0b\x32\x17.lumen.v6.SdkDescriptor\x12\'\n\x08liveness\x18\x1e \x01(\x0b\x32\x15.lumen.v6.SdkLiveness\x12\x31\n\x0f\x65yes_attributes\x18\x14 \x01(\x0b\x32\x18.lumen.v6.EyesAttributes\x12\x33\n\x10mouth_attributes\x18\x15 \x01(\x0b\x32\x19.lumen.v6.MouthAttributes\x12\x1c\n\x04gaze\x18\x18 \x01(\x0b\x32\x0e.lumen.v6.Gaze\x12\"\n\x07glasses\x18\x19 \x01(\x0b\x32\x11.lumen.v6.Glasses\"\x8f\x02\n\x10SdkFaceDetection\x12%\n\x04rect\x18\x01 \x01(\x0b\x32\x17.lumen.v6.DetectionRect\x12.\n\nlandmarks5\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.ListValue\x12/\n\nattributes\x18\x03 \x01(\x0b\x32\x1b.lumen.v6.SdkFaceAttributes\x12&\n\x07quality\x18\x04 \x01(\x0b\x32\x15.lumen.v6.FaceQuality\x12\x11\n\x04warp\x18\x05 \x01(\tH\x00\x88\x01\x01\x12/\n\x0blandmarks68\x18\x14 \x01(\x0b\x32\x1a.google.protobuf.ListValueB\x07\n\x05_warp\"8\n\x07SdkFace\x12-\n\tdetection\x18\x01 \x01(\x0b\x32\x1a.lumen.v6.SdkFaceDetection\"U\n\x10SdkBodyDetection\x12%\n\x04rect\x18\x01 \x01(\x0b\x32\x17.lumen.v6.DetectionRect\x12\x11\n\x04warp\x18\x02 \x01(\tH\x00\x88\x01\x01\x42\x07\n\x05_warp\"8\n\x07SdkBody\x12-\n\tdetection\x18\x01 \x01(\x0b\x32\x1a.lumen.v6.SdkBodyDetection\"Q\n\rSdkEstimation\x12\x1f\n\x04\x66\x61\x63\x65\x18\x01 \x01(\x0b\x32\x11.lumen.v6.SdkFace\x12\x1f\n\x04\x62ody\x18\x02 \x01(\x0b\x32\x11.lumen.v6.SdkBody\"\xb5\x01\n\x08SdkImage\x12\x10\n\x08\x66ilename\x18\x01 \x01(\t\x12\x1e\n\x05\x65rror\x18\x02 \x01(\x0b\x32\x0f.lumen.v6.Error\x12\x0e\n\x06status\x18\x03 \x01(\x05\x12,\n\x0b\x65stimations\x18\x04 \x03(\x0b\x32\x17.lumen.v6.SdkEstimation\x12\x39\n\x13\x66iltered_detections\x18\x05 \x01(\x0b\x32\x1c.lumen.v6.FilteredDetections\"\xf4\x01\n\x1aSdkAggregateFaceAttributes\x12<\n\x10\x62\x61sic_attributes\x18\x01 \x01(\x0b\x32\".lumen.v6.EstimatedBasicAttributes\x12+\n\ndescriptor\x18\x02 \x01(\x0b\x32\x17.lumen.v6.SdkDescriptor\x12\x1c\n\x04mask\x18\x03 \x01(\x0b\x32\x0e.lumen.v6.Mask\x12$\n\x08\x65motions\x18\x04 \x01(\x0b\x32\x12.lumen.v6.Emotions\x12\'\n\x08liveness\x18\x1e \x01(\x0b\x32\x15.lumen.v6.SdkLiveness\"L\n\x10SdkAggregateFace\x12\x38\n\nattributes\x18\x01 \x01(\x0b\x32$.lumen.v6.SdkAggregateFaceAttributes\"C\n\x17SdkAggregateEstimations\x12(\n\x04\x66\x61\x63\x65\x18\x01 \x01(\x0b\x32\x1a.lumen.v6.SdkAggregateFaceb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x12lumen/v6/sdk.proto\x12\x08lumen.v6\x1a\x1cgoogle/protobuf/struct.proto\x1a\x15lumen/v6/common.proto\x1a\x17lumen/v6/detector.proto\x1a\x17lumen/v6/liveness.proto\"E\n\rSdkDescriptor\x12\x16\n\x0esdk_descriptor\x18\x01 \x01(\t\x12\x12\n\x05score\x18\x02 \x01(\x01H\x00\x88\x01\x01\x42\x08\n\x06_score\"\xbc\x03\n\x11SdkFaceAttributes\x12%\n\thead_pose\x18\x01 \x01(\x0b\x32\x12.lumen.v6.HeadPose\x12$\n\x08\x65motions\x18\x02 \x01(\x0b\x32\x12.lumen.v6.Emotions\x12\x1c\n\x04mask\x18\x03 \x01(\x0b\x32\x0e.lumen.v6.Mask\x12<\n\x10\x62\x61sic_attributes\x18\x04 \x01(\x0b\x32\".lumen.v6.EstimatedBasicAttributes\x12+\n\ndescriptor\x18\x05 \x01(\x0b\x32\x17.lumen.v6.SdkDescriptor\x12\'\n\x08liveness\x18\x1e \x01(\x0b\x32\x15.lumen.v6.SdkLiveness\x12\x31\n\x0f\x65yes_attributes\x18\x14 \x01(\x0b\x32\x18.lumen.v6.EyesAttributes\x12\x33\n\x10mouth_attributes\x18\x15 \x01(\x0b\x32\x19.lumen.v6.MouthAttributes\x12\x1c\n\x04gaze\x18\x18 \x01(\x0b\x32\x0e.lumen.v6.Gaze\x12\"\n\x07glasses\x18\x19 \x01(\x0b\x32\x11.lumen.v6.Glasses\"\x8f\x02\n\x10SdkFaceDetection\x12%\n\x04rect\x18\x01 \x01(\x0b\x32\x17.lumen.v6.DetectionRect\x12.\n\nlandmarks5\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.ListValue\x12/\n\nattributes\x18\x03 \x01(\x0b\x32\x1b.lumen.v6.SdkFaceAttributes\x12&\n\x07quality\x18\x04 \x01(\x0b\x32\x15.lumen.v6.FaceQuality\x12\x11\n\x04warp\x18\x05 \x01(\tH\x00\x88\x01\x01\x12/\n\x0blandmarks68\x18\x14 \x01(\x0b\x32\x1a.google.protobuf.ListValueB\x07\n\x05_warp\"8\n\x07SdkFace\x12-\n\tdetection\x18\x01 \x01(\x0b\x32\x1a.lumen.v6.SdkFaceDetection\"\x86\x01\n\x10SdkBodyDetection\x12%\n\x04rect\x18\x01 \x01(\x0b\x32\x17.lumen.v6.DetectionRect\x12\x11\n\x04warp\x18\x02 \x01(\tH\x00\x88\x01\x01\x12/\n\nattributes\x18\x03 \x01(\x0b\x32\x1b.lumen.v6.SdkBodyAttributesB\x07\n\x05_warp\"?\n\x11SdkBodyAttributes\x12*\n\ndescriptor\x18\x01 \x01(\x0b\x32\x16.google.protobuf.Value\"8\n\x07SdkBody\x12-\n\tdetection\x18\x01 \x01(\x0b\x32\x1a.lumen.v6.SdkBodyDetection\"Q\n\rSdkEstimation\x12\x1f\n\x04\x66\x61\x63\x65\x18\x01 \x01(\x0b\x32\x11.lumen.v6.SdkFace\x12\x1f\n\x04\x62ody\x18\x02 \x01(\x0b\x32\x11.lumen.v6.SdkBody\"\xb5\x01\n\x08SdkImage\x12\x10\n\x08\x66ilename\x18\x01 \x01(\t\x12\x1e\n\x05\x65rror\x18\x02 \x01(\x0b\x32\x0f.lumen.v6.Error\x12\x0e\n\x06status\x18\x03 \x01(\x05\x12,\n\x0b\x65stimations\x18\x04 \x03(\x0b\x32\x17.lumen.v6.SdkEstimation\x12\x39\n\x13\x66iltered_detections\x18\x05 \x01(\x0b\x32\x1c.lumen.v6.FilteredDetections\"\xf4\x01\n\x1aSdkAggregateFaceAttributes\x12<\n\x10\x62\x61sic_attributes\x18\x01 \x01(\x0b\x32\".lumen.v6.EstimatedBasicAttributes\x12+\n\ndescriptor\x18\x02 \x01(\x0b\x32\x17.lumen.v6.SdkDescriptor\x12\x1c\n\x04mask\x18\x03 \x01(\x0b\x32\x0e.lumen.v6.Mask\x12$\n\x08\x65motions\x18\x04 \x01(\x0b\x32\x12.lumen.v6.Emotions\x12\'\n\x08liveness\x18\x1e \x01(\x0b\x32\x15.lumen.v6.SdkLiveness\"L\n\x10SdkAggregateFace\x12\x38\n\nattributes\x18\x01 \x01(\x0b\x32$.lumen.v6.SdkAggregateFaceAttributes\"C\n\x17SdkAggregateEstimations\x12(\n\x04\x66\x61\x63\x65\x18\x01 \x01(\x0b\x32\x1a.lumen.v6.SdkAggregateFaceb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -43,18 +43,20 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_SDKFACEDETECTION']._serialized_end=925
   _globals['_SDKFACE']._serialized_start=927
   _globals['_SDKFACE']._serialized_end=983
-  _globals['_SDKBODYDETECTION']._serialized_start=985
-  _globals['_SDKBODYDETECTION']._serialized_end=1070
-  _globals['_SDKBODY']._serialized_start=1072
-  _globals['_SDKBODY']._serialized_end=1128
-  _globals['_SDKESTIMATION']._serialized_start=1130
-  _globals['_SDKESTIMATION']._serialized_end=1211
-  _globals['_SDKIMAGE']._serialized_start=1214
-  _globals['_SDKIMAGE']._serialized_end=1395
-  _globals['_SDKAGGREGATEFACEATTRIBUTES']._serialized_start=1398
-  _globals['_SDKAGGREGATEFACEATTRIBUTES']._serialized_end=1642
-  _globals['_SDKAGGREGATEFACE']._serialized_start=1644
-  _globals['_SDKAGGREGATEFACE']._serialized_end=1720
-  _globals['_SDKAGGREGATEESTIMATIONS']._serialized_start=1722
-  _globals['_SDKAGGREGATEESTIMATIONS']._serialized_end=1789
+  _globals['_SDKBODYDETECTION']._serialized_start=986
+  _globals['_SDKBODYDETECTION']._serialized_end=1120
+  _globals['_SDKBODYATTRIBUTES']._serialized_start=1122
+  _globals['_SDKBODYATTRIBUTES']._serialized_end=1185
+  _globals['_SDKBODY']._serialized_start=1187
+  _globals['_SDKBODY']._serialized_end=1243
+  _globals['_SDKESTIMATION']._serialized_start=1245
+  _globals['_SDKESTIMATION']._serialized_end=1326
+  _globals['_SDKIMAGE']._serialized_start=1329
+  _globals['_SDKIMAGE']._serialized_end=1510
+  _globals['_SDKAGGREGATEFACEATTRIBUTES']._serialized_start=1513
+  _globals['_SDKAGGREGATEFACEATTRIBUTES']._serialized_end=1757
+  _globals['_SDKAGGREGATEFACE']._serialized_start=1759
+  _globals['_SDKAGGREGATEFACE']._serialized_end=1835
+  _globals['_SDKAGGREGATEESTIMATIONS']._serialized_start=1837
+  _globals['_SDKAGGREGATEESTIMATIONS']._serialized_end=1904
 # @@protoc_insertion_point(module_scope)

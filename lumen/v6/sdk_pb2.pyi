@@ -65,12 +65,20 @@ class SdkFace(_message.Message):
     def __init__(self, detection: _Optional[_Union[SdkFaceDetection, _Mapping]] = ...) -> None: ...
 
 class SdkBodyDetection(_message.Message):
-    __slots__ = ("rect", "warp")
+    __slots__ = ("rect", "warp", "attributes")
     RECT_FIELD_NUMBER: _ClassVar[int]
     WARP_FIELD_NUMBER: _ClassVar[int]
+    ATTRIBUTES_FIELD_NUMBER: _ClassVar[int]
     rect: _detector_pb2.DetectionRect
     warp: str
-    def __init__(self, rect: _Optional[_Union[_detector_pb2.DetectionRect, _Mapping]] = ..., warp: _Optional[str] = ...) -> None: ...
+    attributes: SdkBodyAttributes
+    def __init__(self, rect: _Optional[_Union[_detector_pb2.DetectionRect, _Mapping]] = ..., warp: _Optional[str] = ..., attributes: _Optional[_Union[SdkBodyAttributes, _Mapping]] = ...) -> None: ...
+
+class SdkBodyAttributes(_message.Message):
+    __slots__ = ("descriptor",)
+    DESCRIPTOR_FIELD_NUMBER: _ClassVar[int]
+    descriptor: _struct_pb2.Value
+    def __init__(self, descriptor: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ...) -> None: ...
 
 class SdkBody(_message.Message):
     __slots__ = ("detection",)

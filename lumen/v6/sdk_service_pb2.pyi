@@ -9,6 +9,12 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
+class EstimateImagesRequest(_message.Message):
+    __slots__ = ("params",)
+    PARAMS_FIELD_NUMBER: _ClassVar[int]
+    params: EstimateRequest
+    def __init__(self, params: _Optional[_Union[EstimateRequest, _Mapping]] = ...) -> None: ...
+
 class EstimateRequest(_message.Message):
     __slots__ = ("image_type", "multiface_policy", "detect_face", "detect_body", "estimate_head_pose", "estimate_emotions", "estimate_mask", "estimate_glasses", "estimate_liveness", "estimate_landmarks68", "estimate_landmarks5", "estimate_quality", "estimate_gaze", "estimate_eyes_attributes", "estimate_mouth_attributes", "estimate_face_descriptor", "estimate_basic_attributes", "estimate_body_descriptor", "estimate_body_warp", "estimate_face_warp", "aggregate_attributes", "pitch_threshold", "roll_threshold", "yaw_threshold", "score_threshold", "mask_states", "liveness_states", "use_exif_info", "body")
     IMAGE_TYPE_FIELD_NUMBER: _ClassVar[int]

@@ -3,6 +3,7 @@
 import grpc
 import warnings
 
+from google.api import httpbody_pb2 as google_dot_api_dot_httpbody__pb2
 from lumen.v6 import sdk_service_pb2 as lumen_dot_v6_dot_sdk__service__pb2
 
 GRPC_GENERATED_VERSION = '1.81.1'
@@ -38,6 +39,11 @@ class SdkServiceStub:
         self.Estimate = channel.unary_unary(
                 '/lumen.v6.SdkService/Estimate',
                 request_serializer=lumen_dot_v6_dot_sdk__service__pb2.EstimateRequest.SerializeToString,
+                response_deserializer=google_dot_api_dot_httpbody__pb2.HttpBody.FromString,
+                _registered_method=True)
+        self.EstimateImages = channel.unary_unary(
+                '/lumen.v6.SdkService/EstimateImages',
+                request_serializer=lumen_dot_v6_dot_sdk__service__pb2.EstimateImagesRequest.SerializeToString,
                 response_deserializer=lumen_dot_v6_dot_sdk__service__pb2.EstimateResponse.FromString,
                 _registered_method=True)
 
@@ -48,7 +54,16 @@ class SdkServiceServicer:
 
     def Estimate(self, request, context):
         """Detect faces in one or several images (raw, base64 or multipart/form-data) and return the
-        requested estimations. Luna-Account-Id is optional. Status: 200
+        requested estimations. Luna-Account-Id is optional. REST: the answer (EstimateResponse) is JSON, or
+        msgpack (the same document) with `Accept: application/msgpack` (rendered by server/services/sdk.py).
+        Status: 200
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def EstimateImages(self, request, context):
+        """gRPC clients: the same operation with a typed answer (no REST route). Status: 200
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -60,6 +75,11 @@ def add_SdkServiceServicer_to_server(servicer, server):
             'Estimate': grpc.unary_unary_rpc_method_handler(
                     servicer.Estimate,
                     request_deserializer=lumen_dot_v6_dot_sdk__service__pb2.EstimateRequest.FromString,
+                    response_serializer=google_dot_api_dot_httpbody__pb2.HttpBody.SerializeToString,
+            ),
+            'EstimateImages': grpc.unary_unary_rpc_method_handler(
+                    servicer.EstimateImages,
+                    request_deserializer=lumen_dot_v6_dot_sdk__service__pb2.EstimateImagesRequest.FromString,
                     response_serializer=lumen_dot_v6_dot_sdk__service__pb2.EstimateResponse.SerializeToString,
             ),
     }
@@ -90,6 +110,33 @@ class SdkService:
             target,
             '/lumen.v6.SdkService/Estimate',
             lumen_dot_v6_dot_sdk__service__pb2.EstimateRequest.SerializeToString,
+            google_dot_api_dot_httpbody__pb2.HttpBody.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def EstimateImages(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lumen.v6.SdkService/EstimateImages',
+            lumen_dot_v6_dot_sdk__service__pb2.EstimateImagesRequest.SerializeToString,
             lumen_dot_v6_dot_sdk__service__pb2.EstimateResponse.FromString,
             options,
             channel_credentials,

@@ -28,3 +28,7 @@ class GetDocsSpecRequest(_message.Message):
 class GetDocsDevRequest(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
+
+class GetDocsDevIndexRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...

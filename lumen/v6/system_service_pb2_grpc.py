@@ -63,6 +63,11 @@ class SystemServiceStub:
                 request_serializer=lumen_dot_v6_dot_system__service__pb2.GetDocsDevRequest.SerializeToString,
                 response_deserializer=google_dot_api_dot_httpbody__pb2.HttpBody.FromString,
                 _registered_method=True)
+        self.GetDocsDevIndex = channel.unary_unary(
+                '/lumen.v6.SystemService/GetDocsDevIndex',
+                request_serializer=lumen_dot_v6_dot_system__service__pb2.GetDocsDevIndexRequest.SerializeToString,
+                response_deserializer=google_dot_api_dot_httpbody__pb2.HttpBody.FromString,
+                _registered_method=True)
 
 
 class SystemServiceServicer:
@@ -101,7 +106,15 @@ class SystemServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def GetDocsDev(self, request, context):
-        """Developer documentation: an HTML page of every REST operation.
+        """Developer manual (v6: "you will be redirected to the page /docs/dev/index.html"): a redirect with
+        `Location: /docs/dev/index.html`. Status: 302
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetDocsDevIndex(self, request, context):
+        """The developer manual itself: an HTML page of every REST operation.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -133,6 +146,11 @@ def add_SystemServiceServicer_to_server(servicer, server):
             'GetDocsDev': grpc.unary_unary_rpc_method_handler(
                     servicer.GetDocsDev,
                     request_deserializer=lumen_dot_v6_dot_system__service__pb2.GetDocsDevRequest.FromString,
+                    response_serializer=google_dot_api_dot_httpbody__pb2.HttpBody.SerializeToString,
+            ),
+            'GetDocsDevIndex': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetDocsDevIndex,
+                    request_deserializer=lumen_dot_v6_dot_system__service__pb2.GetDocsDevIndexRequest.FromString,
                     response_serializer=google_dot_api_dot_httpbody__pb2.HttpBody.SerializeToString,
             ),
     }
@@ -272,6 +290,33 @@ class SystemService:
             target,
             '/lumen.v6.SystemService/GetDocsDev',
             lumen_dot_v6_dot_system__service__pb2.GetDocsDevRequest.SerializeToString,
+            google_dot_api_dot_httpbody__pb2.HttpBody.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetDocsDevIndex(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lumen.v6.SystemService/GetDocsDevIndex',
+            lumen_dot_v6_dot_system__service__pb2.GetDocsDevIndexRequest.SerializeToString,
             google_dot_api_dot_httpbody__pb2.HttpBody.FromString,
             options,
             channel_credentials,

@@ -23,7 +23,7 @@ from google.protobuf import struct_pb2
 
 from server import errors
 from server.errors import LunaError
-from server.storage.descriptors import DEFAULT_VERSION, FORMATS, decode_raw, decode_sdk
+from server.storage.descriptors import DEFAULT_VERSION, FORMATS, decode_raw, decode_sdk, supported_versions
 from server.validation import UUID_SCHEMA, format_time, now, query_int
 
 AGE_MAX = 100
@@ -125,10 +125,13 @@ def parse_attribute_data(document: dict[str, Any]) -> AttributeData:
 
 
 def query_descriptor_version(value: str | None) -> int:
-    """The `descriptor_version` query parameter: a version Lumen knows (12012 otherwise)."""
-    version = query_int(value, "descriptor_version", DEFAULT_VERSION)
-    if version not in FORMATS:
-        raise LunaError(errors.BAD_QUERY_PARAM, name="descriptor_version")
+    """The `descriptor_version` query parameter: a version Lumen knows (12012 naming the versions otherwise)."""
+    try:
+        version: int | None = query_int(value, "descriptor_version", DEFAULT_VERSION)
+    except LunaError:
+        version = None
+    if version is None or version not in FORMATS:
+        raise LunaError(errors.BAD_DESCRIPTOR_VERSION_PARAM, supported=supported_versions())
     return version
 
 

@@ -1,10 +1,11 @@
 """ExtractorService: POST /6/extractor (v6 API-034..035).
 
-Body: a bare JSON array of face sample IDs (bound to `sample_ids`). For each sample of the account
-(13003 otherwise) the stored warp is turned into the 150x150 descriptor chip (server/face_inference.py)
-and all chips go to Triton in one batched call; each descriptor (version 300, L2-normalised) becomes a
-temporary attribute (server/services/attribute_data.py, `ttl` 1..86400, default from settings) whose
-face_descriptor_samples is the sample. aggregate_attributes=1 makes one attribute from all samples:
+Body: a bare JSON array of face sample IDs, `Content-Type: application/json` (12017 otherwise; 12021 when it
+does not decode; 12022 when it is not an array of 1..1000 UUIDs); gRPC clients give `sample_ids`.
+For each sample of the account (13003 otherwise) the stored warp is turned into the 150x150 descriptor chip
+(server/face_inference.py) and all chips go to Triton in one batched call; each descriptor (version 300,
+L2-normalised) becomes a temporary attribute (server/services/attribute_data.py, `ttl` 1..86400, default
+from settings) whose face_descriptor_samples is the sample. aggregate_attributes=1 makes one attribute from all samples:
 the mean of their descriptors, L2-normalised again.
 
 The answer is a bare JSON array (one element per attribute) rendered by server/json_http.py; gRPC
@@ -58,7 +59,7 @@ from server.services.blob_resources import FACE_SAMPLES, BlobResources
 from server.settings import MAX_ATTRIBUTE_TTL_S, Settings
 from server.storage.descriptors import DEFAULT_VERSION
 from server.storage.store import Storage
-from server.validation import UUID_SCHEMA, query_flag, query_int, query_param, validate_json
+from server.validation import UUID_SCHEMA, json_document, query_flag, query_int, query_param, validate_json
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -81,17 +82,26 @@ class ExtractorService(extractor_service_pb2_grpc.ExtractorServiceServicer):
 
     @luna_rpc(account_required=True, status=201)
     def Extract(self, request: extractor_service_pb2.ExtractRequest, call: Call) -> httpbody_pb2.HttpBody:
-        return json_array_body(self._extract(request, call.require_account()))
+        document = json_document(request.body)
+        if not isinstance(document, list):  # checked apart: the schema's message would echo the body
+            raise LunaError(errors.JSON_VALIDATION, path="", message="the body must be an array of sample ids")
+        sample_ids = [item.lower() if isinstance(item, str) else item for item in document]
+        validate_json(sample_ids, SAMPLE_IDS_SCHEMA)
+        return json_array_body(self._extract(request, sample_ids, call.require_account()))
 
     @luna_rpc(account_required=True, status=201)
     def ExtractAttributes(
         self, request: extractor_service_pb2.ExtractAttributesRequest, call: Call
     ) -> extractor_service_pb2.ExtractAttributesResponse:
+        sample_ids = [s.lower() for s in request.sample_ids]
+        validate_json(sample_ids, SAMPLE_IDS_SCHEMA)
         return extractor_service_pb2.ExtractAttributesResponse(
-            attributes=self._extract(request, call.require_account())
+            attributes=self._extract(request, sample_ids, call.require_account())
         )
 
-    def _extract(self, request: ExtractParams, account_id: str) -> list[extractor_service_pb2.ExtractedAttribute]:
+    def _extract(
+        self, request: ExtractParams, sample_ids: list[str], account_id: str
+    ) -> list[extractor_service_pb2.ExtractedAttribute]:
         ttl = query_int(
             query_param(request, "ttl"),
             "ttl",
@@ -105,8 +115,6 @@ class ExtractorService(extractor_service_pb2_grpc.ExtractorServiceServicer):
         threshold = score_threshold(query_param(request, "score_threshold"))
         if not extract_descriptor and not extract_basic:
             raise LunaError(errors.BAD_QUERY_PARAM, name="extract_descriptor")
-        sample_ids = [s.lower() for s in request.sample_ids]
-        validate_json(sample_ids, SAMPLE_IDS_SCHEMA)
         inference = require(self.inference)
         warps = [self._warp(sample_id, account_id) for sample_id in sample_ids]
         descriptors = scores = None

@@ -30,7 +30,6 @@ import logging
 from functools import partial
 from typing import Any
 
-import msgpack
 from google.api import httpbody_pb2
 from google.protobuf import struct_pb2
 
@@ -49,7 +48,7 @@ from server.face_pipeline import (
     detection_rect,
     per_image_error,
 )
-from server.json_http import json_http_body, message_to_json_value
+from server.json_http import accept_header, message_to_json_value, negotiated_body
 from server.rpc import Call, luna_rpc
 from server.services.detector import exif_tags
 from server.services.image_input import InputImage, parse_image_body
@@ -58,8 +57,6 @@ from server.validation import query_flag, query_int, query_param
 _LOGGER = logging.getLogger(__name__)
 
 IMAGE_RAW, IMAGE_FACE_WARP = 0, 1
-MSGPACK = "application/msgpack"
-ACCEPT_HEADER = "accept"
 #: Everything the 29 checks read.
 ISO_ESTIMATIONS = Estimations(
     head_pose=True, quality=True, landmarks68=True, eyes=True, mouth=True, gaze=True, glasses=True
@@ -125,14 +122,6 @@ def with_min_max_order(value: dict[str, Any]) -> dict[str, Any]:
     return value
 
 
-def wants_msgpack(call: Call) -> bool:
-    for key, value in call.grpc_context.invocation_metadata():
-        if key.lower() == ACCEPT_HEADER:
-            text = value if isinstance(value, str) else value.decode("latin-1")
-            return MSGPACK in text.lower()
-    return False
-
-
 class IsoService(iso_service_pb2_grpc.IsoServiceServicer):
     def __init__(self, inference: FaceInference | None) -> None:
         self.inference = inference
@@ -141,9 +130,7 @@ class IsoService(iso_service_pb2_grpc.IsoServiceServicer):
     def Check(self, request: iso_service_pb2.CheckRequest, call: Call) -> httpbody_pb2.HttpBody:
         response = self._check(request)
         value = with_min_max_order(message_to_json_value(response))
-        if wants_msgpack(call):
-            return httpbody_pb2.HttpBody(content_type=MSGPACK, data=msgpack.packb(value, use_bin_type=True))
-        return json_http_body(value)
+        return negotiated_body(value, accept_header(call.grpc_context))
 
     @luna_rpc(status=200)
     def CheckImages(

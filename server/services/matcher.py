@@ -16,7 +16,9 @@ POST /6/matcher/faces matches up to 30 references against up to 30 candidate ent
 The REST answer is a bare JSON array (server/json_http.py); gRPC clients call MatchFacesTyped.
 
 POST /6/matcher/raw: similarity of every reference/candidate pair of given descriptors.
-POST /6/matcher/bodies: the documented error 40024 (no body descriptor model).
+POST /6/matcher/bodies: the body is validated like the others (12017/12021/12022: references 1..30 of event
+or body descriptor types, candidates 1..30 with origin "events"), then the documented error 40024: there is
+no body descriptor model (server/capabilities.py; GET /6/config capabilities.body_matching).
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ from server.services.attribute_data import live_temporary_rows, temporary_descri
 from server.services.attributes import to_message as attribute_message
 from server.services.common import EXTERNAL_ID_MAX, USER_DATA_MAX, Where
 from server.services.faces import FACE_TARGETS, to_face
-from server.storage.descriptors import DEFAULT_VERSION, decode_raw, decode_sdk
+from server.storage.descriptors import DEFAULT_VERSION, decode_raw, decode_sdk, unsupported_version
 from server.storage.store import Storage
 from server.validation import UUID_SCHEMA, format_time, json_body, now, parse_time
 
@@ -175,6 +177,40 @@ MATCH_FACES_SCHEMA: dict[str, Any] = {
     "required": ["candidates", "references"],
     "additionalProperties": False,
 }
+BODY_REFERENCE_TYPES = (*EVENT_REFERENCE_TYPES, "sdk_descriptor", "raw_descriptor")
+BODY_CANDIDATE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "filters": {**EVENT_FILTERS_SCHEMA, "required": ["origin"]},
+        "limit": CANDIDATE_SCHEMA["properties"]["limit"],
+        "threshold": CANDIDATE_SCHEMA["properties"]["threshold"],
+        "targets": CANDIDATE_SCHEMA["properties"]["targets"],
+        "order": {},
+    },
+    "required": ["filters"],
+    "additionalProperties": False,
+}
+# v6 API-078: references are events or body descriptors, candidates are events (1..30 each).
+MATCH_BODIES_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "references": {
+            "type": "array",
+            "items": {
+                **REFERENCE_SCHEMA,
+                "properties": {
+                    **REFERENCE_SCHEMA["properties"],
+                    "type": {"type": "string", "enum": list(BODY_REFERENCE_TYPES)},
+                },
+            },
+            "minItems": 1,
+            "maxItems": MAX_REFERENCES,
+        },
+        "candidates": {"type": "array", "items": BODY_CANDIDATE_SCHEMA, "minItems": 1, "maxItems": MAX_CANDIDATES},
+    },
+    "required": ["references", "candidates"],
+    "additionalProperties": False,
+}
 RAW_ENTITY_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
@@ -220,7 +256,7 @@ def descriptor_from_data(kind: str, data: Any, path: str) -> np.ndarray:
     else:
         version, vector = DEFAULT_VERSION, decode_raw(str(data), DEFAULT_VERSION)
     if version != DEFAULT_VERSION:
-        raise LunaError(errors.DESCRIPTOR_VERSION, version=version)
+        raise unsupported_version(version)
     if not np.all(np.isfinite(vector)):
         raise LunaError(errors.JSON_VALIDATION, path=path, message="descriptor has non-finite values")
     return vector
@@ -516,6 +552,9 @@ class MatcherService(matcher_service_pb2_grpc.MatcherServiceServicer):
 
     @luna_rpc()
     def MatchBodies(self, request: matcher_service_pb2.MatchBodiesRequest, call: Call) -> httpbody_pb2.HttpBody:
+        # The request is checked as for any operation (12017/12021/12022) before it is refused.
+        has_params = request.HasField("params")
+        json_body(request.body, request.params, MATCH_BODIES_SCHEMA, has_params=has_params, accept_msgpack=True)
         raise LunaError(errors.BODY_MATCHING_NOT_AVAILABLE)
 
     @luna_rpc()

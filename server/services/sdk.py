@@ -66,8 +66,12 @@ order:
   explicitly (estimate_face_descriptor's default 1 alone does not ask for faces then), so detect_body=1 alone
   gives body-only items. multiface_policy concerns faces only; bodies are never filtered or aggregated.
   Body detection needs a photo: detect_body / estimate_body_warp with image_type=1 are 12012.
-  Lumen has no body descriptor model: estimate_body_descriptor (default 1) is not produced (no `attributes` in
-  `body.detection`), and estimate_body_descriptor=1 given explicitly with body detection is 40005.
+  Lumen has no body descriptor model (server/capabilities.py): with estimate_body_descriptor=1 (the default,
+  or given) every body says so explicitly, `body.detection.attributes: {"descriptor": null}` (v6's field,
+  null = not produced; GET /6/config shows capabilities.body_descriptor.available false); with
+  estimate_body_descriptor=0 there is no `attributes` (docs/deviations.md).
+- The REST answer is JSON, or msgpack (the same document) with `Accept: application/msgpack`
+  (server/json_http.py negotiated_body); gRPC clients call EstimateImages for the typed EstimateResponse.
 """
 
 from __future__ import annotations
@@ -79,6 +83,8 @@ from functools import partial
 from typing import Any
 
 import numpy as np
+from google.api import httpbody_pb2
+from google.protobuf import struct_pb2
 
 from inference.estimations.attributes import aggregate as aggregate_basic
 from inference.estimations.body import BodyDetection, body_warp, pair_faces_with_bodies
@@ -89,6 +95,7 @@ from inference.estimations.mask import aggregate as aggregate_mask
 from inference.image import RgbImage
 from lumen.v6 import liveness_pb2, sdk_pb2, sdk_service_pb2, sdk_service_pb2_grpc
 from server import errors
+from server.capabilities import BODY_DESCRIPTOR_AVAILABLE
 from server.errors import LunaError
 from server.face_inference import FaceInference, require
 from server.face_pipeline import (
@@ -119,6 +126,7 @@ from server.face_pipeline import (
     score_threshold,
     warp_base64,
 )
+from server.json_http import accept_header, message_to_json_value, negotiated_body
 from server.rpc import Call, luna_rpc
 from server.services.image_input import InputImage, decode, parse_image_body
 from server.storage.descriptors import DEFAULT_VERSION, encode_sdk
@@ -165,13 +173,17 @@ class BodyOptions:
     faces: bool
     bodies: bool
     warp: bool
+    descriptor: bool = False
 
 
-def body_detection(pixels: RgbImage, body: BodyDetection, warp: bool) -> sdk_pb2.SdkBodyDetection:
-    """{rect, warp (estimate_body_warp=1: the 128x256 body warp, base64 JPEG)} of one body."""
+def body_detection(pixels: RgbImage, body: BodyDetection, options: BodyOptions) -> sdk_pb2.SdkBodyDetection:
+    """{rect, warp (estimate_body_warp=1: the 128x256 body warp, base64 JPEG), attributes{descriptor: null}
+    (estimate_body_descriptor=1: there is no body descriptor model)} of one body."""
     detection = sdk_pb2.SdkBodyDetection(rect=detection_rect(*body.box))
-    if warp:
+    if options.warp:
         detection.warp = warp_base64(body_warp(pixels, body))
+    if options.descriptor and not BODY_DESCRIPTOR_AVAILABLE:
+        detection.attributes.descriptor.null_value = struct_pb2.NULL_VALUE
     return detection
 
 
@@ -180,7 +192,17 @@ class SdkService(sdk_service_pb2_grpc.SdkServiceServicer):
         self.inference = inference
 
     @luna_rpc(status=200)
-    def Estimate(self, request: sdk_service_pb2.EstimateRequest, call: Call) -> sdk_service_pb2.EstimateResponse:
+    def Estimate(self, request: sdk_service_pb2.EstimateRequest, call: Call) -> httpbody_pb2.HttpBody:
+        response = self._estimate(request)
+        return negotiated_body(message_to_json_value(response), accept_header(call.grpc_context))
+
+    @luna_rpc(status=200)
+    def EstimateImages(
+        self, request: sdk_service_pb2.EstimateImagesRequest, call: Call
+    ) -> sdk_service_pb2.EstimateResponse:
+        return self._estimate(request.params)
+
+    def _estimate(self, request: sdk_service_pb2.EstimateRequest) -> sdk_service_pb2.EstimateResponse:
         given = partial(query_param, request)
 
         image_type = query_int(
@@ -191,8 +213,6 @@ class SdkService(sdk_service_pb2_grpc.SdkServiceServicer):
         body_warp = query_flag(given("estimate_body_warp"), "estimate_body_warp")
         bodies = detect_body or body_warp
         body_descriptor = query_flag(given("estimate_body_descriptor"), "estimate_body_descriptor", default=True)
-        if bodies and body_descriptor and given("estimate_body_descriptor") is not None:
-            raise LunaError(errors.ESTIMATION_NOT_AVAILABLE, name="estimate_body_descriptor")
         reject_unavailable(given, UNAVAILABLE)
         if image_type == IMAGE_BODY_WARP:
             raise LunaError(errors.ESTIMATION_NOT_AVAILABLE, name="image_type=2 (body warps)")
@@ -273,7 +293,7 @@ class SdkService(sdk_service_pb2_grpc.SdkServiceServicer):
                 landmarks,
                 use_exif_info,
                 aggregate,
-                BodyOptions(faces=faces, bodies=bodies, warp=body_warp),
+                BodyOptions(faces=faces, bodies=bodies, warp=body_warp, descriptor=body_descriptor),
             )
             response.images_estimations.append(image)
             every_face.extend(kept)
@@ -318,11 +338,11 @@ class SdkService(sdk_service_pb2_grpc.SdkServiceServicer):
             estimation = result.estimations.add()
             estimation.face.detection.CopyFrom(self._detection(face, landmarks, per_face_attributes=not aggregate))
             if index in pairs:
-                estimation.body.detection.CopyFrom(body_detection(pixels, bodies[pairs[index]], body.warp))
+                estimation.body.detection.CopyFrom(body_detection(pixels, bodies[pairs[index]], body))
         paired = set(pairs.values())
         for index, found in enumerate(bodies):
             if index not in paired:
-                result.estimations.add().body.detection.CopyFrom(body_detection(pixels, found, body.warp))
+                result.estimations.add().body.detection.CopyFrom(body_detection(pixels, found, body))
         result.filtered_detections.CopyFrom(filtered_detections(item.filename, filtered, landmarks=landmarks))
         return result, kept
 

@@ -2,6 +2,9 @@
 
 None of these operations needs Luna-Account-Id.
 
+Configuration (GET /6/config): the public settings, plus `capabilities` (server/capabilities.py: which
+descriptors this installation produces; the body descriptor is listed as unavailable, docs/deviations.md).
+
 Healthcheck (GET /6/healthcheck, GET /healthcheck): as in LUNA, the service's own stores are
 always checked (SQLite: a query; LanceDB: open the database and every table; blob directory:
 write and delete a probe file); `include_luna_services=1` adds the dependent services: Triton
@@ -32,6 +35,7 @@ from google.protobuf import struct_pb2, wrappers_pb2
 from gateway.config import DESCRIPTOR_SET
 from lumen.v6 import system_pb2, system_service_pb2, system_service_pb2_grpc
 from server import __version__, errors
+from server.capabilities import capabilities
 from server.docs.html import render_html
 from server.docs.openapi import build_openapi, render
 from server.errors import LunaError
@@ -58,6 +62,10 @@ JSON = "application/json"
 YAML = "application/x-yaml"
 HTML = "text/html; charset=utf-8"
 TEXT = "text/plain; charset=utf-8"
+DOCS_DEV_INDEX = "/docs/dev/index.html"
+#: The /6/config key of what this installation can produce (server/capabilities.py); not a setting.
+CAPABILITIES = "capabilities"
+DOCS_DEV_REDIRECT_STATUS = 302
 
 
 # -- versions ---------------------------------------------------------------------------------
@@ -220,6 +228,18 @@ def config_text(config: dict[str, object]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def capabilities_text(found: dict[str, object]) -> str:
+    """The capabilities as comment lines of the text form (they are not settings)."""
+    lines = []
+    for name, value in found.items():
+        if isinstance(value, dict):
+            state = "available" if value.get("available") else f"unavailable ({value.get('reason', '')})"
+            versions = value.get("versions")
+            suffix = f", versions {', '.join(str(v) for v in versions)}" if versions else ""
+            lines.append(f"# {CAPABILITIES}.{name}: {state}{suffix}")
+    return "\n".join(lines) + "\n"
+
+
 # -- service ------------------------------------------------------------------------------------
 
 
@@ -265,8 +285,10 @@ class SystemService(system_service_pb2_grpc.SystemServiceServicer):
     def GetConfig(self, request: system_service_pb2.GetConfigRequest, call: Call) -> httpbody_pb2.HttpBody:
         config = public_config(self.settings)
         if preferred(_accept(call), [JSON, "text/plain"], JSON) == "text/plain":
-            return httpbody_pb2.HttpBody(content_type=TEXT, data=config_text(config).encode())
-        return httpbody_pb2.HttpBody(content_type=JSON, data=json.dumps(config).encode())
+            text = config_text(config) + capabilities_text(capabilities())
+            return httpbody_pb2.HttpBody(content_type=TEXT, data=text.encode())
+        document = {**config, CAPABILITIES: capabilities()}
+        return httpbody_pb2.HttpBody(content_type=JSON, data=json.dumps(document).encode())
 
     @luna_rpc()
     def GetDocsSpec(self, request: system_service_pb2.GetDocsSpecRequest, call: Call) -> httpbody_pb2.HttpBody:
@@ -277,8 +299,17 @@ class SystemService(system_service_pb2_grpc.SystemServiceServicer):
         data, content_type = render(self.document(), wanted)
         return httpbody_pb2.HttpBody(content_type=content_type, data=data)
 
-    @luna_rpc()
+    @luna_rpc(status=DOCS_DEV_REDIRECT_STATUS)
     def GetDocsDev(self, request: system_service_pb2.GetDocsDevRequest, call: Call) -> httpbody_pb2.HttpBody:
+        """v6: "After the request you will be redirected to the page /docs/dev/index.html"."""
+        call.set_header("location", DOCS_DEV_INDEX)
+        link = f'<!DOCTYPE html>\n<a href="{DOCS_DEV_INDEX}">{DOCS_DEV_INDEX}</a>\n'
+        return httpbody_pb2.HttpBody(content_type=HTML, data=link.encode())
+
+    @luna_rpc()
+    def GetDocsDevIndex(
+        self, request: system_service_pb2.GetDocsDevIndexRequest, call: Call
+    ) -> httpbody_pb2.HttpBody:
         return httpbody_pb2.HttpBody(content_type=HTML, data=render_html(self.document()).encode())
 
 

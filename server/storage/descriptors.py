@@ -50,10 +50,20 @@ FORMATS: dict[int, DescriptorFormat] = {LUMEN_DLIB_RESNET_V1.version: LUMEN_DLIB
 DEFAULT_VERSION = LUMEN_DLIB_RESNET_V1.version
 
 
+def supported_versions() -> str:
+    """The versions Lumen has, as error details name them ("300")."""
+    return ", ".join(str(version) for version in sorted(FORMATS))
+
+
+def unsupported_version(version: int) -> LunaError:
+    """22017 naming the version given and the versions that exist."""
+    return LunaError(errors.DESCRIPTOR_VERSION, version=version, supported=supported_versions())
+
+
 def descriptor_format(version: int) -> DescriptorFormat:
     found = FORMATS.get(version)
     if found is None:
-        raise LunaError(errors.DESCRIPTOR_VERSION, version=version)
+        raise unsupported_version(version)
     return found
 
 

@@ -139,7 +139,7 @@ def test_descriptor_version_query(rest: httpx.Client, account: str) -> None:
         error = assert_luna_error(
             rest.get(f"/6/attributes/{attribute_id}", params={"descriptor_version": value}), 400, 12012
         )
-        assert error["detail"] == "Bad query parameters 'descriptor_version'"
+        assert error["detail"] == f"Bad query parameters 'descriptor_version': supported versions: {DEFAULT_VERSION}"
     assert_luna_error(rest.get(f"/6/attributes/{attribute_id}", params={"targets": "nope"}), 400, 12012)
 
 
@@ -213,7 +213,7 @@ def test_create_errors_and_nothing_written(rest: httpx.Client, account: str) -> 
         400,
         22017,
     )
-    assert error["detail"] == "Descriptor version 46 is not supported"
+    assert error["detail"] == f"Descriptor version 46 is not supported; supported versions: {DEFAULT_VERSION}"
     assert create_attribute(rest, account, body, ttl=86400)
 
 

@@ -9,6 +9,7 @@ import uuid
 from typing import Any
 
 import httpx
+import msgpack
 import numpy as np
 import pytest
 from PIL import Image
@@ -293,9 +294,7 @@ def photo_warp(rest: httpx.Client, data: bytes) -> bytes:
 @pytest.mark.parametrize(
     "params",
     [
-        {"estimate_body_descriptor": 1, "detect_body": 1},
         {"image_type": 2},
-        {"estimate_body_descriptor": 1, "estimate_body_warp": 1},
     ],
 )
 def test_unsupported_estimations(rest: httpx.Client, params: dict[str, Any]) -> None:
@@ -600,7 +599,9 @@ def test_liveness_validation_and_warps(rest: httpx.Client) -> None:
 
 # -- bodies (detect_body, estimate_body_warp) ------------------------------------------------------------
 
-BODY_KEYS = ["rect", "warp"]
+BODY_KEYS = ["rect", "warp", "attributes"]
+#: estimate_body_descriptor=1 (the default): said explicitly, there is no body descriptor model.
+NO_BODY_DESCRIPTOR = {"descriptor": None}
 RECT_KEYS = ["x", "y", "width", "height"]
 
 
@@ -634,7 +635,8 @@ def test_face_and_body_of_one_person(rest: httpx.Client, name: str) -> None:
     assert list(estimation) == ["face", "body"]
     assert list(estimation["body"]) == ["detection"]
     detection = estimation["body"]["detection"]
-    assert list(detection) == BODY_KEYS  # no attributes: no body descriptor model
+    assert list(detection) == BODY_KEYS
+    assert detection["attributes"] == NO_BODY_DESCRIPTOR
     assert list(detection["rect"]) == RECT_KEYS
     assert all(isinstance(value, int) for value in detection["rect"].values())
     assert contains(detection["rect"], estimation["face"]["detection"]["rect"])
@@ -649,12 +651,29 @@ def test_body_only(rest: httpx.Client) -> None:
         (image,) = sdk(rest, data, content_type, **params)["images_estimations"]
         (estimation,) = image["estimations"]
         assert list(estimation) == ["body"]
-        expected = BODY_KEYS if "estimate_body_warp" in params else ["rect"]
+        expected = BODY_KEYS if "estimate_body_warp" in params else ["rect", "attributes"]
         assert list(estimation["body"]["detection"]) == expected
+        assert estimation["body"]["detection"]["attributes"] == NO_BODY_DESCRIPTOR
         assert image["filtered_detections"] == {"face_detections": []}
-    # estimate_body_descriptor=0 is accepted (nothing to produce either way).
+    # Given explicitly: the same answer (a 200, the descriptor null); 0: no attributes at all.
+    explicit = sdk(rest, data, content_type, detect_body=1, estimate_body_descriptor=1)["images_estimations"]
+    assert explicit == sdk(rest, data, content_type, detect_body=1)["images_estimations"]
     (image,) = sdk(rest, data, content_type, detect_body=1, estimate_body_descriptor=0)["images_estimations"]
     assert [list(item) for item in image["estimations"]] == [["body"]]
+    assert list(image["estimations"][0]["body"]["detection"]) == ["rect"]
+    # msgpack: the same document, the null included
+    packed = rest.post(
+        "/6/sdk",
+        content=data,
+        params={"detect_body": 1, "detect_face": 1},
+        headers={"Content-Type": content_type, "Accept": "application/msgpack"},
+    )
+    assert packed.status_code == 200 and packed.headers["content-type"] == "application/msgpack"
+    document = msgpack.unpackb(packed.content, raw=False)
+    assert document == sdk(rest, data, content_type, detect_body=1, detect_face=1)
+    assert [item["body"]["detection"]["attributes"] for item in document["images_estimations"][0]["estimations"]] == [
+        NO_BODY_DESCRIPTOR
+    ]
     # An explicit face estimation brings the faces back.
     (image,) = sdk(rest, data, content_type, detect_body=1, estimate_face_descriptor=1)["images_estimations"]
     assert [list(item) for item in image["estimations"]] == [["face", "body"]]
@@ -707,12 +726,8 @@ def test_multiface_policy_concerns_faces_only(rest: httpx.Client) -> None:
 def test_body_errors(rest: httpx.Client) -> None:
     data, content_type = wheel_photo("grace_hopper.jpg")
     headers = {"Content-Type": content_type}
-    for params in (
-        {"detect_body": 1, "estimate_body_descriptor": 1},
-        {"estimate_body_warp": 1, "estimate_body_descriptor": 1},
-    ):
-        body = assert_luna_error(rest.post("/6/sdk", content=data, params=params, headers=headers), 501, 40005)
-        assert "estimate_body_descriptor" in str(body["detail"])
+    for params in ({"detect_body": 1, "estimate_body_descriptor": 2}, {"estimate_body_warp": 1, "detect_body": 3}):
+        assert_luna_error(rest.post("/6/sdk", content=data, params=params, headers=headers), 400, 12012)
     body = assert_luna_error(
         rest.post("/6/sdk", content=data, params={"image_type": 2, "detect_body": 1}, headers=headers), 501, 40005
     )

@@ -235,18 +235,21 @@ def test_config_json(rest: httpx.Client, stack: Stack) -> None:
     assert reply.status_code == 200, reply.text
     assert reply.headers["content-type"] == "application/json"
     body = reply.json()
+    capabilities = body.pop("capabilities")
     assert body == stack.settings.public_view()
+    assert capabilities["body_descriptor"]["available"] is False  # test_contract.py
     assert "crash_point" not in body
     assert body["data_dir"] == str(stack.settings.data_dir) and body["rest_port"] == stack.settings.rest_port
-    assert rest.get("/6/config", headers={"Accept": "application/json"}).json() == body
-    assert rest.get("/6/config", headers={"Accept": "*/*"}).json() == body
+    whole = {**body, "capabilities": capabilities}
+    assert rest.get("/6/config", headers={"Accept": "application/json"}).json() == whole
+    assert rest.get("/6/config", headers={"Accept": "*/*"}).json() == whole
 
 
 def test_config_text(rest: httpx.Client, stack: Stack) -> None:
     reply = rest.get("/6/config", headers={"Accept": "text/plain"})
     assert reply.status_code == 200, reply.text
     assert reply.headers["content-type"].startswith("text/plain")
-    lines = dict(line.split("=", 1) for line in reply.text.splitlines())
+    lines = dict(line.split("=", 1) for line in reply.text.splitlines() if not line.startswith("#"))
     assert lines["LUMEN_GRPC_PORT"] == str(stack.settings.grpc_port)
     assert lines["LUMEN_TRITON_ENABLED"] == "1"  # the session stack runs its own Triton
     assert "LUMEN_CRASH_POINT" not in lines
@@ -301,7 +304,9 @@ def test_docs_spec_negotiation(rest: httpx.Client, account: str) -> None:
 
 
 def test_docs_dev(rest: httpx.Client) -> None:
-    reply = rest.get("/6/docs/dev", headers={"Luna-Request-Id": REQUEST_ID})
+    redirect = rest.get("/6/docs/dev", headers={"Luna-Request-Id": REQUEST_ID})
+    assert redirect.status_code == 302 and redirect.headers["location"] == "/docs/dev/index.html"
+    reply = rest.get("/docs/dev/index.html", headers={"Luna-Request-Id": REQUEST_ID})
     assert reply.status_code == 200, reply.text
     assert reply.headers["content-type"] == "text/html; charset=utf-8"
     assert reply.headers["luna-request-id"] == REQUEST_ID
