@@ -33,6 +33,7 @@ PUBLIC_RPCS = frozenset(
         "lumen.v6.SystemService/GetHealth",
         "lumen.v6.SystemService/GetDocsSpec",
         "lumen.v6.SystemService/GetDocsDev",
+        "lumen.v6.SystemService/GetDocsDevIndex",
     }
 )
 USER_RE = re.compile(r"^[A-Za-z0-9._@-]{1,64}$")

@@ -32,7 +32,14 @@ from server.stack import Stack
 from server.storage.descriptors import DEFAULT_VERSION
 from tests.conftest import assert_luna_error, auth, stack_settings
 
-PUBLIC_PATHS = ["/version", "/healthcheck", "/6/healthcheck", "/6/healthcheck?include_luna_services=1", "/6/docs/spec"]
+PUBLIC_PATHS = [
+    "/version",
+    "/healthcheck",
+    "/6/healthcheck",
+    "/6/healthcheck?include_luna_services=1",
+    "/6/docs/spec",
+    "/docs/dev/index.html",
+]
 ALICE = str(uuid.uuid4())
 BOB = str(uuid.uuid4())
 PASSWORDS = {"alice": "alice-secret-1", "bob": "bob-secret-2"}
