@@ -1,6 +1,6 @@
 """JSON answers that Envoy's transcoder cannot produce: a bare JSON array as the response body.
 
-DESIGN.md §1: `response_body: "<repeated field>"` is refused by Envoy 1.40, so REST routes whose v6
+docs/ARCHITECTURE.md §9: `response_body: "<repeated field>"` is refused by Envoy 1.40, so REST routes whose v6
 answer is a bare array (/6/extractor, /6/matcher/*, GET /6/handlers) return google.api.HttpBody,
 rendered here from the typed messages with the transcoder's own print options (proto field names,
 fields without presence always printed, unset optional/message fields omitted), and keep a typed

@@ -1,8 +1,8 @@
-"""Write docs/STATUS.md: which v6 operations of COVERAGE.md the gateway serves.
+"""Write docs/STATUS.md: which v6 operations of the inventory (docs/spec/COVERAGE.md) the gateway serves.
 
-    python tools/coverage.py [--coverage ../shared/spec/COVERAGE.md]
+    python tools/coverage.py [--coverage docs/spec/COVERAGE.md]
 
-A development aid only (the shared spec is not needed at run time). OPTIONS rows count as served
+A development aid only (nothing reads the inventory at run time). OPTIONS rows count as served
 when the path is served, because the gateway answers OPTIONS for every routed path.
 """
 
@@ -27,7 +27,7 @@ def normalise(path: str) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--coverage", type=Path, default=ROOT.parent / "shared" / "spec" / "COVERAGE.md")
+    parser.add_argument("--coverage", type=Path, default=ROOT / "docs" / "spec" / "COVERAGE.md")
     options = parser.parse_args()
     served = {(r.method, normalise(r.path)): r.rpc for r in routes(load_descriptor_set())}
     served_paths = {path for _, path in served}

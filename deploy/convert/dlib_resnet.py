@@ -8,7 +8,7 @@ Source: npm `@vladmandic/face-api` 1.7.15, model/face_recognition_model-weights_
 tensors are stored per tensor either as float32 or as uint8 with value = byte * scale + min (TFJS
 quantisation). The weights are dlib's dlib_face_recognition_resnet_model_v1 (CC0).
 
-Network (dlib's `anet_type`, see DESIGN.md §4), every conv followed by a per-channel affine ("scale"):
+Network (dlib's `anet_type`), every conv followed by a per-channel affine ("scale"):
   conv 7x7/2 valid (32) + relu, maxpool 3x3/2
   3 x residual(32); residual_down(64) + 3 x residual(64); residual_down(128) + 2 x residual(128);
   residual_down(256) + 2 x residual(256); residual_down(256); global average pool; fc 256 -> 128 (no bias)

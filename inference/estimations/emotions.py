@@ -12,7 +12,7 @@ and scales it to [-1, 1].
 Classes, in the network's order, which is also the order of LUNA v6's documentation (`anger, disgust, fear,
 happiness, sadness, surprise, neutral`); the network's names are angry, disgust, fear, happy, sad, surprise,
 neutral. LUNA's event field `emotion` is a code 1..7: Lumen uses the position in this order + 1 (the mapping is
-inferred, spec/ENDPOINTS.md §4.2).
+inferred, docs/spec/ENDPOINTS.md §4.2).
 
 Accuracy: FER2013-level (the mini-Xception of oarriaga/face_classification reported 66% on FER2013's test
 set, against about 65% for human raters); it is much weaker on disgust and fear, and its probabilities are not

@@ -17,8 +17,8 @@ used.
 Mapping to LUNA's four ethnicities: white -> caucasian, black -> african_american, asian -> asian, indian ->
 indian. GEAR's fifth class, "other" (UTKFace: Hispanic, Latino, Middle Eastern...), has no LUNA counterpart: it
 is dropped and the four others renormalised to sum to 1 (its probability is kept as `other` for diagnostics,
-never printed). `predominant_ethnicity` is the argmax of the four. LUNA's stored codes (spec §5, LP convention):
-1 african_american, 2 indian, 3 asian, 4 caucasian.
+never printed). `predominant_ethnicity` is the argmax of the four. LUNA's stored codes (docs/spec/ENDPOINTS.md
+§5, LP convention): 1 african_american, 2 indian, 3 asian, 4 caucasian.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ quality: how usable the face image is for the estimate, in [0, 1] (1 good): the 
 blurriness, dark and light qualities of the face (inference/estimations/quality.py). LUNA's V2 quality is a
 network of its own; this one is Lumen's documented stand-in.
 
-prediction (LUNA's codes, spec/ENDPOINTS.md §8: 0 spoof, 1 real, 2 unknown; /6/sdk prints the names):
+prediction (LUNA's codes, docs/spec/ENDPOINTS.md §8: 0 spoof, 1 real, 2 unknown; /6/sdk prints the names):
 unknown when quality < quality_threshold, else real when score >= liveness_threshold, else spoof. Lumen's default
 thresholds are 0.5 and 0.5 (LUNA's handler examples use 0.7/0.7 for its own networks; none is documented for
 the plain /6/liveness and /6/sdk requests).

@@ -16,7 +16,7 @@ LUNA's three states from the two classes:
   tests on the lower face would also flag beards and shadows). Lumen therefore never reports occluded; an
   occluded face is reported as medical_mask or missing, whichever the network prefers. The network was trained
   on face crops with masks of many kinds (cloth and surgical), so "medical_mask" means "some face mask".
-LUNA's event field `mask` is a code 1..3: medical_mask 1, missing 2, occluded 3 (inferred, spec/ENDPOINTS.md §4.2).
+LUNA's event field `mask` is a code 1..3: medical_mask 1, missing 2, occluded 3 (inferred, docs/spec/ENDPOINTS.md §4.2).
 """
 
 from __future__ import annotations
