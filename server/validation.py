@@ -20,6 +20,7 @@ from google.protobuf import json_format
 from google.protobuf.message import Message
 
 from server import errors
+from server.clock import format_time, now  # noqa: F401 - now: re-exported for the services
 from server.errors import LunaError
 
 UUID_PATTERN = "^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$"
@@ -111,15 +112,6 @@ def query_str(value: str | None, name: str, *, max_length: int | None = None) ->
     if max_length is not None and len(value) > max_length:
         raise LunaError(errors.BAD_QUERY_PARAM, name=name)
     return value
-
-
-def format_time(moment: datetime) -> str:
-    """The one time format Lumen stores and prints: UTC, microseconds, explicit offset."""
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
-
-
-def now() -> str:
-    return format_time(datetime.now(UTC))
 
 
 def parse_time(value: str) -> datetime:

@@ -55,13 +55,12 @@ class MatchingIndexes:
     def load(self, storage: Storage) -> int:
         """Fill from storage (after Storage.recover()); returns the number of faces indexed."""
         started = time.perf_counter()
-        conn = storage.db.connection().conn
         by_list: dict[str, list[str]] = {}
-        for list_id, face_id in conn.execute("SELECT list_id, face_id FROM list_faces"):
+        for list_id, face_id in storage.lists.links():
             by_list.setdefault(list_id, []).append(face_id)
         for list_id, face_ids in by_list.items():
             self.membership.attach(list_id, face_ids)
-        accounts = dict(conn.execute("SELECT face_id, account_id FROM faces").fetchall())
+        accounts = storage.faces.accounts()
         total = 0
         for ids, vectors in storage.descriptors.scan(self.version, LOAD_BATCH_ROWS):
             keep = [i for i, face_id in enumerate(ids) if face_id in accounts]

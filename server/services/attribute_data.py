@@ -3,19 +3,13 @@
 An attribute is descriptors (one per version), basic attributes {age, gender, ethnicity} and the
 sample IDs each was built from. Clients give it as JSON (POST /6/attributes, the inline
 `attribute` of POST /6/faces and PUT /6/faces/{id}/attributes) or by the ID of a temporary
-attribute. Temporary attributes live in the `attributes` / `attribute_descriptors` tables until
-their TTL ends; face attributes live in `face_attributes` with their descriptors in LanceDB.
+attribute. Temporary attributes live until their TTL ends (server/storage/repositories/attributes.py);
+face attributes live with their face, their descriptors in LanceDB (server/storage/repositories/faces.py).
 """
 
 from __future__ import annotations
 
-import json
-import sqlite3
-import threading
-import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -24,11 +18,10 @@ from google.protobuf import struct_pb2
 from server import errors
 from server.errors import LunaError
 from server.storage.descriptors import DEFAULT_VERSION, FORMATS, decode_raw, decode_sdk, supported_versions
-from server.validation import UUID_SCHEMA, format_time, now, query_int
+from server.storage.repositories.attributes import AttributeData, TemporaryAttributeRepository
+from server.validation import UUID_SCHEMA, query_int
 
 AGE_MAX = 100
-# Expired temporary attributes are invisible at once; their rows are purged at most this often.
-PURGE_INTERVAL_S = 10.0
 GENDERS = (0, 1)
 ETHNICITIES = (1, 2, 3, 4)
 BASIC_ATTRIBUTE_KEYS = ("age", "gender", "ethnicity")
@@ -87,20 +80,6 @@ FACE_ATTRIBUTE_SCHEMA: dict[str, Any] = {
 }
 
 
-@dataclass
-class AttributeData:
-    descriptors: dict[int, np.ndarray] = field(default_factory=dict)
-    #: {age, gender, ethnicity}; ethnicity is LUNA's code 1..4 (1 african_american, 2 indian, 3 asian,
-    #: 4 caucasian; /6/extractor: the predominant GEAR ethnicity), None when it was not estimated.
-    basic_attributes: dict[str, int | None] | None = None
-    face_descriptor_samples: list[str] = field(default_factory=list)
-    basic_attributes_samples: list[str] = field(default_factory=list)
-
-    def samples(self) -> list[str]:
-        """Every sample the attribute was built from, once, descriptor samples first."""
-        return list(dict.fromkeys([*self.face_descriptor_samples, *self.basic_attributes_samples]))
-
-
 def parse_attribute_data(document: dict[str, Any]) -> AttributeData:
     """Decode JSON validated by ATTRIBUTE_DATA_SCHEMA (descriptor errors: 22017, 22018, 22019, 12022)."""
     descriptors: dict[int, np.ndarray] = {}
@@ -138,116 +117,22 @@ def query_descriptor_version(value: str | None) -> int:
 # -- temporary attributes ----------------------------------------------------------------------
 
 
-def expire_time(ttl_s: int, moment: datetime | None = None) -> str:
-    return format_time((moment or datetime.now(UTC)) + timedelta(seconds=ttl_s))
-
-
-class _PurgeClock:
-    """Says when the next purge of expired attributes is due (shared by every writer)."""
-
-    def __init__(self, interval_s: float) -> None:
-        self.interval_s = interval_s
-        self._next = 0.0
-        self._lock = threading.Lock()
-
-    def due(self) -> bool:
-        with self._lock:
-            moment = time.monotonic()
-            if moment < self._next:
-                return False
-            self._next = moment + self.interval_s
-            return True
-
-
-_PURGE_CLOCK = _PurgeClock(PURGE_INTERVAL_S)
-
-
-def insert_temporary(
-    conn: sqlite3.Connection, attribute_id: str, account_id: str, data: AttributeData, ttl_s: int
-) -> str:
-    """Store a temporary attribute (inside the caller's write transaction); returns its create_time.
-
-    Expired attributes are purged on the way (at most every PURGE_INTERVAL_S), so the table holds
-    the live ones and a few dead ones; every read ignores the dead.
-    """
-    created = datetime.now(UTC)
-    if _PURGE_CLOCK.due():
-        conn.execute("DELETE FROM attributes WHERE expire_time <= ?", (format_time(created),))
-    conn.execute(
-        "INSERT INTO attributes (attribute_id, account_id, create_time, expire_time, basic_attributes, "
-        "basic_attributes_samples, face_descriptor_samples) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (
-            attribute_id,
-            account_id,
-            format_time(created),
-            expire_time(ttl_s, created),
-            None if data.basic_attributes is None else json.dumps(data.basic_attributes),
-            json.dumps(data.basic_attributes_samples),
-            json.dumps(data.face_descriptor_samples),
-        ),
-    )
-    conn.executemany(
-        "INSERT INTO attribute_descriptors (attribute_id, version, descriptor) VALUES (?, ?, ?)",
-        [(attribute_id, v, np.asarray(vec, dtype="<f4").tobytes()) for v, vec in data.descriptors.items()],
-    )
-    return format_time(created)
-
-
-def live_temporary_rows(
-    conn: sqlite3.Connection, attribute_ids: list[str], account_id: str | None
-) -> dict[str, dict[str, Any]]:
-    """Unexpired attribute rows by ID, limited to the account when one is given."""
-    if not attribute_ids:
-        return {}
-    sql = f"SELECT * FROM attributes WHERE attribute_id IN ({', '.join('?' * len(attribute_ids))}) AND expire_time > ?"
-    params: list[object] = [*attribute_ids, now()]
-    if account_id is not None:
-        sql += " AND account_id = ?"
-        params.append(account_id)
-    cursor = conn.execute(sql, params)
-    names = [d[0] for d in cursor.description]
-    rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-    return {str(row["attribute_id"]): row for row in rows}
-
-
-def temporary_descriptors(
-    conn: sqlite3.Connection, attribute_ids: list[str], version: int | None = None
-) -> dict[str, dict[int, bytes]]:
-    """Raw descriptor bytes by attribute ID and version (only `version` when given)."""
-    if not attribute_ids:
-        return {}
-    sql = (
-        "SELECT attribute_id, version, descriptor FROM attribute_descriptors "
-        f"WHERE attribute_id IN ({', '.join('?' * len(attribute_ids))})"
-    )
-    params: list[object] = list(attribute_ids)
-    if version is not None:
-        sql += " AND version = ?"
-        params.append(version)
-    found: dict[str, dict[int, bytes]] = {}
-    for attribute_id, row_version, blob in conn.execute(sql, params):
-        found.setdefault(attribute_id, {})[int(row_version)] = bytes(blob)
-    return found
-
-
-def load_temporary(conn: sqlite3.Connection, attribute_id: str, account_id: str | None) -> AttributeData:
+def load_temporary(
+    repository: TemporaryAttributeRepository, attribute_id: str, account_id: str | None
+) -> AttributeData:
     """The data of a live temporary attribute of the account (22011 when missing or expired)."""
-    row = live_temporary_rows(conn, [attribute_id], account_id).get(attribute_id)
-    if row is None:
+    data = repository.load(attribute_id, account_id)
+    if data is None:
         raise LunaError(errors.ATTRIBUTE_NOT_FOUND, id=attribute_id)
-    blobs = temporary_descriptors(conn, [attribute_id]).get(attribute_id, {})
-    return AttributeData(
-        descriptors={v: np.frombuffer(b, dtype="<f4").copy() for v, b in blobs.items()},
-        basic_attributes=None if row["basic_attributes"] is None else json.loads(row["basic_attributes"]),
-        face_descriptor_samples=json.loads(row["face_descriptor_samples"]),
-        basic_attributes_samples=json.loads(row["basic_attributes_samples"]),
-    )
+    return data
 
 
-def resolve_face_attribute(conn: sqlite3.Connection, document: dict[str, Any], account_id: str) -> AttributeData:
+def resolve_face_attribute(
+    repository: TemporaryAttributeRepository, document: dict[str, Any], account_id: str
+) -> AttributeData:
     """Attribute data from JSON validated by FACE_ATTRIBUTE_SCHEMA."""
     if "attribute_id" in document:
-        return load_temporary(conn, str(document["attribute_id"]).lower(), account_id)
+        return load_temporary(repository, str(document["attribute_id"]).lower(), account_id)
     return parse_attribute_data(document)
 
 

@@ -7,7 +7,6 @@ but not its parts, so only application/json is accepted (anything else: 12017).
 from __future__ import annotations
 
 import base64
-import json
 import uuid
 from typing import Any
 
@@ -17,17 +16,15 @@ from server.errors import LunaError
 from server.rpc import Call, luna_rpc
 from server.services.attribute_data import (
     ATTRIBUTE_DATA_SCHEMA,
-    insert_temporary,
     json_value,
-    live_temporary_rows,
     load_temporary,
     null_value,
     parse_attribute_data,
     query_descriptor_version,
     string_list,
-    temporary_descriptors,
 )
 from server.settings import MAX_ATTRIBUTE_TTL_S, Settings
+from server.storage.repositories.attributes import TemporaryAttributeRow
 from server.storage.store import Storage
 from server.validation import json_body, path_uuid, query_int, query_param, query_targets, query_uuid_list
 
@@ -44,24 +41,24 @@ MAX_ATTRIBUTE_IDS = 1000
 
 
 def to_message(
-    row: dict[str, Any], descriptor: bytes | None, targets: list[str] | None
+    row: TemporaryAttributeRow, descriptor: bytes | None, targets: list[str] | None
 ) -> attributes_pb2.TemporaryAttribute:
     wanted = set(ATTRIBUTE_TARGETS if targets is None else targets)
     message = attributes_pb2.TemporaryAttribute()
     for name in ("create_time", "attribute_id", "account_id"):
         if name in wanted:
-            setattr(message, name, row[name])
-    for name in ("face_descriptor_samples", "basic_attributes_samples"):
-        if name in wanted:
-            getattr(message, name).CopyFrom(string_list(json.loads(row[name])))
+            setattr(message, name, getattr(row, name))
+    if "face_descriptor_samples" in wanted:
+        message.face_descriptor_samples.CopyFrom(string_list(row.face_descriptor_samples))
+    if "basic_attributes_samples" in wanted:
+        message.basic_attributes_samples.CopyFrom(string_list(row.basic_attributes_samples))
     if "face_descriptor" in wanted:
         if descriptor is None:
             message.face_descriptor.CopyFrom(null_value())
         else:
             message.face_descriptor.string_value = base64.b64encode(descriptor).decode()
     if "basic_attributes" in wanted:
-        basic = row["basic_attributes"]
-        message.basic_attributes.CopyFrom(json_value(None if basic is None else json.loads(basic)))
+        message.basic_attributes.CopyFrom(json_value(row.basic_attributes))
     return message
 
 
@@ -70,17 +67,13 @@ class AttributesService(attributes_service_pb2_grpc.AttributesServiceServicer):
         self.storage = storage
         self.settings = settings
 
-    def _conn(self) -> Any:
-        return self.storage.db.connection().conn
-
     def _render(
         self, attribute_ids: list[str], account_id: str | None, targets: list[str] | None, version: int
     ) -> list[attributes_pb2.TemporaryAttribute]:
-        conn = self._conn()
-        rows = live_temporary_rows(conn, attribute_ids, account_id)
+        rows = self.storage.attributes.live(attribute_ids, account_id)
         found = [i for i in attribute_ids if i in rows]
         wanted_descriptor = targets is None or "face_descriptor" in targets
-        descriptors = temporary_descriptors(conn, found, version) if wanted_descriptor else {}
+        descriptors = self.storage.attributes.descriptors(found, version) if wanted_descriptor else {}
         return [to_message(rows[i], descriptors.get(i, {}).get(version), targets) for i in found]
 
     @luna_rpc(account_required=True, status=201)
@@ -97,8 +90,8 @@ class AttributesService(attributes_service_pb2_grpc.AttributesServiceServicer):
         body = json_body(request.body, request.params, ATTRIBUTE_DATA_SCHEMA, has_params=request.HasField("params"))
         data = parse_attribute_data(body)
         attribute_id = str(uuid.uuid4())
-        with self.storage.db.transaction() as tx:
-            insert_temporary(tx.conn, attribute_id, call.require_account(), data, ttl)
+        with self.storage.write() as batch:
+            self.storage.attributes.insert(batch, attribute_id, call.require_account(), data, ttl)
         return attributes_service_pb2.CreateAttributeResponse(
             attribute_id=attribute_id, url=f"/6/attributes/{attribute_id}"
         )
@@ -136,7 +129,7 @@ class AttributesService(attributes_service_pb2_grpc.AttributesServiceServicer):
         self, request: attributes_service_pb2.AttributeExistsRequest, call: Call
     ) -> common_pb2.NoContent:
         attribute_id = path_uuid(request.attribute_id, "attribute_id")
-        if not live_temporary_rows(self._conn(), [attribute_id], call.account_id):
+        if not self.storage.attributes.live([attribute_id], call.account_id):
             raise LunaError(errors.ATTRIBUTE_NOT_FOUND, id=attribute_id)
         return common_pb2.NoContent()
 
@@ -146,10 +139,10 @@ class AttributesService(attributes_service_pb2_grpc.AttributesServiceServicer):
     ) -> common_pb2.NoContent:
         attribute_id = path_uuid(request.attribute_id, "attribute_id")
         account_id = call.require_account()
-        with self.storage.db.transaction() as tx:
-            if not live_temporary_rows(tx.conn, [attribute_id], account_id):
+        with self.storage.write() as batch:
+            if not self.storage.attributes.live([attribute_id], account_id):
                 raise LunaError(errors.ATTRIBUTE_NOT_FOUND, id=attribute_id)
-            tx.conn.execute("DELETE FROM attributes WHERE attribute_id = ?", (attribute_id,))
+            self.storage.attributes.delete(batch, attribute_id)
         return common_pb2.NoContent()
 
     @luna_rpc()
@@ -157,7 +150,7 @@ class AttributesService(attributes_service_pb2_grpc.AttributesServiceServicer):
         self, request: attributes_service_pb2.GetAttributeSamplesRequest, call: Call
     ) -> attributes_pb2.AttributeSamples:
         attribute_id = path_uuid(request.attribute_id, "attribute_id")
-        data = load_temporary(self._conn(), attribute_id, call.account_id)
+        data = load_temporary(self.storage.attributes, attribute_id, call.account_id)
         return attributes_pb2.AttributeSamples(samples=data.samples())
 
 

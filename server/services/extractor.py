@@ -54,7 +54,7 @@ from server.face_pipeline import (
 )
 from server.json_http import json_array_body
 from server.rpc import Call, luna_rpc
-from server.services.attribute_data import AttributeData, insert_temporary
+from server.services.attribute_data import AttributeData
 from server.services.blob_resources import FACE_SAMPLES, BlobResources
 from server.settings import MAX_ATTRIBUTE_TTL_S, Settings
 from server.storage.descriptors import DEFAULT_VERSION
@@ -125,7 +125,7 @@ class ExtractorService(extractor_service_pb2_grpc.ExtractorServiceServicer):
         basics = inference.warp_basic_attributes(warps) if extract_basic else None
         groups: list[list[int]] = [list(range(len(sample_ids)))] if aggregate else [[i] for i in range(len(sample_ids))]
         results = []
-        with self.storage.db.transaction() as tx:
+        with self.storage.write() as batch:
             for group in groups:
                 samples = [sample_ids[i] for i in group]
                 score = float(np.mean(scores[group])) if scores is not None else None
@@ -142,7 +142,7 @@ class ExtractorService(extractor_service_pb2_grpc.ExtractorServiceServicer):
                 if basic is not None:
                     data.basic_attributes = stored_basic_attributes(basic)
                 attribute_id = str(uuid.uuid4())
-                insert_temporary(tx.conn, attribute_id, account_id, data, ttl)
+                self.storage.attributes.insert(batch, attribute_id, account_id, data, ttl)
                 item = extractor_service_pb2.ExtractedAttribute(samples=list(dict.fromkeys(samples)))
                 item.attribute_id.string_value = attribute_id
                 item.url.string_value = f"/6/attributes/{attribute_id}"

@@ -10,7 +10,8 @@ from lumen.v6 import common_pb2, lists_pb2, lists_service_pb2, lists_service_pb2
 from server import errors
 from server.errors import LunaError
 from server.rpc import Call, luna_rpc
-from server.services.common import USER_DATA_MAX, Where
+from server.services.common import USER_DATA_MAX
+from server.storage.repositories.lists import ListFilter, ListRow
 from server.storage.store import Storage
 from server.validation import (
     UUID_ARRAY_SCHEMA,
@@ -50,40 +51,44 @@ FACES_SCHEMA: dict[str, Any] = {
 LIST_COLUMNS = ("list_id", "account_id", "user_data", "create_time", "last_update_time")
 
 
-def list_filters(request: Any, account_id: str | None) -> Where:
-    """The WHERE clause of GET /6/lists and GET /6/lists/count."""
+def list_filters(request: Any, account_id: str | None) -> ListFilter:
+    """The filters of GET /6/lists and GET /6/lists/count."""
 
     field = partial(query_param, request)
 
-    return (
-        Where()
-        .eq("account_id", account_id)
-        .contains("user_data", query_str(field("user_data"), "user_data", max_length=USER_DATA_MAX))
-        .eq("user_data", query_str(field("user_data__eq"), "user_data__eq", max_length=USER_DATA_MAX))
-        .among("list_id", query_uuid_list(field("list_ids"), "list_ids"))
-        .gte("list_id", query_uuid(field("list_id__gte"), "list_id__gte"))
-        .lt("list_id", query_uuid(field("list_id__lt"), "list_id__lt"))
-        .gte("create_time", query_time(field("create_time__gte"), "create_time__gte"))
-        .lt("create_time", query_time(field("create_time__lt"), "create_time__lt"))
-        .gte("last_update_time", query_time(field("last_update_time__gte"), "last_update_time__gte"))
-        .lt("last_update_time", query_time(field("last_update_time__lt"), "last_update_time__lt"))
+    return ListFilter(
+        account_id=account_id,
+        user_data_contains=query_str(field("user_data"), "user_data", max_length=USER_DATA_MAX),
+        user_data=query_str(field("user_data__eq"), "user_data__eq", max_length=USER_DATA_MAX),
+        list_ids=query_uuid_list(field("list_ids"), "list_ids"),
+        list_id_gte=query_uuid(field("list_id__gte"), "list_id__gte"),
+        list_id_lt=query_uuid(field("list_id__lt"), "list_id__lt"),
+        create_time_gte=query_time(field("create_time__gte"), "create_time__gte"),
+        create_time_lt=query_time(field("create_time__lt"), "create_time__lt"),
+        last_update_time_gte=query_time(field("last_update_time__gte"), "last_update_time__gte"),
+        last_update_time_lt=query_time(field("last_update_time__lt"), "last_update_time__lt"),
     )
 
 
-def to_message(row: dict[str, Any]) -> lists_pb2.FaceList:
-    return lists_pb2.FaceList(**{k: row[k] for k in LIST_COLUMNS})
+def to_message(row: ListRow) -> lists_pb2.FaceList:
+    return lists_pb2.FaceList(
+        list_id=row["list_id"],
+        account_id=row["account_id"],
+        user_data=row["user_data"],
+        create_time=row["create_time"],
+        last_update_time=row["last_update_time"],
+    )
 
 
 class ListsService(lists_service_pb2_grpc.ListsServiceServicer):
     def __init__(self, storage: Storage) -> None:
         self.storage = storage
 
-    def _owned_list(self, list_id: str, account_id: str | None) -> dict[str, Any]:
-        where = Where().eq("list_id", list_id).eq("account_id", account_id)
-        rows = self.storage.db.query(f"SELECT * FROM lists{where.sql()}", where.params)
-        if not rows:
+    def _owned_list(self, list_id: str, account_id: str | None) -> ListRow:
+        row = self.storage.lists.get(list_id, account_id)
+        if row is None:
             raise LunaError(errors.LIST_NOT_FOUND, id=list_id)
-        return rows[0]
+        return row
 
     @luna_rpc(account_required=True, status=201)
     def CreateList(
@@ -92,15 +97,16 @@ class ListsService(lists_service_pb2_grpc.ListsServiceServicer):
         body = json_body(request.body, request.params, CREATE_SCHEMA, has_params=request.HasField("params"))
         list_id = str(uuid.uuid4())
         created = now()
-        with self.storage.db.transaction() as tx:
-            tx.table("lists").insert(
-                {
-                    "list_id": list_id,
-                    "account_id": call.require_account(),
-                    "user_data": body.get("user_data", ""),
-                    "create_time": created,
-                    "last_update_time": created,
-                }
+        with self.storage.write() as batch:
+            self.storage.lists.insert(
+                batch,
+                ListRow(
+                    list_id=list_id,
+                    account_id=call.require_account(),
+                    user_data=body.get("user_data", ""),
+                    create_time=created,
+                    last_update_time=created,
+                ),
             )
         return lists_service_pb2.CreateListResponse(list_id=list_id, url=f"/6/lists/{list_id}")
 
@@ -110,19 +116,14 @@ class ListsService(lists_service_pb2_grpc.ListsServiceServicer):
             query_param(request, "page"),
             query_param(request, "page_size"),
         )
-        where = list_filters(request, call.account_id)
-        rows = self.storage.db.query(
-            f"SELECT * FROM lists{where.sql()} ORDER BY create_time, list_id LIMIT ? OFFSET ?",
-            [*where.params, limit, offset],
-        )
+        rows = self.storage.lists.find(list_filters(request, call.account_id), offset=offset, limit=limit)
         return lists_service_pb2.GetListsResponse(lists=[to_message(r) for r in rows])
 
     @luna_rpc()
     def CountLists(
         self, request: lists_service_pb2.CountListsRequest, call: Call
     ) -> lists_service_pb2.CountListsResponse:
-        where = list_filters(request, call.account_id)
-        count = self.storage.db.count(f"SELECT COUNT(*) FROM lists{where.sql()}", where.params)
+        count = self.storage.lists.count(list_filters(request, call.account_id))
         return lists_service_pb2.CountListsResponse(lists_count=count)
 
     @luna_rpc(account_required=True, status=204)
@@ -134,36 +135,13 @@ class ListsService(lists_service_pb2_grpc.ListsServiceServicer):
         return common_pb2.NoContent()
 
     def _delete_lists(self, list_ids: list[str], account_id: str, with_faces: bool, *, all_must_exist: bool) -> None:
-        marks = ", ".join("?" * len(list_ids))
         with self.storage.write() as batch:
-            found = {
-                r[0]
-                for r in batch.tx.conn.execute(
-                    f"SELECT list_id FROM lists WHERE account_id = ? AND list_id IN ({marks})",
-                    (account_id, *list_ids),
-                )
-            }
+            found = self.storage.lists.owned_ids(account_id, list_ids)
             missing = [i for i in list_ids if i not in found]
             if missing and all_must_exist:
                 spec = errors.LIST_NOT_FOUND if len(list_ids) == 1 else errors.LISTS_NOT_FOUND
                 raise LunaError(spec, id=missing[0])
-            if with_faces:
-                face_ids = [
-                    r[0]
-                    for r in batch.tx.conn.execute(
-                        f"SELECT DISTINCT face_id FROM list_faces WHERE list_id IN ({marks})", list_ids
-                    )
-                ]
-                for start in range(0, len(face_ids), 500):
-                    chunk = face_ids[start : start + 500]
-                    batch.tx.conn.execute(f"DELETE FROM faces WHERE face_id IN ({', '.join('?' * len(chunk))})", chunk)
-                batch.delete_descriptors(face_ids)
-                batch.faces_deleted(face_ids)
-            batch.tx.conn.execute(
-                f"DELETE FROM lists WHERE account_id = ? AND list_id IN ({marks})", (account_id, *list_ids)
-            )
-            for list_id in found:
-                batch.list_deleted(list_id)
+            self.storage.lists.delete(batch, account_id, list_ids, with_faces=with_faces)
 
     @luna_rpc()
     def GetList(self, request: lists_service_pb2.GetListRequest, call: Call) -> lists_pb2.FaceList:
@@ -180,13 +158,10 @@ class ListsService(lists_service_pb2_grpc.ListsServiceServicer):
         list_id = path_uuid(request.list_id, "list_id")
         body = json_body(request.body, request.params, PATCH_SCHEMA, has_params=request.HasField("params"))
         account_id = call.require_account()
-        with self.storage.db.transaction() as tx:
+        with self.storage.write() as batch:
             self._owned_list(list_id, account_id)
             if "user_data" in body:
-                tx.conn.execute(
-                    "UPDATE lists SET user_data = ?, last_update_time = ? WHERE list_id = ?",
-                    (body["user_data"], now(), list_id),
-                )
+                self.storage.lists.set_user_data(batch, list_id, body["user_data"])
         return common_pb2.NoContent()
 
     @luna_rpc(account_required=True, status=204)
@@ -202,33 +177,18 @@ class ListsService(lists_service_pb2_grpc.ListsServiceServicer):
         body = json_body(request.body, request.params, FACES_SCHEMA, has_params=request.HasField("params"))
         account_id = call.require_account()
         face_ids = [i.lower() for i in dict.fromkeys(body["face_ids"])]
-        marks = ", ".join("?" * len(face_ids))
         stamp = now()
         with self.storage.write() as batch:
-            tx = batch.tx
             self._owned_list(list_id, account_id)
             if body["action"] == "attach":
-                found = {
-                    r[0]
-                    for r in tx.conn.execute(
-                        f"SELECT face_id FROM faces WHERE account_id = ? AND face_id IN ({marks})",
-                        (account_id, *face_ids),
-                    )
-                }
+                found = set(self.storage.faces.owned_ids(account_id, face_ids))
                 missing = [i for i in face_ids if i not in found]
                 if missing:
                     raise LunaError(errors.FACES_NOT_FOUND, id=missing[0])
-                tx.conn.executemany(
-                    "INSERT OR IGNORE INTO list_faces (list_id, face_id, link_time) VALUES (?, ?, ?)",
-                    [(list_id, face_id, stamp) for face_id in face_ids],
-                )
-                batch.list_faces_attached(list_id, face_ids)
+                self.storage.lists.attach(batch, list_id, face_ids, stamp)
             else:
-                tx.conn.execute(
-                    f"DELETE FROM list_faces WHERE list_id = ? AND face_id IN ({marks})", (list_id, *face_ids)
-                )
-                batch.list_faces_detached(list_id, face_ids)
-            tx.conn.execute("UPDATE lists SET last_update_time = ? WHERE list_id = ?", (stamp, list_id))
+                self.storage.lists.detach(batch, list_id, face_ids)
+            self.storage.lists.touch(batch, [list_id], stamp)
         return common_pb2.NoContent()
 
 

@@ -24,7 +24,6 @@ no body descriptor model (server/capabilities.py; GET /6/config capabilities.bod
 from __future__ import annotations
 
 import logging
-from collections.abc import Sized
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,13 +40,13 @@ from server.matching.index import normalise
 from server.matching.live import MatchingIndexes
 from server.matching.similarity import similarity_from_cosine
 from server.rpc import Call, luna_rpc
-from server.services.attribute_data import live_temporary_rows, temporary_descriptors
 from server.services.attributes import to_message as attribute_message
-from server.services.common import EXTERNAL_ID_MAX, USER_DATA_MAX, Where
+from server.services.common import EXTERNAL_ID_MAX, USER_DATA_MAX
 from server.services.faces import FACE_TARGETS, to_face
 from server.storage.descriptors import DEFAULT_VERSION, decode_raw, decode_sdk, unsupported_version
+from server.storage.repositories.faces import FaceFilter, FaceRow
 from server.storage.store import Storage
-from server.validation import UUID_SCHEMA, format_time, json_body, now, parse_time
+from server.validation import UUID_SCHEMA, format_time, json_body, parse_time
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -269,10 +268,6 @@ def _body_time(value: str, path: str) -> str:
         raise LunaError(errors.JSON_VALIDATION, path=path, message=f"'{value}' is not a date-time") from None
 
 
-def _marks(items: Sized) -> str:
-    return ", ".join("?" * len(items))
-
-
 def _struct(document: dict[str, Any]) -> struct_pb2.Struct:
     found = struct_pb2.Struct()
     found.update(document)
@@ -283,9 +278,6 @@ class MatcherService(matcher_service_pb2_grpc.MatcherServiceServicer):
     def __init__(self, storage: Storage, matching: MatchingIndexes) -> None:
         self.storage = storage
         self.matching = matching
-
-    def _conn(self) -> Any:
-        return self.storage.db.connection().conn
 
     # -- references ----------------------------------------------------------------------------
 
@@ -310,8 +302,7 @@ class MatcherService(matcher_service_pb2_grpc.MatcherServiceServicer):
         return resolved
 
     def _face_vector(self, face_id: str, account_id: str | None) -> np.ndarray:
-        where = Where().eq("face_id", face_id).eq("account_id", account_id)
-        if not self.storage.db.scalar(f"SELECT 1 FROM faces{where.sql()}", where.params):
+        if self.storage.faces.get(face_id, account_id) is None:
             raise LunaError(errors.FACE_NOT_FOUND, id=face_id)
         vector = self.matching.faces.get(face_id)
         if vector is None:
@@ -319,23 +310,16 @@ class MatcherService(matcher_service_pb2_grpc.MatcherServiceServicer):
         return vector
 
     def _attribute_vector(self, attribute_id: str, account_id: str | None) -> np.ndarray:
-        conn = self._conn()
-        if not live_temporary_rows(conn, [attribute_id], account_id):
+        if not self.storage.attributes.live([attribute_id], account_id):
             raise LunaError(errors.ATTRIBUTE_NOT_FOUND, id=attribute_id)
-        blob = temporary_descriptors(conn, [attribute_id], self.matching.version).get(attribute_id, {})
+        blob = self.storage.attributes.descriptors([attribute_id], self.matching.version).get(attribute_id, {})
         data = blob.get(self.matching.version)
         if data is None:
             raise LunaError(errors.MATCH_NO_DESCRIPTOR, id=attribute_id, version=self.matching.version)
         return np.frombuffer(data, dtype="<f4").astype(np.float32)
 
     def _external_id_references(self, echo: matcher_pb2.MatchReference, account_id: str | None) -> list[Reference]:
-        where = Where().eq("external_id", echo.id).eq("account_id", account_id)
-        face_ids = [
-            str(r[0])
-            for r in self._conn().execute(
-                f"SELECT face_id FROM faces{where.sql()} ORDER BY create_time, face_id", where.params
-            )
-        ]
+        face_ids = self.storage.faces.ids(FaceFilter(account_id=account_id, external_ids=[echo.id]), ordered=True)
         found = []
         for face_id in face_ids:
             vector = self.matching.faces.get(face_id)
@@ -379,23 +363,24 @@ class MatcherService(matcher_service_pb2_grpc.MatcherServiceServicer):
         )
         candidate_ids: list[str] | None = face_ids
         if any(name in filters for name in sql_filters):
-            where = (
-                Where()
-                .eq("account_id", account)
-                .among("face_id", face_ids)
-                .among("external_id", filters.get("external_ids"))
-                .contains("user_data", filters.get("user_data"))
-                .gte("face_id", filters.get("face_id__gte", "").lower() or None)
-                .lt("face_id", filters.get("face_id__lt", "").lower() or None)
+            times = {
+                name: _body_time(str(filters[name]), f"{path}.{name}")
+                for name in ("create_time__gte", "create_time__lt")
+                if name in filters
+            }
+            candidate_ids = self.storage.faces.ids(
+                FaceFilter(
+                    account_id=account,
+                    face_ids=face_ids,
+                    external_ids=filters.get("external_ids"),
+                    user_data_contains=filters.get("user_data"),
+                    face_id_gte=filters.get("face_id__gte", "").lower() or None,
+                    face_id_lt=filters.get("face_id__lt", "").lower() or None,
+                    create_time_gte=times.get("create_time__gte"),
+                    create_time_lt=times.get("create_time__lt"),
+                    list_id=list_id,
+                )
             )
-            for name, bound in (("create_time__gte", where.gte), ("create_time__lt", where.lt)):
-                if name in filters:
-                    bound("create_time", _body_time(str(filters[name]), f"{path}.{name}"))
-            if list_id is not None:
-                where.add("face_id IN (SELECT face_id FROM list_faces WHERE list_id = ?)", list_id)
-            candidate_ids = [
-                str(r[0]) for r in self._conn().execute(f"SELECT face_id FROM faces{where.sql()}", where.params)
-            ]
         if candidate_ids is not None and not candidate_ids:
             return empty
         limit = int(candidate.get("limit", DEFAULT_LIMIT))
@@ -414,12 +399,12 @@ class MatcherService(matcher_service_pb2_grpc.MatcherServiceServicer):
                 limit=wanted,
                 threshold=threshold,
             )
-            rows = self._face_rows({m.face_id for matches in found for m in matches})
+            rows = self.storage.faces.by_ids(list({m.face_id for matches in found for m in matches}))
             vanished = max(sum(1 for m in matches if m.face_id not in rows) for matches in found) if found else 0
             if not vanished:
                 break
             wanted = limit + vanished  # faces deleted since the search: look a little further
-        lists = self._lists_of(list(rows)) if face_targets is None or "lists" in face_targets else {}
+        lists = self.storage.faces.lists_of(list(rows)) if face_targets is None or "lists" in face_targets else {}
         results = []
         for matches in found:
             kept = [m for m in matches if m.face_id in rows][:limit]
@@ -429,7 +414,7 @@ class MatcherService(matcher_service_pb2_grpc.MatcherServiceServicer):
     @staticmethod
     def _face_result(
         match: Match,
-        row: dict[str, Any],
+        row: FaceRow,
         lists: dict[str, list[str]],
         face_targets: list[str] | None,
         with_similarity: bool,
@@ -441,24 +426,6 @@ class MatcherService(matcher_service_pb2_grpc.MatcherServiceServicer):
             item.similarity = match.similarity
         return item
 
-    def _face_rows(self, face_ids: set[str]) -> dict[str, dict[str, Any]]:
-        if not face_ids:
-            return {}
-        ids: list[object] = list(face_ids)
-        rows = self.storage.db.query(f"SELECT * FROM faces WHERE face_id IN ({_marks(ids)})", ids)
-        return {str(row["face_id"]): row for row in rows}
-
-    def _lists_of(self, face_ids: list[str]) -> dict[str, list[str]]:
-        found: dict[str, list[str]] = {}
-        if face_ids:
-            for face_id, list_id in self._conn().execute(
-                f"SELECT face_id, list_id FROM list_faces WHERE face_id IN ({_marks(face_ids)}) "
-                "ORDER BY link_time, list_id",
-                face_ids,
-            ):
-                found.setdefault(face_id, []).append(list_id)
-        return found
-
     def _attribute_candidates(
         self, vectors: np.ndarray, candidate: dict[str, Any], account_id: str | None
     ) -> list[list[matcher_pb2.MatchedCandidate]]:
@@ -468,22 +435,7 @@ class MatcherService(matcher_service_pb2_grpc.MatcherServiceServicer):
         if not possible:
             return empty
         attribute_ids = [str(a).lower() for a in filters["attribute_ids"]] if "attribute_ids" in filters else None
-        where = (
-            Where()
-            .add("d.version = ?", self.matching.version)
-            .add("a.expire_time > ?", now())
-            .eq("a.account_id", account)
-            .among("a.attribute_id", attribute_ids)
-        )
-        pairs = (
-            self._conn()
-            .execute(
-                "SELECT a.attribute_id, d.descriptor FROM attributes a "
-                f"JOIN attribute_descriptors d ON d.attribute_id = a.attribute_id{where.sql()}",
-                where.params,
-            )
-            .fetchall()
-        )
+        pairs = self.storage.attributes.live_descriptors(self.matching.version, account, attribute_ids)
         if not pairs:
             return empty
         ids = [str(p[0]) for p in pairs]
@@ -498,7 +450,7 @@ class MatcherService(matcher_service_pb2_grpc.MatcherServiceServicer):
         targets = candidate.get("targets")
         attribute_targets = list(ATTRIBUTE_TARGETS) if targets is None else [t for t in targets if t != SIMILARITY]
         with_similarity = targets is None or SIMILARITY in targets
-        rows = live_temporary_rows(self._conn(), ids, None)
+        rows = self.storage.attributes.live(ids, None)
         results = []
         for line in sims:
             order = np.argsort(-line, kind="stable")[:limit]

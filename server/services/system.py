@@ -112,7 +112,7 @@ def register_health_check(component: str, check: Callable[[], None], *, luna_ser
 
 
 def check_sqlite(storage: Storage) -> None:
-    storage.db.scalar("SELECT count(*) FROM sqlite_master")
+    storage.db.check()
 
 
 def check_lancedb(path: Path) -> None:

@@ -130,6 +130,10 @@ class Database:
         value = self.scalar(sql, params)
         return int(value) if isinstance(value, int | float | str) else 0
 
+    def check(self) -> None:
+        """Raise when the database cannot be read (health checks)."""
+        self.scalar("SELECT count(*) FROM sqlite_master")
+
     @contextmanager
     def transaction(self) -> Iterator[sqlite_utils.Database]:
         """BEGIN IMMEDIATE ... COMMIT; any exception rolls the whole write back."""

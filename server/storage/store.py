@@ -34,11 +34,14 @@ from typing import Any, Protocol
 import numpy as np
 import sqlite_utils
 
+from server.clock import now
 from server.storage import faults
 from server.storage.blobs import BlobStore
 from server.storage.db import Database
 from server.storage.descriptors import DescriptorStore, decode_raw, encode_raw
-from server.validation import now
+from server.storage.repositories.attributes import TemporaryAttributeRepository
+from server.storage.repositories.faces import FaceRepository
+from server.storage.repositories.lists import ListRepository
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -91,6 +94,10 @@ class Storage:
         self.db = Database(data_dir / "lumen.sqlite3")
         self.blobs = BlobStore(data_dir / "blobs")
         self.descriptors = DescriptorStore(data_dir / "lancedb")
+        # The SQL of each resource (server/storage/repositories).
+        self.lists = ListRepository(self.db)
+        self.faces = FaceRepository(self.db)
+        self.attributes = TemporaryAttributeRepository(self.db)
         # Told about every committed write (set once at start, after recovery and index load).
         self.listener: WriteListener | None = None
         self._order = _CommitOrder()
