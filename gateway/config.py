@@ -174,6 +174,61 @@ def _local_reply_mappers() -> list[dict[str, object]]:
     return mappers
 
 
+# Operations that only read stored state although they are POSTs (a search carries its query in the body).
+READ_ONLY_RPCS = frozenset(
+    {
+        "lumen.v6.MatcherService/MatchFaces",
+        "lumen.v6.MatcherService/MatchBodies",
+        "lumen.v6.MatcherService/MatchRaw",
+    }
+)
+READ_VERBS = frozenset({"GET", "HEAD"})
+WRITE_CLUSTER = "lumen_grpc"
+READ_CLUSTER = "lumen_grpc_read"
+
+
+def read_rpcs(all_routes: list[Route]) -> list[str]:
+    """gRPC methods that never write: every REST binding is GET/HEAD, or listed in READ_ONLY_RPCS."""
+    verbs: dict[str, set[str]] = defaultdict(set)
+    for route in all_routes:
+        verbs[route.rpc].add(route.method)
+    return sorted(rpc for rpc, used in verbs.items() if used <= READ_VERBS or rpc in READ_ONLY_RPCS)
+
+
+def read_routes(all_routes: list[Route]) -> list[dict[str, object]]:
+    """Routes that send reads to the read server (its own port and threads, server/app.py Servers).
+
+    The transcoder clears the route cache once it has rewritten the request, so these match the
+    gRPC path (/lumen.v6.FacesService/GetFace) of a transcoded REST call as well as of a gRPC call.
+    """
+    return [
+        {"match": {"path": f"/{rpc}"}, "route": {"cluster": READ_CLUSTER, "timeout": f"{UPSTREAM_TIMEOUT_S}s"}}
+        for rpc in read_rpcs(all_routes)
+    ]
+
+
+def grpc_cluster(name: str, host: str, port: int, max_request_bytes: int) -> dict[str, object]:
+    """An HTTP/2 upstream cluster of one gRPC server port."""
+    return {
+        "name": name,
+        "type": "STATIC",
+        "connect_timeout": "1s",
+        "per_connection_buffer_limit_bytes": max_request_bytes,
+        "typed_extension_protocol_options": {
+            "envoy.extensions.upstreams.http.v3.HttpProtocolOptions": {
+                "@type": "type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions",
+                "explicit_http_config": {"http2_protocol_options": {"max_concurrent_streams": 1000}},
+            }
+        },
+        "load_assignment": {
+            "cluster_name": name,
+            "endpoints": [
+                {"lb_endpoints": [{"endpoint": {"address": {"socket_address": {"address": host, "port_value": port}}}}]}
+            ],
+        },
+    }
+
+
 def envoy_config(
     *,
     rest_host: str,
@@ -182,9 +237,11 @@ def envoy_config(
     grpc_port: int,
     admin_port: int,
     max_request_bytes: int,
+    grpc_read_port: int | None = None,
     descriptor_path: Path = DESCRIPTOR_SET,
     auth_file: str = "",
 ) -> dict[str, object]:
+    """grpc_read_port: the read server's port; reads go there (read_routes), None: everything to grpc_port."""
     descriptor_set = load_descriptor_set(descriptor_path)
     all_routes = routes(descriptor_set)
     http_filters = [
@@ -238,9 +295,10 @@ def envoy_config(
                     "name": "lumen",
                     "domains": ["*"],
                     "routes": [
+                        *(read_routes(all_routes) if grpc_read_port else []),
                         {
                             "match": {"prefix": "/"},
-                            "route": {"cluster": "lumen_grpc", "timeout": f"{UPSTREAM_TIMEOUT_S}s"},
+                            "route": {"cluster": WRITE_CLUSTER, "timeout": f"{UPSTREAM_TIMEOUT_S}s"},
                         },
                     ],
                 }
@@ -264,34 +322,8 @@ def envoy_config(
                 }
             ],
             "clusters": [
-                {
-                    "name": "lumen_grpc",
-                    "type": "STATIC",
-                    "connect_timeout": "1s",
-                    "per_connection_buffer_limit_bytes": max_request_bytes,
-                    "typed_extension_protocol_options": {
-                        "envoy.extensions.upstreams.http.v3.HttpProtocolOptions": {
-                            "@type": "type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions",
-                            "explicit_http_config": {"http2_protocol_options": {"max_concurrent_streams": 1000}},
-                        }
-                    },
-                    "load_assignment": {
-                        "cluster_name": "lumen_grpc",
-                        "endpoints": [
-                            {
-                                "lb_endpoints": [
-                                    {
-                                        "endpoint": {
-                                            "address": {
-                                                "socket_address": {"address": grpc_host, "port_value": grpc_port}
-                                            }
-                                        }
-                                    }
-                                ]
-                            }
-                        ],
-                    },
-                }
+                grpc_cluster(WRITE_CLUSTER, grpc_host, grpc_port, max_request_bytes),
+                *([grpc_cluster(READ_CLUSTER, grpc_host, grpc_read_port, max_request_bytes)] if grpc_read_port else []),
             ],
         },
     }

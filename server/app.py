@@ -15,6 +15,7 @@ import signal
 import threading
 from concurrent import futures
 from dataclasses import dataclass, field
+from typing import Any
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
@@ -46,7 +47,57 @@ class ServiceContext:
     matching: MatchingIndexes = field(default_factory=MatchingIndexes)
 
 
-def build_server(settings: Settings) -> tuple[grpc.Server, ServiceContext]:
+@dataclass
+class Servers:
+    """The two gRPC servers of the process, one thread pool each, sharing every servicer.
+
+    `write` (settings.grpc_port, settings.grpc_workers threads) serves everything and is what gRPC
+    clients use; Envoy sends it every write. `read` (settings.grpc_read_port, settings.grpc_read_workers
+    threads) serves the same services; Envoy sends it the reads (gateway/config.py read_routes), so a
+    read never waits for a thread behind writes that queue on the storage write lock.
+    """
+
+    write: grpc.Server
+    read: grpc.Server
+    read_port: int
+
+    def start(self) -> None:
+        self.read.start()
+        self.write.start()
+
+    def stop(self, grace_s: float) -> None:
+        stopping = [self.write.stop(grace_s), self.read.stop(grace_s)]
+        for event in stopping:
+            event.wait()
+
+
+class _AllServers:
+    """What `register(server, context)` receives: adds each service to every server."""
+
+    def __init__(self, servers: list[grpc.Server]) -> None:
+        self._servers = servers
+
+    def add_generic_rpc_handlers(self, handlers: Any) -> None:
+        for target in self._servers:
+            target.add_generic_rpc_handlers(handlers)
+
+    def add_registered_method_handlers(self, service_name: str, method_handlers: Any) -> None:
+        for target in self._servers:
+            target.add_registered_method_handlers(service_name, method_handlers)
+
+
+def _grpc_server(workers: int, name: str) -> grpc.Server:
+    return grpc.server(
+        futures.ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"grpc-{name}"),
+        options=[
+            ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+            ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
+            ("grpc.so_reuseport", 0),
+        ],
+    )
+
+
+def build_server(settings: Settings) -> tuple[Servers, ServiceContext]:
     faults.configure(settings.crash_point)
     accounts.configure(settings.require_account)
     storage = Storage(settings.data_dir)
@@ -60,26 +111,26 @@ def build_server(settings: Settings) -> tuple[grpc.Server, ServiceContext]:
         face_inference=FaceInference.from_settings(settings),
         matching=matching,
     )
-    server = grpc.server(
-        futures.ThreadPoolExecutor(max_workers=settings.grpc_workers),
-        options=[
-            ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
-            ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
-        ],
-    )
+    write_server = _grpc_server(settings.grpc_workers, "write")
+    read_server = _grpc_server(settings.grpc_read_workers, "read")
+    every_server = _AllServers([write_server, read_server])
     for module_info in sorted(pkgutil.iter_modules(server_services_path()), key=lambda m: m.name):
         module = importlib.import_module(f"server.services.{module_info.name}")
         register = getattr(module, "register", None)
         if register is not None:
-            register(server, context)
+            register(every_server, context)
     health_servicer = health.HealthServicer()
-    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     health_servicer.set("", health_pb2.HealthCheckResponse.SERVING)
     from lumen.v6 import lists_service_pb2  # noqa: F401  (descriptor pool for reflection)
 
-    reflection.enable_server_reflection([*context.service_names, reflection.SERVICE_NAME, health.SERVICE_NAME], server)
-    server.add_insecure_port(f"{settings.grpc_host}:{settings.grpc_port}")
-    return server, context
+    for target in (write_server, read_server):
+        health_pb2_grpc.add_HealthServicer_to_server(health_servicer, target)
+        reflection.enable_server_reflection(
+            [*context.service_names, reflection.SERVICE_NAME, health.SERVICE_NAME], target
+        )
+    write_server.add_insecure_port(f"{settings.grpc_host}:{settings.grpc_port}")
+    read_port = read_server.add_insecure_port(f"{settings.grpc_host}:{settings.grpc_read_port}")
+    return Servers(write=write_server, read=read_server, read_port=read_port), context
 
 
 def server_services_path() -> list[str]:
@@ -89,14 +140,16 @@ def server_services_path() -> list[str]:
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = Settings.from_env()
-    grpc_server, context = build_server(settings)
-    grpc_server.start()
-    _LOGGER.info("gRPC server listening on %s:%d", settings.grpc_host, settings.grpc_port)
+    servers, context = build_server(settings)
+    servers.start()
+    _LOGGER.info(
+        "gRPC server listening on %s:%d (reads also on :%d)", settings.grpc_host, settings.grpc_port, servers.read_port
+    )
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
     stop.wait()
-    grpc_server.stop(SHUTDOWN_GRACE_S).wait()
+    servers.stop(SHUTDOWN_GRACE_S)
     if context.face_inference is not None:
         context.face_inference.close()
 

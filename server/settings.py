@@ -15,6 +15,7 @@ DEFAULT_TRITON_GRPC_URL = f"127.0.0.1:{DEFAULT_TRITON_PORT}"
 DEFAULT_TRITON_READY_TIMEOUT_S = 120
 DEFAULT_MAX_REQUEST_BYTES = 64 * 1024 * 1024
 DEFAULT_GRPC_WORKERS = 16
+DEFAULT_GRPC_READ_WORKERS = 16
 DEFAULT_ATTRIBUTE_TTL_S = 300
 MAX_ATTRIBUTE_TTL_S = 86400
 DEFAULT_MATCHER_ANN_MIN_ROWS = 2_000_000
@@ -28,6 +29,11 @@ class Settings:
     grpc_host: str = "127.0.0.1"
     grpc_port: int = DEFAULT_GRPC_PORT
     grpc_workers: int = DEFAULT_GRPC_WORKERS
+    # Reads get their own gRPC port and threads (server/app.py Servers), where Envoy sends them
+    # (gateway/config.py read_routes), so they never queue behind writes. Port 0: `python -m
+    # server.stack` picks a free one (a server started alone binds any free port).
+    grpc_read_port: int = 0
+    grpc_read_workers: int = DEFAULT_GRPC_READ_WORKERS
     rest_host: str = "0.0.0.0"
     rest_port: int = DEFAULT_REST_PORT
     envoy_admin_port: int = DEFAULT_ENVOY_ADMIN_PORT

@@ -18,6 +18,7 @@ import logging
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -56,7 +57,7 @@ class Stack:
     def __init__(self, settings: Settings, *, log_dir: Path | None = None) -> None:
         if settings.triton_start:
             settings = replace(settings, triton_enabled=True, triton_grpc_url=f"127.0.0.1:{settings.triton_port}")
-        self.settings = settings
+        self.settings = with_read_port(settings)
         self.log_dir = log_dir or settings.data_dir / "logs"
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
         self.triton: TritonServer | None = None
@@ -69,6 +70,10 @@ class Stack:
     @property
     def grpc_target(self) -> str:
         return f"{self.settings.grpc_host}:{self.settings.grpc_port}"
+
+    @property
+    def grpc_read_target(self) -> str:
+        return f"{self.settings.grpc_host}:{self.settings.grpc_read_port}"
 
     def _env(self) -> dict[str, str]:
         env = dict(os.environ)
@@ -91,7 +96,11 @@ class Stack:
 
     def wait_grpc_ready(self, timeout_s: float = READY_TIMEOUT_S) -> None:
         deadline = time.monotonic() + timeout_s
-        with grpc.insecure_channel(self.grpc_target) as channel:
+        for target in (self.grpc_read_target, self.grpc_target):
+            self._wait_serving(target, deadline)
+
+    def _wait_serving(self, target: str, deadline: float) -> None:
+        with grpc.insecure_channel(target) as channel:
             stub = health_pb2_grpc.HealthStub(channel)
             while True:
                 self._check_alive("server")
@@ -112,6 +121,7 @@ class Stack:
             rest_port=self.settings.rest_port,
             grpc_host=self.settings.grpc_host,
             grpc_port=self.settings.grpc_port,
+            grpc_read_port=self.settings.grpc_read_port,
             admin_port=self.settings.envoy_admin_port,
             max_request_bytes=self.settings.max_request_bytes,
             auth_file=self.settings.auth_file,
@@ -200,7 +210,8 @@ class Stack:
     def restart_server(self, settings: Settings | None = None) -> None:
         self.stop_process("server")
         if settings is not None:
-            self.settings = settings
+            # Envoy keeps sending reads to the port it was configured with.
+            self.settings = replace(settings, grpc_read_port=self.settings.grpc_read_port)
         self.start_server()
 
     def stop_triton(self) -> None:
@@ -257,6 +268,15 @@ def main() -> None:
                 stop.set()
     finally:
         stack.stop()
+
+
+def with_read_port(settings: Settings) -> Settings:
+    """Settings whose grpc_read_port is a free port when it is 0 (the gateway needs to know it)."""
+    if settings.grpc_read_port:
+        return settings
+    with socket.socket() as probe:
+        probe.bind((settings.grpc_host, 0))
+        return replace(settings, grpc_read_port=probe.getsockname()[1])
 
 
 def with_ports(settings: Settings, base: int) -> Settings:
