@@ -10,7 +10,11 @@ data directory on loopback, creates faces with descriptors, then measures:
   GET p50/p99, write latency and write throughput.
 Clients run in `--processes` worker processes (threads inside), so the client side does not share
 one GIL. Every loop is bounded by count (`--max-requests` per client) and by time (`--seconds`).
-Prints one JSON document; `get_p99_ratio` is mixed GET p99 / idle GET p99.
+`--reads-only` adds a control phase: the same readers without writers.
+Readers are paced (`--read-interval-ms`, default 100 ms each: 320 GET/s from 32 readers) so that the
+GETs alone do not saturate the machine; writers go back to back. Prints one JSON document;
+`get_p99_ratio` is mixed GET p99 / idle GET p99. `load_average_1m` is the machine's load when the
+run started: on a shared machine the latencies include other processes' CPU use.
 """
 
 from __future__ import annotations
@@ -189,8 +193,10 @@ def client_process(
     queue.put(merged)
 
 
-def mixed(port: int, account: str, face_ids: list[str], options: argparse.Namespace) -> dict[str, Any]:
-    roles = [("write", n) if n < options.writers else ("read", n) for n in range(options.clients)]
+def mixed(port: int, account: str, face_ids: list[str], options: argparse.Namespace, writers: int) -> dict[str, Any]:
+    """`options.clients - writers` readers and `writers` writers at once (writers=0: the readers alone)."""
+    clients = options.clients - options.writers + writers
+    roles = [("write", n) if n < writers else ("read", n) for n in range(clients)]
     # Interleave readers and writers over the processes.
     per_process: list[list[tuple[str, int]]] = [roles[p :: options.processes] for p in range(options.processes)]
     context = multiprocessing.get_context("spawn")
@@ -220,9 +226,9 @@ def mixed(port: int, account: str, face_ids: list[str], options: argparse.Namesp
     elapsed = options.seconds
     total_writes = sum(merged.writes.values())
     return {
-        "clients": options.clients,
-        "writers": options.writers,
-        "readers": options.clients - options.writers,
+        "clients": clients,
+        "writers": writers,
+        "readers": clients - writers,
         "read_interval_ms": options.read_interval_ms,
         "write_interval_ms": options.write_interval_ms,
         "get": percentiles(merged.get_s),
@@ -258,12 +264,14 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0, help="length of the mixed phase")
     parser.add_argument("--max-requests", type=int, default=100_000, help="per client, mixed phase")
     parser.add_argument("--idle-requests", type=int, default=1000)
+    parser.add_argument("--reads-only", action="store_true", help="also run the readers alone (control)")
     parser.add_argument("--processes", type=int, default=4, help="client processes of the mixed phase")
     parser.add_argument("--grpc-workers", type=int, default=None, help="LUMEN_GRPC_WORKERS (default: settings)")
     parser.add_argument("--port", type=int, default=18600)
     parser.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE", help="another Settings field")
     options = parser.parse_args()
 
+    load_at_start = round(os.getloadavg()[0], 2)  # the machine's other load: the numbers are only as quiet as it
     with tempfile.TemporaryDirectory() as tmp:
         overrides: dict[str, Any] = {}
         for item in options.set:
@@ -287,7 +295,9 @@ def main() -> None:
             seeder = RestClient(settings.rest_port, account)
             face_ids = [seeder.create_face(seed) for seed in range(SEED_FACES)]
             results = {"idle_get": idle(settings.rest_port, account, face_ids, options.idle_requests)}
-            results["mixed"] = mixed(settings.rest_port, account, face_ids, options)
+            if options.reads_only:
+                results["reads_only"] = mixed(settings.rest_port, account, face_ids, options, 0)
+            results["mixed"] = mixed(settings.rest_port, account, face_ids, options, options.writers)
             idle_p99 = results["idle_get"]["p99_ms"]
             mixed_get = results["mixed"]["get"]
             if mixed_get.get("count"):
@@ -299,6 +309,7 @@ def main() -> None:
                 "machine": f"{platform.machine()} {platform.processor() or ''} cores={os.cpu_count()}",
                 "settings": {k: v for k, v in settings.public_view().items() if k.startswith("grpc")},
                 "seconds": options.seconds,
+                "load_average_1m": load_at_start,
                 "results": results,
             }
             print(json.dumps(report, indent=2))

@@ -49,26 +49,29 @@ class ServiceContext:
 
 @dataclass
 class Servers:
-    """The two gRPC servers of the process, one thread pool each, sharing every servicer.
+    """The gRPC servers of the process, one thread pool each, sharing every servicer.
 
     `write` (settings.grpc_port, settings.grpc_workers threads) serves everything and is what gRPC
     clients use; Envoy sends it every write. `read` (settings.grpc_read_port, settings.grpc_read_workers
     threads) serves the same services; Envoy sends it the reads (gateway/config.py read_routes), so a
     read never waits for a thread behind writes that queue on the storage write lock.
+    settings.grpc_read_workers = 0: no read server, reads share the write server's threads.
     """
 
     write: grpc.Server
-    read: grpc.Server
-    read_port: int
+    read: grpc.Server | None = None
+    read_port: int = 0
+
+    def all(self) -> list[grpc.Server]:
+        return [self.write] if self.read is None else [self.write, self.read]
 
     def start(self) -> None:
-        self.read.start()
-        self.write.start()
+        for one in self.all()[::-1]:
+            one.start()
 
     def stop(self, grace_s: float) -> None:
-        stopping = [self.write.stop(grace_s), self.read.stop(grace_s)]
-        for event in stopping:
-            event.wait()
+        for stopped in [one.stop(grace_s) for one in self.all()]:
+            stopped.wait()
 
 
 class _AllServers:
@@ -111,9 +114,10 @@ def build_server(settings: Settings) -> tuple[Servers, ServiceContext]:
         face_inference=FaceInference.from_settings(settings),
         matching=matching,
     )
-    write_server = _grpc_server(settings.grpc_workers, "write")
-    read_server = _grpc_server(settings.grpc_read_workers, "read")
-    every_server = _AllServers([write_server, read_server])
+    servers = Servers(write=_grpc_server(settings.grpc_workers, "write"))
+    if settings.grpc_read_workers > 0:
+        servers.read = _grpc_server(settings.grpc_read_workers, "read")
+    every_server = _AllServers(servers.all())
     for module_info in sorted(pkgutil.iter_modules(server_services_path()), key=lambda m: m.name):
         module = importlib.import_module(f"server.services.{module_info.name}")
         register = getattr(module, "register", None)
@@ -123,14 +127,15 @@ def build_server(settings: Settings) -> tuple[Servers, ServiceContext]:
     health_servicer.set("", health_pb2.HealthCheckResponse.SERVING)
     from lumen.v6 import lists_service_pb2  # noqa: F401  (descriptor pool for reflection)
 
-    for target in (write_server, read_server):
+    for target in servers.all():
         health_pb2_grpc.add_HealthServicer_to_server(health_servicer, target)
         reflection.enable_server_reflection(
             [*context.service_names, reflection.SERVICE_NAME, health.SERVICE_NAME], target
         )
-    write_server.add_insecure_port(f"{settings.grpc_host}:{settings.grpc_port}")
-    read_port = read_server.add_insecure_port(f"{settings.grpc_host}:{settings.grpc_read_port}")
-    return Servers(write=write_server, read=read_server, read_port=read_port), context
+    servers.write.add_insecure_port(f"{settings.grpc_host}:{settings.grpc_port}")
+    if servers.read is not None:
+        servers.read_port = servers.read.add_insecure_port(f"{settings.grpc_host}:{settings.grpc_read_port}")
+    return servers, context
 
 
 def server_services_path() -> list[str]:

@@ -31,7 +31,8 @@ class Settings:
     grpc_workers: int = DEFAULT_GRPC_WORKERS
     # Reads get their own gRPC port and threads (server/app.py Servers), where Envoy sends them
     # (gateway/config.py read_routes), so they never queue behind writes. Port 0: `python -m
-    # server.stack` picks a free one (a server started alone binds any free port).
+    # server.stack` picks a free one (a server started alone binds any free port). 0 read workers:
+    # no read server, reads share the grpc_workers threads with writes.
     grpc_read_port: int = 0
     grpc_read_workers: int = DEFAULT_GRPC_READ_WORKERS
     rest_host: str = "0.0.0.0"

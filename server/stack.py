@@ -96,8 +96,9 @@ class Stack:
 
     def wait_grpc_ready(self, timeout_s: float = READY_TIMEOUT_S) -> None:
         deadline = time.monotonic() + timeout_s
-        for target in (self.grpc_read_target, self.grpc_target):
-            self._wait_serving(target, deadline)
+        if self.settings.grpc_read_workers > 0:
+            self._wait_serving(self.grpc_read_target, deadline)
+        self._wait_serving(self.grpc_target, deadline)
 
     def _wait_serving(self, target: str, deadline: float) -> None:
         with grpc.insecure_channel(target) as channel:
@@ -121,7 +122,7 @@ class Stack:
             rest_port=self.settings.rest_port,
             grpc_host=self.settings.grpc_host,
             grpc_port=self.settings.grpc_port,
-            grpc_read_port=self.settings.grpc_read_port,
+            grpc_read_port=self.settings.grpc_read_port if self.settings.grpc_read_workers > 0 else None,
             admin_port=self.settings.envoy_admin_port,
             max_request_bytes=self.settings.max_request_bytes,
             auth_file=self.settings.auth_file,
@@ -272,7 +273,7 @@ def main() -> None:
 
 def with_read_port(settings: Settings) -> Settings:
     """Settings whose grpc_read_port is a free port when it is 0 (the gateway needs to know it)."""
-    if settings.grpc_read_port:
+    if settings.grpc_read_port or settings.grpc_read_workers <= 0:
         return settings
     with socket.socket() as probe:
         probe.bind((settings.grpc_host, 0))
