@@ -1,30 +1,6 @@
 """MTCNN face detection (P-Net / R-Net / O-Net cascade) with five landmarks, in numpy.
 
-Follows the reference MTCNN pipeline (Zhang et al. 2016; the ipazc/mtcnn Python port whose converted
-weights we run): an image pyramid through P-Net (12x12 windows, stride 2), per-scale and global NMS,
-box regression and squaring; R-Net on 24x24 crops; O-Net on 48x48 crops giving the final boxes and the
-five landmarks. Models run through an `InferenceTransport`; all candidates of a stage go in one batch.
-
-The networks come from a Caffe -> Keras port and take images transposed (width before height); that is
-handled here, callers pass ordinary RGB arrays [H, W, 3].
-
-Speed (MODELS.md "Detection defaults" has the measurements). P-Net costs about 100 ns per pixel of the
-pyramid (which holds twice the pixels of its first level), so the first level decides the cost:
-- The pyramid is the reference one (minimum face 20 px: scales 12/20 x 0.709^k) without its top levels:
-  it starts at the level for `min_face_size` (default 40 px), rounded down to that ladder (20, 28.2,
-  39.8, 56.1, 79.1 ... px). The levels that remain are exactly the reference's levels (same sizes, each
-  resized from the photo with the same filter), so faces found at them come out as before; faces much
-  smaller than the minimum are not detected (rates by face size in MODELS.md).
-- `max_image_size` (default 1920 px): for an image whose longer side exceeds it the minimum face size
-  grows in proportion (then rounded down to the ladder), as if the image were scaled down to that size.
-  It bounds P-Net's cost on very large photos.
-- Levels of at most `pack_pixels` pixels are packed into one canvas and run through P-Net in one call
-  (a fully convolutional net: each level keeps its own output cells; only a level's last row/column of
-  cells can differ, where its stride-2 pooling would have met the image border and meets the gap
-  between levels instead); the larger levels go one call each. Over Triton this saves a round trip per
-  small level.
-- NMS computes the overlaps of NMS_BLOCK boxes at a time (same result as the reference's greedy loop,
-  which makes one numpy pass per kept box).
+Method, constants and measurements: docs/estimations.md, "inference/mtcnn.py".
 """
 
 from __future__ import annotations

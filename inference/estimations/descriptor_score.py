@@ -1,27 +1,6 @@
 """Descriptor score (LUNA `descriptor{sdk_descriptor, score}`, /6/extractor `score`, `score_threshold`).
 
-v6 calls it the "descriptor quality score" and lets score_threshold drop descriptors below it. In VisionLabs'
-FaceEngine it is the descriptor's "garbage score": how likely the image the descriptor was made from is a real,
-usable face. Lumen has no network trained for that, so it asks the face classifier it has: the face
-probability of MTCNN's O-Net (`mtcnn_onet`, its softmax_2[:, 1]) on the descriptor's own input, the 150x150
-dlib chip (inference/alignment.py), cropped to CHIP_FACE_BOX and resized (box filter) to O-Net's 48x48, one
-batched call for all chips. Photos and their stored warps give the same chip, so /6/sdk on a photo and
-/6/extractor on its sample agree.
-
-CHIP_FACE_BOX is the inner face of the chip, brows to chin (left, top, right, bottom = 20, 22, 130, 132). MTCNN's
-own detection box maps to a median of x 14.5..134.8, y -17.1..145.3 chip px on the test photos (it includes the
-forehead); the square centred on that box, (15, 4, 135, 124), scored real faces the same but flagged less
-garbage (an eye band blacked out 0.98-0.997, a 90-degree rotation 0.27-0.54), so the inner face is used.
-
-Measured (2026-11-23, LocalTransport, CHIP_FACE_BOX as above): the 71 real faces of the test photos
-(face_recognition's 4 portraits + dlib's examples/faces) score 0.970-1.000 (5th percentile 0.998, median
-1.000). Degraded copies of the obama x3 / biden chips (min-max over the 4): Gaussian blur 2-8 px 0.999-1.0,
-down-sampled to 16 or 8 px 0.995-1.0, noise (sigma 40) 0.95-1.0 (the descriptor still matches the person
-there: cosine to the original 0.82-0.98); darkened to 10 % 0.29-0.99, to 3 % 0.01-0.19; the lower half
-blacked out 0.87-1.0; the eye band blacked out 0.66-0.99; a background patch instead of a face 0.00-0.04; the
-chip rotated by 90 degrees 0.06-0.74. So the score separates non-faces, near-black and mangled inputs (the
-"garbage" a descriptor should not be made from) from faces; it does NOT grade blur or resolution (`quality`
-does). It is a classifier's probability, not VisionLabs' calibrated score: its values sit near 0 or 1.
+Method, constants and measurements: docs/estimations.md, "inference/estimations/descriptor_score.py".
 """
 
 from __future__ import annotations
@@ -34,7 +13,7 @@ from inference.alignment import CHIP_SIZE
 from inference.models import MTCNN_ONET
 from inference.transport import InferenceTransport
 
-#: The face square of a 150x150 chip (left, top, right, bottom; see the module docstring).
+#: The face square of a 150x150 chip (left, top, right, bottom; see docs/estimations.md).
 CHIP_FACE_BOX = (20, 22, 130, 132)
 ONET_SIZE = 48
 

