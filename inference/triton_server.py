@@ -103,24 +103,42 @@ def prepare_server(home: Path | None = None) -> Path:
 
 
 def prepare_stub_python(home: Path | None = None, requirements: Path = PYTHON_BACKEND_REQUIREMENTS) -> Path:
-    """The venv the python-backend stub runs in (created once per requirements content); returns it."""
+    """The venv the python-backend stub runs in (created once per requirements content); returns it.
+
+    Built beside `home/python` and renamed into place, so no stub (of this or another checkout sharing
+    `home`) ever starts on a half-built environment.
+    """
     home = home or triton_home()
     venv = home / "python"
     content = requirements.read_bytes()
     stamp = venv / ".lumen-requirements"
     if stamp.is_file() and stamp.read_bytes() == content and (venv / "bin" / "python").exists():
         return venv
-    if venv.exists():
-        shutil.rmtree(venv)
     base = getattr(sys, "_base_executable", sys.executable)
+    home.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix="python-building-", dir=home))
     _LOGGER.info("creating the python backend environment %s", venv)
-    for command in ([base, "-m", "venv", str(venv)],
-                    [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                     "-r", str(requirements)]):
-        result = subprocess.run(command, capture_output=True, text=True, check=False)
-        if result.returncode != 0:
-            raise InferenceError(f"{' '.join(command[:4])} failed: {result.stderr[-2000:]}")
-    stamp.write_bytes(content)
+    try:
+        for command in ([base, "-m", "venv", str(staging)],
+                        [str(staging / "bin" / "python"), "-m", "pip", "install", "--quiet",
+                         "--disable-pip-version-check", "-r", str(requirements)]):
+            result = subprocess.run(command, capture_output=True, text=True, check=False)
+            if result.returncode != 0:
+                raise InferenceError(f"{' '.join(command[:4])} failed: {result.stderr[-2000:]}")
+        (staging / stamp.name).write_bytes(content)
+        if stamp.is_file() and stamp.read_bytes() == content:
+            return venv  # another process installed the same environment meanwhile
+        if venv.exists():
+            retired = Path(tempfile.mkdtemp(prefix="python-old-", dir=home))
+            venv.rename(retired / "python")
+            shutil.rmtree(retired, ignore_errors=True)
+        staging.rename(venv)
+    except OSError:
+        if not (stamp.is_file() and stamp.read_bytes() == content):
+            raise
+        _LOGGER.info("another process installed the same environment first")  # its rename won
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return venv
 
 
