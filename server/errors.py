@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import grpc
 
+from server.storage.errors import StorageError, UnknownDescriptorVersionError
+
 
 @dataclass(frozen=True)
 class ErrorSpec:
@@ -164,3 +166,11 @@ class LunaError(Exception):
 
     def body(self) -> dict[str, object]:
         return {"error_code": self.spec.code, "desc": self.spec.desc, "detail": self.detail}
+
+
+def from_storage_error(error: StorageError) -> LunaError:
+    """The LUNA error for an error storage raised (storage knows nothing of v6)."""
+    if isinstance(error, UnknownDescriptorVersionError):
+        supported = ", ".join(str(version) for version in error.supported)
+        return LunaError(DESCRIPTOR_VERSION, version=error.version, supported=supported)
+    return LunaError(INTERNAL)

@@ -25,6 +25,7 @@ from grpc_status import rpc_status
 from lumen.v6 import common_pb2
 from server import accounts, errors
 from server.errors import LunaError
+from server.storage.errors import StorageError
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -122,6 +123,10 @@ def luna_rpc(
             except LunaError as error:
                 _LOGGER.info("%s failed: %s", fn.__qualname__, error)
                 abort_with_luna_error(context, error)
+                raise AssertionError("abort returned") from error  # pragma: no cover
+            except StorageError as error:
+                _LOGGER.warning("%s failed in storage: %s", fn.__qualname__, error)
+                abort_with_luna_error(context, errors.from_storage_error(error))
                 raise AssertionError("abort returned") from error  # pragma: no cover
             except Exception as error:  # noqa: BLE001 - the client gets a LUNA 500, never a traceback
                 _LOGGER.exception("%s crashed", fn.__qualname__)

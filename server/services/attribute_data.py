@@ -16,8 +16,9 @@ import numpy as np
 from google.protobuf import struct_pb2
 
 from server import errors
+from server.descriptor_codec import decode_raw, decode_sdk
 from server.errors import LunaError
-from server.storage.descriptors import DEFAULT_VERSION, FORMATS, decode_raw, decode_sdk, supported_versions
+from server.storage.descriptors import DEFAULT_VERSION, FORMATS, supported_versions
 from server.storage.repositories.attributes import AttributeData, TemporaryAttributeRepository
 from server.validation import UUID_SCHEMA, query_int
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from lumen.v6 import attributes_pb2, common_pb2, faces_pb2, faces_service_pb2, faces_service_pb2_grpc
 from server import errors
+from server.descriptor_codec import encode_raw
 from server.errors import LunaError
 from server.rpc import Call, luna_rpc
 from server.services.attribute_data import (
@@ -24,7 +25,6 @@ from server.services.attribute_data import (
     string_list,
 )
 from server.services.common import AVATAR_MAX, EXTERNAL_ID_MAX, USER_DATA_MAX
-from server.storage.descriptors import encode_raw
 from server.storage.repositories.faces import FaceAttributeRow, FaceFilter, FaceRow
 from server.storage.store import Storage
 from server.validation import (

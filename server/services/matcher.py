@@ -33,6 +33,7 @@ from google.protobuf import struct_pb2
 
 from lumen.v6 import matcher_pb2, matcher_service_pb2, matcher_service_pb2_grpc
 from server import errors
+from server.descriptor_codec import decode_raw, decode_sdk, unsupported_version
 from server.errors import LunaError
 from server.json_http import json_array_body
 from server.matching import Match
@@ -43,7 +44,7 @@ from server.rpc import Call, luna_rpc
 from server.services.attributes import to_message as attribute_message
 from server.services.common import EXTERNAL_ID_MAX, USER_DATA_MAX
 from server.services.faces import FACE_TARGETS, to_face
-from server.storage.descriptors import DEFAULT_VERSION, decode_raw, decode_sdk, unsupported_version
+from server.storage.descriptors import DEFAULT_VERSION
 from server.storage.repositories.faces import FaceFilter, FaceRow
 from server.storage.store import Storage
 from server.validation import UUID_SCHEMA, format_time, json_body, parse_time

@@ -96,6 +96,7 @@ from inference.image import RgbImage
 from lumen.v6 import liveness_pb2, sdk_pb2, sdk_service_pb2, sdk_service_pb2_grpc
 from server import errors
 from server.capabilities import BODY_DESCRIPTOR_AVAILABLE
+from server.descriptor_codec import encode_sdk
 from server.errors import LunaError
 from server.face_inference import FaceInference, require
 from server.face_pipeline import (
@@ -129,7 +130,7 @@ from server.face_pipeline import (
 from server.json_http import accept_header, message_to_json_value, negotiated_body
 from server.rpc import Call, luna_rpc
 from server.services.image_input import InputImage, decode, parse_image_body
-from server.storage.descriptors import DEFAULT_VERSION, encode_sdk
+from server.storage.descriptors import DEFAULT_VERSION
 from server.validation import query_flag, query_int, query_param
 
 _LOGGER = logging.getLogger(__name__)

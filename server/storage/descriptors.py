@@ -1,4 +1,4 @@
-"""Face descriptors: the versions Lumen knows, their wire formats, and their LanceDB tables.
+"""Face descriptors: the versions Lumen knows, their stored form, and their LanceDB tables.
 
 One LanceDB table per descriptor version (`face_descriptors_v<version>`), rows
 (face_id, account_id, vector float32[dimension]). Writes are idempotent (delete + insert) so the
@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import base64
 import binascii
-import struct
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import lancedb
 import numpy as np
@@ -22,15 +22,12 @@ import pyarrow as pa
 from lancedb.index import Bitmap, IvfFlat, IvfPq, IvfSq
 from lancedb.query import LanceVectorQueryBuilder
 
-from server import errors
-from server.errors import LunaError
+from server.storage.errors import CorruptDescriptorError, UnknownDescriptorVersionError
 
-SDK_SIGNATURE = b"dp\x00\x00"
 # Name of the ANN (vector) index on a descriptor table, see `DescriptorStore.build_ann_index`.
 ANN_INDEX_NAME = "vector_ann"
 ANN_INDEX_TYPES = ("IVF_FLAT", "IVF_SQ", "IVF_PQ")
 ACCOUNT_INDEX_NAME = "account_bitmap"
-SDK_HEADER_BYTES = 8
 
 
 @dataclass(frozen=True)
@@ -55,50 +52,40 @@ def supported_versions() -> str:
     return ", ".join(str(version) for version in sorted(FORMATS))
 
 
-def unsupported_version(version: int) -> LunaError:
-    """22017 naming the version given and the versions that exist."""
-    return LunaError(errors.DESCRIPTOR_VERSION, version=version, supported=supported_versions())
-
-
 def descriptor_format(version: int) -> DescriptorFormat:
     found = FORMATS.get(version)
     if found is None:
-        raise unsupported_version(version)
+        raise UnknownDescriptorVersionError(version, tuple(sorted(FORMATS)))
     return found
 
 
-def decode_raw(encoded: str, version: int) -> np.ndarray:
-    """A base64 raw descriptor (float32 little-endian) of the given version."""
-    fmt = descriptor_format(version)
-    try:
-        raw = base64.b64decode(encoded, validate=True)
-    except (binascii.Error, ValueError):
-        raise LunaError(errors.JSON_VALIDATION, path="descriptor", message="descriptor is not base64") from None
-    if len(raw) != fmt.byte_length:
-        raise LunaError(errors.DESCRIPTOR_LENGTH, version=version, expected=fmt.byte_length, actual=len(raw))
-    return np.frombuffer(raw, dtype="<f4").copy()
-
-
-def decode_sdk(encoded: str) -> tuple[int, np.ndarray]:
-    """A base64 SDK descriptor: b"dp\\0\\0" + uint32 version + raw payload."""
-    try:
-        raw = base64.b64decode(encoded, validate=True)
-    except (binascii.Error, ValueError):
-        raise LunaError(errors.JSON_VALIDATION, path="descriptor", message="descriptor is not base64") from None
-    if len(raw) < SDK_HEADER_BYTES or raw[:4] != SDK_SIGNATURE:
-        raise LunaError(errors.JSON_VALIDATION, path="descriptor", message="not an SDK descriptor")
-    (version,) = struct.unpack("<I", raw[4:8])
-    payload = base64.b64encode(raw[SDK_HEADER_BYTES:]).decode()
-    return version, decode_raw(payload, version)
+# -- the stored form of a descriptor (journal entries): base64 of float32 little-endian ------------
+# Client-facing codecs (validation, v6 errors, SDK descriptors) are server/descriptor_codec.py.
 
 
 def encode_raw(vector: np.ndarray) -> str:
     return base64.b64encode(np.asarray(vector, dtype="<f4").tobytes()).decode()
 
 
-def encode_sdk(version: int, vector: np.ndarray) -> str:
-    raw = SDK_SIGNATURE + struct.pack("<I", version) + np.asarray(vector, dtype="<f4").tobytes()
-    return base64.b64encode(raw).decode()
+def decode_raw(encoded: str, version: int) -> np.ndarray:
+    """A descriptor `encode_raw` wrote (CorruptDescriptorError when it does not decode)."""
+    fmt = descriptor_format(version)
+    try:
+        raw = base64.b64decode(encoded, validate=True)
+    except (binascii.Error, ValueError):
+        raise CorruptDescriptorError(f"descriptor of version {version} is not base64") from None
+    if len(raw) != fmt.byte_length:
+        raise CorruptDescriptorError(f"descriptor of version {version} has {len(raw)} bytes, not {fmt.byte_length}")
+    return np.frombuffer(raw, dtype="<f4").copy()
+
+
+def __getattr__(name: str) -> Any:
+    # Old import path of the SDK encoder (tests); it lives with the other client codecs now.
+    if name == "encode_sdk":
+        from server import descriptor_codec
+
+        return descriptor_codec.encode_sdk
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _quoted(ids: list[str]) -> str:
