@@ -26,12 +26,35 @@ ACCOUNTS_LUA_SOURCE = GATEWAY_DIR / "accounts.lua"
 UPSTREAM_TIMEOUT_S = 300
 HTTP_METHODS = ("get", "put", "post", "delete", "patch")
 HCM_TYPE = "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager"
+# Request line + headers above this many KiB are refused by Envoy (431, LUNA body below); the gRPC
+# server accepts more metadata than that (server/app.py MAX_METADATA_BYTES).
+MAX_REQUEST_HEADERS_KB = 60
 PAYLOAD_TOO_LARGE = {"error_code": 37003, "desc": "Payload too large", "detail": "Request payload is too large"}
+BAD_REQUEST = {"error_code": 12021, "desc": "Bad/incomplete input data", "detail": "Failed to decode the request"}
+INTERNAL = {"error_code": 1, "desc": "Internal server error", "detail": "Internal server error"}
+UNAVAILABLE = {"error_code": 40001, "desc": "Service unavailable", "detail": "Service 'lumen-server' is unavailable"}
+TIMEOUT = {"error_code": 40002, "desc": "Gateway timeout", "detail": "Upstream request timeout"}
+# lumen.lua sets this request header before it answers itself (its body is LUNA already).
+LUNA_REPLY_HEADER = "x-lumen-luna-reply"
+# Envoy's own replies (local replies), in LUNA shape.
 LOCAL_REPLY_ERRORS = {
-    400: {"error_code": 12021, "desc": "Bad/incomplete input data", "detail": "Failed to decode the request"},
+    400: BAD_REQUEST,
     413: PAYLOAD_TOO_LARGE,
-    503: {"error_code": 40001, "desc": "Service unavailable", "detail": "Service 'lumen-server' is unavailable"},
-    504: {"error_code": 40002, "desc": "Gateway timeout", "detail": "Upstream request timeout"},
+    431: {"error_code": 37003, "desc": "Payload too large", "detail": "Request headers are too large"},
+    500: INTERNAL,
+    502: UNAVAILABLE,
+    503: UNAVAILABLE,
+    504: TIMEOUT,
+}
+# A gRPC error that gRPC core answered (the Lumen wrapper sends its LUNA body as x-lumen-error
+# metadata; these came without one): grpc-status -> (HTTP status, LUNA body); applied by lumen.lua.
+GRPC_ERRORS: dict[str, tuple[int, dict[str, object]]] = {
+    "3": (400, BAD_REQUEST),  # INVALID_ARGUMENT
+    "4": (504, TIMEOUT),  # DEADLINE_EXCEEDED
+    "8": (413, PAYLOAD_TOO_LARGE),  # RESOURCE_EXHAUSTED: message or metadata over the server's limit
+    "13": (400, BAD_REQUEST),  # INTERNAL "Exception deserializing request" (lumen.lua: other INTERNAL -> 500)
+    "14": (503, UNAVAILABLE),  # UNAVAILABLE
+    "default": (500, INTERNAL),
 }
 
 
@@ -143,7 +166,18 @@ def lua_code(all_routes: list[Route]) -> str:
     rows = "\n".join(
         f'  {{"{pattern}", "{allow}", "{names}"}}, -- {path}' for path, pattern, allow, names in allow_table(all_routes)
     )
-    return f"ROUTES = {{\n{rows}\n}}\n\n" + LUA_SOURCE.read_text()
+    errors = "\n".join(
+        f'  ["{key}"] = {{"{status}", {_lua_string(json.dumps(body, separators=(", ", ": ")))}}},'
+        for key, (status, body) in GRPC_ERRORS.items()
+    )
+    return (
+        f"ROUTES = {{\n{rows}\n}}\n\nGRPC_ERRORS = {{\n{errors}\n}}\n\n"
+        f'LUNA_REPLY_HEADER = "{LUNA_REPLY_HEADER}"\n\n' + LUA_SOURCE.read_text()
+    )
+
+
+def _lua_string(text: str) -> str:
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 def _local_reply_mappers() -> list[dict[str, object]]:
@@ -152,11 +186,26 @@ def _local_reply_mappers() -> list[dict[str, object]]:
         mappers.append(
             {
                 "filter": {
-                    "status_code_filter": {
-                        "comparison": {
-                            "op": "EQ",
-                            "value": {"default_value": status, "runtime_key": f"lumen.local_reply.{status}"},
-                        }
+                    "and_filter": {
+                        "filters": [
+                            {
+                                "status_code_filter": {
+                                    "comparison": {
+                                        "op": "EQ",
+                                        "value": {
+                                            "default_value": status,
+                                            "runtime_key": f"lumen.local_reply.{status}",
+                                        },
+                                    }
+                                }
+                            },
+                            # lumen.lua's own replies are LUNA already (it marks the request)
+                            {
+                                "header_filter": {
+                                    "header": {"name": LUNA_REPLY_HEADER, "present_match": True, "invert_match": True}
+                                }
+                            },
+                        ]
                     }
                 },
                 "body_format_override": {
@@ -167,7 +216,12 @@ def _local_reply_mappers() -> list[dict[str, object]]:
                     {
                         "header": {"key": "luna-request-id", "value": "%REQ(luna-request-id)%"},
                         "append_action": "OVERWRITE_IF_EXISTS_OR_ADD",
-                    }
+                    },
+                    # a request Envoy could not parse (431) never reached lumen.lua: a fresh id
+                    {
+                        "header": {"key": "luna-request-id", "value": "%START_TIME(%s)%,%UNIQUE_ID%"},
+                        "append_action": "ADD_IF_ABSENT",
+                    },
                 ],
             }
         )
@@ -287,6 +341,7 @@ def envoy_config(
         "generate_request_id": True,
         "stream_idle_timeout": f"{UPSTREAM_TIMEOUT_S}s",
         "request_timeout": f"{UPSTREAM_TIMEOUT_S}s",
+        "max_request_headers_kb": MAX_REQUEST_HEADERS_KB,
         "local_reply_config": {"mappers": _local_reply_mappers()},
         "route_config": {
             "name": "lumen",
@@ -294,6 +349,8 @@ def envoy_config(
                 {
                     "name": "lumen",
                     "domains": ["*"],
+                    # the transcoder keeps the REST path here (the whole URL as gRPC metadata); unused
+                    "request_headers_to_remove": ["x-envoy-original-path"],
                     "routes": [
                         *(read_routes(all_routes) if grpc_read_port else []),
                         {

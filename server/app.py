@@ -22,7 +22,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 import server.services
-from server import accounts
+from server import accounts, logs
 from server.face_inference import FaceInference
 from server.matching.live import MatchingIndexes
 from server.settings import Settings
@@ -31,6 +31,9 @@ from server.storage.store import Storage
 
 _LOGGER = logging.getLogger(__name__)
 MAX_MESSAGE_BYTES = 128 * 1024 * 1024
+# Request metadata (every HTTP header Envoy forwards) up to this size is accepted; above Envoy's own
+# header limit (gateway/config.py MAX_REQUEST_HEADERS_KB), so the gateway refuses first, in LUNA shape.
+MAX_METADATA_BYTES = 256 * 1024
 SHUTDOWN_GRACE_S = 5.0
 
 
@@ -96,6 +99,8 @@ def _grpc_server(workers: int, name: str) -> grpc.Server:
             ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
             ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
             ("grpc.so_reuseport", 0),
+            ("grpc.max_metadata_size", MAX_METADATA_BYTES),
+            ("grpc.absolute_max_metadata_size", MAX_METADATA_BYTES),
         ],
     )
 
@@ -143,10 +148,15 @@ def server_services_path() -> list[str]:
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logs.configure_start_up_logging()
     settings = Settings.from_env()
     servers, context = build_server(settings)
     servers.start()
+    _LOGGER.info(
+        "gRPC server listening on %s:%d (reads also on :%d)", settings.grpc_host, settings.grpc_port, servers.read_port
+    )
+    _LOGGER.info("logging to %s", logs.server_log_path(settings))
+    logs.configure_server_logging(settings)
     _LOGGER.info(
         "gRPC server listening on %s:%d (reads also on :%d)", settings.grpc_host, settings.grpc_port, servers.read_port
     )

@@ -144,12 +144,25 @@ _GRPC_CODE_BY_HTTP = {
 }
 
 
+# Error details never echo unbounded input: each formatted value, and the whole detail, is cut to
+# these many characters (the detail travels as gRPC metadata and into the log).
+MAX_DETAIL_VALUE_CHARS = 256
+MAX_DETAIL_CHARS = 1024
+ELLIPSIS = "..."
+
+
+def truncate(text: str, limit: int = MAX_DETAIL_VALUE_CHARS) -> str:
+    """`text` cut to at most `limit` characters, with an ellipsis when it was longer."""
+    return text if len(text) <= limit else text[: limit - len(ELLIPSIS)] + ELLIPSIS
+
+
 class LunaError(Exception):
     """A failure the client must see as a LUNA error body."""
 
     def __init__(self, spec: ErrorSpec, **values: object) -> None:
         self.spec = spec
-        self.detail = spec.detail.format(**values) if values else spec.detail
+        bounded = {name: truncate(str(value)) for name, value in values.items()}
+        self.detail = truncate(spec.detail.format(**bounded) if values else spec.detail, MAX_DETAIL_CHARS)
         super().__init__(f"{spec.code} {spec.desc}: {self.detail}")
 
     @property

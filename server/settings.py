@@ -19,6 +19,8 @@ DEFAULT_GRPC_READ_WORKERS = 16
 DEFAULT_ATTRIBUTE_TTL_S = 300
 MAX_ATTRIBUTE_TTL_S = 86400
 DEFAULT_MATCHER_ANN_MIN_ROWS = 2_000_000
+DEFAULT_LOG_MAX_BYTES = 10 * 1024 * 1024
+DEFAULT_LOG_BACKUPS = 3
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,10 @@ class Settings:
     # demands HTTP Basic credentials and sets Luna-Account-Id to the user's account. Empty: off.
     require_account: bool = False
     auth_file: str = ""
+    # The server's log (data_dir/logs/lumen-server.log, server/logs.py) rotates at log_max_bytes,
+    # keeping log_backups old files.
+    log_max_bytes: int = DEFAULT_LOG_MAX_BYTES
+    log_backups: int = DEFAULT_LOG_BACKUPS
     # Test-only: name of a crash point at which the server process exits immediately
     # (see server/storage/faults.py). Empty in production.
     crash_point: str = ""

@@ -27,6 +27,12 @@ UUID_PATTERN = "^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$"
 _UUID_RE = re.compile(UUID_PATTERN)
 DEFAULT_PAGE_SIZE = 10
 MAX_PAGE_SIZE = 100
+# Integers from the query must fit SQLite's INTEGER (int64), and so must a page's offset.
+INT64_MIN = -(2**63)
+INT64_MAX = 2**63 - 1
+# JSON bodies nested deeper than this are refused (12021) before anything recurses over them.
+MAX_JSON_DEPTH = 64
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 JSON_CONTENT_TYPE = "application/json"
 MSGPACK_CONTENT_TYPE = "application/msgpack"
 BAD_PATH_ID = errors.ErrorSpec(12001, errors.BAD_INPUT, "Object in query is not UUID4 format: '{name}'", 400)
@@ -95,6 +101,8 @@ def query_int(
         number = int(value)
     except ValueError:
         raise LunaError(errors.BAD_QUERY_PARAM, name=name) from None
+    if not INT64_MIN <= number <= INT64_MAX:
+        raise LunaError(errors.BAD_QUERY_PARAM, name=name)
     if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
         raise LunaError(errors.BAD_QUERY_PARAM, name=name)
     if choices is not None and number not in choices:
@@ -149,7 +157,10 @@ def paging(page: str | None, page_size: str | None, max_page_size: int = MAX_PAG
     """(offset, limit) from v6 page/page_size."""
     page_number = query_int(page, "page", 1, minimum=1)
     size = query_int(page_size, "page_size", DEFAULT_PAGE_SIZE, minimum=1, maximum=max_page_size)
-    return (page_number - 1) * size, size
+    offset = (page_number - 1) * size
+    if offset > INT64_MAX:
+        raise LunaError(errors.BAD_QUERY_PARAM, name="page")
+    return offset, size
 
 
 def _json_path(error: jsonschema.ValidationError) -> str:
@@ -179,17 +190,46 @@ def _bytes_to_base64(value: Any) -> Any:
     return value
 
 
+def check_json_document(document: Any) -> Any:
+    """`document` if it nests at most MAX_JSON_DEPTH levels and holds no lone UTF-16 surrogate
+    (json.loads accepts "\\ud800"; no store can encode it), else 12021. Iterative: no recursion."""
+    stack: list[tuple[Any, int]] = [(document, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, str):
+            if not value.isascii() and _SURROGATE_RE.search(value):
+                raise LunaError(errors.BAD_JSON, reason="lone surrogate in a string")
+        elif isinstance(value, dict | list):
+            if depth > MAX_JSON_DEPTH:
+                raise LunaError(errors.BAD_JSON, reason=f"nested deeper than {MAX_JSON_DEPTH} levels")
+            items = value.items() if isinstance(value, dict) else enumerate(value)
+            for key, item in items:
+                if isinstance(key, str):
+                    stack.append((key, depth))
+                stack.append((item, depth + 1))
+    return document
+
+
+def parse_json(data: bytes) -> Any:
+    """A JSON document from bytes, or 12021 (bad syntax or UTF-8, too deep, lone surrogate)."""
+    try:
+        document = json.loads(data)
+    except RecursionError:
+        raise LunaError(errors.BAD_JSON, reason=f"nested deeper than {MAX_JSON_DEPTH} levels") from None
+    except (ValueError, UnicodeDecodeError) as error:
+        raise LunaError(errors.BAD_JSON, reason=str(error)) from None
+    return check_json_document(document)
+
+
 def _decode_body(http_body: httpbody_pb2.HttpBody, accept_msgpack: bool) -> Any:
     media_type = _media_type(http_body.content_type)
     if media_type == JSON_CONTENT_TYPE:
-        try:
-            return json.loads(http_body.data) if http_body.data else {}
-        except (ValueError, UnicodeDecodeError) as error:
-            raise LunaError(errors.BAD_JSON, reason=str(error)) from None
+        return parse_json(http_body.data) if http_body.data else {}
     if accept_msgpack and media_type == MSGPACK_CONTENT_TYPE:
         try:
-            return _bytes_to_base64(msgpack.unpackb(http_body.data, raw=False)) if http_body.data else {}
-        except (ValueError, msgpack.UnpackException) as error:
+            document = msgpack.unpackb(http_body.data, raw=False) if http_body.data else {}
+            return _bytes_to_base64(check_json_document(document))
+        except (ValueError, msgpack.UnpackException, RecursionError) as error:
             raise LunaError(errors.BAD_JSON, reason=str(error)) from None
     raise LunaError(errors.BAD_CONTENT_TYPE)
 

@@ -129,6 +129,8 @@ def validate_object(body: httpbody_pb2.HttpBody) -> str:
     if media_type(body.content_type) == JSON_TYPE:
         try:
             json.loads(body.data)
+        except RecursionError:
+            raise LunaError(errors.BAD_JSON, reason="nested too deeply") from None
         except (ValueError, UnicodeDecodeError) as error:
             raise LunaError(errors.BAD_JSON, reason=str(error)) from None
     return body.content_type.strip()

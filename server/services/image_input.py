@@ -39,7 +39,7 @@ from inference.image import MAX_IMAGE_PIXELS, RgbImage, to_rgb_array
 from server import errors
 from server.errors import LunaError
 from server.services.blob_resources import IMAGE_CONTENT_TYPES, media_type, sniff_image
-from server.validation import validate_json
+from server.validation import check_json_document, validate_json
 
 RAW_IMAGE_FILENAME = "raw image"
 MULTIPART = "multipart/form-data"
@@ -154,8 +154,9 @@ def _json_images(data: bytes) -> list[InputImage]:
     """The images of an application/json image list (12021 not JSON, 12022 schema)."""
     try:
         document = json.loads(data)
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         raise LunaError(errors.BAD_JSON, reason="body is not valid JSON") from None
+    check_json_document(document)
     validate_json(document, JSON_IMAGES_SCHEMA)
     images: list[InputImage] = []
     for index, item in enumerate(document["images"]):
