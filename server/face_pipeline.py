@@ -61,7 +61,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from google.protobuf import struct_pb2
@@ -79,7 +79,7 @@ from inference.estimations.liveness import Liveness
 from inference.estimations.mask import MaskEstimation
 from inference.estimations.mouth import MouthAttributes, mouth_from_landmarks68
 from inference.estimations.quality import FaceQuality, chip_quality, estimate_quality
-from inference.image import RgbImage, from_array
+from inference.image import RgbImage, from_array, release_memory
 from inference.types import FaceDetection
 from lumen.v6 import common_pb2, detector_pb2
 from server import errors
@@ -592,22 +592,47 @@ def analyse_input(
     *,
     warped: bool,
     use_exif_info: bool,
+    reduce: bool = True,
 ) -> AnalysedImage:
     """Decode and analyse one image of a /6/detector or /6/sdk request.
 
-    Raises LunaError for a failure of this image alone; callers turn it into the per-image error
-    object with `per_image_error`, so the other images of the request go on.
+    A photo bigger than the working size is analysed reduced (`reduce`, server/services/image_input.py) and
+    its faces' coordinates (rect, landmarks5, landmarks68, iris landmarks) are mapped back to the full image,
+    where v6 reports them; the warps are cut from the reduced image. `decoded.pixels` stays the analysed
+    (possibly reduced) image. Raises LunaError for a failure of this image alone; callers turn it into the
+    per-image error object with `per_image_error`, so the other images of the request go on.
     """
     if item.error is not None:
         raise item.error
-    decoded = decode(item.data, use_exif_info=use_exif_info and not warped)
+    decoded = decode(item.data, use_exif_info=use_exif_info and not warped, reduce=reduce)
     if warped:
         face = analyse_warp(inference, decoded.pixels, estimations)
         kept, filtered = ([], [face]) if face.filter_reasons else ([face], [])
     else:
         assert inference is not None
         kept, filtered = analyse_photo(inference, decoded.pixels, estimations, policy)
+    if decoded.reduced:
+        for face in (*kept, *filtered):
+            scale_face(face, decoded.scale_x, decoded.scale_y)
+        release_memory()  # a big image's temporaries are freed: hand the heaps' free pages back
     return AnalysedImage(decoded, kept, filtered)
+
+
+def scale_face(face: FaceResult, scale_x: float, scale_y: float) -> None:
+    """Map a face found in a reduced image to the full image (in place): every coordinate it reports."""
+    factor = np.array([scale_x, scale_y])
+    x, y, width, height = face.box
+    face.box = (x * scale_x, y * scale_y, width * scale_x, height * scale_y)
+    if face.landmarks is not None:
+        face.landmarks = np.asarray(face.landmarks, dtype=np.float64) * factor
+    if face.landmarks68 is not None:
+        face.landmarks68 = np.asarray(face.landmarks68, dtype=np.float64) * factor
+    if face.eyes is not None:
+        face.eyes = replace(
+            face.eyes,
+            left_iris=None if face.eyes.left_iris is None else face.eyes.left_iris * factor,
+            right_iris=None if face.eyes.right_iris is None else face.eyes.right_iris * factor,
+        )
 
 
 def per_image_error(error: LunaError) -> common_pb2.Error:

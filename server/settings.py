@@ -21,6 +21,8 @@ MAX_ATTRIBUTE_TTL_S = 86400
 DEFAULT_MATCHER_ANN_MIN_ROWS = 2_000_000
 DEFAULT_LOG_MAX_BYTES = 10 * 1024 * 1024
 DEFAULT_LOG_BACKUPS = 3
+DEFAULT_DECODE_BUDGET_PIXELS = 96_000_000
+DEFAULT_DECODE_WORK_PIXELS = 8_400_000
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,10 @@ class Settings:
     # keeping log_backups old files.
     log_max_bytes: int = DEFAULT_LOG_MAX_BYTES
     log_backups: int = DEFAULT_LOG_BACKUPS
+    # Image decoding (inference/image.py): pixels of decode buffers in flight over all requests (concurrent
+    # huge images queue; one bigger than this runs alone), and the size analysed images are reduced to.
+    decode_budget_pixels: int = DEFAULT_DECODE_BUDGET_PIXELS
+    decode_work_pixels: int = DEFAULT_DECODE_WORK_PIXELS
     # Test-only: name of a crash point at which the server process exits immediately
     # (see server/storage/faults.py). Empty in production.
     crash_point: str = ""

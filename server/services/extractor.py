@@ -31,7 +31,6 @@ extract_descriptor=0 with nothing else to extract is 12012.
 
 from __future__ import annotations
 
-import io
 import logging
 import uuid
 from typing import Any
@@ -39,13 +38,12 @@ from typing import Any
 import numpy as np
 from google.api import httpbody_pb2
 from google.protobuf import struct_pb2
-from PIL import Image
 
 from inference.estimations.attributes import aggregate as aggregate_basic
 from lumen.v6 import extractor_service_pb2, extractor_service_pb2_grpc
 from server import errors
 from server.errors import LunaError
-from server.face_inference import FaceInference, require, warp_pixels, warp_to_chip
+from server.face_inference import WARP_SIZE, FaceInference, require, warp_pixels, warp_to_chip
 from server.face_pipeline import (
     basic_attributes_message,
     mean_descriptor,
@@ -56,6 +54,7 @@ from server.json_http import json_array_body
 from server.rpc import Call, luna_rpc
 from server.services.attribute_data import AttributeData
 from server.services.blob_resources import FACE_SAMPLES, BlobResources
+from server.services.image_input import decode
 from server.settings import MAX_ATTRIBUTE_TTL_S, Settings
 from server.storage.descriptors import DEFAULT_VERSION
 from server.storage.store import Storage
@@ -64,6 +63,8 @@ from server.validation import UUID_SCHEMA, json_document, query_flag, query_int,
 _LOGGER = logging.getLogger(__name__)
 
 MAX_SAMPLES = 1000
+#: Stored samples are decoded no larger than this (a 250x250 warp is all the extractor uses).
+SAMPLE_WORK_PIXELS = 4 * WARP_SIZE * WARP_SIZE
 SAMPLE_IDS_SCHEMA: dict[str, Any] = {"type": "array", "items": UUID_SCHEMA, "minItems": 1, "maxItems": MAX_SAMPLES}
 
 ExtractParams = extractor_service_pb2.ExtractRequest | extractor_service_pb2.ExtractAttributesRequest
@@ -157,11 +158,11 @@ class ExtractorService(extractor_service_pb2_grpc.ExtractorServiceServicer):
         """The stored sample as a 250x250 RGB warp (13003 when missing, 13010 when unreadable)."""
         data = self.blobs.read(FACE_SAMPLES, sample_id, account_id).data
         try:
-            with Image.open(io.BytesIO(data)) as opened:
-                opened.load()
-                return warp_pixels(opened)
-        except Exception:  # noqa: BLE001 - Pillow raises many types for broken files
+            # Reduced while decoding (a sample of any size becomes a 250x250 warp), charged to the decode budget.
+            decoded = decode(data, use_exif_info=False, work_pixels=SAMPLE_WORK_PIXELS)
+        except LunaError:
             raise LunaError(errors.BAD_IMAGE, reason=f"sample '{sample_id}' is not a readable image") from None
+        return warp_pixels(decoded.pixels)
 
 
 def filtered_attribute(score: float, threshold: float) -> extractor_service_pb2.ExtractedAttribute:

@@ -27,18 +27,25 @@ import binascii
 import email.message
 import email.parser
 import email.policy
-import io
 import json
-import warnings
 from dataclasses import dataclass, field
+from typing import Any
 
 from google.api import httpbody_pb2
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image
 
-from inference.image import MAX_IMAGE_PIXELS, RgbImage, to_rgb_array
+from inference.errors import ImageDecodeError
+from inference.image import (
+    MAX_IMAGE_PIXELS,
+    RgbImage,
+    configure_allocator,
+    decode_reduced,
+    set_decode_budget,
+)
 from server import errors
 from server.errors import LunaError
 from server.services.blob_resources import IMAGE_CONTENT_TYPES, media_type, sniff_image
+from server.settings import Settings
 from server.validation import check_json_document, validate_json
 
 RAW_IMAGE_FILENAME = "raw image"
@@ -203,40 +210,71 @@ def parse_image_body(body: httpbody_pb2.HttpBody, *, skip_parts: tuple[str, ...]
     return ImageBody(images, extra)
 
 
+# -- decoding ------------------------------------------------------------------------------------------------
+# Every decode of an analysed image goes through `decode`: reduced to the working size (Settings
+# decode_work_pixels; detections are mapped back to the full image by the callers with DecodedImage.scale_x /
+# scale_y) and charged against one process-wide pixel budget (Settings decode_budget_pixels), see
+# inference/image.py. `register` (called once by server/app.py, as for every module here) applies the settings.
+
+_work_pixels = Settings.decode_work_pixels
+
+
+def configure(settings: Settings) -> None:
+    """Apply the decode settings to this process (budget, working size, glibc mmap threshold)."""
+    global _work_pixels
+    set_decode_budget(settings.decode_budget_pixels)
+    _work_pixels = settings.decode_work_pixels
+    configure_allocator()
+
+
+def register(server: Any, context: Any) -> None:
+    """Not a service: configures decoding from the server's settings at start."""
+    configure(context.settings)
+
+
 @dataclass(frozen=True)
 class DecodedImage:
     pixels: RgbImage
     format: str  # Pillow's format name: JPEG, PNG, ...
     exif: Image.Exif | None
+    #: (width, height) of the full image (orientation applied); the pixels may be a reduced copy.
+    original_size: tuple[int, int] = (0, 0)
+
+    @property
+    def scale_x(self) -> float:
+        """Full-image x = working x * scale_x."""
+        return self.original_size[0] / self.pixels.shape[1] if self.original_size[0] else 1.0
+
+    @property
+    def scale_y(self) -> float:
+        return self.original_size[1] / self.pixels.shape[0] if self.original_size[1] else 1.0
+
+    @property
+    def reduced(self) -> bool:
+        return self.original_size != (self.pixels.shape[1], self.pixels.shape[0])
 
 
-def decode(data: bytes, *, use_exif_info: bool = True, max_pixels: int = MAX_IMAGE_PIXELS) -> DecodedImage:
-    """Decode an input image to RGB (13010 on failure). EXIF orientation is applied when
-    use_exif_info (TIFF always: v6 says TIFF images are always auto-oriented)."""
+def decode(
+    data: bytes,
+    *,
+    use_exif_info: bool = True,
+    max_pixels: int = MAX_IMAGE_PIXELS,
+    reduce: bool = True,
+    work_pixels: int | None = None,
+) -> DecodedImage:
+    """Decode an input image to RGB (13010 on failure, also for images of more than max_pixels pixels).
+    EXIF orientation is applied when use_exif_info (TIFF always: v6 says TIFF images are always auto-oriented).
+    With `reduce` an image of more than the working size (work_pixels, default Settings decode_work_pixels) is
+    reduced to it; the decode waits for its share of the decode budget."""
     if sniff_image(data) is None:
         raise LunaError(errors.BAD_IMAGE, reason="not a jpeg, png, bmp, tiff or ppm image")
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as opened:
-                width, height = opened.size
-                if width * height > max_pixels:
-                    raise LunaError(errors.BAD_IMAGE, reason=f"image too large: {width}x{height}")
-                opened.load()
-                image_format = str(opened.format or "")
-                exif = opened.getexif() if image_format == "JPEG" else None
-                image = ImageOps.exif_transpose(opened) if use_exif_info or image_format == "TIFF" else opened
-                return DecodedImage(to_rgb_array(image), image_format, exif)
-    except LunaError:
-        raise
-    except (
-        UnidentifiedImageError,
-        OSError,
-        ValueError,
-        SyntaxError,
-        Image.DecompressionBombError,
-        Image.DecompressionBombWarning,
-    ) as error:
-        raise LunaError(errors.BAD_IMAGE, reason=type(error).__name__) from None
-    except Exception:  # noqa: BLE001 - Pillow raises many types for broken files
-        raise LunaError(errors.BAD_IMAGE, reason="broken image data") from None
+        result = decode_reduced(
+            data,
+            max_pixels=max_pixels,
+            work_pixels=(work_pixels or _work_pixels) if reduce else None,
+            orient=use_exif_info,
+        )
+    except ImageDecodeError as error:
+        raise LunaError(errors.BAD_IMAGE, reason=str(error)) from None
+    return DecodedImage(result.pixels, result.format, result.exif, result.original_size)

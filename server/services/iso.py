@@ -162,7 +162,10 @@ class IsoService(iso_service_pb2_grpc.IsoServiceServicer):
         result = iso_pb2.IsoImage(filename=item.filename)
         try:
             # A warp is analysed as a photo (its face detected again); EXIF orientation only for photos.
-            analysed = analyse_input(item, inference, ISO_ESTIMATIONS, policy, warped=False, use_exif_info=not warped)
+            # Not reduced: the checks measure the image itself (eye distance in pixels, colours at landmarks).
+            analysed = analyse_input(
+                item, inference, ISO_ESTIMATIONS, policy, warped=False, use_exif_info=not warped, reduce=False
+            )
         except LunaError as error:
             result.status = 0
             result.error.CopyFrom(per_image_error(error))

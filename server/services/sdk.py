@@ -78,7 +78,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
 
@@ -177,15 +177,24 @@ class BodyOptions:
     descriptor: bool = False
 
 
-def body_detection(pixels: RgbImage, body: BodyDetection, options: BodyOptions) -> sdk_pb2.SdkBodyDetection:
+def body_detection(
+    pixels: RgbImage, body: BodyDetection, options: BodyOptions, placed: BodyDetection | None = None
+) -> sdk_pb2.SdkBodyDetection:
     """{rect, warp (estimate_body_warp=1: the 128x256 body warp, base64 JPEG), attributes{descriptor: null}
-    (estimate_body_descriptor=1: there is no body descriptor model)} of one body."""
-    detection = sdk_pb2.SdkBodyDetection(rect=detection_rect(*body.box))
+    (estimate_body_descriptor=1: there is no body descriptor model)} of one body found in `pixels`; `placed` is
+    the same body in full-image coordinates when `pixels` is a reduced image (the rect reported)."""
+    detection = sdk_pb2.SdkBodyDetection(rect=detection_rect(*(placed or body).box))
     if options.warp:
         detection.warp = warp_base64(body_warp(pixels, body))
     if options.descriptor and not BODY_DESCRIPTOR_AVAILABLE:
         detection.attributes.descriptor.null_value = struct_pb2.NULL_VALUE
     return detection
+
+
+def scaled_body(body: BodyDetection, scale_x: float, scale_y: float) -> BodyDetection:
+    """A body found in a reduced image, in full-image coordinates."""
+    return replace(body, x=body.x * scale_x, y=body.y * scale_y, width=body.width * scale_x,
+                   height=body.height * scale_y)
 
 
 class SdkService(sdk_service_pb2_grpc.SdkServiceServicer):
@@ -322,11 +331,12 @@ class SdkService(sdk_service_pb2_grpc.SdkServiceServicer):
                 analysed = analyse_input(
                     item, inference, estimations, policy, warped=warped, use_exif_info=use_exif_info
                 )
-                pixels, kept, filtered = analysed.decoded.pixels, analysed.kept, analysed.filtered
+                decoded, kept, filtered = analysed.decoded, analysed.kept, analysed.filtered
             else:
                 if item.error is not None:
                     raise item.error
-                pixels, kept, filtered = decode(item.data, use_exif_info=use_exif_info).pixels, [], []
+                decoded, kept, filtered = decode(item.data, use_exif_info=use_exif_info), [], []
+            pixels = decoded.pixels
             bodies = require(inference).bodies(pixels) if body.bodies else []
         except LunaError as error:
             result.error.CopyFrom(per_image_error(error))
@@ -334,16 +344,19 @@ class SdkService(sdk_service_pb2_grpc.SdkServiceServicer):
             return result, []
         result.error.CopyFrom(SUCCESS)
         result.status = 1
-        pairs = pair_faces_with_bodies([face.box for face in kept], bodies)
+        # Faces are already in full-image coordinates (analyse_input); bodies are mapped here.
+        placed = [scaled_body(found, decoded.scale_x, decoded.scale_y) for found in bodies]
+        pairs = pair_faces_with_bodies([face.box for face in kept], placed)
         for index, face in enumerate(kept):
             estimation = result.estimations.add()
             estimation.face.detection.CopyFrom(self._detection(face, landmarks, per_face_attributes=not aggregate))
             if index in pairs:
-                estimation.body.detection.CopyFrom(body_detection(pixels, bodies[pairs[index]], body))
+                pair = pairs[index]
+                estimation.body.detection.CopyFrom(body_detection(pixels, bodies[pair], body, placed[pair]))
         paired = set(pairs.values())
         for index, found in enumerate(bodies):
             if index not in paired:
-                result.estimations.add().body.detection.CopyFrom(body_detection(pixels, found, body))
+                result.estimations.add().body.detection.CopyFrom(body_detection(pixels, found, body, placed[index]))
         result.filtered_detections.CopyFrom(filtered_detections(item.filename, filtered, landmarks=landmarks))
         return result, kept
 
