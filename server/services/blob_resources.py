@@ -17,6 +17,7 @@ from typing import Any
 from google.api import httpbody_pb2
 from PIL import Image
 
+from inference.image import decode_reduced
 from server import errors
 from server.errors import ErrorSpec, LunaError
 from server.rpc import Call
@@ -35,6 +36,9 @@ _PILLOW_FORMAT = {JPEG: "JPEG", PNG: "PNG", BMP: "BMP", TIFF: "TIFF", PPM: "PPM"
 # Object content types accepted by POST /6/objects (v6 §5.6).
 JSON_TYPE = "application/json"
 OBJECT_CONTENT_TYPES = (JSON_TYPE, "application/pdf", "application/zip", "text/plain")
+
+#: Uploads are checked by decoding them this small (JPEGs are drafted to 1/8 while decoding).
+VERIFY_WORK_PIXELS = 256 * 256
 
 IMAGES_BUCKET = "images"
 OBJECTS_BUCKET = "objects"
@@ -95,10 +99,12 @@ def sniff_image(data: bytes) -> str | None:
 def validate_image(body: httpbody_pb2.HttpBody) -> str:
     """Check a raw image body; return the content type to store (the real format of the bytes).
 
-    A Content-Type outside the raw image types gives 12017, an empty body 12018, bytes that are
-    not a readable jpeg/png/bmp/tiff/ppm image 13010. An absent Content-Type is allowed (the
-    format is detected); a raw image type that differs from the real format is accepted and the
-    real one is stored.
+    A Content-Type outside the raw image types gives 12017, an empty body 12018. The bytes must be a
+    complete image of the declared type: bytes that are not a readable jpeg/png/bmp/tiff/ppm image, or a
+    truncated or corrupt one, are 13010; a readable image whose raw image type differs from the declared one
+    (a PNG sent as image/jpeg) is 12017. An absent Content-Type is allowed (the format is detected). The check decodes
+    the image (reduced while decoding where the format allows, charged against the decode budget:
+    inference/image.py), so nothing undecodable is stored.
     """
     declared = media_type(body.content_type)
     if declared and declared not in IMAGE_CONTENT_TYPES:
@@ -108,15 +114,16 @@ def validate_image(body: httpbody_pb2.HttpBody) -> str:
     real = sniff_image(body.data)
     if real is None:
         raise LunaError(errors.BAD_IMAGE, reason="not a jpeg, png, bmp, tiff or ppm image")
+    pillow_format = _PILLOW_FORMAT[real]
     try:
-        # Header parse + structural check only: no pixel decoding of big uploads.
-        with Image.open(io.BytesIO(body.data), formats=[_PILLOW_FORMAT[real]]) as image:
-            width, height = image.size
+        # Structure first (PNG chunk CRCs), then the pixels (a truncated JPEG only shows when decoded).
+        with Image.open(io.BytesIO(body.data), formats=[pillow_format]) as image:
             image.verify()
+        decode_reduced(body.data, work_pixels=VERIFY_WORK_PIXELS, orient=False, formats=(pillow_format,))
     except Exception:  # noqa: BLE001 - Pillow raises many types for broken files
-        raise LunaError(errors.BAD_IMAGE, reason=f"broken {_PILLOW_FORMAT[real].lower()} data") from None
-    if width <= 0 or height <= 0:
-        raise LunaError(errors.BAD_IMAGE, reason="empty image")
+        raise LunaError(errors.BAD_IMAGE, reason=f"broken {pillow_format.lower()} data") from None
+    if declared and declared != real:
+        raise LunaError(errors.BAD_CONTENT_TYPE)
     return real
 
 
