@@ -1,43 +1,7 @@
 """The gRPC server's one inference client: detection, face warps, descriptors, age, gender and ethnicity over
 Triton.
 
-Created once at server start (server/app.py puts it in ServiceContext.face_inference) with
-inference.triton.TritonTransport when settings.triton_enabled; None otherwise, and every operation
-that needs a model then answers 40004 (503). LocalTransport (in-process onnxruntime) is for unit
-tests only (pass it to FaceInference directly).
-
-Face samples (warps). /6/detector stores for each face a 250x250 RGB warp (LUNA's sample size)
-made by the same similarity alignment as the descriptor chip (inference/alignment.py): the warp's
-landmark template is the dlib chip template (padding 0.25) scaled by 250/150, i.e. the warp is the
-chip at 5/3 of its resolution. So the extractor gets the 150x150 chip back deterministically by
-resizing the warp to 150x150 (Pillow bilinear, antialiased), with no landmarks needed; the
-resize maps chip pixel centres to the warp within 0.2 chip pixel of the exact scaling (the
-landmark spread of the template itself is 2-6 px). Warps are stored as JPEG (quality WARP_JPEG_QUALITY).
-Measured on obama/obama2/obama3/biden: descriptor of the chip cut from the stored JPEG warp vs the chip
-cut from the photo directly, cosine 0.9991-0.9998 (same with a lossless warp: the resize dominates).
-Samples uploaded by clients (POST /6/samples/faces) are used the same way: any size is resized to
-150x150 (a LUNA 250x250 warp has a similar but not identical layout; descriptors of such samples are
-less accurate than those of Lumen's own warps).
-
-Basic attributes (age, gender: inference/estimations/attributes.py, dlib-models networks on Triton) are
-made from dlib chips with padding 0.2 (64x64 age, 32x32 gender). From a photo they are cut with the
-detected landmarks (`basic_attributes`); from a stored warp (`warp_basic_attributes`, /6/extractor) with
-the warp's own landmark positions, i.e. the alignment template at WARP_SIZE / WARP_PADDING: the padding 0.2
-chip is the centre 1.4/1.5 of the warp, resampled, so photo and warp give the same chips up to the JPEG
-and resampling loss. Ethnicity (inference/estimations/ethnicity.py, the GEAR race classifier on Triton) is part
-of the basic attributes: its 198x198 chip is the dlib layout with padding 0.25, i.e. the warp itself resampled,
-cut the same two ways (photo landmarks, warp landmark positions).
-
-Emotions and mask (inference/estimations/emotions.py, mask.py: FER2013 mini-Xception and MobileNetV2 on
-Triton) are made from aligned crops (64x64, 224x224) cut with the detected landmarks (`emotions`, `masks`),
-or from a warp with its own landmark positions (`warp_emotions`, `warp_masks`). Those crops reach beyond
-the warp (the emotion crop on every side, the mask crop above the forehead); the part outside is black
-(inference.alignment.crop_chip). Measured on obama/obama2/obama3/biden, bare and with a painted mask: the
-same predominant mask state on all 8, the same predominant emotion on 7 of 8 (mask probabilities move
-towards the extremes on warps).
-Iris (`irises`, MediaPipe Iris, inference/estimations/iris.py) is cut from the FaceMesh points of `facemeshes`:
-both eyes of every face of a photo in one call (photos only; gaze and iris_landmarks need the photo).
-Every call is one batched model call for all the faces of an image (or all the warps given).
+Details: docs/image-operations.md, "server/face_inference.py".
 """
 
 from __future__ import annotations

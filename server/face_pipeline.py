@@ -6,55 +6,7 @@ A service parses its query into `Estimations` (what to compute), calls `analyse_
 detect, estimate, filter) or `analyse_warp` (the input is already a face warp) and turns the
 resulting `FaceResult`s into its own v6 shape with the builders at the end of this module.
 
-Head-angle filters (pitch_threshold, roll_threshold, yaw_threshold, 0..180). The v6 dump words them
-two ways: "Maximum deviation ... angle from 0" with "180: no filtering" and "0: all the images are
-filtered", but also "If the estimated value is equal or less than the threshold, the image is
-filtered", which would drop the frontal faces, keep the turned ones and contradict both other
-sentences. Lumen follows the consistent reading: a face is kept when |angle| <= threshold, filtered
-when |angle| > threshold, and a threshold of 0 filters every face (also an exactly frontal one); 180
-or absent disables the filter. Filtered faces are reported in `filtered_detections.face_detections`
-with one reason per exceeded threshold: `{filter_name, object_value: |angle| in degrees,
-threshold_value}` (the value that was compared), and their detection (rect, landmarks5, and quality /
-head_pose when requested); no sample is stored for them and no descriptor or attributes are made.
-Filtering happens before the multiface policy: a filtered face does not count as one of "several
-faces" (multiface_policy=0) and policy 2 keeps the best-scored face that passed the filters.
-
-Mask-state filter (/6/sdk mask_states=1&mask_states=3, codes 1 medical_mask, 2 missing, 3 occluded):
-v6 says only "Filter by mask states" (spec: keep only detections whose predominant mask state is in the
-list). The mask is estimated for every detection (also when estimate_mask=0: it is then not printed) and a
-face whose predominant state is not listed is filtered like an angle filter, before the multiface policy,
-with the reason `{filter_name: "mask_states", object_value: its code, threshold_value: [the listed
-codes]}` (v6 shows no mask filter reason; the list is what the face was compared with). Angle and mask
-reasons add up.
-
-Liveness filter (/6/sdk liveness_states=0&liveness_states=2, codes 0 spoof, 1 real, 2 unknown): the same
-rule as mask_states on the liveness code (inference/estimations/liveness.py: unknown below quality 0.5, else
-real at score >= 0.5), reason `{filter_name: "liveness_states", object_value: its code, threshold_value: [the
-listed codes]}`; liveness is estimated for every detection of a photo when estimate_liveness=1 or the filter is
-set (the printed `liveness` of a filtered face is not shown: the §6.25 detection shape has no such field).
-
-Descriptor-score filter (/6/sdk score_threshold, 0..1): the descriptor score
-(inference/estimations/descriptor_score.py) is computed for every detection when the threshold is above 0,
-and a face scoring below it is filtered like an angle filter, before the multiface policy, with the reason
-`{filter_name: "score_threshold", object_value: its score, threshold_value: the threshold}` (v6 §6.25 names
-this filter). Without a threshold the score is computed with the descriptor, for the kept faces.
-
-The mouth's `occluded` is the mask classifier's p(mask) of the same face, so estimate_mouth_attributes=1 runs
-the mask model too (inference/estimations/mouth.py).
-
-Emotions and mask are estimated for the kept faces and, like quality and head pose, for the filtered ones
-(so a filtered face shows them when requested); on warped input they are cut from the warp
-(server/face_inference.py). Every model call covers all the faces of an image in one batch.
-
-The 68 landmarks, eyes, mouth and gaze (photos only) come from MediaPipe FaceMesh, run for the kept and the
-filtered faces in one batch; eyes (their iris_landmarks) and gaze add MediaPipe Iris on the FaceMesh eye corners,
-both eyes of every face in one batch (inference/estimations/iris.py), and gaze combines the iris with the head
-pose (inference/estimations/gaze.py: `attributes.gaze{yaw, pitch}`).
-
-Head pose needs the five landmarks of a photo: with warped input (/6/detector warped_image=1, /6/sdk
-image_type=1) estimate_head_pose=1 and thresholds below 180 are rejected (12012), as v6 says they are
-not supported there; so are the FaceMesh estimations (landmarks68, eyes, mouth) and estimate_gaze. Quality,
-descriptors, age/gender/ethnicity, emotions and mask work on warps.
+Details: docs/image-operations.md, "server/face_pipeline.py".
 """
 
 from __future__ import annotations
@@ -276,7 +228,7 @@ def check_warp_options(estimations: Estimations, head_pose_flag: str) -> None:
 def angle_filter_reasons(
     pose: HeadPose, thresholds: Sequence[tuple[str, int]]
 ) -> list[tuple[str, float, float | list[int]]]:
-    """The exceeded filters (see the module docstring for the rule)."""
+    """The exceeded filters (the rule: docs/image-operations.md)."""
     angles = {"pitch_threshold": pose.pitch, "roll_threshold": pose.roll, "yaw_threshold": pose.yaw}
     reasons: list[tuple[str, float, float | list[int]]] = []
     for name, threshold in thresholds:

@@ -1,31 +1,6 @@
 """Approximate (ANN) candidate search for very large collections, re-ranked exactly.
 
-Policy (setting `matcher_ann_min_rows`, LUMEN_MATCHER_ANN_MIN_ROWS; 0 disables ANN):
-- A face search of at most ANN_MAX_QUERIES references whose candidate set is a whole account (or
-  every account, without Luna-Account-Id) of at least `min_rows` faces, with no list or face-id
-  restriction, uses LanceDB's ANN index of the descriptor table when one exists: per reference,
-  LanceDB returns
-  `fetch` approximate neighbours (cosine, `nprobes` partitions probed, the account as a
-  prefilter); the union of these candidates is then scored EXACTLY on the in-memory index
-  (`DescriptorIndex.search(candidate_ids=...)`), so similarities, thresholds and ordering are the
-  exact ones and only recall is approximate. A face absent from the in-memory index (deleted, or
-  its descriptor removed) can never be returned, whatever LanceDB still holds.
-- Every other search (below the threshold, list or face-id or SQL-selected candidates, more
-  references than that, no index yet, an ANN error) is the exact in-memory scan (the one-pass
-  batch scan is cheaper than one ANN query per reference for larger batches).
-- The index is built in a background thread, never on a request: after start-up when the table
-  holds at least `min_rows` descriptors and no index covers most of them, and again after
-  `REINDEX_ROWS` descriptors were added since the last build (LanceDB searches rows added after a
-  build by brute force next to the index, so results stay complete meanwhile; only latency grows).
-  Each build also (re)builds a BITMAP index on account_id, which halves the cost of the account
-  prefilter. A failed build is logged; search stays exact until a later build succeeds.
-
-Measured (BENCHMARKS.md "Matcher: LanceDB ANN index"): IVF_SQ (sqrt(n) IVF partitions, 8-bit
-scalar-quantised vectors) with 100 probes and 100 candidates, then the exact re-rank: recall@1
-0.99-1.0 on clustered descriptor-like data, p50 about 8 ms at 1M rows (exact scan 19-39 ms).
-IVF_FLAT has the same recall and is slower, IVF_PQ trains 10x longer for less recall, IVF_HNSW_SQ
-did not finish on 1M rows in 20 minutes. On structureless random vectors every IVF index has poor
-recall (0.3-0.4 at 50 probes): the ANN path relies on descriptors clustering by identity.
+Details: docs/matching.md, "server/matching/ann.py".
 """
 
 from __future__ import annotations

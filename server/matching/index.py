@@ -1,34 +1,6 @@
 """In-memory exact 1:N descriptor index for one descriptor version.
 
-Layout
-- One shard per account: a contiguous matrix (capacity x dimension, grown by doubling, halved when
-  a quarter full) whose first `count` rows are that account's descriptors, plus row -> face_id
-  (list) and face_id -> row (dict). An account search reads exactly that account's rows; a search
-  without an account reads every shard.
-- Add is an append (or an in-place overwrite for a known face), remove is a swap-remove (the last
-  row moves into the freed slot): both O(1).
-- Per list (see `ListMembership`), each shard keeps the rows of the list's faces in a small row
-  index array, updated on attach/detach and when a swap-remove moves a row; a list search gathers
-  only those rows.
-- Vectors are L2-normalised on the way in, so a matrix product gives cosines; the mapping to the
-  LUNA 0..1 similarity is `similarity_from_cosine`.
-
-Storage precision (constructor flag `precision`)
-- "float32": 4 bytes per component, scored straight from the matrix by BLAS (sgemv/sgemm).
-- "float16": IEEE half, 2 bytes; blocks of rows are widened to float32 in cache with integer bit
-  operations (numpy's own float16 cast is scalar and about 4x slower) and scored by BLAS.
-- "int16": symmetric fixed point (round(x * 32767); components of a unit vector are in [-1, 1]),
-  2 bytes; widened with one int->float cast, so it is the fastest half-size format, and more precise
-  than float16 for unit vectors (absolute step 3.1e-5 everywhere).
-
-Concurrency
-- Each shard has a writer-preferring readers-writer lock: a search holds the read lock of a shard
-  while it scans it and turns rows into face ids, a write holds the write lock while it changes
-  rows. A search therefore never sees a half-written row, and a face whose removal has returned is
-  never in the results of a search that starts afterwards.
-- Writes to the index are serialised by one mutex (they are short; only the row copy of a shard's
-  growth is O(n)). The account -> shard map is copy-on-write.
-- numpy releases the GIL in BLAS and casts, so searches on different threads run in parallel.
+Details: docs/matching.md, "server/matching/index.py".
 """
 
 from __future__ import annotations

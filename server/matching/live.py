@@ -1,21 +1,6 @@
 """The matching index of a running server, kept coherent with storage.
 
-`MatchingIndexes` holds one `DescriptorIndex` (Lumen's descriptor version 300, float32) and the
-`ListMembership` of every face. It is built once at start from storage (LanceDB descriptors, SQLite
-face accounts and list links; `load`) and then follows every committed write as the storage's
-`WriteListener` (server/storage/store.py): Storage.write delivers the events a service recorded on
-its WriteBatch after the SQLite commit and the LanceDB change, in commit order, before the request
-returns. So a face is matchable once POST /6/faces has answered, and a face whose DELETE has
-answered is never in a later search.
-
-The events (recorded by the services on their WriteBatch):
-- descriptors set (face created with an attribute, attribute replaced), descriptors deleted
-  (attribute removed, face deleted): rows of the index;
-- faces deleted: forget their list links;
-- list faces attached/detached, list deleted: list membership.
-
-Very large collections: `start_ann` enables the ANN candidate search of server/matching/ann.py;
-`search` routes a face search through it when it applies, and through the exact scan otherwise.
+Details: docs/matching.md, "server/matching/live.py".
 """
 
 from __future__ import annotations

@@ -3,22 +3,7 @@
 The whole matcher works on cosines (a matrix product of unit vectors); this module is the one
 place where a cosine becomes the `similarity` a LUNA client sees, and back (for thresholds).
 
-Mapping (calibrated 2026-11-23 on real photos, see BENCHMARKS.md "Similarity calibration" and
-`python -m bench.calibrate_similarity --fit`): a logistic on the cosine, rescaled so that the
-ends of the cosine range map exactly onto the ends of the similarity range,
-
-    L(c)       = 1 / (1 + exp(-SLOPE * (c - CENTER)))
-    similarity = (L(cos) - L(-1)) / (L(1) - L(-1))          (clipped to [0, 1])
-
-with CENTER = 0.91 and SLOPE = 80 for Lumen's descriptor (version 300, dlib ResNet, 128-d):
-- identical descriptors give 1.0, opposite ones 0.0; strictly increasing, so ranking by cosine is
-  ranking by similarity, and exactly invertible (`cosine_from_similarity`), so a similarity
-  threshold becomes a cosine threshold without loss;
-- CENTER is the middle of the gap between the most similar different-person pair (cos 0.896) and
-  the least similar same-person pair (cos 0.925) of dlib's johns set: similarity 0.5 there, which is
-  the recommended threshold;
-- SLOPE puts the 1st percentile of same-person pairs (cos 0.937) at about 0.9: same person typically
-  0.98-0.999, different people typically below 0.01 (at most 0.24 on johns), as LUNA clients expect.
+Details: docs/matching.md, "server/matching/similarity.py".
 """
 
 from __future__ import annotations

@@ -1,34 +1,6 @@
 """DetectorService: POST /6/detector (v6 API-006..007).
 
-Detects faces in one or several images (server/services/image_input.py: raw, base64, multipart),
-stores a 250x250 aligned face warp per detection in the face samples store (server/face_inference.py
-documents the warp), and answers `{"images": [...]}` in input order: per image `filename`, `error`
-({0, "Success", "Success"} or the image's own error), `status` (1/0) and `detections{samples[{face{
-detection{rect, landmarks5, quality, attributes{head_pose, emotions, mask}}, url, sample_id}}],
-filtered_detections{
-face_detections}}`. A broken image gets status 0 and its error; the other images go on.
-
-Query parameters served with real outputs: multiface_policy (0: several faces in an image is a
-per-image error 40006; 1: every face; 2: the best-scored face), estimate_head_pose
-(`attributes.head_pose{pitch, roll, yaw}`), estimate_quality (`quality{blurriness, dark,
-illumination, specularity, light}`), estimate_emotions (`attributes.emotions{predominant_emotion,
-estimations{anger, disgust, fear, happiness, sadness, surprise, neutral}}`), estimate_mask
-(`attributes.mask{predominant_mask, estimations{medical_mask, missing, occluded}}`; occluded is always 0:
-inference/estimations/mask.py), pitch/roll/yaw_threshold (faces beyond them go to
-filtered_detections: server/face_pipeline.py documents the rule and the item shape), warped_image
-(the input is a warp: stored as a 250x250 sample, rect = the whole warp, no landmarks5; quality is
-measured on it, emotions and mask are cut from it, head pose and thresholds are rejected with 12012),
-use_exif_info (EXIF orientation; TIFF always), extract_exif (JPEG EXIF tags: make, model, software,
-artist, flash, orientation, gps).
-detect_landmarks68 (`landmarks68` [[x, y] x 68], iBUG order, MediaPipe FaceMesh), estimate_eyes_attributes
-(`attributes.eyes_attributes{left_eye, right_eye}{state, iris_landmarks}`: "open"/"closed" by eye aspect ratio,
-32 iris points from MediaPipe Iris), estimate_mouth_attributes (`attributes.mouth_attributes{opened, occluded,
-smile, score}`) and estimate_gaze (`attributes.gaze{yaw, pitch}`: eyeball model from the iris and the head pose),
-all from the FaceMesh landmarks (inference/estimations/landmarks68.py, eyes.py, mouth.py, iris.py, gaze.py);
-12012 on warps. Estimations Lumen has no model for are rejected with 40005 (501) when set to 1, never faked;
-`ESTIMATORS` below says which switch is served (all of them today).
-
-The detection confidence score is not printed: no v6 detector output has one (spec §6.1).
+Details: docs/image-operations.md, "server/services/detector.py".
 """
 
 from __future__ import annotations

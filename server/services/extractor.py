@@ -1,32 +1,6 @@
 """ExtractorService: POST /6/extractor (v6 API-034..035).
 
-Body: a bare JSON array of face sample IDs, `Content-Type: application/json` (12017 otherwise; 12021 when it
-does not decode; 12022 when it is not an array of 1..1000 UUIDs); gRPC clients give `sample_ids`.
-For each sample of the account (13003 otherwise) the stored warp is turned into the 150x150 descriptor chip
-(server/face_inference.py) and all chips go to Triton in one batched call; each descriptor (version 300,
-L2-normalised) becomes a temporary attribute (server/services/attribute_data.py, `ttl` 1..86400, default
-from settings) whose face_descriptor_samples is the sample. aggregate_attributes=1 makes one attribute from all samples:
-the mean of their descriptors, L2-normalised again.
-
-The answer is a bare JSON array (one element per attribute) rendered by server/json_http.py; gRPC
-clients call ExtractAttributes for the typed form.
-
-extract_basic_attributes=1: age, gender (dlib-models networks) and ethnicity (the GEAR race classifier,
-inference/estimations/ethnicity.py) of each sample, through Triton, from the warp
-(server/face_inference.py), answered as `basic_attributes{ethnicities{predominant_ethnicity,
-estimations{asian, indian, caucasian, african_american}}, age, gender}` (v6's estimation form) and stored
-in the attribute as `{age, gender, ethnicity}` (the stored form that GET /6/attributes/{id} and faces made
-from the attribute show; ethnicity = the code of the predominant one: 1 african_american, 2 indian,
-3 asian, 4 caucasian), `basic_attributes_samples` = the samples. With aggregate_attributes=1 the
-estimations of all samples are fused by inference.estimations.attributes.aggregate (mean age
-expectation, mean male probability, mean of each ethnicity probability).
-
-`score` (with extract_descriptor=1): the descriptor score of the sample's chip (MTCNN O-Net's face
-probability, inference/estimations/descriptor_score.py; aggregated: the mean over the samples).
-score_threshold (0..1, default 0): an attribute whose score is below it is not created; its item says
-so as v6 shows: `samples` [], `attribute_id` and `url` null, `score`, and `filter{is_filtered: true,
-filter_reasons: [{filter_name: "score_threshold", object_value: score, threshold_value: threshold}]}`.
-extract_descriptor=0 with nothing else to extract is 12012.
+Details: docs/image-operations.md, "server/services/extractor.py".
 """
 
 from __future__ import annotations

@@ -1,27 +1,9 @@
 """IsoService: POST /6/iso (v6 API-005): ISO/IEC 19794-5 checks of frontal face images; nothing is stored.
 
 The body is one or several images as for /6/sdk (server/services/image_input.py: raw, base64, multipart).
-Luna-Account-Id is not needed (v6 lists none) but accepted. The answer, in input order:
+Luna-Account-Id is not needed (v6 lists none) but accepted.
 
-    {"images": [{"filename", "status", "error", "estimations": [{"face": {"detection": {
-        "iso": {"status", "checks": [{"name", "object_value", "threshold_value", "result"} x 29]},
-        "rect"}}}], "exif"}]}
-
-- JSON, or msgpack (the same document) with `Accept: application/msgpack`: the REST route returns a
-  google.api.HttpBody rendered here from the typed answer (gRPC clients call CheckImages for the typed one).
-- Every image is reported with `status` 1 and error {0, "Success", "Success"}, or status 0, its own error and
-  `estimations` []: a broken image (13010), several faces with multiface_policy=0 (40006); the other images go
-  on. multiface_policy (default 0, v6's iso_multiface_policy): 0 = one face allowed, 1 = every face, 2 = the
-  best-scored face. An image without a face has `estimations` [] (as /6/sdk).
-- extract_exif=1: `exif` with the JPEG EXIF tags /6/detector prints (server/services/detector.py exif_tags).
-- The checks (inference/estimations/iso.py documents every object_value and its method; thresholds = the ISO
-  column of v6 §6.24): for each face Lumen runs detection, head pose, quality, FaceMesh (68 landmarks, eyes,
-  mouth), MediaPipe Iris + gaze and glasses (server/face_pipeline.py) and measures the image facts (format,
-  geometry, colour) on the analysed image. `iso.status` is 1 only when all 29 checks pass: v6's sample shows
-  status 1 next to two failing checks, so v6's own rule is ambiguous; Lumen takes the strict one.
-- image_type=1 (a face warp): the face is detected again inside the warp and every check runs on the warp as
-  an image (so the head geometry, eye distance and landmarks are the warp's own, measured, never assumed); the
-  rect is in warp pixels. A warp in which no face is found has `estimations` [].
+The answer's shape and the checks: docs/image-operations.md, "server/services/iso.py".
 """
 
 from __future__ import annotations

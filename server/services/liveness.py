@@ -3,24 +3,9 @@ and not a presentation attack; nothing is stored.
 
 The body is one or several images as for /6/sdk (server/services/image_input.py: raw, base64, multipart; a
 multipart part named `meta` (LUNA's LivenessMeta, device information) or `x_meta` is accepted and ignored, as
-LUNA's Liveness V2 ignores `meta`). Luna-Account-Id is optional. The answer, in input order (v6 example):
+LUNA's Liveness V2 ignores `meta`). Luna-Account-Id is optional.
 
-    {"images": [{"filename", "status": 1, "liveness": {"prediction": 1, "estimations": {"probability": 0.93,
-      "quality": 0.95}}, "error": {"error_code": 0, "desc": "Success", "detail": "Success"}}, ...],
-     "aggregate_estimations": {"liveness": {...}}}          # only with aggregate=1
-
-- The model is `human_liveness` (inference/estimations/liveness.py; a WEAK 32x32 LivenessNet, see MODELS.md):
-  probability = p(real); quality = min of the face's blurriness, dark and light qualities; prediction (int,
-  the v6 codes 0 spoof, 1 real, 2 unknown) = unknown when quality < 0.5, else real when probability >= 0.5,
-  else spoof (Lumen's thresholds; v6 documents none for this resource).
-- Faces: Lumen's MTCNN; with several faces the best-scored one is estimated (LUNA's liveness expects one face
-  per image; v6 shows no error for several).
-- Per-image errors (status 0, liveness null, the other images go on): 32010 "Failed to decode image data" /
-  "File decoding error" (the v6 example) for bytes that are not a decodable image (also bad base64 and empty
-  parts); 40030 (Lumen-specific) when no face is found.
-- aggregate=1: aggregate_estimations.liveness = the mean probability and mean quality over the images that
-  succeeded, predicted with the same rule; null when none succeeded.
-- Whole-request errors: 12012 (bad `aggregate`), 12017 / 12018 (body), 40004 (no inference).
+The answer's shape and the prediction rule: docs/image-operations.md, "server/services/liveness.py".
 """
 
 from __future__ import annotations

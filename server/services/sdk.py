@@ -1,77 +1,9 @@
 """SdkService: POST /6/sdk (v6 API-003..004): detection and estimations, nothing stored.
 
 The body is one or several images as for /6/detector (server/services/image_input.py: raw, base64,
-multipart). Luna-Account-Id is optional (nothing is stored, nothing is read). The answer, in input
-order:
+multipart). Luna-Account-Id is optional (nothing is stored, nothing is read).
 
-    {"images_estimations": [{"filename", "error", "status", "estimations": [{"face": {"detection": {
-        "rect", "landmarks5", "attributes": {"head_pose", "emotions", "mask", "basic_attributes",
-        "descriptor"}, "quality", "warp"}}}], "filtered_detections": {"face_detections": [...]}}],
-     "aggregate_estimations": {"face": {"attributes": {"basic_attributes", "descriptor", "mask",
-        "emotions"}}}}
-
-- v6 shows no error object for /6/sdk; Lumen reports every image like /6/detector does (`error`
-  {0, "Success", "Success"} and `status` 1, or the image's own error, status 0, `estimations` [] and no
-  filtered_detections), and the other images go on.
-- Faces are detected (MTCNN) when detect_face=1 or any face estimation is requested
-  (estimate_face_descriptor defaults to 1); a request that asks for nothing at all is 12012.
-  The rect is always printed; landmarks5 only with estimate_landmarks5=1 (v6 §6.2).
-- Served estimations (server/face_pipeline.py): estimate_head_pose, estimate_quality, estimate_emotions
-  (`emotions{predominant_emotion, estimations{anger, ..., neutral}}`), estimate_mask (`mask{
-  predominant_mask, estimations{medical_mask, missing, occluded}}`, occluded always 0),
-  estimate_basic_attributes (`basic_attributes{ethnicities{predominant_ethnicity, estimations{asian, indian,
-  caucasian, african_american}}, age, gender}`; ethnicity from the GEAR race classifier,
-  inference/estimations/ethnicity.py), estimate_face_descriptor
-  (`descriptor{sdk_descriptor, score}`: Lumen's version 300 in the SDK layout b"dp\\0\\0" + uint32 version +
-  128 float32, the form POST /6/attributes and the matchers accept; `score`: MTCNN O-Net's face probability
-  of the descriptor's chip, inference/estimations/descriptor_score.py; aggregated: the mean),
-  score_threshold (0..1: faces whose descriptor score is below it go to filtered_detections with the
-  reason {"score_threshold", score, threshold}, before the multiface policy, also on warps),
-  estimate_face_warp (the 250x250 warp, base64 JPEG), the pitch/roll/yaw thresholds (filtered faces
-  in `filtered_detections`, the §6.25 shape /6/detector uses; v6 does not show the /sdk form),
-  mask_states (repeated, codes 1 medical_mask, 2 missing, 3 occluded: faces whose predominant
-  mask state is not listed go to filtered_detections with the reason {"mask_states", code, [listed
-  codes]}; face_pipeline.py documents the rule; also on warps), multiface_policy (0: several faces is a
-  per-image error 40006; 1: all; 2: the best) and
-  image_type=1 (the input is a face warp: rect = the whole image; head pose, landmarks5 and the
-  thresholds are not supported on warps: 12012).
-- aggregate_attributes=1: the descriptors (mean, L2-normalised), basic attributes (mean age
-  expectation, male probability and ethnicity probabilities), mask and emotions (mean probabilities, the
-  estimators' aggregate()) of every kept face of every image are fused into
-  `aggregate_estimations.face.attributes` (in the order basic_attributes, descriptor, mask, emotions: v6
-  does not show the /sdk form, its events list mask before emotions) and left out of the per-face
-  attributes (v6: "displayed in the aggregate_estimations field ... Otherwise ... in the estimations
-  field"); `face` is omitted when no image had a face.
-- estimate_landmarks68 (`landmarks68`), estimate_eyes_attributes (`eyes_attributes{left_eye, right_eye}{state,
-  iris_landmarks}`: 32 iris points from MediaPipe Iris), estimate_mouth_attributes (`mouth_attributes{opened,
-  occluded, smile, score}`) and estimate_gaze (`gaze{yaw, pitch}`, eyeball model from the iris + head pose):
-  MediaPipe FaceMesh / Iris + classical geometry (inference/estimations/landmarks68.py, eyes.py, mouth.py,
-  iris.py, gaze.py); 12012 on warps.
-- estimate_liveness (`liveness{prediction: "real"|"spoof"|"unknown", estimations{quality, score}}`, the WEAK
-  `human_liveness` model, inference/estimations/liveness.py; aggregated as the mean score and quality) and
-  liveness_states (repeated, codes 0 spoof, 1 real, 2 unknown; the mask_states rule, face_pipeline.py);
-  both 12012 on warps (v6: liveness is not for warped input).
-- estimate_glasses (`glasses{glasses: "eyeglasses"|"sunglasses"|"no_glasses"}`): a classical estimator on the
-  aligned face chip (inference/estimations/glasses.py: dark flat eye regions = sunglasses, a frame bridge and
-  temple arm = eyeglasses); also on warps.
-- Rejected with 40005 (501) when asked for, never faked: image_type=2.
-- detect_body=1 (bodies: the COCO CenterNet person detector, inference/estimations/body.py, one model call per
-  image) and estimate_body_warp=1 (the 128x256 body warp, base64 JPEG; it implies body detection):
-  `body{detection{rect, warp}}`. A face and the body that contains it form one estimation `{face, body}`
-  (inference.estimations.body.pair_faces_with_bodies: the face box centre inside the body box, in its upper
-  half unless the face is a third of the body's height or more (a close-up), the face no wider than the body;
-  greedy by body score, horizontally closest face); other faces give
-  `{face}` items and other bodies `{body}` items (faces in their order first, then the unpaired bodies by
-  score). With detect_body=1 faces are detected only when detect_face=1 or a face estimation is given
-  explicitly (estimate_face_descriptor's default 1 alone does not ask for faces then), so detect_body=1 alone
-  gives body-only items. multiface_policy concerns faces only; bodies are never filtered or aggregated.
-  Body detection needs a photo: detect_body / estimate_body_warp with image_type=1 are 12012.
-  Lumen has no body descriptor model (server/capabilities.py): with estimate_body_descriptor=1 (the default,
-  or given) every body says so explicitly, `body.detection.attributes: {"descriptor": null}` (v6's field,
-  null = not produced; GET /6/config shows capabilities.body_descriptor.available false); with
-  estimate_body_descriptor=0 there is no `attributes` (docs/deviations.md).
-- The REST answer is JSON, or msgpack (the same document) with `Accept: application/msgpack`
-  (server/json_http.py negotiated_body); gRPC clients call EstimateImages for the typed EstimateResponse.
+The answer's shape, the switches and filters: docs/image-operations.md, "server/services/sdk.py".
 """
 
 from __future__ import annotations
