@@ -14,6 +14,28 @@ from inference.transport import InferenceTransport, Tensor, concat_outputs, spli
 _LOGGER = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT_S = 30.0
+# gRPC reconnects a lost channel by itself, but its back-off grows to 120 s by default: after a Triton restart
+# (the stack's supervisor restarts a crashed tritonserver) the channel would keep failing fast for up to that
+# long. Capped at 1 s, the server's one client works again about a second after Triton is back.
+MAX_RECONNECT_BACKOFF_MS = 1000
+
+
+def channel_args() -> list[tuple[str, int]]:
+    """tritonclient's default channel options plus a short reconnect back-off."""
+    import tritonclient.grpc as grpcclient
+
+    keepalive = grpcclient.KeepAliveOptions()
+    return [
+        ("grpc.max_send_message_length", grpcclient.MAX_GRPC_MESSAGE_SIZE),
+        ("grpc.max_receive_message_length", grpcclient.MAX_GRPC_MESSAGE_SIZE),
+        ("grpc.keepalive_time_ms", keepalive.keepalive_time_ms),
+        ("grpc.keepalive_timeout_ms", keepalive.keepalive_timeout_ms),
+        ("grpc.keepalive_permit_without_calls", int(keepalive.keepalive_permit_without_calls)),
+        ("grpc.http2.max_pings_without_data", keepalive.http2_max_pings_without_data),
+        ("grpc.initial_reconnect_backoff_ms", MAX_RECONNECT_BACKOFF_MS // 4),
+        ("grpc.min_reconnect_backoff_ms", MAX_RECONNECT_BACKOFF_MS // 4),
+        ("grpc.max_reconnect_backoff_ms", MAX_RECONNECT_BACKOFF_MS),
+    ]
 
 
 class TritonTransport(InferenceTransport):
@@ -23,7 +45,7 @@ class TritonTransport(InferenceTransport):
         import tritonclient.grpc as grpcclient
 
         self._grpc = grpcclient
-        self._client = grpcclient.InferenceServerClient(url)
+        self._client = grpcclient.InferenceServerClient(url, channel_args=channel_args())
         self._timeout_s = timeout_s
         self.url = url
 

@@ -17,6 +17,7 @@ bin/ goes first on PATH.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shutil
@@ -191,6 +192,22 @@ class TritonServer:
         return f"{self.host}:{self.grpc_port}"
 
     def start(self, ready_timeout_s: float = DEFAULT_READY_TIMEOUT_S) -> TritonServer:
+        self.spawn()
+        try:
+            self.wait_ready(ready_timeout_s)
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def spawn(self) -> None:
+        """Start the tritonserver process and return at once (start() also waits until it is ready).
+
+        A previous process that died (a crash the stack's supervisor restarts) is reaped first: whatever
+        is left of its process group (python-backend stubs) is killed and its log file closed."""
+        if self.running():
+            raise InferenceError(f"tritonserver already runs on {self.url}")
+        self._reap()
         home = prepare_server(self._home)
         stub_python = prepare_stub_python(home)
         self._backends = Path(tempfile.mkdtemp(prefix="lumen-triton-backends-"))
@@ -212,12 +229,28 @@ class TritonServer:
         _LOGGER.info("starting tritonserver on %s with %s", self.url, self.model_repository)
         self._process = subprocess.Popen(command, env=server_environment(home, stub_python), stdout=log,
                                          stderr=subprocess.STDOUT, start_new_session=True)
-        try:
-            self.wait_ready(ready_timeout_s)
-        except BaseException:
-            self.stop()
-            raise
-        return self
+
+    @property
+    def pid(self) -> int | None:
+        return None if self._process is None else self._process.pid
+
+    def running(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
+    def returncode(self) -> int | None:
+        """The exit status of the process (None while it runs or when none was started)."""
+        return None if self._process is None else self._process.poll()
+
+    def _reap(self) -> None:
+        """Forget a dead process: kill what is left of its process group, close its log."""
+        process, self._process = self._process, None
+        if process is not None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        log, self._log = self._log, None
+        if log is not None and log is not subprocess.DEVNULL:
+            log.close()  # type: ignore[attr-defined]
 
     def wait_ready(self, timeout_s: float) -> None:
         import tritonclient.grpc as grpcclient
@@ -248,6 +281,9 @@ class TritonServer:
                 _LOGGER.warning("tritonserver did not stop in %.0f s; killing its process group", timeout_s)
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
+        elif process is not None:  # it died on its own (killed): its stubs may outlive it
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(process.pid, signal.SIGKILL)
         log, self._log = self._log, None
         if log is not None and log is not subprocess.DEVNULL:
             log.close()  # type: ignore[attr-defined]

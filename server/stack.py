@@ -5,15 +5,26 @@
 Triton: when settings.triton_start (default), the stack runs its own tritonserver (the binary of the
 nvidia-pytriton wheel, inference/triton_server.py) on settings.triton_port with the model repository
 deploy/triton/models, and hands the gRPC server LUMEN_TRITON_ENABLED=1 and LUMEN_TRITON_GRPC_URL.
-tritonserver is spawned first; the gRPC server and Envoy start while it loads its models, and start()
-returns once every model is ready. stop() stops Envoy, the server, then tritonserver (SIGTERM to
-tritonserver itself, which stops its python-backend stubs; its process group is killed if it hangs).
+tritonserver is spawned first; the gRPC server and Envoy start while it loads its models. stop() stops
+Envoy, the server, then tritonserver (SIGTERM to tritonserver itself, which stops its python-backend
+stubs; its process group is killed if it hangs).
+
+Start-up: start() first checks that every port it will listen on is free (a bind test: REST, gRPC,
+Envoy admin, and Triton's when it starts one) and raises PortInUseError naming the port and its
+LUMEN_* setting otherwise (gRPC servers and Envoy listen with SO_REUSEPORT: without the check a second
+instance would "start" on the ports of the first). Readiness: start() returns only once
+GET /6/healthcheck through Envoy answers 200, i.e. Envoy routes, the server answers, its stores work
+and, with inference on, Triton and every model are ready, so a /6/sdk call will work.
+
+Supervision: `python -m server.stack` runs a Supervisor (server/supervisor.py, `Stack.supervise()`)
+that restarts a crashed server, Envoy or tritonserver with exponential back-off.
 
 Tests and benchmarks use `Stack` directly to boot real processes on free ports.
 """
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import shutil
@@ -36,12 +47,53 @@ from gateway.config import write_config
 from inference.models import ALL_MODELS, DEFAULT_MODEL_REPOSITORY
 from inference.triton_server import TritonServer
 from server.settings import Settings
+from server.supervisor import Supervisor
 
 _LOGGER = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent.parent
 READY_TIMEOUT_S = 60.0
 POLL_S = 0.05
 STOP_TIMEOUT_S = 10.0
+HEALTH_POLL_S = 0.5
+EXIT_START_FAILED = 1
+EXIT_PORT_IN_USE = 2
+
+
+class PortInUseError(RuntimeError):
+    """A port the stack must listen on is taken (another Lumen instance, or any program)."""
+
+
+def busy_ports(settings: Settings) -> list[str]:
+    """Why each port the stack would listen on cannot be bound now (empty: all free).
+
+    The bind test uses SO_REUSEADDR (as the servers do, so connections in TIME_WAIT do not count) but not
+    SO_REUSEPORT, so a listener of another process is found even when it shares the port with SO_REUSEPORT."""
+    wanted = [
+        ("rest_port", settings.rest_host, settings.rest_port),
+        ("grpc_port", settings.grpc_host, settings.grpc_port),
+        ("envoy_admin_port", "127.0.0.1", settings.envoy_admin_port),
+    ]
+    if settings.triton_start:
+        wanted.append(("triton_port", "127.0.0.1", settings.triton_port))
+    problems: list[str] = []
+    seen: dict[int, str] = {}
+    for setting, host, port in wanted:
+        env = f"LUMEN_{setting.upper()}"
+        if port in seen:
+            problems.append(f"port {port} ({env}) is also {seen[port]}")
+            continue
+        seen[port] = env
+        try:
+            family, kind, proto, _, address = socket.getaddrinfo(
+                host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+            )[0]
+            with socket.socket(family, kind, proto) as probe:
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                probe.bind(address)
+        except OSError as error:
+            reason = "already in use" if error.errno == errno.EADDRINUSE else (error.strerror or str(error))
+            problems.append(f"port {port} ({env}) on {host or '*'}: {reason}")
+    return problems
 
 
 def envoy_binary() -> str:
@@ -61,6 +113,10 @@ class Stack:
         self.log_dir = log_dir or settings.data_dir / "logs"
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
         self.triton: TritonServer | None = None
+        self.supervisor: Supervisor | None = None
+        self._commands: dict[str, list[str]] = {}
+        # Held while a process is spawned, stopped or replaced: the supervisor never races Stack's own restarts.
+        self._lock = threading.RLock()
 
     @property
     def rest_url(self) -> str:
@@ -85,10 +141,11 @@ class Stack:
 
     def _spawn(self, name: str, args: list[str]) -> None:
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        log = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115 - owned by the child
-        self.processes[name] = subprocess.Popen(
-            args, stdout=log, stderr=subprocess.STDOUT, env=self._env(), cwd=ROOT, start_new_session=True
-        )
+        with self._lock, open(self.log_dir / f"{name}.log", "ab") as log:  # the child has its own copy
+            self.processes[name] = subprocess.Popen(
+                args, stdout=log, stderr=subprocess.STDOUT, env=self._env(), cwd=ROOT, start_new_session=True
+            )
+            self._commands[name] = args
 
     def start_server(self) -> None:
         self._spawn("server", [sys.executable, "-m", "server.app"])
@@ -116,6 +173,10 @@ class Stack:
                 time.sleep(POLL_S)
 
     def start_gateway(self) -> None:
+        self._spawn_gateway()
+        self.wait_gateway_ready()
+
+    def _spawn_gateway(self) -> None:
         config = write_config(
             self.settings.data_dir / "gateway" / "envoy.yaml",
             rest_host=self.settings.rest_host,
@@ -141,7 +202,9 @@ class Stack:
                 str(self.settings.envoy_admin_port),
             ],
         )
-        deadline = time.monotonic() + READY_TIMEOUT_S
+
+    def wait_gateway_ready(self, timeout_s: float = READY_TIMEOUT_S) -> None:
+        deadline = time.monotonic() + timeout_s
         url = f"http://127.0.0.1:{self.settings.envoy_admin_port}/ready"
         while True:
             self._check_alive("envoy")
@@ -174,10 +237,47 @@ class Stack:
         wait_models_ready(server.url, float(self.settings.triton_ready_timeout_s))
 
     def triton_running(self) -> bool:
-        process = getattr(self.triton, "_process", None)
-        return process is not None and process.poll() is None
+        return self.triton is not None and self.triton.running()
 
-    def start(self) -> Stack:
+    def check_ports(self) -> None:
+        """Raise PortInUseError when a port this stack would listen on is taken."""
+        problems = busy_ports(self.settings)
+        if problems:
+            raise PortInUseError("; ".join(problems) + " (another Lumen instance? stop it or choose other ports)")
+
+    def health(self, timeout_s: float = 10.0) -> tuple[int, bytes]:
+        """GET /6/healthcheck?include_luna_services=1 through Envoy: (HTTP status or 0 when no answer, body)."""
+        url = f"{self.rest_url}/6/healthcheck?include_luna_services=1"
+        try:
+            with urllib.request.urlopen(url, timeout=timeout_s) as reply:
+                return int(reply.status), reply.read()
+        except urllib.error.HTTPError as error:
+            return int(error.code), error.read()
+        except (urllib.error.URLError, ConnectionError, TimeoutError) as error:
+            return 0, str(error).encode()
+
+    def wait_healthy(self, timeout_s: float | None = None) -> None:
+        """Wait until the healthcheck through Envoy answers 200 (a /6/sdk call will then work)."""
+        if timeout_s is None:
+            timeout_s = float(self.settings.triton_ready_timeout_s) if self.settings.triton_enabled else READY_TIMEOUT_S
+        deadline = time.monotonic() + timeout_s
+        while True:
+            for name in list(self.processes):
+                self._check_alive(name)
+            if self.triton is not None and not self.triton_running():
+                raise RuntimeError(f"tritonserver exited (see {self.log_dir / 'triton.log'})")
+            status, body = self.health()
+            if status == 200:
+                return
+            if time.monotonic() > deadline:
+                shown = body[:2000].decode(errors="replace")
+                raise TimeoutError(f"Lumen not healthy after {timeout_s:.0f} s: GET /6/healthcheck -> {status} {shown}")
+            time.sleep(HEALTH_POLL_S)
+
+    def start(self, *, wait_healthy: bool = True) -> Stack:
+        """Start every process; return once the stack is healthy (wait_healthy=False: once each process answers,
+        for tests that start a stack with a component missing on purpose). PortInUseError: a port is taken."""
+        self.check_ports()
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
         try:
             if self.settings.triton_start:
@@ -192,21 +292,58 @@ class Stack:
             else:
                 self.start_server()
                 self.start_gateway()
+            if wait_healthy:
+                self.wait_healthy()
         except BaseException:
             self.stop()
             raise
         return self
 
+    def supervise(self, **options: float) -> Supervisor:
+        """Restart crashed processes from now on (a daemon thread; Supervisor options: back-off, poll_s)."""
+        if self.supervisor is None:
+            self.supervisor = Supervisor(self, **options).start()  # type: ignore[arg-type]
+        return self.supervisor
+
+    def exited(self) -> dict[str, tuple[object, int]]:
+        """The processes of the stack that have exited: name -> (process, exit status) (for the Supervisor)."""
+        found: dict[str, tuple[object, int]] = {}
+        with self._lock:
+            for name, process in self.processes.items():
+                status = process.poll()
+                if status is not None:
+                    found[name] = (process, status)
+            if self.triton is not None and self.triton._process is not None:
+                status = self.triton.returncode()
+                if status is not None:
+                    found["triton"] = (self.triton._process, status)
+        return found
+
+    def respawn(self, name: str, process: object) -> bool:
+        """Start `name` again if `process` is still its current, exited process (for the Supervisor)."""
+        with self._lock:
+            if name == "triton":
+                if self.triton is None or self.triton._process is not process or self.triton.running():
+                    return False
+                self.triton.spawn()
+                return True
+            current = self.processes.get(name)
+            if current is None or current is not process or current.poll() is None:
+                return False
+            self._spawn(name, self._commands[name])
+            return True
+
     def stop_process(self, name: str, sig: int = signal.SIGTERM) -> None:
-        process = self.processes.pop(name, None)
-        if process is None or process.poll() is not None:
-            return
-        process.send_signal(sig)
-        try:
-            process.wait(STOP_TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        with self._lock:
+            process = self.processes.pop(name, None)
+            if process is None or process.poll() is not None:
+                return
+            process.send_signal(sig)
+            try:
+                process.wait(STOP_TIMEOUT_S)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
     def restart_server(self, settings: Settings | None = None) -> None:
         self.stop_process("server")
@@ -216,11 +353,15 @@ class Stack:
         self.start_server()
 
     def stop_triton(self) -> None:
-        server, self.triton = self.triton, None
-        if server is not None:
-            server.stop()
+        with self._lock:
+            server, self.triton = self.triton, None
+            if server is not None:
+                server.stop()
 
     def stop(self) -> None:
+        supervisor, self.supervisor = self.supervisor, None
+        if supervisor is not None:
+            supervisor.stop()
         for name in list(self.processes)[::-1]:
             self.stop_process(name)
         self.stop_triton()
@@ -244,31 +385,45 @@ def wait_models_ready(url: str, timeout_s: float) -> None:
                 time.sleep(POLL_S)
 
 
-def main() -> None:
+def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = Settings.from_env()
-    stack = Stack(settings).start()
-    _LOGGER.info(
-        "Lumen is ready: REST %s/6/ , gRPC %s, Triton %s%s",
-        stack.rest_url,
-        stack.grpc_target,
-        stack.settings.triton_grpc_url,
-        "" if stack.settings.triton_enabled else " (disabled)",
-    )
-    stop = threading.Event()
+    stack = Stack(settings)
+    stop, started = threading.Event(), threading.Event()
+
+    def on_signal(*_: object) -> None:
+        stop.set()
+        if not started.is_set():  # still starting: unwind start(), which stops what it started
+            raise KeyboardInterrupt
+
     for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
+        signal.signal(sig, on_signal)
     try:
+        stack.start()
+    except PortInUseError as error:
+        _LOGGER.error("Lumen cannot start: %s", error)
+        return EXIT_PORT_IN_USE
+    except KeyboardInterrupt:
+        _LOGGER.info("stopped during start-up")
+        return EXIT_START_FAILED
+    except Exception as error:  # noqa: BLE001 - reported as a start failure with its reason
+        _LOGGER.error("Lumen did not start: %s", error)
+        return EXIT_START_FAILED
+    started.set()
+    try:
+        stack.supervise()
+        _LOGGER.info(
+            "Lumen is ready: REST %s/6/ , gRPC %s, Triton %s%s",
+            stack.rest_url,
+            stack.grpc_target,
+            stack.settings.triton_grpc_url,
+            "" if stack.settings.triton_enabled else " (disabled)",
+        )
         while not stop.wait(1.0):
-            for name, process in stack.processes.items():
-                if process.poll() is not None:
-                    _LOGGER.error("%s exited with %s; stopping", name, process.returncode)
-                    stop.set()
-            if stack.triton is not None and not stack.triton_running():
-                _LOGGER.error("tritonserver exited; stopping")
-                stop.set()
+            pass
     finally:
         stack.stop()
+    return 0
 
 
 def with_read_port(settings: Settings) -> Settings:
@@ -286,4 +441,4 @@ def with_ports(settings: Settings, base: int) -> Settings:
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

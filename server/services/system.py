@@ -5,13 +5,14 @@ None of these operations needs Luna-Account-Id.
 Configuration (GET /6/config): the public settings, plus `capabilities` (server/capabilities.py: which
 descriptors this installation produces; the body descriptor is listed as unavailable, docs/deviations.md).
 
-Healthcheck (GET /6/healthcheck, GET /healthcheck): as in LUNA, the service's own stores are
-always checked (SQLite: a query; LanceDB: open the database and every table; blob directory:
-write and delete a probe file); `include_luna_services=1` adds the dependent services: Triton
-(when settings.triton_enabled, a ServerReady call with a short timeout) and any check another
+Healthcheck (GET /6/healthcheck, GET /healthcheck): every component a request may need is checked
+for real on each call: SQLite (a query), LanceDB (open the database and every table), the blob
+directory (write and delete a probe file) and, when settings.triton_enabled, Triton (ServerReady,
+then ModelReady of every model of inference.models.ALL_MODELS, short timeouts): so the answer is not
+200 while Triton is down or still loading its models. `include_luna_services=1` adds any check another
 module registered with `register_health_check()`. All good: 200 `{"execution_time"}`; otherwise
-502 (LUNA's "Unhealthy") with `{"errors": [{"component", "status": 0, "error": {LUNA error}}],
-"execution_time"}`.
+502 (LUNA's "Unhealthy") with `{"errors": [{"component", "status": 0, "error": {LUNA error 40003}}],
+"execution_time"}`. When the gRPC server itself is down, Envoy answers 503 (40001) instead.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from google.api import httpbody_pb2
 from google.protobuf import struct_pb2, wrappers_pb2
 
 from gateway.config import DESCRIPTOR_SET
+from inference.models import ALL_MODELS
 from lumen.v6 import system_pb2, system_service_pb2, system_service_pb2_grpc
 from server import __version__, errors
 from server.capabilities import capabilities
@@ -54,6 +56,9 @@ TRITON_TIMEOUT_S = 2.0
 # `ServerReadyResponse {bool ready = 1}`, the same wire format as google.protobuf.BoolValue,
 # so no tritonclient dependency is needed.
 TRITON_READY_METHOD = "/inference.GRPCInferenceService/ServerReady"
+TRITON_MODEL_READY_METHOD = "/inference.GRPCInferenceService/ModelReady"
+TRITON_CHANNEL_OPTIONS = [("grpc.use_local_subchannel_pool", 1)]
+MAX_MODELS_SHOWN = 5
 PROBE_PREFIX = ".healthcheck-"
 _LEADING_DIGITS = re.compile(r"^\d+")
 SECRET_MARKERS = ("password", "secret", "token", "api_key")
@@ -139,27 +144,51 @@ def check_blobs(root: Path) -> None:
         probe.unlink(missing_ok=True)
 
 
-def check_triton(url: str, timeout_s: float = TRITON_TIMEOUT_S) -> None:
-    with grpc.insecure_channel(url) as channel:
-        ready = channel.unary_unary(TRITON_READY_METHOD)
+def _rpc_failure(error: grpc.RpcError, url: str) -> CheckFailedError:
+    code = error.code() if isinstance(error, grpc.Call) else None
+    return CheckFailedError(f"{code.name if code is not None else 'ERROR'} from {url}")
+
+
+def check_triton(url: str, models: tuple[str, ...] = (), timeout_s: float = TRITON_TIMEOUT_S) -> None:
+    """Triton at `url` answers, is ready, and every model of `models` is ready (all on one fresh connection:
+    a channel of its own, so no reconnect back-off left by a Triton that was down delays the answer)."""
+    with grpc.insecure_channel(url, options=TRITON_CHANNEL_OPTIONS) as channel:
+        server_ready = channel.unary_unary(TRITON_READY_METHOD)
+        model_ready = channel.unary_unary(TRITON_MODEL_READY_METHOD)
         try:
-            reply = ready(b"", timeout=timeout_s)
+            ready = wrappers_pb2.BoolValue.FromString(server_ready(b"", timeout=timeout_s)).value
+            # ModelReadyRequest {string name = 1; string version = 2} / ModelReadyResponse {bool ready = 1}
+            missing = [
+                name
+                for name in models
+                if not wrappers_pb2.BoolValue.FromString(
+                    model_ready(wrappers_pb2.StringValue(value=name).SerializeToString(), timeout=timeout_s)
+                ).value
+            ]
         except grpc.RpcError as error:
-            code = error.code() if isinstance(error, grpc.Call) else None
-            name = code.name if code is not None else "ERROR"
-            raise CheckFailedError(f"{name} from {url}") from None
-    if not wrappers_pb2.BoolValue.FromString(reply).value:
+            raise _rpc_failure(error, url) from None
+    if missing:
+        shown = ", ".join(missing[:MAX_MODELS_SHOWN]) + (", ..." if len(missing) > MAX_MODELS_SHOWN else "")
+        raise CheckFailedError(f"{len(missing)} of {len(models)} models not ready on {url}: {shown}")
+    if not ready:
         raise CheckFailedError(f"server at {url} is not ready")
 
 
 def default_checks(storage: Storage, settings: Settings) -> list[HealthCheck]:
+    """Every component a request may need: the stores, and Triton with every model when inference is on.
+
+    Triton is part of Lumen (not a separate LUNA service), so it is checked with include_luna_services=0
+    too: a 200 means a model route (/6/sdk, /6/detector, ...) can answer."""
     checks = [
         HealthCheck("sqlite", lambda: check_sqlite(storage), luna_service=False),
         HealthCheck("lancedb", lambda: check_lancedb(storage.data_dir / "lancedb"), luna_service=False),
         HealthCheck("blobs", lambda: check_blobs(storage.blobs.root), luna_service=False),
     ]
     if settings.triton_enabled:
-        checks.append(HealthCheck("triton", lambda: check_triton(settings.triton_grpc_url), luna_service=True))
+        models = tuple(spec.name for spec in ALL_MODELS)
+        checks.append(
+            HealthCheck("triton", lambda: check_triton(settings.triton_grpc_url, models), luna_service=False)
+        )
     return checks
 
 

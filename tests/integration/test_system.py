@@ -6,6 +6,7 @@ import json
 import tomllib
 from collections.abc import Iterator
 from concurrent import futures
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ import yaml
 from google.protobuf import wrappers_pb2
 
 from gateway.config import load_descriptor_set, routes
+from inference.models import ALL_MODELS
 from lumen.v6 import system_service_pb2, system_service_pb2_grpc
 from server import __version__
 from server.stack import Stack
@@ -23,6 +25,7 @@ from tests.conftest import assert_luna_error, auth, stack_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 REQUEST_ID = "1536751345,8b8b5937-2e9c-4e8b-a7a7-5caf86621b5a"
+MODEL_NAMES = [spec.name for spec in ALL_MODELS]
 
 
 def lumen_version() -> dict[str, int]:
@@ -100,14 +103,18 @@ def test_healthcheck_over_grpc(stack: Stack) -> None:
 
 
 class FakeTriton:
-    """A gRPC server answering Triton's ServerReady with a switchable readiness."""
+    """A gRPC server answering Triton's ServerReady and ModelReady with switchable readiness."""
 
     def __init__(self) -> None:
         self.ready = True
+        self.not_ready_models: set[str] = set()
         self.server = grpc.server(futures.ThreadPoolExecutor(max_workers=2))
         handler = grpc.method_handlers_generic_handler(
             "inference.GRPCInferenceService",
-            {"ServerReady": grpc.unary_unary_rpc_method_handler(self._server_ready)},
+            {
+                "ServerReady": grpc.unary_unary_rpc_method_handler(self._server_ready),
+                "ModelReady": grpc.unary_unary_rpc_method_handler(self._model_ready),
+            },
         )
         self.server.add_generic_rpc_handlers((handler,))
         self.port = self.server.add_insecure_port("127.0.0.1:0")
@@ -115,6 +122,12 @@ class FakeTriton:
 
     def _server_ready(self, request: bytes, context: grpc.ServicerContext) -> bytes:
         return bytes(wrappers_pb2.BoolValue(value=self.ready).SerializeToString())
+
+    def _model_ready(self, request: bytes, context: grpc.ServicerContext) -> bytes:
+        # ModelReadyRequest {string name = 1; string version = 2}: field 1 reads as a StringValue.
+        name = wrappers_pb2.StringValue.FromString(request).value
+        ready = name in MODEL_NAMES and name not in self.not_ready_models
+        return bytes(wrappers_pb2.BoolValue(value=ready).SerializeToString())
 
     def stop(self) -> None:
         self.server.stop(None).wait()
@@ -167,34 +180,58 @@ def assert_unhealthy(reply: httpx.Response, components: list[str]) -> list[dict[
     return list(body["errors"])
 
 
-def test_triton_checked_only_with_include_luna_services(checked: httpx.Client, triton: FakeTriton) -> None:
-    assert checked.get("/6/healthcheck", params={"include_luna_services": 1}).status_code == 200
+def test_triton_is_always_checked(checked: httpx.Client, triton: FakeTriton) -> None:
+    """Triton is part of Lumen: include_luna_services=0 checks it too (a 200 means model routes work)."""
+    assert checked.get("/6/healthcheck").status_code == 200
     triton.ready = False
     try:
-        assert checked.get("/6/healthcheck").status_code == 200
-        assert checked.get("/healthcheck", params={"include_luna_services": 0}).status_code == 200
         for path in ("/6/healthcheck", "/healthcheck"):
-            reply = checked.get(path, params={"include_luna_services": 1})
-            (error,) = assert_unhealthy(reply, ["triton"])
-            assert error["error"]["detail"].endswith("is not ready")
+            for include in (None, 0, 1):
+                params = {} if include is None else {"include_luna_services": include}
+                (error,) = assert_unhealthy(checked.get(path, params=params), ["triton"])
+                assert error["error"]["detail"].endswith("is not ready")
     finally:
         triton.ready = True
     assert checked.get("/6/healthcheck", params={"include_luna_services": 1}).status_code == 200
 
 
+def test_models_not_loaded_are_unhealthy(checked: httpx.Client, triton: FakeTriton) -> None:
+    """Triton answers but some models are not ready (still loading, or failed to load): not 200, and which."""
+    missing = {MODEL_NAMES[0], MODEL_NAMES[-1]}
+    triton.not_ready_models = set(missing)
+    try:
+        (error,) = assert_unhealthy(checked.get("/6/healthcheck"), ["triton"])
+        detail = error["error"]["detail"]
+        assert f"2 of {len(MODEL_NAMES)} models not ready" in detail
+        assert all(name in detail for name in missing)
+        triton.not_ready_models = set(MODEL_NAMES)  # nothing loaded yet: the list shown is bounded
+        (error,) = assert_unhealthy(checked.get("/healthcheck"), ["triton"])
+        assert f"{len(MODEL_NAMES)} of {len(MODEL_NAMES)} models not ready" in error["error"]["detail"]
+        assert error["error"]["detail"].endswith(", ...")
+    finally:
+        triton.not_ready_models = set()
+    assert checked.get("/6/healthcheck").status_code == 200
+
+
 def test_triton_unreachable(tmp_path: Path, triton: FakeTriton) -> None:
+    """Inference on but nothing listens at the Triton address: health is never 200, and start() does not
+    call the stack ready (it times out naming the failed component)."""
     closed = FakeTriton()
     port = closed.port
     closed.stop()
     settings = stack_settings(tmp_path, triton_enabled=True, triton_grpc_url=f"127.0.0.1:{port}")
-    running = Stack(settings).start()
+    running = Stack(settings).start(wait_healthy=False)
     try:
         with httpx.Client(base_url=running.rest_url, timeout=60.0) as client:
-            assert client.get("/healthcheck").status_code == 200
-            (error,) = assert_unhealthy(client.get("/healthcheck", params={"include_luna_services": 1}), ["triton"])
-            assert "UNAVAILABLE" in error["error"]["detail"]
+            for params in ({}, {"include_luna_services": 1}):
+                (error,) = assert_unhealthy(client.get("/healthcheck", params=params), ["triton"])
+                assert "UNAVAILABLE" in error["error"]["detail"]
     finally:
         running.stop()
+    never_ready = Stack(replace(settings, triton_ready_timeout_s=2))
+    with pytest.raises(TimeoutError, match="not healthy .*triton"):
+        never_ready.start()
+    assert never_ready.processes == {}  # what start() spawned is stopped again
 
 
 def _replace_with_file(path: Path) -> Path:

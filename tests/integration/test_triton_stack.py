@@ -35,7 +35,7 @@ def test_inference_down_is_a_luna_error(tmp_path: Path) -> None:
     headers = auth(str(uuid.uuid4()), **{"Content-Type": "image/jpeg"})
     down = stack_settings(tmp_path / "down", triton_enabled=True, triton_grpc_url=f"127.0.0.1:{_closed_port()}")
     for settings, reason in ((down, "failed"), (stack_settings(tmp_path / "off"), "disabled")):
-        running = Stack(settings).start()
+        running = Stack(settings).start(wait_healthy=settings is not down)  # down: never healthy
         try:
             with httpx.Client(base_url=running.rest_url, timeout=60.0) as client:
                 body = assert_luna_error(client.post("/6/detector", content=image, headers=headers), 503, 40004)
