@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -14,6 +14,7 @@ from inference.transport import InferenceTransport, Tensor, concat_outputs, spli
 _LOGGER = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT_S = 30.0
+READINESS_TIMEOUT_S = 2.0
 # gRPC reconnects a lost channel by itself, but its back-off grows to 120 s by default: after a Triton restart
 # (the stack's supervisor restarts a crashed tritonserver) the channel would keep failing fast for up to that
 # long. Capped at 1 s, the server's one client works again about a second after Triton is back.
@@ -54,6 +55,20 @@ class TritonTransport(InferenceTransport):
             return bool(self._client.is_server_ready(client_timeout=self._timeout_s))
         except Exception:  # noqa: BLE001 - any failure means not ready
             return False
+
+    def readiness(self, models: Sequence[str], timeout_s: float = READINESS_TIMEOUT_S) -> tuple[bool, list[str]]:
+        """(server ready, the names of `models` not ready), asked over this transport's own connection, so the
+        answer is what the next infer() will meet (e.g. still reconnecting after a Triton restart).
+        InferenceError when Triton does not answer."""
+        from tritonclient.utils import InferenceServerException
+
+        try:
+            ready = bool(self._client.is_server_ready(client_timeout=timeout_s))
+            missing = [name for name in models if not self._client.is_model_ready(name, client_timeout=timeout_s)]
+        except InferenceServerException as exc:
+            status = str(exc.status() or "ERROR").removeprefix("StatusCode.")
+            raise InferenceError(f"{status} from {self.url}") from None
+        return ready, missing
 
     def warm_up(self, specs: tuple[ModelSpec, ...]) -> None:
         for spec in specs:

@@ -18,6 +18,7 @@ bin/ goes first on PATH.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import logging
 import os
 import shutil
@@ -29,6 +30,7 @@ import sysconfig
 import tempfile
 import time
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 
@@ -53,6 +55,20 @@ def triton_home() -> Path:
     root = os.environ.get("LUMEN_TRITON_HOME")
     base = Path(root) if root else Path.home() / ".cache" / "lumen-triton"
     return base / PYTRITON_VERSION
+
+
+@contextlib.contextmanager
+def prepare_lock(home: Path | None = None) -> Iterator[None]:
+    """Held while the server and the stub venv are checked or made: several stacks (test runs) start at once
+    and share triton_home(); without it one could delete the venv another is installing into."""
+    home = home or triton_home()
+    home.parent.mkdir(parents=True, exist_ok=True)
+    with (home.parent / f".{home.name}.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def prepare_server(home: Path | None = None) -> Path:
@@ -208,8 +224,9 @@ class TritonServer:
         if self.running():
             raise InferenceError(f"tritonserver already runs on {self.url}")
         self._reap()
-        home = prepare_server(self._home)
-        stub_python = prepare_stub_python(home)
+        with prepare_lock(self._home):
+            home = prepare_server(self._home)
+            stub_python = prepare_stub_python(home)
         self._backends = Path(tempfile.mkdtemp(prefix="lumen-triton-backends-"))
         backends = backend_directory(home, self._backends / "backends")
         command = [
@@ -251,12 +268,18 @@ class TritonServer:
         log, self._log = self._log, None
         if log is not None and log is not subprocess.DEVNULL:
             log.close()  # type: ignore[attr-defined]
+        backends, self._backends = self._backends, None
+        if backends is not None:
+            shutil.rmtree(backends, ignore_errors=True)
 
     def wait_ready(self, timeout_s: float) -> None:
         import tritonclient.grpc as grpcclient
 
+        from inference.triton import channel_args
+
         deadline = time.monotonic() + timeout_s
-        with grpcclient.InferenceServerClient(self.url) as client:
+        # Short reconnect back-off: the default grows to minutes while the models load, noticing readiness late.
+        with grpcclient.InferenceServerClient(self.url, channel_args=channel_args()) as client:
             while True:
                 if self._process is None or self._process.poll() is not None:
                     raise InferenceError(f"tritonserver exited during start-up (see {self._log_path or 'its log'})")

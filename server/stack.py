@@ -371,8 +371,10 @@ def wait_models_ready(url: str, timeout_s: float) -> None:
     """Wait until Triton at `url` reports every model of inference.models.ALL_MODELS ready."""
     import tritonclient.grpc as grpcclient
 
+    from inference.triton import channel_args
+
     deadline = time.monotonic() + timeout_s
-    with grpcclient.InferenceServerClient(url) as client:
+    with grpcclient.InferenceServerClient(url, channel_args=channel_args()) as client:
         for spec in ALL_MODELS:
             while True:
                 try:

@@ -8,8 +8,9 @@ descriptors this installation produces; the body descriptor is listed as unavail
 Healthcheck (GET /6/healthcheck, GET /healthcheck): every component a request may need is checked
 for real on each call: SQLite (a query), LanceDB (open the database and every table), the blob
 directory (write and delete a probe file) and, when settings.triton_enabled, Triton (ServerReady,
-then ModelReady of every model of inference.models.ALL_MODELS, short timeouts): so the answer is not
-200 while Triton is down or still loading its models. `include_luna_services=1` adds any check another
+then ModelReady of every model of inference.models.ALL_MODELS, short timeouts, over the server's own
+inference connection): so the answer is not 200 while Triton is down or still loading its models, and
+200 means a model route (/6/sdk) will work. `include_luna_services=1` adds any check another
 module registered with `register_health_check()`. All good: 200 `{"execution_time"}`; otherwise
 502 (LUNA's "Unhealthy") with `{"errors": [{"component", "status": 0, "error": {LUNA error 40003}}],
 "execution_time"}`. When the gRPC server itself is down, Envoy answers 503 (40001) instead.
@@ -23,17 +24,17 @@ import re
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-import grpc
 import lancedb
 from google.api import httpbody_pb2
-from google.protobuf import struct_pb2, wrappers_pb2
+from google.protobuf import struct_pb2
 
 from gateway.config import DESCRIPTOR_SET
+from inference.errors import InferenceError
 from inference.models import ALL_MODELS
 from lumen.v6 import system_pb2, system_service_pb2, system_service_pb2_grpc
 from server import __version__, errors
@@ -51,13 +52,6 @@ _LOGGER = logging.getLogger(__name__)
 LUMEN_VERSION = __version__
 API_VERSION = 6
 UNHEALTHY_HTTP_STATUS = 502
-TRITON_TIMEOUT_S = 2.0
-# Triton's KServe v2 gRPC readiness call; its request is empty and its reply is
-# `ServerReadyResponse {bool ready = 1}`, the same wire format as google.protobuf.BoolValue,
-# so no tritonclient dependency is needed.
-TRITON_READY_METHOD = "/inference.GRPCInferenceService/ServerReady"
-TRITON_MODEL_READY_METHOD = "/inference.GRPCInferenceService/ModelReady"
-TRITON_CHANNEL_OPTIONS = [("grpc.use_local_subchannel_pool", 1)]
 MAX_MODELS_SHOWN = 5
 PROBE_PREFIX = ".healthcheck-"
 _LEADING_DIGITS = re.compile(r"^\d+")
@@ -144,37 +138,31 @@ def check_blobs(root: Path) -> None:
         probe.unlink(missing_ok=True)
 
 
-def _rpc_failure(error: grpc.RpcError, url: str) -> CheckFailedError:
-    code = error.code() if isinstance(error, grpc.Call) else None
-    return CheckFailedError(f"{code.name if code is not None else 'ERROR'} from {url}")
+class TritonProbe(Protocol):
+    """What the Triton check asks (inference.triton.TritonTransport, the server's own inference client)."""
+
+    url: str
+
+    def readiness(self, models: Sequence[str]) -> tuple[bool, list[str]]:
+        """(server ready, names of `models` not ready); raises when Triton does not answer."""
+        ...
 
 
-def check_triton(url: str, models: tuple[str, ...] = (), timeout_s: float = TRITON_TIMEOUT_S) -> None:
-    """Triton at `url` answers, is ready, and every model of `models` is ready (all on one fresh connection:
-    a channel of its own, so no reconnect back-off left by a Triton that was down delays the answer)."""
-    with grpc.insecure_channel(url, options=TRITON_CHANNEL_OPTIONS) as channel:
-        server_ready = channel.unary_unary(TRITON_READY_METHOD)
-        model_ready = channel.unary_unary(TRITON_MODEL_READY_METHOD)
-        try:
-            ready = wrappers_pb2.BoolValue.FromString(server_ready(b"", timeout=timeout_s)).value
-            # ModelReadyRequest {string name = 1; string version = 2} / ModelReadyResponse {bool ready = 1}
-            missing = [
-                name
-                for name in models
-                if not wrappers_pb2.BoolValue.FromString(
-                    model_ready(wrappers_pb2.StringValue(value=name).SerializeToString(), timeout=timeout_s)
-                ).value
-            ]
-        except grpc.RpcError as error:
-            raise _rpc_failure(error, url) from None
+def check_triton(probe: TritonProbe, models: tuple[str, ...]) -> None:
+    """Triton answers, is ready, and every model of `models` is ready, asked over the connection the model routes
+    use (after a Triton restart it reconnects within a second or so): 200 means a /6/sdk call will work."""
+    try:
+        ready, missing = probe.readiness(models)
+    except InferenceError as error:
+        raise CheckFailedError(str(error)) from None
     if missing:
         shown = ", ".join(missing[:MAX_MODELS_SHOWN]) + (", ..." if len(missing) > MAX_MODELS_SHOWN else "")
-        raise CheckFailedError(f"{len(missing)} of {len(models)} models not ready on {url}: {shown}")
+        raise CheckFailedError(f"{len(missing)} of {len(models)} models not ready on {probe.url}: {shown}")
     if not ready:
-        raise CheckFailedError(f"server at {url} is not ready")
+        raise CheckFailedError(f"server at {probe.url} is not ready")
 
 
-def default_checks(storage: Storage, settings: Settings) -> list[HealthCheck]:
+def default_checks(storage: Storage, settings: Settings, triton: TritonProbe | None = None) -> list[HealthCheck]:
     """Every component a request may need: the stores, and Triton with every model when inference is on.
 
     Triton is part of Lumen (not a separate LUNA service), so it is checked with include_luna_services=0
@@ -186,9 +174,13 @@ def default_checks(storage: Storage, settings: Settings) -> list[HealthCheck]:
     ]
     if settings.triton_enabled:
         models = tuple(spec.name for spec in ALL_MODELS)
-        checks.append(
-            HealthCheck("triton", lambda: check_triton(settings.triton_grpc_url, models), luna_service=False)
-        )
+
+        def check() -> None:
+            if triton is None:
+                raise CheckFailedError("no inference client (the server could not create one)")
+            check_triton(triton, models)
+
+        checks.append(HealthCheck("triton", check, luna_service=False))
     return checks
 
 
@@ -273,10 +265,16 @@ def capabilities_text(found: dict[str, object]) -> str:
 
 
 class SystemService(system_service_pb2_grpc.SystemServiceServicer):
-    def __init__(self, storage: Storage, settings: Settings, descriptor_path: Path = DESCRIPTOR_SET) -> None:
+    def __init__(
+        self,
+        storage: Storage,
+        settings: Settings,
+        descriptor_path: Path = DESCRIPTOR_SET,
+        triton: TritonProbe | None = None,
+    ) -> None:
         self.storage = storage
         self.settings = settings
-        self.checks = default_checks(storage, settings)
+        self.checks = default_checks(storage, settings, triton)
         self.descriptor_path = descriptor_path
         self._document: dict[str, Any] | None = None
         self._document_lock = threading.Lock()
@@ -343,7 +341,9 @@ class SystemService(system_service_pb2_grpc.SystemServiceServicer):
 
 
 def register(server: Any, context: Any) -> None:
+    transport = getattr(context.face_inference, "transport", None)
+    triton = transport if hasattr(transport, "readiness") else None
     system_service_pb2_grpc.add_SystemServiceServicer_to_server(
-        SystemService(context.storage, context.settings), server
+        SystemService(context.storage, context.settings, triton=triton), server
     )
     context.service_names.append(system_service_pb2.DESCRIPTOR.services_by_name["SystemService"].full_name)
