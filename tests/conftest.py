@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import inspect
 import platform
+import random
 import socket
 import uuid
 from collections.abc import Iterator
@@ -28,6 +29,7 @@ from server.settings import Settings
 from server.stack import Stack
 
 PORT_BLOCK = 4  # REST, gRPC, Envoy admin, Triton gRPC
+PORT_RANGE = (20000, 32000)
 #: Fixtures that boot the stack (Envoy + gRPC server); `stack` also runs Triton.
 STACK_FIXTURES = frozenset({"stack", "rest"})
 TRITON_FIXTURES = frozenset({"stack", "rest", "triton_server"})
@@ -54,13 +56,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def free_port_block(size: int = PORT_BLOCK) -> int:
-    """A base port whose next `size` ports are free now."""
+    """A base port whose next `size` ports are free now.
+
+    Chosen at random below Linux's ephemeral range (32768-60999), where no outgoing connection can take
+    a port between this check and the stack binding it (Stack.start refuses a taken port)."""
     for _ in range(200):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            base = probe.getsockname()[1]
-        if base + size >= 65535:
-            continue
+        base = random.randrange(PORT_RANGE[0], PORT_RANGE[1] - size)
         ok = True
         for port in range(base, base + size):
             with socket.socket() as s:

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
-
-import pytest
 
 from server.settings import Settings
 from server.stack import busy_ports
@@ -144,24 +141,26 @@ def _settings(tmp_path: Path, base: int, **overrides: object) -> Settings:
     )
 
 
-@pytest.fixture
-def listener() -> Iterator[socket.socket]:
-    """A socket listening with SO_REUSEPORT (as gRPC servers and Envoy do)."""
+def listen(port: int) -> socket.socket:
+    """A socket listening on `port` with SO_REUSEPORT (as gRPC servers and Envoy do)."""
     sock = socket.socket()
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-    sock.bind(("127.0.0.1", 0))
+    sock.bind(("127.0.0.1", port))
     sock.listen()
-    yield sock
-    sock.close()
+    return sock
 
 
-def test_busy_ports_names_the_port_and_setting(tmp_path: Path, listener: socket.socket) -> None:
-    port = int(listener.getsockname()[1])
-    (problem,) = busy_ports(_settings(tmp_path, port - 3, triton_start=True))
-    assert problem == f"port {port} (LUMEN_TRITON_PORT) on 127.0.0.1: already in use"
-    assert busy_ports(_settings(tmp_path, port - 3, triton_start=False)) == []  # no Triton of its own: not needed
-    (problem,) = busy_ports(_settings(tmp_path, port, rest_host="0.0.0.0", triton_start=False))
-    assert problem.startswith(f"port {port} (LUMEN_REST_PORT) on 0.0.0.0: already in use")
+def test_busy_ports_names_the_port_and_setting(tmp_path: Path) -> None:
+    base = free_port_block()
+    with listen(base + 3):
+        (problem,) = busy_ports(_settings(tmp_path, base, triton_start=True))
+        assert problem == f"port {base + 3} (LUMEN_TRITON_PORT) on 127.0.0.1: already in use"
+        assert busy_ports(_settings(tmp_path, base, triton_start=False)) == []  # no Triton of its own: not needed
+    base = free_port_block()
+    with listen(base):
+        (problem,) = busy_ports(_settings(tmp_path, base, rest_host="0.0.0.0", triton_start=False))
+        assert problem == f"port {base} (LUMEN_REST_PORT) on 0.0.0.0: already in use"
+    assert busy_ports(_settings(tmp_path, base, rest_host="0.0.0.0", triton_start=False)) == []
 
 
 def test_busy_ports_same_port_twice(tmp_path: Path) -> None:
