@@ -9,9 +9,9 @@ tritonserver is spawned first; the gRPC server and Envoy start while it loads it
 Envoy, the server, then tritonserver (SIGTERM to tritonserver itself, which stops its python-backend
 stubs; its process group is killed if it hangs).
 
-Start-up: start() first checks that every port it will listen on is free (a bind test: REST, gRPC,
-Envoy admin, and Triton's when it starts one) and raises PortInUseError naming the port and its
-LUMEN_* setting otherwise (gRPC servers and Envoy listen with SO_REUSEPORT: without the check a second
+Start-up: start() first checks that every port it will listen on is free (a bind test: REST, gRPC and
+the read server's, Envoy admin, and Triton's when it starts one) and raises PortInUseError naming the
+port and its LUMEN_* setting otherwise (Envoy listens with SO_REUSEPORT: without the check a second
 instance would "start" on the ports of the first). Readiness: start() returns only once
 GET /6/healthcheck through Envoy answers 200, i.e. Envoy routes, the server answers, its stores work
 and, with inference on, Triton and every model are ready, so a /6/sdk call will work.
@@ -73,6 +73,8 @@ def busy_ports(settings: Settings) -> list[str]:
         ("grpc_port", settings.grpc_host, settings.grpc_port),
         ("envoy_admin_port", "127.0.0.1", settings.envoy_admin_port),
     ]
+    if settings.grpc_read_workers > 0 and settings.grpc_read_port:
+        wanted.append(("grpc_read_port", settings.grpc_host, settings.grpc_read_port))
     if settings.triton_start:
         wanted.append(("triton_port", "127.0.0.1", settings.triton_port))
     problems: list[str] = []
