@@ -230,7 +230,7 @@ def _decode_body(http_body: httpbody_pb2.HttpBody, accept_msgpack: bool) -> Any:
             document = msgpack.unpackb(http_body.data, raw=False) if http_body.data else {}
             return _bytes_to_base64(check_json_document(document))
         except (ValueError, msgpack.UnpackException, RecursionError) as error:
-            raise LunaError(errors.BAD_JSON, reason=str(error)) from None
+            raise LunaError(errors.BAD_JSON, reason=str(error) or type(error).__name__) from None
     raise LunaError(errors.BAD_CONTENT_TYPE)
 
 

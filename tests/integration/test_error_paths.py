@@ -212,3 +212,12 @@ def test_server_log_is_bounded_and_rotated(client: httpx.Client, edge_stack: Sta
         assert max(len(line) for line in text.splitlines()) <= MAX_LOG_LINE_CHARS
     # the process's own stdout file only holds the start-up lines
     assert (log_dir / "server.log").stat().st_size < 4096
+
+
+def test_msgpack_nested_too_deeply_is_12021(client: httpx.Client) -> None:
+    data = b"\x91" * 3000 + b"\xc0"  # 3000 nested one-element arrays
+    reply = client.post(
+        "/6/matcher/faces", content=data, headers=auth(ACCOUNT, **{"Content-Type": "application/msgpack"})
+    )
+    body = assert_luna_error(reply, 400, 12021)
+    assert body["detail"] != "Failed to decode json: "
