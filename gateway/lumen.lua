@@ -97,9 +97,12 @@ end
 local function bad_utf8_parameter(query)
   for pair in string.gmatch(query, "[^&]+") do
     local key, value = string.match(pair, "^([^=]*)=?(.*)$")
-    key = unescape(string.gsub(key, "+", " "))
-    if not valid_utf8(key) or not valid_utf8(unescape(string.gsub(value, "+", " "))) then
-      return key
+    local name = unescape(string.gsub(key, "+", " "))
+    if not valid_utf8(name) then
+      return key -- as sent (percent-encoded): the decoded bytes cannot be shown
+    end
+    if not valid_utf8(unescape(string.gsub(value, "+", " "))) then
+      return name
     end
   end
   return nil

@@ -221,3 +221,8 @@ def test_msgpack_nested_too_deeply_is_12021(client: httpx.Client) -> None:
     )
     body = assert_luna_error(reply, 400, 12021)
     assert body["detail"] != "Failed to decode json: "
+
+
+def test_query_key_not_utf8_is_named_as_sent(client: httpx.Client) -> None:
+    body = assert_luna_error(raw_get(client, "/6/faces?%FFkey=1"), 400, 12012)
+    assert body["detail"] == "Bad query parameters '%FFkey'"
