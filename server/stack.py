@@ -24,6 +24,7 @@ Tests and benchmarks use `Stack` directly to boot real processes on free ports.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import logging
 import os
@@ -289,8 +290,14 @@ class Stack:
                     try:
                         self.start_server()
                         self.start_gateway()
-                    finally:
-                        triton.result()
+                    except BaseException:
+                        # Stop tritonserver now (its start then fails at once) rather than wait for its models.
+                        if self.triton is not None:
+                            self.triton.stop()
+                        with contextlib.suppress(Exception):
+                            triton.result()
+                        raise
+                    triton.result()
             else:
                 self.start_server()
                 self.start_gateway()

@@ -238,3 +238,29 @@ def test_killed_triton_is_reported_and_restarted(tmp_path: Path) -> None:
             assert supervisor.restarts == {"triton": 1}
     finally:
         running.stop()
+
+
+def test_failed_start_stops_a_loading_triton(tmp_path: Path) -> None:
+    """The server cannot start (its LanceDB directory is a file): start() fails with the server's reason
+    (the loading tritonserver is stopped, not awaited) and leaves no tritonserver behind."""
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    (data_dir / "lancedb").write_text("not a directory")
+    stack = Stack(stack_settings(data_dir, triton_start=True))
+    with pytest.raises(RuntimeError, match="server exited"):
+        stack.start()
+    assert stack.processes == {} and stack.triton is None
+    port = stack.settings.triton_port
+    leftovers = [
+        entry.name
+        for entry in Path("/proc").iterdir()
+        if entry.name.isdigit() and f"--grpc-port={port}".encode() in _cmdline(entry)
+    ]
+    assert leftovers == []
+
+
+def _cmdline(entry: Path) -> bytes:
+    try:
+        return (entry / "cmdline").read_bytes()
+    except OSError:
+        return b""
