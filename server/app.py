@@ -108,11 +108,16 @@ def _grpc_server(workers: int, name: str) -> grpc.Server:
 def build_server(settings: Settings) -> tuple[Servers, ServiceContext]:
     faults.configure(settings.crash_point)
     accounts.configure(settings.require_account)
-    storage = Storage(settings.data_dir)
+    storage = Storage(
+        settings.data_dir,
+        optimize_interval_s=settings.storage_optimize_interval_s,
+        version_retention_s=settings.storage_version_retention_s,
+    )
     storage.recover()
     matching = MatchingIndexes()
     matching.load(storage)
     storage.listener = matching
+    storage.start_maintenance()
     context = ServiceContext(
         settings=settings,
         storage=storage,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import grpc
 
-from server.storage.errors import StorageError, UnknownDescriptorVersionError
+from server.storage.errors import StorageError, StorageFullError, UnknownDescriptorVersionError
 
 
 @dataclass(frozen=True)
@@ -89,6 +89,11 @@ ESTIMATION_NOT_AVAILABLE = ErrorSpec(
 # Per-image error of /6/detector with multiface_policy=0 when the image holds several faces.
 MULTIPLE_FACES = ErrorSpec(40006, BAD_INPUT, "Found {count} faces in the image, multiface_policy=0 allows one", 400)
 
+# The data directory's disk is full: the write was refused and nothing of it was stored (a write
+# that committed is answered with success; its LanceDB step is retried, server/storage/applier.py).
+# HTTP 507 Insufficient Storage (RFC 4918); codes 40040.. are reserved for storage.
+STORAGE_FULL = ErrorSpec(40040, "Insufficient storage", "Not enough disk space to store the data", 507)
+
 # Matcher (/6/matcher/*); codes 40020.. are reserved for matching.
 # A face_external_id reference naming no face with a descriptor (LUNA: "no ID for reference face found").
 MATCH_EXTERNAL_ID_NOT_FOUND = ErrorSpec(40020, NOT_FOUND, "No face with external_id '{id}' found", 404)
@@ -141,6 +146,7 @@ _GRPC_CODE_BY_HTTP = {
     502: grpc.StatusCode.UNAVAILABLE,
     503: grpc.StatusCode.UNAVAILABLE,
     504: grpc.StatusCode.DEADLINE_EXCEEDED,
+    507: grpc.StatusCode.RESOURCE_EXHAUSTED,
 }
 
 
@@ -183,6 +189,8 @@ class LunaError(Exception):
 
 def from_storage_error(error: StorageError) -> LunaError:
     """The LUNA error for an error storage raised (storage knows nothing of v6)."""
+    if isinstance(error, StorageFullError):
+        return LunaError(STORAGE_FULL)
     if isinstance(error, UnknownDescriptorVersionError):
         supported = ", ".join(str(version) for version in error.supported)
         return LunaError(DESCRIPTOR_VERSION, version=error.version, supported=supported)

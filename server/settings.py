@@ -23,6 +23,8 @@ DEFAULT_LOG_MAX_BYTES = 10 * 1024 * 1024
 DEFAULT_LOG_BACKUPS = 3
 DEFAULT_DECODE_BUDGET_PIXELS = 96_000_000
 DEFAULT_DECODE_WORK_PIXELS = 8_400_000
+DEFAULT_STORAGE_OPTIMIZE_INTERVAL_S = 2
+DEFAULT_STORAGE_VERSION_RETENTION_S = 10
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,10 @@ class Settings:
     # huge images queue; one bigger than this runs alone), and the size analysed images are reduced to.
     decode_budget_pixels: int = DEFAULT_DECODE_BUDGET_PIXELS
     decode_work_pixels: int = DEFAULT_DECODE_WORK_PIXELS
+    # Descriptor tables: compact and remove LanceDB versions older than storage_version_retention_s
+    # every storage_optimize_interval_s while there are writes (0: never; server/storage/applier.py).
+    storage_optimize_interval_s: int = DEFAULT_STORAGE_OPTIMIZE_INTERVAL_S
+    storage_version_retention_s: int = DEFAULT_STORAGE_VERSION_RETENTION_S
     # Test-only: name of a crash point at which the server process exits immediately
     # (see server/storage/faults.py). Empty in production.
     crash_point: str = ""

@@ -15,6 +15,9 @@ from pathlib import Path
 
 import sqlite_utils
 
+from server.storage.errors import StorageError, StorageFullError
+from server.storage.space import is_disk_full
+
 BUSY_TIMEOUT_MS = 10_000
 
 SCHEMA = """
@@ -136,16 +139,25 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite_utils.Database]:
-        """BEGIN IMMEDIATE ... COMMIT; any exception rolls the whole write back."""
+        """BEGIN IMMEDIATE ... COMMIT; any exception rolls the whole write back. A full disk is
+        raised as StorageFullError (nothing of the write was stored)."""
         db = self.connection()
         with self._write_lock:
-            db.conn.execute("BEGIN IMMEDIATE")
             try:
-                yield db
-            except BaseException:
-                db.conn.execute("ROLLBACK")
+                db.conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield db
+                except BaseException:
+                    if db.conn.in_transaction:
+                        db.conn.execute("ROLLBACK")
+                    raise
+                db.conn.execute("COMMIT")
+            except Exception as error:
+                if db.conn.in_transaction:  # COMMIT failed (disk full, I/O error) without rolling back
+                    db.conn.execute("ROLLBACK")
+                if is_disk_full(error) and not isinstance(error, StorageError):
+                    raise StorageFullError from error
                 raise
-            db.conn.execute("COMMIT")
 
     def close(self) -> None:
         db = getattr(self._local, "db", None)

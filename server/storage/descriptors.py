@@ -3,6 +3,11 @@
 One LanceDB table per descriptor version (`face_descriptors_v<version>`), rows
 (face_id, account_id, vector float32[dimension]). Writes are idempotent (delete + insert) so the
 journal can replay them after a crash.
+
+Every LanceDB write is a new table version with its own manifest, so the store writes in groups
+(`apply`: one delete and one add per table for a whole group of face changes, see
+server/storage/applier.py) and `optimize` compacts the small fragments and removes old versions
+in the background.
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ from __future__ import annotations
 import base64
 import binascii
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -28,6 +33,8 @@ from server.storage.errors import CorruptDescriptorError, UnknownDescriptorVersi
 ANN_INDEX_NAME = "vector_ann"
 ANN_INDEX_TYPES = ("IVF_FLAT", "IVF_SQ", "IVF_PQ")
 ACCOUNT_INDEX_NAME = "account_bitmap"
+# LanceDB's cache of manifests and file metadata (the index cache keeps its default size).
+METADATA_CACHE_BYTES = 64 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -88,7 +95,26 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def _quoted(ids: list[str]) -> str:
+@dataclass(frozen=True)
+class FaceChange:
+    """The new descriptors of a face (`vectors` None: it has none any more).
+
+    `fresh`: the face had no descriptors before this change (it was created by the same write),
+    so no delete is needed. Only a first, live apply may trust it; a replay must not (the change
+    may have been applied before the crash).
+    """
+
+    face_id: str
+    account_id: str
+    vectors: dict[int, np.ndarray] | None
+    fresh: bool = False
+
+
+# Face ids per `face_id IN (...)` delete predicate.
+DELETE_CHUNK = 1000
+
+
+def _quoted(ids: Sequence[str]) -> str:
     # ids are validated UUIDs; quote defensively anyway.
     return ", ".join("'" + i.replace("'", "''") + "'" for i in ids)
 
@@ -98,9 +124,21 @@ class DescriptorStore:
 
     def __init__(self, path: Path) -> None:
         path.mkdir(parents=True, exist_ok=True)
-        self._db = lancedb.connect(str(path), read_consistency_interval=timedelta(0))
+        # Every write makes a table version whose manifest and file metadata LanceDB caches; the
+        # default cache grows by tens of KB per version (GBs after 100 k single writes), so bound it.
+        session = lancedb.Session(metadata_cache_size_bytes=METADATA_CACHE_BYTES)
+        self._db = lancedb.connect(str(path), read_consistency_interval=timedelta(0), session=session)
         self._tables: dict[int, lancedb.table.Table] = {}
         self._lock = threading.Lock()
+        # Held by compactions and by deletes: a Delete commit preempts a running compaction, whose
+        # rewritten files then stay behind until a cleanup that trusts no other writer runs.
+        self._compaction_lock = threading.Lock()
+        # Held by index builds (minutes on large tables); compaction skips its turn meanwhile.
+        self._index_lock = threading.Lock()
+        # Descriptor changes that are committed (journaled) but not yet in LanceDB because applying
+        # them failed (disk full): reads see them here until a retry succeeds.
+        self._unapplied: dict[str, dict[int, np.ndarray]] = {}
+        self._unapplied_lock = threading.Lock()
 
     @staticmethod
     def _schema(fmt: DescriptorFormat) -> pa.Schema:
@@ -132,6 +170,43 @@ class DescriptorStore:
             )
             table.add(rows)
 
+    def apply(self, changes: Sequence[FaceChange], *, trust_fresh: bool = True) -> int:
+        """Make LanceDB hold the end state of `changes` (applied in order): at most one delete and
+        one add per table. Idempotent when `trust_fresh` is False. Returns the LanceDB commits."""
+        final: dict[str, FaceChange] = {}
+        stale: set[str] = set()
+        for change in changes:
+            final.pop(change.face_id, None)
+            final[change.face_id] = change
+            if not (trust_fresh and change.fresh):
+                stale.add(change.face_id)
+        commits = 0
+        if stale:
+            ordered = sorted(stale)
+            with self._compaction_lock:
+                for version in FORMATS:
+                    table = self._table(version)
+                    for start in range(0, len(ordered), DELETE_CHUNK):
+                        table.delete(f"face_id IN ({_quoted(ordered[start : start + DELETE_CHUNK])})")
+                        commits += 1
+        for version in FORMATS:
+            adds = [c for c in final.values() if c.vectors is not None and version in c.vectors]
+            if adds:
+                vectors = np.stack([np.asarray(c.vectors[version], dtype=np.float32) for c in adds if c.vectors])
+                self.append(version, [c.face_id for c in adds], [c.account_id for c in adds], vectors)
+                commits += 1
+        return commits
+
+    def hold_unapplied(self, changes: Sequence[FaceChange]) -> None:
+        """Remember committed changes LanceDB does not hold yet (reads return them)."""
+        with self._unapplied_lock:
+            for change in changes:
+                self._unapplied[change.face_id] = dict(change.vectors or {})
+
+    def release_unapplied(self) -> None:
+        with self._unapplied_lock:
+            self._unapplied.clear()
+
     def append(self, version: int, face_ids: list[str], account_ids: list[str], vectors: np.ndarray) -> None:
         """Bulk-append descriptors of faces that have none yet (benchmarks, imports). Not journaled:
         the caller commits the matching SQLite rows and keeps the two consistent."""
@@ -151,10 +226,15 @@ class DescriptorStore:
     def delete(self, face_ids: list[str]) -> None:
         if not face_ids:
             return
-        for version in FORMATS:
-            self._table(version).delete(f"face_id IN ({_quoted(face_ids)})")
+        with self._compaction_lock:
+            for version in FORMATS:
+                self._table(version).delete(f"face_id IN ({_quoted(face_ids)})")
 
     def get(self, face_id: str) -> dict[int, np.ndarray]:
+        with self._unapplied_lock:
+            held = self._unapplied.get(face_id)
+        if held is not None:
+            return dict(held)
         found: dict[int, np.ndarray] = {}
         for version in FORMATS:
             rows = self._table(version).search().where(f"face_id = {_quoted([face_id])}").to_arrow()
@@ -164,6 +244,36 @@ class DescriptorStore:
 
     def count(self, version: int) -> int:
         return int(self._table(version).count_rows())
+
+    # -- maintenance -----------------------------------------------------------------------------
+
+    def optimize(self, retention: timedelta, *, delete_unverified: bool = False) -> bool:
+        """Compact small fragments, fold new rows into indices and remove the files of versions
+        older than `retention` (a running read keeps its version for far less). False when an index
+        build is running (try again later).
+
+        `delete_unverified` also removes files no version references (left by failed writes); only
+        safe while nothing else writes the tables (at start, before serving)."""
+        if not self._index_lock.acquire(blocking=False):
+            return False
+        try:
+            with self._compaction_lock:
+                for version in FORMATS:
+                    self._table(version).optimize(cleanup_older_than=retention, delete_unverified=delete_unverified)
+        finally:
+            self._index_lock.release()
+        return True
+
+    def stats(self, version: int) -> dict[str, int]:
+        """Versions kept, fragments and rows of a version's table (tests, benchmarks)."""
+        table = self._table(version)
+        # lancedb 0.40 types stats() as a dataclass but returns a dict.
+        table_stats: Any = table.stats()
+        return {
+            "versions": len(table.list_versions()),
+            "fragments": int(table_stats["fragment_stats"]["num_fragments"]),
+            "rows": int(table_stats["num_rows"]),
+        }
 
     # -- ANN index (large collections only; see server/matching/ann.py) ------------------------
 
@@ -194,12 +304,14 @@ class DescriptorStore:
         else:
             sub_vectors = num_sub_vectors or max(1, descriptor_format(version).dimension // 8)
             config = IvfPq(distance_type="cosine", num_partitions=num_partitions, num_sub_vectors=sub_vectors)
-        table.create_index("vector", replace=True, config=config, name=ANN_INDEX_NAME)
+        with self._index_lock:
+            table.create_index("vector", replace=True, config=config, name=ANN_INDEX_NAME)
         return rows
 
     def build_account_index(self, version: int) -> None:
         """A BITMAP scalar index on account_id (speeds up the account prefilter of `ann_search`)."""
-        self._table(version).create_index("account_id", replace=True, config=Bitmap(), name=ACCOUNT_INDEX_NAME)
+        with self._index_lock:
+            self._table(version).create_index("account_id", replace=True, config=Bitmap(), name=ACCOUNT_INDEX_NAME)
 
     def ann_index_rows(self, version: int) -> int | None:
         """Rows covered by the version's ANN index (None: no index)."""
@@ -239,10 +351,20 @@ class DescriptorStore:
     def scan(self, version: int, batch_rows: int = 65536) -> Iterator[tuple[list[str], np.ndarray]]:
         """Every stored descriptor of a version as (face_ids, float32 [n, dimension]) batches."""
         dimension = descriptor_format(version).dimension
+        with self._unapplied_lock:
+            held = dict(self._unapplied)
         reader = self._table(version).search().select(["face_id", "vector"]).limit(None).to_batches(batch_rows)
         for batch in reader:
             if batch.num_rows == 0:
                 continue
             ids = [str(face_id) for face_id in batch.column("face_id").to_pylist()]
             flat = batch.column("vector").flatten().to_numpy(zero_copy_only=False)
-            yield ids, np.asarray(flat, dtype=np.float32).reshape(batch.num_rows, dimension)
+            vectors = np.asarray(flat, dtype=np.float32).reshape(batch.num_rows, dimension)
+            if held:
+                keep = [i for i, face_id in enumerate(ids) if face_id not in held]
+                ids, vectors = [ids[i] for i in keep], vectors[keep]
+            if ids:
+                yield ids, vectors
+        pending = [(face_id, vectors[version]) for face_id, vectors in held.items() if version in vectors]
+        if pending:
+            yield [face_id for face_id, _ in pending], np.stack([vector for _, vector in pending])

@@ -19,3 +19,10 @@ class UnknownDescriptorVersionError(StorageError):
 
 class CorruptDescriptorError(StorageError):
     """Stored descriptor bytes (a journal entry) that do not decode to a descriptor of their version."""
+
+
+class StorageFullError(StorageError):
+    """The data directory's disk (or quota) is full: the write was refused, nothing of it was stored."""
+
+    def __init__(self) -> None:
+        super().__init__("not enough disk space to store the data")

@@ -18,13 +18,17 @@ one. The post-commit stage (journal apply + events) of the writes that have one 
 order (a ticket taken inside the transaction), so LanceDB and listeners see conflicting writes to
 the same face or list in the order SQLite committed them. Listeners are not journaled: they are
 rebuilt from storage at start.
+
+The post-commit stage runs grouped: one thread applies every write that is ready as one LanceDB
+commit per table, and compaction removes old LanceDB versions in the background
+(server/storage/applier.py). A write whose LanceDB step fails after its metadata committed (disk
+full) is committed: it stays journaled and is retried, and the writer is told success.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import threading
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -35,10 +39,12 @@ import numpy as np
 import sqlite_utils
 
 from server.clock import now
+from server.settings import DEFAULT_STORAGE_OPTIMIZE_INTERVAL_S, DEFAULT_STORAGE_VERSION_RETENTION_S
 from server.storage import faults
+from server.storage.applier import Applier, JournalOp, Optimizer, face_changes
 from server.storage.blobs import BlobStore
 from server.storage.db import Database
-from server.storage.descriptors import DescriptorStore, decode_raw, encode_raw
+from server.storage.descriptors import DescriptorStore, encode_raw
 from server.storage.repositories.attributes import TemporaryAttributeRepository
 from server.storage.repositories.faces import FaceRepository
 from server.storage.repositories.lists import ListRepository
@@ -62,34 +68,14 @@ class WriteListener(Protocol):
     def on_list_deleted(self, list_id: str) -> None: ...
 
 
-class _CommitOrder:
-    """Tickets taken in commit order; `turn(ticket)` waits for every earlier ticket to finish."""
-
-    def __init__(self) -> None:
-        self._cond = threading.Condition()
-        self._next = 0
-        self._done = 0
-
-    def take(self) -> int:
-        with self._cond:
-            ticket = self._next
-            self._next += 1
-            return ticket
-
-    def wait(self, ticket: int) -> None:
-        with self._cond:
-            while self._done < ticket:
-                self._cond.wait()
-
-    def finish(self, ticket: int) -> None:
-        self.wait(ticket)
-        with self._cond:
-            self._done = ticket + 1
-            self._cond.notify_all()
-
-
 class Storage:
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        optimize_interval_s: int = DEFAULT_STORAGE_OPTIMIZE_INTERVAL_S,
+        version_retention_s: int = DEFAULT_STORAGE_VERSION_RETENTION_S,
+    ) -> None:
         self.data_dir = data_dir
         self.db = Database(data_dir / "lumen.sqlite3")
         self.blobs = BlobStore(data_dir / "blobs")
@@ -100,7 +86,9 @@ class Storage:
         self.attributes = TemporaryAttributeRepository(self.db)
         # Told about every committed write (set once at start, after recovery and index load).
         self.listener: WriteListener | None = None
-        self._order = _CommitOrder()
+        self.applier = Applier(self.descriptors, self._apply, self._forget, self._notify)
+        # Started by `start_maintenance` (the server), not by tools that only read the store.
+        self.optimizer = Optimizer(self.descriptors, self.applier, optimize_interval_s, version_retention_s)
 
     # -- journal -------------------------------------------------------------------------------
 
@@ -111,8 +99,13 @@ class Storage:
         return op_id
 
     def journal_done(self, op_id: str) -> None:
+        self._forget([op_id])
+
+    def _forget(self, op_ids: list[str]) -> None:
         with self.db.transaction() as tx:
-            tx.conn.execute("DELETE FROM journal WHERE op_id = ?", (op_id,))
+            for start in range(0, len(op_ids), 500):
+                chunk = op_ids[start : start + 500]
+                tx.conn.execute(f"DELETE FROM journal WHERE op_id IN ({', '.join('?' * len(chunk))})", chunk)
 
     @contextmanager
     def write(self) -> Iterator[WriteBatch]:
@@ -126,17 +119,19 @@ class Storage:
                 for kind, payload in batch.pending:
                     batch.op_ids.append((self.journal_add(tx, kind, payload), kind, payload))
                 if batch.op_ids or batch.events:
-                    ticket = self._order.take()  # under the write lock: commit order
+                    ticket = self.applier.take_ticket()  # under the write lock: commit order
             faults.crash_point("after_metadata_commit")
             if ticket is not None:
-                self._order.wait(ticket)
-                for op_id, kind, payload in batch.op_ids:
-                    self._apply(kind, payload)
-                    self.journal_done(op_id)
-                self._notify(batch.events)
+                commit = self.applier.submit(ticket, batch.op_ids, batch.events)
+                ticket = None
+                commit.done.wait()
         finally:
-            if ticket is not None:
-                self._order.finish(ticket)
+            if ticket is not None:  # the transaction failed after taking its ticket: let later ones go
+                self.applier.submit(ticket, [], [])
+
+    def start_maintenance(self) -> None:
+        """Background compaction of the descriptor tables (the server calls this once serving)."""
+        self.optimizer.start()
 
     def _notify(self, events: list[tuple[str, tuple[Any, ...]]]) -> None:
         listener = self.listener
@@ -149,12 +144,8 @@ class Storage:
                 _LOGGER.exception("write listener %s failed", name)
 
     def _apply(self, kind: str, payload: dict[str, Any]) -> None:
-        if kind == "descriptors_set":
-            vectors = {int(v): decode_raw(d, int(v)) for v, d in payload["descriptors"].items()}
-            self.descriptors.replace(payload["face_id"], payload["account_id"], vectors)
-        elif kind == "descriptors_delete":
-            self.descriptors.delete(payload["face_ids"])
-        elif kind == "blob_delete":
+        """Apply one blob journal entry (descriptor entries are applied in groups, see applier.py)."""
+        if kind == "blob_delete":
             self.blobs.delete(payload["bucket"], payload["blob_id"])
         elif kind == "blob_put":
             exists = self.db.scalar(
@@ -167,13 +158,39 @@ class Storage:
             _LOGGER.error("unknown journal entry kind %s", kind)
 
     def recover(self) -> int:
-        """Finish or undo every write a crash interrupted. Returns the number of entries handled."""
+        """Finish or undo every write a crash interrupted, remove leftover temporary files and
+        compact the descriptor tables. Returns the number of journal entries handled.
+
+        On a full disk the server must still start and serve reads: entries that cannot be applied
+        are held and retried in the background (see applier.py), and failures are only logged."""
+        removed = self.blobs.remove_temporaries()
+        if removed:
+            _LOGGER.warning("removed %d leftover temporary blob files", removed)
         entries = self.db.query("SELECT op_id, kind, payload FROM journal ORDER BY rowid")
-        for entry in entries:
-            self._apply(str(entry["kind"]), json.loads(str(entry["payload"])))
-            self.journal_done(str(entry["op_id"]))
-        if entries:
-            _LOGGER.warning("recovered %d interrupted writes", len(entries))
+        ops: list[JournalOp] = [(str(e["op_id"]), str(e["kind"]), json.loads(str(e["payload"]))) for e in entries]
+        try:
+            self.descriptors.apply(face_changes(ops, lambda _: False), trust_fresh=False)
+            for _, kind, payload in ops:
+                if kind not in ("descriptors_set", "descriptors_delete"):
+                    self._apply(kind, payload)
+        except Exception as error:
+            _LOGGER.error(
+                "could not apply %d journal entries at start (%s); retrying in the background", len(ops), error
+            )
+            self.applier.adopt(ops)
+        else:
+            if ops:
+                _LOGGER.warning("recovered %d interrupted writes", len(ops))
+            try:
+                if ops:
+                    self._forget([op_id for op_id, _, _ in ops])
+            except Exception as error:  # replayed (idempotent) at the next start
+                _LOGGER.error("could not clear the journal at start: %s", error)
+        try:
+            # Nothing else writes the tables yet, so unreferenced files of failed writes can go too.
+            self.descriptors.optimize(self.optimizer.retention, delete_unverified=True)
+        except Exception as error:
+            _LOGGER.error("descriptor table optimize at start failed: %s", error)
         return len(entries)
 
     # -- blobs -------------------------------------------------------------------------------
@@ -181,7 +198,14 @@ class Storage:
     def put_blob(self, bucket: str, blob_id: str, account_id: str, content_type: str, data: bytes) -> None:
         with self.db.transaction() as tx:
             op_id = self.journal_add(tx, "blob_put", {"bucket": bucket, "blob_id": blob_id})
-        self.blobs.put(bucket, blob_id, data)
+        try:
+            self.blobs.put(bucket, blob_id, data)
+        except BaseException:
+            try:  # no row was inserted, so the write did not happen; the entry would only undo it
+                self.journal_done(op_id)
+            except Exception:  # noqa: BLE001 - recovery removes it at the next start
+                _LOGGER.warning("could not remove the journal entry of a failed blob write")
+            raise
         faults.crash_point("after_blob_write")
         with self.db.transaction() as tx:
             tx.table("blobs").insert(
@@ -231,15 +255,19 @@ class WriteBatch:
     def after_commit(self, kind: str, payload: dict[str, Any]) -> None:
         self.pending.append((kind, payload))
 
-    def set_descriptors(self, face_id: str, account_id: str, vectors: dict[int, np.ndarray]) -> None:
-        self.after_commit(
-            "descriptors_set",
-            {
-                "face_id": face_id,
-                "account_id": account_id,
-                "descriptors": {str(v): encode_raw(vec) for v, vec in vectors.items()},
-            },
-        )
+    def set_descriptors(
+        self, face_id: str, account_id: str, vectors: dict[int, np.ndarray], *, new_face: bool = False
+    ) -> None:
+        """`new_face`: the face is created by this write, so it has no stored descriptors yet (the
+        live apply then skips the delete; a replay after a crash does not)."""
+        payload: dict[str, Any] = {
+            "face_id": face_id,
+            "account_id": account_id,
+            "descriptors": {str(v): encode_raw(vec) for v, vec in vectors.items()},
+        }
+        if new_face:
+            payload["fresh"] = True
+        self.after_commit("descriptors_set", payload)
         self.events.append(("on_descriptors_set", (face_id, account_id, dict(vectors))))
 
     def delete_descriptors(self, face_ids: list[str]) -> None:

@@ -238,7 +238,7 @@ class FaceRepository:
             replace=True,
         )
         if data.descriptors or replacing:
-            batch.set_descriptors(face_id, account_id, data.descriptors)
+            batch.set_descriptors(face_id, account_id, data.descriptors, new_face=not replacing)
 
     def delete_attribute(self, batch: WriteBatch, face_id: str) -> bool:
         """Remove the face's attribute and descriptors; False when it had none."""
