@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import threading
 from pathlib import Path
 
 from server.errors import truncate
@@ -60,4 +61,11 @@ def configure_server_logging(settings: Settings) -> Path:
     root.addHandler(handler)
     root.setLevel(logging.INFO)
     logging.captureWarnings(True)
+    threading.excepthook = _log_thread_exception  # not to stderr (the unrotated stdout file)
     return path
+
+
+def _log_thread_exception(args: threading.ExceptHookArgs) -> None:
+    thread = args.thread.name if args.thread is not None else "?"
+    exc_info = (args.exc_type, args.exc_value, args.exc_traceback)
+    logging.getLogger("lumen.threads").error("uncaught exception in thread %s", thread, exc_info=exc_info)  # type: ignore[arg-type]

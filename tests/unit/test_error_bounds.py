@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -89,6 +90,7 @@ def test_server_log_rotates(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path, log_max_bytes=4096, log_backups=2)
     root = logging.getLogger()
     saved = root.handlers[:], root.level
+    saved_hook = threading.excepthook
     try:
         path = configure_server_logging(settings)
         assert path == server_log_path(settings)
@@ -99,7 +101,15 @@ def test_server_log_rotates(tmp_path: Path) -> None:
         files = sorted(path.parent.glob(path.name + "*"))
         assert [f.name for f in files] == [path.name, path.name + ".1", path.name + ".2"]
         assert all(f.stat().st_size <= 4096 + MAX_LOG_LINE_CHARS + 1 for f in files)
+        # an exception that escapes a thread goes to the rotated log, not to stderr
+        worker = threading.Thread(target=lambda: 1 / 0, name="doomed")
+        worker.start()
+        worker.join()
+        for handler in root.handlers:
+            handler.flush()
+        assert "uncaught exception in thread doomed" in path.read_text()
     finally:
+        threading.excepthook = saved_hook
         for handler in root.handlers:
             handler.close()
         root.handlers[:], level = saved
