@@ -11,8 +11,8 @@ data directory on loopback, creates faces with descriptors, then measures:
 Clients run in `--processes` worker processes (threads inside), so the client side does not share
 one GIL. Every loop is bounded by count (`--max-requests` per client) and by time (`--seconds`).
 `--reads-only` adds a control phase: the same readers without writers.
-Readers are paced (`--read-interval-ms`, default 100 ms each: 320 GET/s from 32 readers) so that the
-GETs alone do not saturate the machine; writers go back to back. Prints one JSON document;
+Readers are paced (Poisson arrivals, `--read-interval-ms` apart on average, default 100 ms: 320 GET/s
+from 32 readers) so that the GETs alone do not saturate the machine; writers go back to back. Prints one JSON document;
 `get_p99_ratio` is mixed GET p99 / idle GET p99. `load_average_1m` is the machine's load when the
 run started: on a shared machine the latencies include other processes' CPU use.
 """
@@ -26,6 +26,7 @@ import json
 import multiprocessing
 import os
 import platform
+import random
 import statistics
 import tempfile
 import threading
@@ -44,6 +45,7 @@ from server.stack import Stack
 SEED_FACES = 300
 DESCRIPTOR_VERSION = 300
 DESCRIPTOR_DIMENSION = 128
+WRITE_OPS = ("post", "patch", "delete")
 WARM_UP_REQUESTS = 50
 CONNECT_TIMEOUT_S = 60.0
 
@@ -99,46 +101,73 @@ class ClientResult:
     write_s: list[float] = field(default_factory=list)
     writes: dict[str, int] = field(default_factory=lambda: {"post": 0, "patch": 0, "delete": 0})
     errors: list[str] = field(default_factory=list)
+    record_from: float = 0.0  # time.time() from which samples count (after the warm-up)
+
+
+class Arrivals:
+    """Poisson arrivals with a mean gap of `interval_s` (0: back to back): independent clients, no
+    lock-step bursts. A request that falls behind the schedule goes at once."""
+
+    def __init__(self, interval_s: float, seed: int) -> None:
+        self.interval_s = interval_s
+        self.rng = random.Random(seed)
+        self.next_at = time.perf_counter() + (self.rng.uniform(0, interval_s) if interval_s else 0.0)
+
+    def wait(self) -> None:
+        if self.interval_s:
+            time.sleep(max(0.0, self.next_at - time.perf_counter()))
+            self.next_at += self.rng.expovariate(1.0 / self.interval_s)
 
 
 def reader(
     port: int,
     account: str,
     face_ids: list[str],
+    seed: int,
     stop_at: float,
     max_requests: int,
     interval_s: float,
     out: ClientResult,
 ) -> None:
-    """GET /6/faces/{face_id} every `interval_s` (0: back to back); late requests go at once."""
+    """GET /6/faces/{face_id}, on average every `interval_s` (0: back to back)."""
     client = RestClient(port, account)
+    arrivals = Arrivals(interval_s, seed)
     i = 0
-    begin = time.perf_counter()
     while i < max_requests and time.time() < stop_at:
-        time.sleep(max(0.0, begin + i * interval_s - time.perf_counter()))
-        start = time.perf_counter()
+        arrivals.wait()
+        start, start_wall = time.perf_counter(), time.time()
         try:
             client.request("GET", f"/6/faces/{face_ids[i % len(face_ids)]}")
         except (RuntimeError, OSError, http.client.HTTPException) as error:
             out.errors.append(f"GET: {error}"[:200])
             client = RestClient(port, account)
         else:
-            out.get_s.append(time.perf_counter() - start)
+            if start_wall >= out.record_from:
+                out.get_s.append(time.perf_counter() - start)
         i += 1
 
 
 def writer(
-    port: int, account: str, seed: int, stop_at: float, max_requests: int, interval_s: float, out: ClientResult
+    port: int,
+    account: str,
+    face_ids: list[str],
+    seed: int,
+    stop_at: float,
+    max_requests: int,
+    interval_s: float,
+    out: ClientResult,
+    write_ops: tuple[str, ...] = WRITE_OPS,
 ) -> None:
-    """POST a face with a descriptor, PATCH it, DELETE it; repeat, one write every `interval_s` (0: back to back)."""
+    """POST a face with a descriptor, PATCH it, DELETE it (the `write_ops` of these); repeat, a write on
+    average every `interval_s`. Without "post" the writer works on one face it creates first."""
     client = RestClient(port, account)
+    arrivals = Arrivals(interval_s, seed)
     i = 0
-    face_id = ""
-    begin = time.perf_counter()
+    face_id = "" if "post" in write_ops else client.create_face(seed * 1_000_000)
     while i < max_requests and time.time() < stop_at:
-        time.sleep(max(0.0, begin + i * interval_s - time.perf_counter()))
-        step = ("post", "patch", "delete")[i % 3]
-        start = time.perf_counter()
+        arrivals.wait()
+        step = write_ops[i % len(write_ops)]
+        start, start_wall = time.perf_counter(), time.time()
         try:
             if step == "post":
                 face_id = client.create_face(seed * 1_000_000 + i)
@@ -149,10 +178,11 @@ def writer(
         except (RuntimeError, OSError, http.client.HTTPException) as error:
             out.errors.append(f"{step}: {error}"[:200])
             client = RestClient(port, account)
-            i += 3 - i % 3  # start over with a new face
+            i += len(write_ops) - i % len(write_ops)  # start over with a new face
             continue
-        out.write_s.append(time.perf_counter() - start)
-        out.writes[step] += 1
+        if start_wall >= out.record_from:
+            out.write_s.append(time.perf_counter() - start)
+            out.writes[step] += 1
         i += 1
 
 
@@ -162,22 +192,23 @@ def client_process(
     face_ids: list[str],
     roles: list[tuple[str, int]],
     start_at: float,
+    warm_up_s: float,
     seconds: float,
     max_requests: int,
     intervals_s: tuple[float, float],
+    write_ops: tuple[str, ...],
     queue: Any,
 ) -> None:
     """One worker process: a thread per client; puts one merged ClientResult on the queue."""
-    results = [ClientResult() for _ in roles]
-    stop_at = start_at + seconds
+    results = [ClientResult(record_from=start_at + warm_up_s) for _ in roles]
+    stop_at = start_at + warm_up_s + seconds
     threads = []
     for (role, seed), result in zip(roles, results, strict=True):
         target = reader if role == "read" else writer
-        extra: Any = face_ids if role == "read" else seed
         interval_s = intervals_s[0] if role == "read" else intervals_s[1]
-        threads.append(
-            threading.Thread(target=target, args=(port, account, extra, stop_at, max_requests, interval_s, result))
-        )
+        args = (port, account, face_ids, seed, stop_at, max_requests, interval_s, result)
+        kwargs = {} if role == "read" else {"write_ops": write_ops}
+        threads.append(threading.Thread(target=target, args=args, kwargs=kwargs))
     time.sleep(max(0.0, start_at - time.time()))
     for thread in threads:
         thread.start()
@@ -202,11 +233,24 @@ def mixed(port: int, account: str, face_ids: list[str], options: argparse.Namesp
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
     intervals = (options.read_interval_ms / 1000, options.write_interval_ms / 1000)
+    write_ops = tuple(options.write_ops.split(","))
     start_at = time.time() + 3.0  # the workers are spawned (imports) before the clock starts
     workers = [
         context.Process(
             target=client_process,
-            args=(port, account, face_ids, chunk, start_at, options.seconds, options.max_requests, intervals, queue),
+            args=(
+                port,
+                account,
+                face_ids,
+                chunk,
+                start_at,
+                options.warm_up_seconds,
+                options.seconds,
+                options.max_requests,
+                intervals,
+                write_ops,
+                queue,
+            ),
         )
         for chunk in per_process
         if chunk
@@ -215,7 +259,7 @@ def mixed(port: int, account: str, face_ids: list[str], options: argparse.Namesp
         worker.start()
     merged = ClientResult()
     for _ in workers:
-        result: ClientResult = queue.get(timeout=options.seconds + 120)
+        result: ClientResult = queue.get(timeout=options.warm_up_seconds + options.seconds + 120)
         merged.get_s += result.get_s
         merged.write_s += result.write_s
         merged.errors += result.errors
@@ -231,6 +275,7 @@ def mixed(port: int, account: str, face_ids: list[str], options: argparse.Namesp
         "readers": clients - writers,
         "read_interval_ms": options.read_interval_ms,
         "write_interval_ms": options.write_interval_ms,
+        "write_ops": options.write_ops,
         "get": percentiles(merged.get_s),
         "get_rps": round(len(merged.get_s) / elapsed, 1),
         "write": percentiles(merged.write_s),
@@ -261,7 +306,9 @@ def main() -> None:
         "--read-interval-ms", type=float, default=100.0, help="each reader sends a GET this often (0: back to back)"
     )
     parser.add_argument("--write-interval-ms", type=float, default=0.0, help="each writer's pace (0: back to back)")
-    parser.add_argument("--seconds", type=float, default=20.0, help="length of the mixed phase")
+    parser.add_argument("--write-ops", default=",".join(WRITE_OPS), help="the writers' cycle, of post,patch,delete")
+    parser.add_argument("--seconds", type=float, default=20.0, help="length of the measured mixed phase")
+    parser.add_argument("--warm-up-seconds", type=float, default=3.0, help="clients run, unmeasured, before it")
     parser.add_argument("--max-requests", type=int, default=100_000, help="per client, mixed phase")
     parser.add_argument("--idle-requests", type=int, default=1000)
     parser.add_argument("--reads-only", action="store_true", help="also run the readers alone (control)")
