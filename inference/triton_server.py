@@ -294,7 +294,10 @@ class TritonServer:
                 time.sleep(0.2)
 
     def stop(self, timeout_s: float = DEFAULT_STOP_TIMEOUT_S) -> None:
-        """SIGTERM to tritonserver itself and wait (it stops its python stubs); the whole session if stuck."""
+        """SIGTERM to tritonserver itself and wait (it stops its python stubs); the whole session if stuck.
+
+        Whatever is left of its process group afterwards is killed: python-backend stubs outlive a
+        tritonserver that was killed, or that was stopped while it was still loading its models."""
         process, self._process = self._process, None
         if process is not None and process.poll() is None:
             process.send_signal(signal.SIGTERM)
@@ -302,11 +305,10 @@ class TritonServer:
                 process.wait(timeout_s)
             except subprocess.TimeoutExpired:
                 _LOGGER.warning("tritonserver did not stop in %.0f s; killing its process group", timeout_s)
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
-        elif process is not None:  # it died on its own (killed): its stubs may outlive it
+        if process is not None:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
         log, self._log = self._log, None
         if log is not None and log is not subprocess.DEVNULL:
             log.close()  # type: ignore[attr-defined]

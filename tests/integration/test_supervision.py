@@ -20,6 +20,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from inference.triton_server import TritonServer
 from server.settings import Settings
 from server.stack import EXIT_PORT_IN_USE, ROOT, PortInUseError, Stack
 from tests import photos
@@ -40,6 +41,26 @@ def wait_for(condition: Callable[[], bool], timeout_s: float, what: str) -> None
 def kill9(process: subprocess.Popen[bytes]) -> None:
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
+
+
+def process_group(pgid: int) -> list[int]:
+    """The live processes of a process group (tritonserver runs in a session of its own with its stubs)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if os.getpgid(int(entry.name)) == pgid and not _zombie(entry):
+                    found.append(int(entry.name))
+            except (ProcessLookupError, PermissionError):
+                continue
+    return found
+
+
+def _zombie(entry: Path) -> bool:
+    try:
+        return (entry / "stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except (OSError, IndexError):
+        return True
 
 
 def status_of(client: httpx.Client, path: str) -> int:
@@ -190,9 +211,13 @@ def test_main_says_ready_only_when_healthy_and_refuses_busy_ports(tmp_path: Path
         main.send_signal(signal.SIGTERM)
         assert main.wait(60) == 0
     finally:
-        if main.poll() is None:
-            main.kill()
-            main.wait()
+        if main.poll() is None:  # SIGTERM first: main stops its children (a SIGKILL would orphan them)
+            main.send_signal(signal.SIGTERM)
+            try:
+                main.wait(60)
+            except subprocess.TimeoutExpired:
+                main.kill()
+                main.wait()
 
 
 # -- Triton (expensive: tritonserver loads every model twice) ---------------------------------------
@@ -227,6 +252,7 @@ def test_killed_triton_is_reported_and_restarted(tmp_path: Path) -> None:
             supervisor.resume()
             wait_for(lambda: supervisor.restarts["triton"] == 1, RESTART_WAIT_S, "tritonserver restarted")
             assert running.triton.pid != first
+            wait_for(lambda: process_group(first) == [], 10, "the killed tritonserver's python stubs gone")
             # Just spawned, it is loading its models (it listens only once all are loaded): not healthy yet.
             assert client.get("/6/healthcheck").json()["errors"][0]["component"] == "triton"
             # Then healthy, and the server's own inference client works again (no server restart).
@@ -240,27 +266,25 @@ def test_killed_triton_is_reported_and_restarted(tmp_path: Path) -> None:
         running.stop()
 
 
-def test_failed_start_stops_a_loading_triton(tmp_path: Path) -> None:
+def test_failed_start_stops_a_loading_triton(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The server cannot start (its LanceDB directory is a file): start() fails with the server's reason
     (the loading tritonserver is stopped, not awaited) and leaves no tritonserver behind."""
     data_dir = tmp_path / "data"
     data_dir.mkdir()
     (data_dir / "lancedb").write_text("not a directory")
     stack = Stack(stack_settings(data_dir, triton_start=True))
+    spawned: list[int] = []
+    spawn = TritonServer.spawn
+
+    def recording_spawn(server: TritonServer) -> None:
+        spawn(server)
+        assert server.pid is not None
+        spawned.append(server.pid)
+
+    monkeypatch.setattr(TritonServer, "spawn", recording_spawn)
     with pytest.raises(RuntimeError, match="server exited"):
         stack.start()
     assert stack.processes == {} and stack.triton is None
-    port = stack.settings.triton_port
-    leftovers = [
-        entry.name
-        for entry in Path("/proc").iterdir()
-        if entry.name.isdigit() and f"--grpc-port={port}".encode() in _cmdline(entry)
-    ]
-    assert leftovers == []
-
-
-def _cmdline(entry: Path) -> bytes:
-    try:
-        return (entry / "cmdline").read_bytes()
-    except OSError:
-        return b""
+    (pid,) = spawned
+    # tritonserver and every python-backend stub it had started so far (its process group) are gone.
+    wait_for(lambda: process_group(pid) == [], 10, "no process of the tritonserver's group left")
