@@ -44,7 +44,8 @@ JSON_VALIDATION = ErrorSpec(
     12022, BAD_INPUT, "Failed to validate input json. Path: '{path}',  message: '{message}'", 400
 )
 UNSUPPORTED_MEDIA_TYPE = ErrorSpec(12024, "Unsupported media type", BAD_INPUT, 415)
-RESOURCE_NOT_FOUND = ErrorSpec(12001, "Resource not found", "Resource '{path}' not found", 404)
+# A path id (face_id, list_id, ...) that is not a UUID (server/validation.py).
+BAD_PATH_ID = ErrorSpec(12001, BAD_INPUT, "Object in query is not UUID4 format: '{name}'", 400)
 METHOD_NOT_ALLOWED = ErrorSpec(12002, "Method not allowed", "Method '{method}' not allowed", 405)
 
 IMAGE_NOT_FOUND = ErrorSpec(13003, NOT_FOUND, "Image with id '{id}' not found", 404)
@@ -91,8 +92,8 @@ MULTIPLE_FACES = ErrorSpec(40006, BAD_INPUT, "Found {count} faces in the image, 
 
 # The data directory's disk is full: the write was refused and nothing of it was stored (a write
 # that committed is answered with success; its LanceDB step is retried, server/storage/applier.py).
-# HTTP 507 Insufficient Storage (RFC 4918); codes 40040.. are reserved for storage.
-STORAGE_FULL = ErrorSpec(40040, "Insufficient storage", "Not enough disk space to store the data", 507)
+# HTTP 507 Insufficient Storage (RFC 4918); codes 40050.. are reserved for storage.
+STORAGE_FULL = ErrorSpec(40050, "Insufficient storage", "Not enough disk space to store the data", 507)
 
 # Matcher (/6/matcher/*); codes 40020.. are reserved for matching.
 # A face_external_id reference naming no face with a descriptor (LUNA: "no ID for reference face found").
@@ -130,6 +131,13 @@ UNAUTHORIZED = ErrorSpec(40040, "Unauthorized", "Valid credentials are required 
 ACCOUNT_MISMATCH = ErrorSpec(
     40041, "Forbidden", "Luna-Account-Id does not match the account of the authenticated user", 403
 )
+
+
+
+def catalogue() -> dict[str, ErrorSpec]:
+    """Every ErrorSpec of this module by name (tests/unit/test_error_catalogue.py checks it is consistent)."""
+    return {name: value for name, value in globals().items() if isinstance(value, ErrorSpec)}
+
 
 _GRPC_CODE_BY_HTTP = {
     400: grpc.StatusCode.INVALID_ARGUMENT,

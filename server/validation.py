@@ -35,7 +35,6 @@ MAX_JSON_DEPTH = 64
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
 JSON_CONTENT_TYPE = "application/json"
 MSGPACK_CONTENT_TYPE = "application/msgpack"
-BAD_PATH_ID = errors.ErrorSpec(12001, errors.BAD_INPUT, "Object in query is not UUID4 format: '{name}'", 400)
 
 # JSON-schema fragments shared by the body schemas.
 UUID_SCHEMA: dict[str, Any] = {"type": "string", "pattern": UUID_PATTERN}
@@ -55,7 +54,7 @@ def path_uuid(value: str, name: str) -> str:
     """A UUID from the path; the canonical lower-case form."""
     lowered = value.lower()
     if not is_uuid(lowered):
-        raise LunaError(BAD_PATH_ID, name=name)
+        raise LunaError(errors.BAD_PATH_ID, name=name)
     return lowered
 
 

@@ -1,6 +1,6 @@
 """Recognising a full disk in the errors of SQLite, LanceDB and the blob files.
 
-Storage raises them as StorageFullError (the server answers LUNA 40040, HTTP 507) where a write is
+Storage raises them as StorageFullError (the server answers LUNA 40050, HTTP 507) where a write is
 refused before it committed; a write that committed is never answered with an error (applier.py).
 """
 

@@ -3,7 +3,7 @@
 - Faces created one request at a time are grouped into few LanceDB commits and compacted in the
   background: the descriptor table ends with a bounded number of versions and fragments, and every
   descriptor still reads back and matches.
-- A full data disk: writes get the LUNA error 40040 (HTTP 507) or succeed, never half-written; reads
+- A full data disk: writes get the LUNA error 40050 (HTTP 507) or succeed, never half-written; reads
   keep working, also after a restart on the full disk; once space is freed every answered write is
   there and nothing else.
 """
@@ -31,7 +31,7 @@ from server.storage.descriptors import DEFAULT_VERSION, DescriptorStore
 from server.storage.store import Storage
 from tests.conftest import assert_luna_error, auth, stack_settings
 
-STORAGE_FULL = 40040
+STORAGE_FULL = 40050
 POLL_DEADLINE_S = 120.0
 
 
