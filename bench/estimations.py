@@ -75,7 +75,7 @@ def descendants(pid: int) -> list[int]:
 
 def memory(stack: Any) -> dict[str, float]:
     server = stack.processes["server"].pid
-    triton_process = stack.triton._process.pid  # noqa: SLF001 - the bench reads the child's memory
+    triton_process = stack.triton._process.pid  # the bench reads the child's memory
     triton = sum(rss_kib(pid) for pid in descendants(triton_process))
     return {"server_mib": round(rss_kib(server) / 1024, 1), "triton_mib": round(triton / 1024, 1)}
 

@@ -289,7 +289,7 @@ def decode_reduced(
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError,
             Image.DecompressionBombWarning) as exc:
         raise ImageDecodeError(f"cannot decode image: {type(exc).__name__}") from exc
-    except Exception as exc:  # noqa: BLE001 - Pillow raises many types for broken files
+    except Exception as exc:  # Pillow raises many types for broken files
         raise ImageDecodeError("broken image data") from exc
     if cost >= RELEASE_AFTER_PIXELS:
         release_memory()  # the full-size buffers are gone: hand what the heaps kept back to the system

@@ -128,7 +128,7 @@ def luna_rpc(
                 _LOGGER.warning("%s failed in storage: %s", fn.__qualname__, error)
                 abort_with_luna_error(context, errors.from_storage_error(error))
                 raise AssertionError("abort returned") from error  # pragma: no cover
-            except Exception as error:  # noqa: BLE001 - the client gets a LUNA 500, never a traceback
+            except Exception as error:  # the client gets a LUNA 500, never a traceback
                 _LOGGER.exception("%s crashed", fn.__qualname__)
                 abort_with_luna_error(context, LunaError(errors.INTERNAL))
                 raise AssertionError("abort returned") from error  # pragma: no cover

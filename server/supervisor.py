@@ -109,7 +109,7 @@ class Supervisor:
         while not self._stop.wait(self.poll_s):
             try:
                 self.step()
-            except Exception:  # noqa: BLE001 - the supervisor must outlive any one failure
+            except Exception:  # the supervisor must outlive any one failure
                 _LOGGER.exception("supervisor step failed")
 
     def step(self) -> None:
@@ -130,7 +130,7 @@ class Supervisor:
             component.dead = None
             try:
                 restarted = self.stack.respawn(name, process)
-            except Exception:  # noqa: BLE001 - counted as another exit: the next delay is longer
+            except Exception:  # counted as another exit: the next delay is longer
                 _LOGGER.exception("restarting %s failed", name)
                 component.started_at = now
                 continue

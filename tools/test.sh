@@ -14,7 +14,7 @@ tools/setup.sh --dev
 export PATH="$PWD/.venv/bin:$PATH"
 if [ "$fast" = 1 ]; then
   echo "== ruff"
-  ruff check server inference gateway tools tests bench
+  ruff check server inference gateway tools tests bench deploy
   echo "== mypy"
   mypy server inference gateway
   echo "== pytest (not stack, not triton)"
@@ -30,7 +30,7 @@ buf format -d --exit-code
 echo "== buf breaking (against the previous commit)"
 tools/buf_breaking.sh HEAD~1
 echo "== ruff"
-ruff check server inference gateway tools tests bench
+ruff check server inference gateway tools tests bench deploy
 echo "== mypy"
 mypy server inference gateway
 echo "== pytest"

@@ -34,8 +34,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import MODEL_REPOSITORY, cache_dir, sha256  # noqa: E402
-from keras_onnx import fp16_storage  # noqa: E402
+from common import MODEL_REPOSITORY, cache_dir, sha256
+from keras_onnx import fp16_storage
 
 _LOGGER = logging.getLogger("convert.age_gender")
 

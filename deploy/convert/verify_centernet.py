@@ -26,9 +26,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from verification import print_report  # noqa: E402
+from verification import print_report
 
-from inference.estimations.body import (  # noqa: E402
+from inference.estimations.body import (
     DEFAULT_SCORE_THRESHOLD,
     INPUT_SIZE,
     BodyDetector,
@@ -36,11 +36,11 @@ from inference.estimations.body import (  # noqa: E402
     letterbox,
     pair_faces_with_bodies,
 )
-from inference.image import RgbImage, decode_image  # noqa: E402
-from inference.models import CENTERNET_BODY  # noqa: E402
-from inference.pipeline import FacePipeline  # noqa: E402
-from inference.transport import LocalTransport  # noqa: E402
-from tests import photos  # noqa: E402
+from inference.image import RgbImage, decode_image
+from inference.models import CENTERNET_BODY
+from inference.pipeline import FacePipeline
+from inference.transport import LocalTransport
+from tests import photos
 
 PORTRAITS = ("obama.jpg", "obama2.jpg", "obama3.jpg", "biden.jpg")
 

@@ -28,14 +28,14 @@ from PIL import Image, ImageFilter
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from verification import print_report  # noqa: E402
+from verification import print_report
 
-from inference.alignment import crop_chip  # noqa: E402
-from inference.estimations.liveness import LivenessEstimator  # noqa: E402
-from inference.image import RgbImage, decode_image, from_array  # noqa: E402
-from inference.pipeline import FacePipeline  # noqa: E402
-from inference.transport import LocalTransport  # noqa: E402
-from tests import photos  # noqa: E402
+from inference.alignment import crop_chip
+from inference.estimations.liveness import LivenessEstimator
+from inference.image import RgbImage, decode_image, from_array
+from inference.pipeline import FacePipeline
+from inference.transport import LocalTransport
+from tests import photos
 
 PORTRAITS = ("obama.jpg", "obama2.jpg", "obama3.jpg", "biden.jpg")
 ANTISPOOF_SIZE = 128

@@ -150,7 +150,7 @@ class Applier:
             faults.crash_point("before_group_apply")
             try:
                 self._apply(ops, {op_id for op_id, _, _ in new_ops})
-            except Exception as error:  # committed all the same: hold, answer success, retry
+            except Exception as error:  # noqa: BLE001 - committed all the same: hold, answer success, retry
                 failed = True
                 self._hold(ops)
                 _LOGGER.warning("applying %d committed storage changes failed (%s); retrying", len(ops), error)
@@ -167,7 +167,7 @@ class Applier:
         if unforgotten:
             try:
                 self._forget(unforgotten)
-            except Exception as error:  # the rows replay idempotently if we crash before removing them
+            except Exception as error:  # noqa: BLE001 - the rows replay idempotently if we crash before removing them
                 _LOGGER.warning("removing %d journal rows failed (%s); retrying", len(unforgotten), error)
                 with self._cond:
                     self._unforgotten = [*unforgotten, *self._unforgotten]
@@ -216,5 +216,5 @@ class Optimizer:
             try:
                 if self._descriptors.optimize(self.retention):
                     self.runs += 1
-            except Exception as error:  # disk full, a conflicting commit: try again next time
+            except Exception as error:  # noqa: BLE001 - disk full, a conflicting commit: try again next time
                 _LOGGER.warning("descriptor table optimize failed: %s", error)

@@ -173,7 +173,7 @@ class Storage:
             for _, kind, payload in ops:
                 if kind not in ("descriptors_set", "descriptors_delete"):
                     self._apply(kind, payload)
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - logged; the applier retries them
             _LOGGER.error(
                 "could not apply %d journal entries at start (%s); retrying in the background", len(ops), error
             )
@@ -184,12 +184,12 @@ class Storage:
             try:
                 if ops:
                     self._forget([op_id for op_id, _, _ in ops])
-            except Exception as error:  # replayed (idempotent) at the next start
+            except Exception as error:  # noqa: BLE001 - replayed (idempotent) at the next start
                 _LOGGER.error("could not clear the journal at start: %s", error)
         try:
             # Nothing else writes the tables yet, so unreferenced files of failed writes can go too.
             self.descriptors.optimize(self.optimizer.retention, delete_unverified=True)
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - logged; the optimizer runs again later
             _LOGGER.error("descriptor table optimize at start failed: %s", error)
         return len(entries)
 

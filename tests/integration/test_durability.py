@@ -51,7 +51,7 @@ def post_until_crash(stack: Stack, point: str, path: str, **request: object) -> 
 
 def lance_face_ids(data_dir: Path) -> list[str]:
     store = DescriptorStore(data_dir / "lancedb")
-    table = store._table(DEFAULT_VERSION)  # noqa: SLF001 - test inspects the raw store
+    table = store._table(DEFAULT_VERSION)  # test inspects the raw store
     return [str(v) for v in table.to_arrow().column("face_id").to_pylist()]
 
 

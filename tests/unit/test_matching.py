@@ -392,7 +392,7 @@ def test_concurrent_writes_never_expose_removed_or_torn_rows(precision: str) -> 
         def run() -> None:
             try:
                 target(*args)
-            except Exception as exc:  # a crash in a thread must fail the test, not just warn
+            except Exception as exc:  # noqa: BLE001 - a crash in a thread must fail the test, not just warn
                 errors.append(f"{target.__name__}: {exc!r}")
                 stop.set()
 

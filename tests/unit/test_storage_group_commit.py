@@ -173,7 +173,7 @@ def test_writes_that_wait_are_applied_as_one_group(storage: Storage) -> None:
     waiting = [threading.Thread(target=create, args=(seed,)) for seed in range(1, 6)]
     for thread in waiting:
         thread.start()
-    while len(storage.applier._ready) < 5:  # noqa: SLF001 - wait until all five are handed over
+    while len(storage.applier._ready) < 5:  # wait until all five are handed over
         threading.Event().wait(0.01)
     assert len(rows(storage.descriptors)) == 1  # the five are committed but not applied yet
     gate.release.set()
