@@ -68,10 +68,10 @@ from typing import Any
 import numpy as np
 
 from inference.alignment import face_chips
+from inference.analysis import FaceAnalyser
 from inference.image import decode_image
 from inference.models import DLIB_DESCRIPTOR
 from inference.mtcnn import MtcnnDetector, MtcnnOptions
-from inference.pipeline import FacePipeline
 from inference.transport import InferenceTransport, LocalTransport
 from tests import photos
 
@@ -314,7 +314,7 @@ def interleaved_rounds(methods: list[Method], names: list[str], rounds: int, cli
 # -- Lumen ----------------------------------------------------------------------------------------------
 
 
-def pipeline_call(pipeline: FacePipeline) -> Callable[[str, bytes], int]:
+def pipeline_call(pipeline: FaceAnalyser) -> Callable[[str, bytes], int]:
     def call(name: str, data: bytes) -> int:
         return len(pipeline.process_bytes(data))
 
@@ -525,7 +525,7 @@ def pair_table(vectors: dict[str, np.ndarray], metric: Callable[[np.ndarray, np.
     return {f"{a}~{b}": round(metric(vectors[a], vectors[b]), 4) for a, b in itertools.combinations(PORTRAITS, 2)}
 
 
-def similarity_section(pipeline: FacePipeline,
+def similarity_section(pipeline: FaceAnalyser,
                        images: dict[str, bytes]) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     """Portrait pair tables, and the portraits' L2-normalised descriptors."""
     unit, raw = {}, {}
@@ -575,7 +575,7 @@ def main() -> None:
     report["previous_detector_options"] = dict(vars(PREVIOUS_DEFAULTS))
 
     local_transport = LocalTransport()
-    pipeline = FacePipeline(local_transport)
+    pipeline = FaceAnalyser(local_transport)
     detections = {name: pipeline.detect(decode_image(data)) for name, data in images.items()}
     chips = np.concatenate([face_chips(decode_image(images[name]), [d.landmarks for d in found])
                             for name, found in detections.items() if found])
@@ -602,7 +602,7 @@ def main() -> None:
             rest_call = RestCall(settings.rest_port)
             triton = TritonTransport(f"127.0.0.1:{settings.triton_port}")
             methods.append(CallMethod("rest", rest_call, images))
-            methods.append(CallMethod("triton_transport", pipeline_call(FacePipeline(triton)), images))
+            methods.append(CallMethod("triton_transport", pipeline_call(FaceAnalyser(triton)), images))
         methods.append(CallMethod("local", pipeline_call(pipeline), images))
         if not options.no_peer:
             examples = photos.dlib_examples()

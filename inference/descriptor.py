@@ -39,3 +39,9 @@ class DescriptorExtractor:
     def extract(self, chips: NDArray[np.uint8]) -> NDArray[np.float32]:
         """L2-normalised descriptors float32 [N, 128] (compare with the dot product / cosine)."""
         return l2_normalize(self.extract_raw(chips))
+
+
+def mean_descriptor(vectors: NDArray[np.floating]) -> NDArray[np.float32]:
+    """The fusion of several descriptors of one person: their mean, L2-normalised again."""
+    mean = np.asarray(vectors, dtype=np.float32).mean(axis=0)
+    return (mean / max(float(np.linalg.norm(mean)), 1e-12)).astype(np.float32)

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from inference.errors import InferenceError
+from inference.errors import InferenceError, ModelsDisabledError
 from inference.models import DEFAULT_MODEL_REPOSITORY, ModelSpec
 
 _LOGGER = logging.getLogger(__name__)
@@ -46,6 +46,14 @@ class InferenceTransport(ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class NoModels(InferenceTransport):
+    """The transport of an installation without models: every model call raises ModelsDisabledError (what needs
+    no model, e.g. the quality of a face warp, still works)."""
+
+    def infer(self, spec: ModelSpec, inputs: Mapping[str, Tensor]) -> dict[str, Tensor]:
+        raise ModelsDisabledError(f"model {spec.name} needed but inference is disabled")
 
 
 def split_batches(inputs: Mapping[str, Tensor], max_batch: int) -> list[dict[str, Tensor]]:

@@ -112,9 +112,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
 
+    from inference.analysis import FaceAnalyser
     from inference.estimations.attributes import AGE_WEIGHTS, BasicAttributesEstimator
     from inference.image import decode_image
-    from inference.pipeline import FacePipeline
     from inference.transport import LocalTransport
     from tests import photos
 
@@ -122,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     reference = Reference(fetch_wheel(), work)
     transport = LocalTransport()
-    pipeline = FacePipeline(transport)
+    pipeline = FaceAnalyser(transport)
     estimator = BasicAttributesEstimator(transport)
     fp32 = BasicAttributesEstimator(LocalTransport(args.fp32_repository)) if args.fp32_repository else None
 

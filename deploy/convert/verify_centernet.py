@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from verification import print_report
 
+from inference.analysis import FaceAnalyser
 from inference.estimations.body import (
     DEFAULT_SCORE_THRESHOLD,
     INPUT_SIZE,
@@ -38,7 +39,6 @@ from inference.estimations.body import (
 )
 from inference.image import RgbImage, decode_image
 from inference.models import CENTERNET_BODY
-from inference.pipeline import FacePipeline
 from inference.transport import LocalTransport
 from tests import photos
 
@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     raw = ort.InferenceSession(str(args.raw), providers=["CPUExecutionProvider"])
     transport = LocalTransport()
     detector = BodyDetector(transport)
-    pipeline = FacePipeline(transport)
+    pipeline = FaceAnalyser(transport)
     heat_diff = wh_diff = box_diff = 0.0
     graph_peaks = matched_peaks = 0
     per_photo: dict[str, dict[str, int]] = {}

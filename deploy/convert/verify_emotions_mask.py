@@ -187,10 +187,10 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+    from inference.analysis import FaceAnalyser
     from inference.estimations.emotions import EMOTIONS, EmotionEstimator
     from inference.estimations.mask import MaskEstimator
     from inference.image import decode_image
-    from inference.pipeline import FacePipeline
     from inference.transport import LocalTransport
     from tests import photos
 
@@ -204,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
         images.extend((path.name, path) for path in sorted((examples / "faces").glob("*.jpg")))
 
     transport = LocalTransport()
-    pipeline = FacePipeline(transport)
+    pipeline = FaceAnalyser(transport)
     emotion_estimator = EmotionEstimator(transport)
     mask_estimator = MaskEstimator(transport)
     faces: list[dict[str, Any]] = []

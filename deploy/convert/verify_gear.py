@@ -14,7 +14,7 @@ measure it on the test photos.
    [top 0, left 0.1, bottom 0.9, right 0.9] of it resized to 198x198, as src/gear/gear.ts cuts it), both scored on
    the 59 labelled faces (portraits + johns).
 4. Warps: the same faces through Lumen's stored sample (the 250x250 warp, JPEG quality 95, as
-   server/face_inference.py makes it; the chip is cut from it with the warp's own landmark positions) vs the photo.
+   inference/warps.py makes it; the chip is cut from it with the warp's own landmark positions) vs the photo.
 
     python deploy/convert/verify_gear.py [--json deploy/convert/verify_gear.json]
 
@@ -43,6 +43,7 @@ from human_models import tarball  # noqa: E402
 from verification import print_report  # noqa: E402
 
 from inference.alignment import crop_chip, face_chip, template  # noqa: E402
+from inference.analysis import FaceAnalyser  # noqa: E402
 from inference.estimations.ethnicity import (  # noqa: E402
     ETHNICITIES,
     ETHNICITY_CHIP_PADDING,
@@ -51,7 +52,6 @@ from inference.estimations.ethnicity import (  # noqa: E402
     from_probabilities,
 )
 from inference.image import decode_image, from_array  # noqa: E402
-from inference.pipeline import FacePipeline  # noqa: E402
 from inference.transport import LocalTransport  # noqa: E402
 from tests import photos  # noqa: E402
 
@@ -70,7 +70,7 @@ JOHNS_LABELS = {
     "John_Shimkus": "caucasian",
     "John_Simm": "caucasian",
 }
-#: server/face_inference.py's warp (WARP_SIZE, WARP_PADDING, WARP_JPEG_QUALITY); not imported (server needs grpc).
+#: inference/warps.py + server/face_results.py (WARP_SIZE, WARP_PADDING, WARP_JPEG_QUALITY); not imported (server needs grpc).
 WARP_SIZE, WARP_PADDING, WARP_JPEG_QUALITY = 250, 0.25, 95
 #: The Human library's crop (module docstring): face box enlargement, then the gear.ts box.
 HUMAN_ENLARGE = 1.4
@@ -142,7 +142,7 @@ def warp_chip(pil: Image.Image, landmarks: np.ndarray) -> np.ndarray:
 
 def faces() -> list[tuple[str, str | None, np.ndarray, list[np.ndarray]]]:
     """(name, label or None, image, [landmarks of the faces used])."""
-    pipeline = FacePipeline(LocalTransport())
+    pipeline = FaceAnalyser(LocalTransport())
     out: list[tuple[str, str | None, np.ndarray, list[np.ndarray]]] = []
 
     def largest(image: np.ndarray) -> list[np.ndarray]:

@@ -50,14 +50,14 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
     from PIL import Image
 
+    from inference.analysis import FaceAnalyser
     from inference.estimations.iris import EyeLandmarks, iris_chips, to_image
     from inference.estimations.landmarks68 import FaceMeshEstimator
     from inference.image import to_rgb_array
-    from inference.pipeline import FacePipeline
     from inference.transport import LocalTransport
 
     transport = LocalTransport()
-    pipeline = FacePipeline(transport)
+    pipeline = FaceAnalyser(transport)
     facemesh = FaceMeshEstimator(transport)
     onnx_path = iris_convert.MODEL_REPOSITORY / iris_convert.NAME / "1" / "model.onnx"
     chips_all: list[np.ndarray] = []

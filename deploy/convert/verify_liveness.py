@@ -31,9 +31,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from verification import print_report
 
 from inference.alignment import crop_chip
+from inference.analysis import FaceAnalyser
 from inference.estimations.liveness import LivenessEstimator
 from inference.image import RgbImage, decode_image, from_array
-from inference.pipeline import FacePipeline
 from inference.transport import LocalTransport
 from tests import photos
 
@@ -103,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
     transport = LocalTransport()
-    pipeline = FacePipeline(transport)
+    pipeline = FaceAnalyser(transport)
     estimator = LivenessEstimator(transport)
     antispoof = None
     if args.antispoof is not None:

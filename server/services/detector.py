@@ -11,22 +11,24 @@ from typing import Any
 
 from PIL import Image
 
+from inference.analysis import AnalysisOptions, FaceAnalysis
 from lumen.v6 import detector_pb2, detector_service_pb2, detector_service_pb2_grpc
-from server.errors import LunaError
-from server.face_inference import WARP_CONTENT_TYPE, FaceInference, encode_warp, require
-from server.face_pipeline import (
-    SUCCESS,
-    Estimations,
-    FaceResult,
-    analyse_input,
+from server.analysis_options import (
     angle_thresholds,
     check_warp_facemesh,
     check_warp_options,
+    multiface_policy,
+    reject_unavailable,
+)
+from server.errors import LunaError
+from server.face_inference import FaceInference, analyse_input, require
+from server.face_results import (
+    SUCCESS,
+    WARP_CONTENT_TYPE,
+    encode_warp,
     face_detection_result,
     filtered_detections,
-    multiface_policy,
     per_image_error,
-    reject_unavailable,
 )
 from server.rpc import Call, luna_rpc
 from server.services.blob_resources import FACE_SAMPLES, BlobResources
@@ -36,7 +38,7 @@ from server.validation import query_flag, query_param
 
 _LOGGER = logging.getLogger(__name__)
 
-# Estimation switches of /6/detector: True = served (server/face_pipeline.py), False = no model yet
+# Estimation switches of /6/detector: True = served (inference/analysis.py), False = no model yet
 # (a 1 is answered 40005).
 ESTIMATORS: dict[str, bool] = {
     "estimate_head_pose": True,
@@ -102,7 +104,7 @@ class DetectorService(detector_service_pb2_grpc.DetectorServiceServicer):
 
         policy = multiface_policy(given)
         reject_unavailable(given, [name for name, served in ESTIMATORS.items() if not served])
-        estimations = Estimations(
+        estimations = AnalysisOptions(
             head_pose=query_flag(given("estimate_head_pose"), "estimate_head_pose"),
             quality=query_flag(given("estimate_quality"), "estimate_quality"),
             emotions=query_flag(given("estimate_emotions"), "estimate_emotions"),
@@ -113,6 +115,7 @@ class DetectorService(detector_service_pb2_grpc.DetectorServiceServicer):
             gaze=query_flag(given("estimate_gaze"), "estimate_gaze"),
             warp=True,
             thresholds=angle_thresholds(given),
+            multiface=policy,
         )
         extract_exif = query_flag(given("extract_exif"), "extract_exif")
         warped = query_flag(given("warped_image"), "warped_image")
@@ -125,7 +128,7 @@ class DetectorService(detector_service_pb2_grpc.DetectorServiceServicer):
         results = []
         for item in images:
             results.append(
-                self._image(item, account_id, inference, estimations, policy, warped, use_exif_info, extract_exif)
+                self._image(item, account_id, inference, estimations, warped, use_exif_info, extract_exif)
             )
         return detector_service_pb2.DetectResponse(images=results)
 
@@ -134,15 +137,14 @@ class DetectorService(detector_service_pb2_grpc.DetectorServiceServicer):
         item: InputImage,
         account_id: str,
         inference: FaceInference | None,
-        estimations: Estimations,
-        policy: int,
+        estimations: AnalysisOptions,
         warped: bool,
         use_exif_info: bool,
         extract_exif: bool,
     ) -> detector_pb2.DetectorImage:
         result = detector_pb2.DetectorImage(filename=item.filename)
         try:
-            analysed = analyse_input(item, inference, estimations, policy, warped=warped, use_exif_info=use_exif_info)
+            analysed = analyse_input(item, inference, estimations, warped=warped, use_exif_info=use_exif_info)
         except LunaError as error:
             result.error.CopyFrom(per_image_error(error))
             result.status = 0
@@ -157,7 +159,7 @@ class DetectorService(detector_service_pb2_grpc.DetectorServiceServicer):
                 result.exif.update(tags)
         return result
 
-    def _sample(self, face: FaceResult, account_id: str) -> detector_pb2.DetectorSample:
+    def _sample(self, face: FaceAnalysis, account_id: str) -> detector_pb2.DetectorSample:
         """Store the face's warp as a sample and describe it."""
         assert face.warp is not None
         sample_id, url = self.blobs.create(FACE_SAMPLES, account_id, WARP_CONTENT_TYPE, encode_warp(face.warp))

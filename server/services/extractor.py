@@ -13,17 +13,16 @@ import numpy as np
 from google.api import httpbody_pb2
 from google.protobuf import struct_pb2
 
+from inference.analysis import AnalysisOptions
+from inference.descriptor import mean_descriptor
 from inference.estimations.attributes import aggregate as aggregate_basic
+from inference.warps import WARP_SIZE, warp_pixels
 from lumen.v6 import extractor_service_pb2, extractor_service_pb2_grpc
 from server import errors
+from server.analysis_options import score_threshold
 from server.errors import LunaError
-from server.face_inference import WARP_SIZE, FaceInference, require, warp_pixels, warp_to_chip
-from server.face_pipeline import (
-    basic_attributes_message,
-    mean_descriptor,
-    score_threshold,
-    stored_basic_attributes,
-)
+from server.face_inference import FaceInference, require
+from server.face_results import basic_attributes_message, stored_basic_attributes
 from server.json_http import json_array_body
 from server.rpc import Call, luna_rpc
 from server.services.attribute_data import AttributeData
@@ -92,12 +91,14 @@ class ExtractorService(extractor_service_pb2_grpc.ExtractorServiceServicer):
             raise LunaError(errors.BAD_QUERY_PARAM, name="extract_descriptor")
         inference = require(self.inference)
         warps = [self._warp(sample_id, account_id) for sample_id in sample_ids]
+        faces = inference.analyse_warps(
+            warps, AnalysisOptions(descriptor=extract_descriptor, basic_attributes=extract_basic)
+        )
         descriptors = scores = None
         if extract_descriptor:
-            chips = np.stack([warp_to_chip(warp) for warp in warps])
-            descriptors = inference.describe_chips(chips)
-            scores = inference.descriptor_scores(chips)
-        basics = inference.warp_basic_attributes(warps) if extract_basic else None
+            descriptors = np.stack([np.asarray(face.descriptor) for face in faces])
+            scores = np.array([face.descriptor_score for face in faces], dtype=np.float32)
+        basics = [face.basic for face in faces if face.basic is not None] if extract_basic else None
         groups: list[list[int]] = [list(range(len(sample_ids)))] if aggregate else [[i] for i in range(len(sample_ids))]
         results = []
         with self.storage.write() as batch:

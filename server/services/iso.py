@@ -9,27 +9,20 @@ The answer's shape and the checks: docs/image-operations.md, "server/services/is
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from functools import partial
 from typing import Any
 
 from google.api import httpbody_pb2
 from google.protobuf import struct_pb2
 
+from inference.analysis import AnalysisOptions, FaceAnalysis, Multiface
 from inference.estimations.iso import IsoFace, IsoImage, iso_checks, iso_status
 from lumen.v6 import iso_pb2, iso_service_pb2, iso_service_pb2_grpc
+from server.analysis_options import multiface_policy
 from server.errors import LunaError
-from server.face_inference import FaceInference, require
-from server.face_pipeline import (
-    MULTIFACE_ALL,
-    MULTIFACE_BEST,
-    MULTIFACE_ERROR,
-    SUCCESS,
-    Estimations,
-    FaceResult,
-    analyse_input,
-    detection_rect,
-    per_image_error,
-)
+from server.face_inference import FaceInference, analyse_input, require
+from server.face_results import SUCCESS, detection_rect, per_image_error
 from server.json_http import accept_header, message_to_json_value, negotiated_body
 from server.rpc import Call, luna_rpc
 from server.services.detector import exif_tags
@@ -40,7 +33,7 @@ _LOGGER = logging.getLogger(__name__)
 
 IMAGE_RAW, IMAGE_FACE_WARP = 0, 1
 #: Everything the 29 checks read.
-ISO_ESTIMATIONS = Estimations(
+ISO_ESTIMATIONS = AnalysisOptions(
     head_pose=True, quality=True, landmarks68=True, eyes=True, mouth=True, gaze=True, glasses=True
 )
 
@@ -67,7 +60,7 @@ def python_value(value: Any) -> struct_pb2.Value:
     return result
 
 
-def iso_result(face: FaceResult, pixels: Any, image_format: str) -> iso_pb2.IsoResult:
+def iso_result(face: FaceAnalysis, pixels: Any, image_format: str) -> iso_pb2.IsoResult:
     """detection.iso of one face."""
     checks = iso_checks(
         IsoFace(
@@ -123,12 +116,7 @@ class IsoService(iso_service_pb2_grpc.IsoServiceServicer):
     def _check(self, request: CheckParams) -> iso_service_pb2.CheckImagesResponse:
         given = partial(query_param, request)
         image_type = query_int(given("image_type"), "image_type", IMAGE_RAW, choices=(IMAGE_RAW, IMAGE_FACE_WARP))
-        policy = query_int(
-            given("multiface_policy"),
-            "multiface_policy",
-            MULTIFACE_ERROR,
-            choices=(MULTIFACE_ERROR, MULTIFACE_ALL, MULTIFACE_BEST),
-        )
+        policy = multiface_policy(given, default=Multiface.ERROR)
         extract_exif = query_flag(given("extract_exif"), "extract_exif")
         images = parse_image_body(request.body).images
         inference = require(self.inference)
@@ -139,15 +127,14 @@ class IsoService(iso_service_pb2_grpc.IsoServiceServicer):
 
     @staticmethod
     def _image(
-        item: InputImage, inference: FaceInference, policy: int, warped: bool, extract_exif: bool
+        item: InputImage, inference: FaceInference, policy: Multiface, warped: bool, extract_exif: bool
     ) -> iso_pb2.IsoImage:
         result = iso_pb2.IsoImage(filename=item.filename)
         try:
             # A warp is analysed as a photo (its face detected again); EXIF orientation only for photos.
             # Not reduced: the checks measure the image itself (eye distance in pixels, colours at landmarks).
-            analysed = analyse_input(
-                item, inference, ISO_ESTIMATIONS, policy, warped=False, use_exif_info=not warped, reduce=False
-            )
+            options = replace(ISO_ESTIMATIONS, multiface=policy)
+            analysed = analyse_input(item, inference, options, warped=False, use_exif_info=not warped, reduce=False)
         except LunaError as error:
             result.status = 0
             result.error.CopyFrom(per_image_error(error))

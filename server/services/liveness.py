@@ -15,13 +15,13 @@ from typing import Any
 
 from google.protobuf import struct_pb2
 
+from inference.analysis import AnalysisOptions, Multiface
 from inference.estimations.liveness import Liveness, aggregate
-from inference.estimations.quality import estimate_quality
 from lumen.v6 import liveness_pb2, liveness_service_pb2, liveness_service_pb2_grpc
 from server import errors
 from server.errors import LunaError
 from server.face_inference import FaceInference, require
-from server.face_pipeline import SUCCESS, image_error
+from server.face_results import SUCCESS, image_error
 from server.rpc import Call, luna_rpc
 from server.services.image_input import InputImage, decode, parse_image_body
 from server.validation import query_flag, query_param
@@ -29,6 +29,8 @@ from server.validation import query_flag, query_param
 _LOGGER = logging.getLogger(__name__)
 
 NON_IMAGE_PARTS = ("meta", "x_meta")
+#: The liveness of the best face (by detection score) of each image.
+LIVENESS_OPTIONS = AnalysisOptions(liveness=True, multiface=Multiface.BEST)
 
 
 def liveness_value(liveness: Liveness) -> struct_pb2.Value:
@@ -78,14 +80,13 @@ class LivenessService(liveness_service_pb2_grpc.LivenessServiceServicer):
             if item.error is not None:
                 raise LunaError(errors.LIVENESS_BAD_IMAGE)
             try:
-                pixels = decode(item.data).pixels
+                decoded = decode(item.data)
             except LunaError:
                 raise LunaError(errors.LIVENESS_BAD_IMAGE) from None
-            detections = inference.detect(pixels)
-            if not detections:
+            analysis = inference.analyse_image(decoded.pixels, LIVENESS_OPTIONS)
+            if not analysis.kept or analysis.kept[0].liveness is None:
                 raise LunaError(errors.LIVENESS_NO_FACE)
-            best = detections[:1]
-            (liveness,) = inference.liveness(pixels, best, [estimate_quality(pixels, best[0])])
+            liveness = analysis.kept[0].liveness
         except LunaError as error:
             if error.spec is errors.INFERENCE_UNAVAILABLE:
                 raise  # the whole request fails: no image can be processed

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import partial
 from typing import Any
 
@@ -18,28 +18,32 @@ import numpy as np
 from google.api import httpbody_pb2
 from google.protobuf import struct_pb2
 
+from inference.analysis import AnalysisOptions, BodyAnalysis, FaceAnalysis
+from inference.descriptor import mean_descriptor
 from inference.estimations.attributes import aggregate as aggregate_basic
-from inference.estimations.body import BodyDetection, body_warp, pair_faces_with_bodies
 from inference.estimations.emotions import aggregate as aggregate_emotions
 from inference.estimations.liveness import Liveness
 from inference.estimations.liveness import aggregate as aggregate_liveness
 from inference.estimations.mask import aggregate as aggregate_mask
-from inference.image import RgbImage
 from lumen.v6 import liveness_pb2, sdk_pb2, sdk_service_pb2, sdk_service_pb2_grpc
 from server import errors
+from server.analysis_options import (
+    angle_thresholds,
+    check_warp_facemesh,
+    check_warp_options,
+    coded_states,
+    mask_states,
+    multiface_policy,
+    reject_unavailable,
+    score_threshold,
+)
 from server.capabilities import BODY_DESCRIPTOR_AVAILABLE
 from server.descriptor_codec import encode_sdk
 from server.errors import LunaError
-from server.face_inference import FaceInference, require
-from server.face_pipeline import (
+from server.face_inference import FaceInference, analyse_input, require
+from server.face_results import (
     SUCCESS,
-    Estimations,
-    FaceResult,
-    analyse_input,
-    angle_thresholds,
     basic_attributes_message,
-    check_warp_facemesh,
-    check_warp_options,
     detection_rect,
     emotions_message,
     eyes_message,
@@ -48,20 +52,15 @@ from server.face_pipeline import (
     glasses_message,
     head_pose_message,
     mask_message,
-    mask_states,
-    mean_descriptor,
     mouth_message,
-    multiface_policy,
     per_image_error,
     point_list,
     quality_message,
-    reject_unavailable,
-    score_threshold,
     warp_base64,
 )
 from server.json_http import accept_header, message_to_json_value, negotiated_body
 from server.rpc import Call, luna_rpc
-from server.services.image_input import InputImage, decode, parse_image_body
+from server.services.image_input import InputImage, parse_image_body
 from server.storage.descriptors import DEFAULT_VERSION
 from server.validation import query_flag, query_int, query_param
 
@@ -75,16 +74,8 @@ LIVENESS_CODES = (0, 1, 2)
 
 
 def liveness_states(values: Sequence[str]) -> tuple[int, ...]:
-    """The liveness_states filter (repeated parameter, codes 0..2, 12012 otherwise), deduplicated, in the order
-    given; () when absent."""
-    codes: list[int] = []
-    for value in values:
-        if not value.strip():
-            raise LunaError(errors.BAD_QUERY_PARAM, name="liveness_states")
-        code = query_int(value.strip(), "liveness_states", 0, choices=LIVENESS_CODES)
-        if code not in codes:
-            codes.append(code)
-    return tuple(codes)
+    """The liveness_states filter (repeated parameter, codes 0..2)."""
+    return coded_states(values, "liveness_states", LIVENESS_CODES)
 
 
 def liveness_message(liveness: Liveness) -> liveness_pb2.SdkLiveness:
@@ -99,34 +90,15 @@ def sdk_descriptor(vector: np.ndarray, score: float | None) -> sdk_pb2.SdkDescri
     return sdk_pb2.SdkDescriptor(sdk_descriptor=encode_sdk(DEFAULT_VERSION, vector), score=score)
 
 
-@dataclass(frozen=True)
-class BodyOptions:
-    """What to do per image besides the face estimations: detect faces at all, detect bodies, make body warps."""
-
-    faces: bool
-    bodies: bool
-    warp: bool
-    descriptor: bool = False
-
-
-def body_detection(
-    pixels: RgbImage, body: BodyDetection, options: BodyOptions, placed: BodyDetection | None = None
-) -> sdk_pb2.SdkBodyDetection:
+def body_detection(body: BodyAnalysis, descriptor: bool) -> sdk_pb2.SdkBodyDetection:
     """{rect, warp (estimate_body_warp=1: the 128x256 body warp, base64 JPEG), attributes{descriptor: null}
-    (estimate_body_descriptor=1: there is no body descriptor model)} of one body found in `pixels`; `placed` is
-    the same body in full-image coordinates when `pixels` is a reduced image (the rect reported)."""
-    detection = sdk_pb2.SdkBodyDetection(rect=detection_rect(*(placed or body).box))
-    if options.warp:
-        detection.warp = warp_base64(body_warp(pixels, body))
-    if options.descriptor and not BODY_DESCRIPTOR_AVAILABLE:
+    (estimate_body_descriptor=1: there is no body descriptor model)} of one body."""
+    detection = sdk_pb2.SdkBodyDetection(rect=detection_rect(*body.detection.box))
+    if body.warp is not None:
+        detection.warp = warp_base64(body.warp)
+    if descriptor and not BODY_DESCRIPTOR_AVAILABLE:
         detection.attributes.descriptor.null_value = struct_pb2.NULL_VALUE
     return detection
-
-
-def scaled_body(body: BodyDetection, scale_x: float, scale_y: float) -> BodyDetection:
-    """A body found in a reduced image, in full-image coordinates."""
-    return replace(body, x=body.x * scale_x, y=body.y * scale_y, width=body.width * scale_x,
-                   height=body.height * scale_y)
 
 
 class SdkService(sdk_service_pb2_grpc.SdkServiceServicer):
@@ -158,7 +130,7 @@ class SdkService(sdk_service_pb2_grpc.SdkServiceServicer):
         reject_unavailable(given, UNAVAILABLE)
         if image_type == IMAGE_BODY_WARP:
             raise LunaError(errors.ESTIMATION_NOT_AVAILABLE, name="image_type=2 (body warps)")
-        estimations = Estimations(
+        estimations = AnalysisOptions(
             head_pose=query_flag(given("estimate_head_pose"), "estimate_head_pose"),
             quality=query_flag(given("estimate_quality"), "estimate_quality"),
             basic_attributes=query_flag(given("estimate_basic_attributes"), "estimate_basic_attributes"),
@@ -176,6 +148,7 @@ class SdkService(sdk_service_pb2_grpc.SdkServiceServicer):
             gaze=query_flag(given("estimate_gaze"), "estimate_gaze"),
             glasses=query_flag(given("estimate_glasses"), "estimate_glasses"),
             score_threshold=score_threshold(given("score_threshold")),
+            multiface=policy,
         )
         landmarks = query_flag(given("estimate_landmarks5"), "estimate_landmarks5")
         detect_face = query_flag(given("detect_face"), "detect_face")
@@ -224,19 +197,11 @@ class SdkService(sdk_service_pb2_grpc.SdkServiceServicer):
         )
         inference = require(self.inference) if needs_models else self.inference
         response = sdk_service_pb2.EstimateResponse()
-        every_face: list[FaceResult] = []
+        every_face: list[FaceAnalysis] = []
+        estimations = replace(estimations, faces=faces, bodies=bodies, body_warp=body_warp)
         for item in images:
-            image, kept = self._image(
-                item,
-                inference,
-                estimations,
-                policy,
-                warped,
-                landmarks,
-                use_exif_info,
-                aggregate,
-                BodyOptions(faces=faces, bodies=bodies, warp=body_warp, descriptor=body_descriptor),
-            )
+            image, kept = self._image(item, inference, estimations, warped, landmarks, use_exif_info, aggregate,
+                                      body_descriptor)
             response.images_estimations.append(image)
             every_face.extend(kept)
         if aggregate:
@@ -249,51 +214,40 @@ class SdkService(sdk_service_pb2_grpc.SdkServiceServicer):
         self,
         item: InputImage,
         inference: FaceInference | None,
-        estimations: Estimations,
-        policy: int,
+        estimations: AnalysisOptions,
         warped: bool,
         landmarks: bool,
         use_exif_info: bool,
         aggregate: bool,
-        body: BodyOptions,
-    ) -> tuple[sdk_pb2.SdkImage, list[FaceResult]]:
+        body_descriptor: bool,
+    ) -> tuple[sdk_pb2.SdkImage, list[FaceAnalysis]]:
         result = sdk_pb2.SdkImage(filename=item.filename)
         try:
-            if body.faces:
-                analysed = analyse_input(
-                    item, inference, estimations, policy, warped=warped, use_exif_info=use_exif_info
-                )
-                decoded, kept, filtered = analysed.decoded, analysed.kept, analysed.filtered
-            else:
-                if item.error is not None:
-                    raise item.error
-                decoded, kept, filtered = decode(item.data, use_exif_info=use_exif_info), [], []
-            pixels = decoded.pixels
-            bodies = require(inference).bodies(pixels) if body.bodies else []
+            analysed = analyse_input(item, inference, estimations, warped=warped, use_exif_info=use_exif_info)
         except LunaError as error:
             result.error.CopyFrom(per_image_error(error))
             result.status = 0
             return result, []
         result.error.CopyFrom(SUCCESS)
         result.status = 1
-        # Faces are already in full-image coordinates (analyse_input); bodies are mapped here.
-        placed = [scaled_body(found, decoded.scale_x, decoded.scale_y) for found in bodies]
-        pairs = pair_faces_with_bodies([face.box for face in kept], placed)
+        analysis = analysed.analysis  # faces and bodies in full-image coordinates
+        kept, bodies, pairs = analysis.kept, analysis.bodies, analysis.face_bodies
         for index, face in enumerate(kept):
             estimation = result.estimations.add()
             estimation.face.detection.CopyFrom(self._detection(face, landmarks, per_face_attributes=not aggregate))
             if index in pairs:
-                pair = pairs[index]
-                estimation.body.detection.CopyFrom(body_detection(pixels, bodies[pair], body, placed[pair]))
+                estimation.body.detection.CopyFrom(body_detection(bodies[pairs[index]], body_descriptor))
         paired = set(pairs.values())
         for index, found in enumerate(bodies):
             if index not in paired:
-                result.estimations.add().body.detection.CopyFrom(body_detection(pixels, found, body, placed[index]))
-        result.filtered_detections.CopyFrom(filtered_detections(item.filename, filtered, landmarks=landmarks))
+                result.estimations.add().body.detection.CopyFrom(body_detection(found, body_descriptor))
+        result.filtered_detections.CopyFrom(
+            filtered_detections(item.filename, analysis.filtered, landmarks=landmarks)
+        )
         return result, kept
 
     @staticmethod
-    def _detection(face: FaceResult, landmarks: bool, *, per_face_attributes: bool) -> sdk_pb2.SdkFaceDetection:
+    def _detection(face: FaceAnalysis, landmarks: bool, *, per_face_attributes: bool) -> sdk_pb2.SdkFaceDetection:
         detection = sdk_pb2.SdkFaceDetection(rect=detection_rect(*face.box))
         if landmarks and face.landmarks is not None:
             detection.landmarks5.CopyFrom(point_list(face.landmarks))
@@ -326,7 +280,9 @@ class SdkService(sdk_service_pb2_grpc.SdkServiceServicer):
         return detection
 
     @staticmethod
-    def _aggregate(faces: list[FaceResult], target: sdk_pb2.SdkAggregateEstimations, estimations: Estimations) -> None:
+    def _aggregate(
+        faces: list[FaceAnalysis], target: sdk_pb2.SdkAggregateEstimations, estimations: AnalysisOptions
+    ) -> None:
         attributes = target.face.attributes
         target.face.SetInParent()
         attributes.SetInParent()

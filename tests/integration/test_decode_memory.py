@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from inference.analysis import FaceAnalyser
 from inference.image import decode_image
-from inference.pipeline import FacePipeline
 from inference.transport import LocalTransport
 from server.stack import Stack
 from tests import photos
@@ -130,7 +130,7 @@ def test_reduced_jpeg_reports_full_image_coordinates(rest: httpx.Client, account
     pixels = decode_image(big_jpeg)
     transport = LocalTransport()
     try:
-        (full,) = FacePipeline(transport).detect(pixels)
+        (full,) = FaceAnalyser(transport).detect(pixels)
     finally:
         transport.close()
     width = full.box[2]

@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 from PIL import Image, ImageEnhance, ImageFilter
 
+from inference.analysis import FaceAnalyser
 from inference.image import decode_image
-from inference.pipeline import FacePipeline
 from inference.transport import LocalTransport
 from tests import photos
 from tests.conftest import assert_luna_error, auth
@@ -378,7 +378,7 @@ def masked(name: str) -> bytes:
     pixels = decode_image(photo(name))
     transport = LocalTransport()
     try:
-        (detection,) = FacePipeline(transport).detect(pixels)
+        (detection,) = FaceAnalyser(transport).detect(pixels)
     finally:
         transport.close()
     out = io.BytesIO()

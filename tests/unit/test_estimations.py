@@ -10,6 +10,7 @@ import pytest
 from PIL import Image, ImageFilter
 
 from inference.alignment import face_chip
+from inference.analysis import FaceAnalyser
 from inference.estimations.attributes import (
     AGE_CHIP_SIZE,
     FEMALE,
@@ -32,7 +33,6 @@ from inference.estimations.quality import (
 )
 from inference.image import decode_image
 from inference.models import DLIB_AGE, DLIB_GENDER
-from inference.pipeline import FacePipeline
 from inference.transport import LocalTransport
 from inference.triton_server import TritonServer
 from inference.types import FaceDetection
@@ -48,12 +48,12 @@ def transport() -> Iterator[LocalTransport]:
 
 
 @pytest.fixture(scope="module")
-def pipeline(transport: LocalTransport) -> FacePipeline:
-    return FacePipeline(transport)
+def pipeline(transport: LocalTransport) -> FaceAnalyser:
+    return FaceAnalyser(transport)
 
 
 @pytest.fixture(scope="module")
-def portraits(pipeline: FacePipeline) -> dict[str, tuple[np.ndarray, FaceDetection]]:
+def portraits(pipeline: FaceAnalyser) -> dict[str, tuple[np.ndarray, FaceDetection]]:
     """name -> (image, its single detection)."""
     out = {}
     for name in PORTRAITS:
@@ -64,7 +64,7 @@ def portraits(pipeline: FacePipeline) -> dict[str, tuple[np.ndarray, FaceDetecti
     return out
 
 
-def _single(pipeline: FacePipeline, image: np.ndarray) -> FaceDetection:
+def _single(pipeline: FaceAnalyser, image: np.ndarray) -> FaceDetection:
     detections = pipeline.detect(np.ascontiguousarray(image))
     assert len(detections) == 1
     return detections[0]
@@ -132,7 +132,7 @@ def test_head_pose_on_photos_of_known_direction(portraits) -> None:  # type: ign
 
 
 @pytest.mark.parametrize("name", ["obama2.jpg", "biden.jpg"])
-def test_mirrored_photo_flips_yaw_and_roll(pipeline: FacePipeline, portraits, name: str) -> None:  # type: ignore[no-untyped-def]
+def test_mirrored_photo_flips_yaw_and_roll(pipeline: FaceAnalyser, portraits, name: str) -> None:  # type: ignore[no-untyped-def]
     image, detection = portraits[name]
     original = head_pose_from_landmarks(detection.landmarks)
     mirrored = head_pose_from_landmarks(_single(pipeline, image[:, ::-1]).landmarks)
@@ -150,7 +150,7 @@ def test_mirrored_photo_flips_yaw_and_roll(pipeline: FacePipeline, portraits, na
         (original.pitch, -original.yaw, -original.roll), abs=1e-3)
 
 
-def test_rotated_photo_changes_roll(pipeline: FacePipeline, portraits) -> None:  # type: ignore[no-untyped-def]
+def test_rotated_photo_changes_roll(pipeline: FaceAnalyser, portraits) -> None:  # type: ignore[no-untyped-def]
     """Rotating the photo by +-15 degrees moves roll by the same amount (MTCNN re-detects the landmarks on the
     rotated photo, so each case carries a few degrees of landmark noise: measured errors 0-4.4 degrees)."""
     errors = []

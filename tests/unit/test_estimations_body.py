@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import numpy as np
 import pytest
 
+from inference.analysis import FaceAnalyser
 from inference.estimations.body import (
     BODY_WARP_HEIGHT,
     BODY_WARP_WIDTH,
@@ -28,7 +29,6 @@ from inference.estimations.body import (
     warp_region,
 )
 from inference.image import decode_image
-from inference.pipeline import FacePipeline
 from inference.transport import LocalTransport
 from tests import photos
 
@@ -150,7 +150,7 @@ def transport() -> Iterator[LocalTransport]:
 def test_one_person_photos(transport: LocalTransport, name: str) -> None:
     image = decode_image(photos.wheel_photo(name).read_bytes())
     (body,) = BodyDetector(transport).detect(image)
-    (face,) = FacePipeline(transport).detect(image)
+    (face,) = FaceAnalyser(transport).detect(image)
     fx, fy, fw, fh = face.box
     assert body.x <= fx and body.y <= fy and fx + fw <= body.x + body.width and fy + fh <= body.y + body.height
     assert body.score >= 0.5
@@ -158,7 +158,7 @@ def test_one_person_photos(transport: LocalTransport, name: str) -> None:
 
 
 def test_portraits_have_their_person(transport: LocalTransport) -> None:
-    detector, pipeline = BodyDetector(transport), FacePipeline(transport)
+    detector, pipeline = BodyDetector(transport), FaceAnalyser(transport)
     for name in PORTRAITS:
         image = decode_image(photos.face_recognition_image(name).read_bytes())
         bodies = detector.detect(image)

@@ -8,8 +8,8 @@ import pytest
 from PIL import Image, ImageEnhance
 
 from inference.alignment import face_chip
+from inference.analysis import FaceAnalyser
 from inference.estimations.descriptor_score import descriptor_scores, onet_crops
-from inference.pipeline import FacePipeline
 from inference.transport import LocalTransport
 from tests import photos
 
@@ -21,7 +21,7 @@ def transport() -> LocalTransport:
 
 def chip_of(transport: LocalTransport, name: str) -> tuple[Image.Image, np.ndarray]:
     image = Image.open(photos.face_recognition_image(name)).convert("RGB")
-    (detection,) = FacePipeline(transport).detect(np.asarray(image))
+    (detection,) = FaceAnalyser(transport).detect(np.asarray(image))
     return image, face_chip(image, detection.landmarks)
 
 

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from inference.alignment import crop_chip, face_chip
+from inference.analysis import FaceAnalyser
 from inference.estimations.emotions import (
     EMOTION_CHIP_SIZE,
     EMOTION_CROP_OFFSET,
@@ -21,7 +22,6 @@ from inference.estimations.emotions import (
 )
 from inference.image import decode_image
 from inference.models import FER_EMOTIONS, MOBILENET_MASK
-from inference.pipeline import FacePipeline
 from inference.transport import LocalTransport
 from inference.triton_server import TritonServer
 from inference.types import FaceDetection
@@ -40,12 +40,12 @@ def transport() -> Iterator[LocalTransport]:
 
 
 @pytest.fixture(scope="module")
-def pipeline(transport: LocalTransport) -> FacePipeline:
-    return FacePipeline(transport)
+def pipeline(transport: LocalTransport) -> FaceAnalyser:
+    return FaceAnalyser(transport)
 
 
 @pytest.fixture(scope="module")
-def portraits(pipeline: FacePipeline) -> dict[str, tuple[np.ndarray, FaceDetection]]:
+def portraits(pipeline: FaceAnalyser) -> dict[str, tuple[np.ndarray, FaceDetection]]:
     out = {}
     for name in PORTRAITS:
         image = decode_image(photos.face_recognition_image(name).read_bytes())
@@ -93,7 +93,7 @@ def test_portraits(transport: LocalTransport, portraits) -> None:  # type: ignor
 
 
 @pytest.mark.parametrize("name", ["obama.jpg", "biden.jpg"])
-def test_mirrored_portrait_keeps_its_emotion(pipeline: FacePipeline, transport: LocalTransport, portraits,  # type: ignore[no-untyped-def]
+def test_mirrored_portrait_keeps_its_emotion(pipeline: FaceAnalyser, transport: LocalTransport, portraits,  # type: ignore[no-untyped-def]
                                              name: str) -> None:
     image, detection = portraits[name]
     mirrored = np.ascontiguousarray(image[:, ::-1])

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 import numpy as np
 import pytest
 
+from inference.analysis import FaceAnalyser
 from inference.estimations.attributes import BasicAttributes, BasicAttributesEstimator, aggregate, attribute_chips
 from inference.estimations.ethnicity import (
     ETHNICITIES,
@@ -25,7 +26,6 @@ from inference.estimations.ethnicity import (
 from inference.estimations.ethnicity import aggregate as aggregate_ethnicities
 from inference.image import decode_image
 from inference.models import GEAR_ETHNICITY
-from inference.pipeline import FacePipeline
 from inference.transport import LocalTransport
 from inference.types import FaceDetection
 from tests import photos
@@ -51,7 +51,7 @@ def transport() -> Iterator[LocalTransport]:
 
 @pytest.fixture(scope="module")
 def portraits(transport: LocalTransport) -> dict[str, tuple[np.ndarray, FaceDetection]]:
-    pipeline = FacePipeline(transport)
+    pipeline = FaceAnalyser(transport)
     out = {}
     for name in PORTRAITS:
         image = decode_image(photos.face_recognition_image(name).read_bytes())
@@ -133,7 +133,7 @@ def test_johns(transport: LocalTransport) -> None:
     johns = photos.johns_chips()
     if johns is None:
         pytest.skip("dlib examples unavailable (Debian libdlib19.1)")
-    pipeline = FacePipeline(transport)
+    pipeline = FaceAnalyser(transport)
     estimator = EthnicityEstimator(transport)
     for person, paths in johns.items():
         right = 0

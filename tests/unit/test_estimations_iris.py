@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from inference.analysis import FaceAnalyser
 from inference.estimations import eyes, gaze, iris, landmarks68
 from inference.estimations.head_pose import HeadPose, estimate_head_pose
 from inference.image import to_rgb_array
-from inference.pipeline import FacePipeline
 from inference.transport import LocalTransport
 from inference.types import FaceDetection
 from tests import photos
@@ -27,7 +27,7 @@ def load(name: str) -> np.ndarray:
 
 
 def analyse(pixels: np.ndarray) -> list[tuple[FaceDetection, landmarks68.FaceMesh, iris.Irises]]:
-    detections = FacePipeline(transport()).detect(pixels)
+    detections = FaceAnalyser(transport()).detect(pixels)
     meshes = landmarks68.FaceMeshEstimator(transport()).estimate(pixels, [d.landmarks for d in detections])
     irises = iris.IrisEstimator(transport()).estimate(pixels, [mesh.points for mesh in meshes])
     return list(zip(detections, meshes, irises, strict=True))

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from inference.analysis import FaceAnalyser
 from inference.estimations import eyes, landmarks68, mouth
 from inference.image import to_rgb_array
-from inference.pipeline import FacePipeline
 from inference.transport import LocalTransport
 from tests import photos
 
@@ -64,7 +64,7 @@ def transport() -> LocalTransport:
 
 
 def mesh_of(pixels: np.ndarray) -> tuple[landmarks68.FaceMesh, object]:
-    (detection,) = FacePipeline(transport()).detect(pixels)[:1]
+    (detection,) = FaceAnalyser(transport()).detect(pixels)[:1]
     (mesh,) = landmarks68.FaceMeshEstimator(transport()).estimate(pixels, [detection.landmarks])
     return mesh, detection
 

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from inference.analysis import FaceAnalyser
 from inference.estimations.liveness import (
     LIVENESS_CHIP_SIZE,
     PREDICTIONS,
@@ -24,7 +25,6 @@ from inference.estimations.liveness import (
 )
 from inference.image import decode_image, from_array
 from inference.models import HUMAN_LIVENESS
-from inference.pipeline import FacePipeline
 from inference.transport import LocalTransport
 from inference.triton_server import TritonServer
 from inference.types import FaceDetection
@@ -44,7 +44,7 @@ def transport() -> Iterator[LocalTransport]:
 
 @pytest.fixture(scope="module")
 def portraits(transport: LocalTransport) -> dict[str, tuple[np.ndarray, FaceDetection]]:
-    pipeline = FacePipeline(transport)
+    pipeline = FaceAnalyser(transport)
     out = {}
     for name in PORTRAITS:
         image = decode_image(photos.face_recognition_image(name).read_bytes())

@@ -11,6 +11,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from inference.alignment import crop_to_image_transform
+from inference.analysis import FaceAnalyser
 from inference.estimations.mask import (
     MASK_CHIP_SIZE,
     MASK_CROP_OFFSET,
@@ -24,7 +25,6 @@ from inference.estimations.mask import (
 )
 from inference.image import decode_image
 from inference.models import MOBILENET_MASK
-from inference.pipeline import FacePipeline
 from inference.transport import LocalTransport
 from inference.types import FaceDetection
 from tests import photos
@@ -44,7 +44,7 @@ def transport() -> Iterator[LocalTransport]:
 
 @pytest.fixture(scope="module")
 def portraits(transport: LocalTransport) -> dict[str, tuple[np.ndarray, FaceDetection]]:
-    pipeline = FacePipeline(transport)
+    pipeline = FaceAnalyser(transport)
     out = {}
     for name in PORTRAITS:
         image = decode_image(photos.face_recognition_image(name).read_bytes())

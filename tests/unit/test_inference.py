@@ -13,12 +13,12 @@ import pytest
 from PIL import Image
 
 from inference.alignment import CHIP_SIZE, face_chip, face_chips, similarity_transform, template
+from inference.analysis import FaceAnalyser
 from inference.descriptor import DLIB_EUCLIDEAN_THRESHOLD, DescriptorExtractor
 from inference.errors import ImageDecodeError, InferenceError
 from inference.image import decode_image
 from inference.models import DLIB_DESCRIPTOR, MTCNN_PNET
 from inference.mtcnn import MtcnnOptions, nms, pyramid_scales
-from inference.pipeline import FacePipeline
 from inference.transport import LocalTransport, split_batches
 from inference.types import FaceDetection
 from tests import photos
@@ -35,8 +35,8 @@ def transport() -> Iterator[LocalTransport]:
 
 
 @pytest.fixture(scope="module")
-def pipeline(transport: LocalTransport) -> FacePipeline:
-    return FacePipeline(transport)
+def pipeline(transport: LocalTransport) -> FaceAnalyser:
+    return FaceAnalyser(transport)
 
 
 @pytest.fixture(scope="module")
@@ -154,7 +154,7 @@ def _check_geometry(face: FaceDetection) -> None:
 
 
 @pytest.mark.parametrize("name", PORTRAITS)
-def test_detects_exactly_one_face(name: str, pipeline: FacePipeline, portraits: dict[str, np.ndarray]) -> None:
+def test_detects_exactly_one_face(name: str, pipeline: FaceAnalyser, portraits: dict[str, np.ndarray]) -> None:
     image = portraits[name]
     faces = pipeline.detect(image)
     assert len(faces) == 1, [(f.box, f.score) for f in faces]
@@ -164,14 +164,14 @@ def test_detects_exactly_one_face(name: str, pipeline: FacePipeline, portraits: 
     _check_geometry(face)
 
 
-def test_no_face_in_noise_and_flat_images(pipeline: FacePipeline) -> None:
+def test_no_face_in_noise_and_flat_images(pipeline: FaceAnalyser) -> None:
     rng = np.random.default_rng(3)
     assert pipeline.detect(rng.integers(0, 256, (240, 320, 3), dtype=np.uint8)) == []
     assert pipeline.detect(np.full((64, 64, 3), 128, np.uint8)) == []
     assert pipeline.detect(np.zeros((10, 10, 3), np.uint8)) == []  # smaller than one P-Net window
 
 
-def test_detection_on_labelled_dlib_faces(pipeline: FacePipeline) -> None:
+def test_detection_on_labelled_dlib_faces(pipeline: FaceAnalyser) -> None:
     """dlib's examples/faces: 43 labelled faces in 11 PASCAL VOC photos (plus dogs.jpg, no people)."""
     examples = photos.dlib_examples()
     if examples is None:
@@ -204,7 +204,7 @@ def test_detection_on_labelled_dlib_faces(pipeline: FacePipeline) -> None:
 # --- descriptors -----------------------------------------------------------------------------------------
 
 
-def _portrait_descriptors(pipeline: FacePipeline, portraits: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+def _portrait_descriptors(pipeline: FaceAnalyser, portraits: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     out = {}
     for name, image in portraits.items():
         faces = pipeline.process(image)
@@ -216,7 +216,7 @@ def _portrait_descriptors(pipeline: FacePipeline, portraits: dict[str, np.ndarra
     return out
 
 
-def test_same_person_is_more_similar(pipeline: FacePipeline, portraits: dict[str, np.ndarray]) -> None:
+def test_same_person_is_more_similar(pipeline: FaceAnalyser, portraits: dict[str, np.ndarray]) -> None:
     vectors = _portrait_descriptors(pipeline, portraits)
     obama = [vectors[n] for n in ("obama.jpg", "obama2.jpg", "obama3.jpg")]
     same = [float(a @ b) for a, b in itertools.combinations(obama, 2)]
@@ -225,7 +225,7 @@ def test_same_person_is_more_similar(pipeline: FacePipeline, portraits: dict[str
     assert min(same) > max(different) + 0.05
 
 
-def test_raw_euclidean_follows_dlib_threshold(pipeline: FacePipeline, portraits: dict[str, np.ndarray]) -> None:
+def test_raw_euclidean_follows_dlib_threshold(pipeline: FaceAnalyser, portraits: dict[str, np.ndarray]) -> None:
     raw = {}
     for name, image in portraits.items():
         faces = pipeline.detect(image)
@@ -237,7 +237,7 @@ def test_raw_euclidean_follows_dlib_threshold(pipeline: FacePipeline, portraits:
     assert max(same) < DLIB_EUCLIDEAN_THRESHOLD < min(different)
 
 
-def test_batch_and_single_give_the_same_descriptor(pipeline: FacePipeline,
+def test_batch_and_single_give_the_same_descriptor(pipeline: FaceAnalyser,
                                                    portraits: dict[str, np.ndarray]) -> None:
     chips = np.stack([
         face_chip(image, pipeline.detect(image)[0].landmarks) for image in portraits.values()

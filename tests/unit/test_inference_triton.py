@@ -9,10 +9,10 @@ from collections.abc import Iterator
 import numpy as np
 import pytest
 
+from inference.analysis import FaceAnalyser
 from inference.errors import InferenceError
 from inference.image import decode_image
 from inference.models import ALL_MODELS, DLIB_DESCRIPTOR, MTCNN_RNET
-from inference.pipeline import FacePipeline
 from inference.transport import LocalTransport
 from inference.triton import TritonTransport
 from inference.triton_server import TritonServer
@@ -36,9 +36,9 @@ def test_models_ready(triton) -> None:  # type: ignore[no-untyped-def]
 
 def test_pipeline_over_triton_matches_local(triton) -> None:  # type: ignore[no-untyped-def]
     _, transport = triton
-    remote = FacePipeline(transport)
+    remote = FaceAnalyser(transport)
     with LocalTransport() as local_transport:
-        local = FacePipeline(local_transport)
+        local = FaceAnalyser(local_transport)
         for name in ("obama.jpg", "biden.jpg"):
             image = decode_image(photos.face_recognition_image(name).read_bytes())
             got, expected = remote.process(image), local.process(image)

@@ -11,10 +11,10 @@ import pytest
 from PIL import Image, ImageDraw
 
 from inference.alignment import face_chip
+from inference.analysis import FaceAnalyser
 from inference.estimations import glasses, iso, landmarks68
 from inference.estimations.mouth import MouthAttributes
 from inference.image import to_rgb_array
-from inference.pipeline import FacePipeline
 from inference.transport import LocalTransport
 from tests import photos
 
@@ -105,7 +105,7 @@ def load(name: str) -> np.ndarray:
 
 def face_of(pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(five landmarks, 68 landmarks) of the best face."""
-    detection = FacePipeline(transport()).detect(pixels)[0]
+    detection = FaceAnalyser(transport()).detect(pixels)[0]
     (mesh,) = landmarks68.FaceMeshEstimator(transport()).estimate(pixels, [detection.landmarks])
     return np.asarray(detection.landmarks, dtype=np.float64), np.asarray(mesh.landmarks68, dtype=np.float64)
 
