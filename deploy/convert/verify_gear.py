@@ -70,7 +70,7 @@ JOHNS_LABELS = {
     "John_Shimkus": "caucasian",
     "John_Simm": "caucasian",
 }
-#: inference/warps.py + server/face_results.py (WARP_SIZE, WARP_PADDING, WARP_JPEG_QUALITY); not imported (server needs grpc).
+#: inference/warps.py, server/face_results.py (WARP_SIZE, WARP_PADDING, WARP_JPEG_QUALITY); not imported here.
 WARP_SIZE, WARP_PADDING, WARP_JPEG_QUALITY = 250, 0.25, 95
 #: The Human library's crop (module docstring): face box enlargement, then the gear.ts box.
 HUMAN_ENLARGE = 1.4
