@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import string
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,22 +30,36 @@ HCM_TYPE = "type.googleapis.com/envoy.extensions.filters.network.http_connection
 # Request line + headers above this many KiB are refused by Envoy (431, LUNA body below); the gRPC
 # server accepts more metadata than that (server/app.py MAX_METADATA_BYTES).
 MAX_REQUEST_HEADERS_KB = 60
-PAYLOAD_TOO_LARGE = {"error_code": 37003, "desc": "Payload too large", "detail": "Request payload is too large"}
-BAD_REQUEST = {"error_code": 12021, "desc": "Bad/incomplete input data", "detail": "Failed to decode the request"}
-INTERNAL = {"error_code": 1, "desc": "Internal server error", "detail": "Internal server error"}
-UNAVAILABLE = {"error_code": 40001, "desc": "Service unavailable", "detail": "Service 'lumen-server' is unavailable"}
-TIMEOUT = {"error_code": 40002, "desc": "Gateway timeout", "detail": "Upstream request timeout"}
+
+
+def luna_body(spec: errors.ErrorSpec, **values: object) -> dict[str, object]:
+    """The LUNA body of a catalogue error (server/errors.py), as the server would send it."""
+    return errors.LunaError(spec, **values).body()
+
+
+# Every LUNA error the gateway answers itself comes from the catalogue (tests/unit/test_error_catalogue.py).
+PAYLOAD_TOO_LARGE = luna_body(errors.PAYLOAD_TOO_LARGE)
+BAD_REQUEST = luna_body(errors.UNDECODABLE_REQUEST)
+INTERNAL = luna_body(errors.INTERNAL)
+UNAVAILABLE = luna_body(errors.SERVICE_UNAVAILABLE, service="lumen-server")
+TIMEOUT = luna_body(errors.GATEWAY_TIMEOUT)
 # lumen.lua sets this request header before it answers itself (its body is LUNA already).
 LUNA_REPLY_HEADER = "x-lumen-luna-reply"
 # Envoy's own replies (local replies), in LUNA shape.
 LOCAL_REPLY_ERRORS = {
     400: BAD_REQUEST,
     413: PAYLOAD_TOO_LARGE,
-    431: {"error_code": 37003, "desc": "Payload too large", "detail": "Request headers are too large"},
+    431: luna_body(errors.HEADERS_TOO_LARGE),
     500: INTERNAL,
     502: UNAVAILABLE,
     503: UNAVAILABLE,
     504: TIMEOUT,
+}
+# The replies lumen.lua builds itself (LUNA_REPLIES.<name>: {http status, body format with %s per detail value}).
+LUA_REPLIES = {
+    "UNKNOWN_PATH": errors.UNKNOWN_RESOURCE,  # path, as sent (bounded)
+    "METHOD_NOT_ALLOWED": errors.METHOD_NOT_ALLOWED,  # method
+    "BAD_QUERY_PARAMETER": errors.BAD_QUERY_PARAM,  # parameter name
 }
 # A gRPC error that gRPC core answered (the Lumen wrapper sends its LUNA body as x-lumen-error
 # metadata; these came without one): grpc-status -> (HTTP status, LUNA body); applied by lumen.lua.
@@ -166,14 +181,28 @@ def lua_code(all_routes: list[Route]) -> str:
     rows = "\n".join(
         f'  {{"{pattern}", "{allow}", "{names}"}}, -- {path}' for path, pattern, allow, names in allow_table(all_routes)
     )
-    errors = "\n".join(
+    grpc_errors = "\n".join(
         f'  ["{key}"] = {{"{status}", {_lua_string(json.dumps(body, separators=(", ", ": ")))}}},'
         for key, (status, body) in GRPC_ERRORS.items()
     )
+    replies = "\n".join(
+        f'  {name} = {{"{spec.http_status}", {_lua_string(lua_body_format(spec))}}},'
+        for name, spec in LUA_REPLIES.items()
+    )
     return (
-        f"ROUTES = {{\n{rows}\n}}\n\nGRPC_ERRORS = {{\n{errors}\n}}\n\n"
+        f"ROUTES = {{\n{rows}\n}}\n\nGRPC_ERRORS = {{\n{grpc_errors}\n}}\n\nLUNA_REPLIES = {{\n{replies}\n}}\n\n"
         f'LUNA_REPLY_HEADER = "{LUNA_REPLY_HEADER}"\n\n' + LUA_SOURCE.read_text()
     )
+
+
+def lua_body_format(spec: errors.ErrorSpec) -> str:
+    """The LUNA body of `spec` as a Lua string.format format: each detail field becomes %s, in order."""
+    detail = "".join(
+        literal.replace("%", "%%") + ("%s" if field is not None else "")
+        for literal, field, _, _ in string.Formatter().parse(spec.detail)
+    )
+    body = {"error_code": spec.code, "desc": spec.desc.replace("%", "%%"), "detail": detail}
+    return json.dumps(body, separators=(", ", ": "))
 
 
 def _lua_string(text: str) -> str:

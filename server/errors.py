@@ -78,6 +78,7 @@ DUPLICATE_DESCRIPTOR_VERSION = ErrorSpec(22019, BAD_INPUT, "Several descriptors 
 
 PAYLOAD_TOO_LARGE = ErrorSpec(37003, "Payload too large", "Request payload is too large", 413)
 SERVICE_UNAVAILABLE = ErrorSpec(40001, "Service unavailable", "Service '{service}' is unavailable", 503)
+GATEWAY_TIMEOUT = ErrorSpec(40002, "Gateway timeout", "Upstream request timeout", 504)
 UNHEALTHY = ErrorSpec(40003, "Unhealthy", "Component '{component}' failed its healthcheck: {reason}", 502)
 
 # Lumen-specific codes (the v6 dumps show no LUNA code for these situations).
@@ -132,6 +133,11 @@ ACCOUNT_MISMATCH = ErrorSpec(
     40041, "Forbidden", "Luna-Account-Id does not match the account of the authenticated user", 403
 )
 
+# Answered by the gateway itself (gateway/config.py writes them into Envoy's config and lumen.lua).
+# A request Envoy could not parse, or a gRPC request gRPC core could not deserialize.
+UNDECODABLE_REQUEST = ErrorSpec(12021, BAD_INPUT, "Failed to decode the request", 400)
+# Request line + headers over gateway/config.py MAX_REQUEST_HEADERS_KB.
+HEADERS_TOO_LARGE = ErrorSpec(37003, "Payload too large", "Request headers are too large", 431)
 
 
 def catalogue() -> dict[str, ErrorSpec]:
