@@ -46,6 +46,7 @@ from server.storage.blobs import BlobStore
 from server.storage.db import Database
 from server.storage.descriptors import DescriptorStore, encode_raw
 from server.storage.repositories.attributes import TemporaryAttributeRepository
+from server.storage.repositories.blobs import BlobRepository, BlobRow
 from server.storage.repositories.faces import FaceRepository
 from server.storage.repositories.lists import ListRepository
 
@@ -84,6 +85,7 @@ class Storage:
         self.lists = ListRepository(self.db)
         self.faces = FaceRepository(self.db)
         self.attributes = TemporaryAttributeRepository(self.db)
+        self.blob_rows = BlobRepository(self.db)
         # Told about every committed write (set once at start, after recovery and index load).
         self.listener: WriteListener | None = None
         self.applier = Applier(self.descriptors, self._apply, self._forget, self._notify)
@@ -148,11 +150,7 @@ class Storage:
         if kind == "blob_delete":
             self.blobs.delete(payload["bucket"], payload["blob_id"])
         elif kind == "blob_put":
-            exists = self.db.scalar(
-                "SELECT 1 FROM blobs WHERE bucket = ? AND blob_id = ?",
-                (payload["bucket"], payload["blob_id"]),
-            )
-            if not exists:
+            if not self.blob_rows.exists(payload["bucket"], payload["blob_id"]):
                 self.blobs.delete(payload["bucket"], payload["blob_id"])
         else:
             _LOGGER.error("unknown journal entry kind %s", kind)
@@ -207,38 +205,26 @@ class Storage:
                 _LOGGER.warning("could not remove the journal entry of a failed blob write")
             raise
         faults.crash_point("after_blob_write")
-        with self.db.transaction() as tx:
-            tx.table("blobs").insert(
-                {
-                    "bucket": bucket,
-                    "blob_id": blob_id,
-                    "account_id": account_id,
-                    "content_type": content_type,
-                    "size": len(data),
-                    "create_time": now(),
-                },
-                replace=True,
+        with self.write() as batch:
+            row = BlobRow(
+                bucket=bucket,
+                blob_id=blob_id,
+                account_id=account_id,
+                content_type=content_type,
+                size=len(data),
+                create_time=now(),
             )
-            tx.conn.execute("DELETE FROM journal WHERE op_id = ?", (op_id,))
+            self.blob_rows.insert(batch, row)
+            batch.tx.conn.execute("DELETE FROM journal WHERE op_id = ?", (op_id,))
 
     def blob_meta(self, bucket: str, blob_id: str, account_id: str | None) -> dict[str, Any] | None:
-        sql = "SELECT * FROM blobs WHERE bucket = ? AND blob_id = ?"
-        params: list[object] = [bucket, blob_id]
-        if account_id is not None:
-            sql += " AND account_id = ?"
-            params.append(account_id)
-        rows = self.db.query(sql, params)
-        return rows[0] if rows else None
+        """The blob's row (of the account when one is given)."""
+        row = self.blob_rows.get(bucket, blob_id, account_id)
+        return None if row is None else dict(row)
 
     def delete_blob(self, bucket: str, blob_id: str, account_id: str) -> bool:
         with self.write() as batch:
-            cursor = batch.tx.conn.execute(
-                "DELETE FROM blobs WHERE bucket = ? AND blob_id = ? AND account_id = ?",
-                (bucket, blob_id, account_id),
-            )
-            if cursor.rowcount:
-                batch.after_commit("blob_delete", {"bucket": bucket, "blob_id": blob_id})
-        return bool(cursor.rowcount)
+            return self.blob_rows.delete(batch, bucket, blob_id, account_id)
 
 
 class WriteBatch:

@@ -282,3 +282,24 @@ def test_temporary_attributes(storage: Storage) -> None:
         storage.attributes.delete(batch, live)
     assert storage.attributes.live([live], None) == {}
     assert storage.attributes.descriptors([live]) == {}
+
+
+# -- blobs -----------------------------------------------------------------------------------------
+
+
+def test_blob_rows(storage: Storage) -> None:
+    blob_id = new_id()
+    storage.put_blob("images", blob_id, ALICE, "image/jpeg", b"\xff\xd8 bytes")
+    row = storage.blob_rows.get("images", blob_id, ALICE)
+    assert row is not None and row["size"] == 8 and row["content_type"] == "image/jpeg"
+    assert storage.blob_rows.get("images", blob_id, BOB) is None
+    assert storage.blob_rows.get("objects", blob_id) is None
+    assert storage.blob_rows.exists("images", blob_id)
+    assert storage.blob_meta("images", blob_id, None) == dict(row)
+    assert storage.db.count("SELECT COUNT(*) FROM journal") == 0
+    assert not storage.delete_blob("images", blob_id, BOB)
+    assert storage.blobs.get("images", blob_id) == b"\xff\xd8 bytes"
+    assert storage.delete_blob("images", blob_id, ALICE)
+    assert not storage.blob_rows.exists("images", blob_id)
+    assert storage.blobs.get("images", blob_id) is None
+    assert storage.db.count("SELECT COUNT(*) FROM journal") == 0
