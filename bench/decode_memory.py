@@ -97,10 +97,10 @@ def first_rect(body: dict[str, Any]) -> dict[str, int] | None:
     image = (body.get("images") or body.get("images_estimations") or [{}])[0]
     samples = image.get("detections", {}).get("samples", [])
     if samples:
-        return samples[0]["face"]["detection"]["rect"]  # type: ignore[no-any-return]
+        return samples[0]["face"]["detection"]["rect"]
     for estimation in image.get("estimations", []):
         if "face" in estimation:
-            return estimation["face"]["detection"]["rect"]  # type: ignore[no-any-return]
+            return estimation["face"]["detection"]["rect"]
     return None
 
 

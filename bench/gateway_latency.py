@@ -146,7 +146,11 @@ def main() -> None:
 
             def rest_factory() -> Callable[[int], None]:
                 client = RestClient(settings.rest_port)
-                return lambda i: client.request("GET", f"/6/faces/{face_ids[i % len(face_ids)]}") and None
+
+                def get(i: int) -> None:
+                    client.request("GET", f"/6/faces/{face_ids[i % len(face_ids)]}")
+
+                return get
 
             results[f"get_face_rest_rps_{options.clients}_clients"] = throughput(
                 rest_factory, options.clients, options.seconds

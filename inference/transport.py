@@ -15,7 +15,7 @@ import threading
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import numpy as np
 from numpy.typing import NDArray
@@ -41,7 +41,7 @@ class InferenceTransport(ABC):
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release connections/sessions."""
 
-    def __enter__(self) -> InferenceTransport:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -93,7 +93,7 @@ class LocalTransport(InferenceTransport):
     def model_path(self, spec: ModelSpec) -> Path:
         return self._repository / spec.name / "1" / "model.onnx"
 
-    def _session(self, spec: ModelSpec):  # type: ignore[no-untyped-def]
+    def _session(self, spec: ModelSpec) -> Any:  # an onnxruntime.InferenceSession
         session = self._sessions.get(spec.name)
         if session is not None:
             return session
@@ -104,7 +104,7 @@ class LocalTransport(InferenceTransport):
                 self._sessions[spec.name] = session
         return session
 
-    def _load(self, spec: ModelSpec):  # type: ignore[no-untyped-def]
+    def _load(self, spec: ModelSpec) -> Any:
         import onnxruntime as ort
 
         path = self.model_path(spec)

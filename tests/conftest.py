@@ -20,6 +20,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -128,7 +129,7 @@ def auth(account_id: str, **extra: str) -> dict[str, str]:
     return {"Luna-Account-Id": account_id, **extra}
 
 
-def assert_luna_error(response: httpx.Response, status: int, code: int) -> dict[str, object]:
+def assert_luna_error(response: httpx.Response, status: int, code: int) -> dict[str, Any]:
     assert response.status_code == status, response.text
     body = response.json()
     assert set(body) == {"error_code", "desc", "detail"}, body

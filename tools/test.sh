@@ -16,7 +16,7 @@ if [ "$fast" = 1 ]; then
   echo "== ruff"
   ruff check server inference gateway tools tests bench deploy
   echo "== mypy"
-  mypy server inference gateway
+  mypy server inference gateway tests bench
   echo "== pytest (not stack, not triton)"
   python -m pytest -q -m "not stack and not triton" "$@"
   exit 0
@@ -32,6 +32,6 @@ tools/buf_breaking.sh HEAD~1
 echo "== ruff"
 ruff check server inference gateway tools tests bench deploy
 echo "== mypy"
-mypy server inference gateway
+mypy server inference gateway tests bench
 echo "== pytest"
 python -m pytest -q "$@"

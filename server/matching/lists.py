@@ -41,7 +41,7 @@ class ListMembership:
         self._write_mutex = threading.Lock()  # serialises change + notification
         self._members: dict[str, set[str]] = {}
         self._face_lists: dict[str, set[str]] = {}
-        self._listeners: weakref.WeakSet[MembershipListener] = weakref.WeakSet()  # type: ignore[type-var]
+        self._listeners: weakref.WeakSet[MembershipListener] = weakref.WeakSet()
 
     def subscribe(self, listener: MembershipListener) -> None:
         with self._lock:

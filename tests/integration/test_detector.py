@@ -35,7 +35,9 @@ def jpeg(image: Image.Image, **save: Any) -> bytes:
     return out.getvalue()
 
 
-def detect(rest: httpx.Client, account: str, data: bytes, content_type: str = "image/jpeg", **params: Any) -> Any:
+def detect(
+    rest: httpx.Client, account: str, data: bytes, content_type: str = "image/jpeg", /, **params: Any
+) -> Any:
     reply = rest.post(
         "/6/detector", content=data, params=params, headers=auth(account, **{"Content-Type": content_type})
     )
@@ -244,7 +246,7 @@ def mirrored(name: str) -> bytes:
 
 
 def estimated(
-    rest: httpx.Client, account: str, data: bytes, content_type: str = "image/jpeg", **params: Any
+    rest: httpx.Client, account: str, data: bytes, content_type: str = "image/jpeg", /, **params: Any
 ) -> dict[str, Any]:
     """The detection of the one face of an image."""
     (face,) = faces(detect(rest, account, data, content_type, **params)["images"][0])

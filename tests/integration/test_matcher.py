@@ -263,7 +263,7 @@ def test_sql_face_filters(rest: httpx.Client, enrolled: Enrolled) -> None:
 
 def test_attribute_and_event_candidates(rest: httpx.Client, enrolled: Enrolled) -> None:
     attributes = [enrolled.attributes[name] for name in ("obama2", "biden")]
-    body = {
+    body: dict[str, Any] = {
         "references": [{"type": "face", "id": enrolled.faces["obama"]}],
         "candidates": [
             {"filters": {"origin": "attributes", "attribute_ids": attributes}, "limit": 5},
@@ -336,23 +336,23 @@ def test_errors(rest: httpx.Client, enrolled: Enrolled) -> None:
     assert_luna_error(post({"references": [short], "candidates": candidates}), 400, 22018)
     other_version = {"type": "raw_descriptor", "id": "r", "data": {"descriptor": b64(unit(1)), "version": 56}}
     assert_luna_error(post({"references": [other_version], "candidates": candidates}), 400, 22017)
-    ref = [{"type": "face", "id": enrolled.faces["obama"]}]
+    refs = [{"type": "face", "id": enrolled.faces["obama"]}]
     for bad in (
-        {"references": ref},
+        {"references": refs},
         {"references": [], "candidates": candidates},
-        {"references": ref * 31, "candidates": candidates},
-        {"references": ref, "candidates": candidates * 31},
-        {"references": ref, "candidates": [{**faces_candidate(), "limit": 0}]},
-        {"references": ref, "candidates": [{**faces_candidate(), "threshold": 1.5}]},
-        {"references": ref, "candidates": [{**faces_candidate(), "targets": ["avatarz"]}]},
-        {"references": ref, "candidates": [faces_candidate(list_id="nope")]},
-        {"references": ref, "candidates": [faces_candidate(colour="red")]},
-        {"references": ref, "candidates": [faces_candidate(create_time__gte="yesterday")]},
-        {"references": ref, "candidates": [{"filters": {"origin": "bodies"}}]},
+        {"references": refs * 31, "candidates": candidates},
+        {"references": refs, "candidates": candidates * 31},
+        {"references": refs, "candidates": [{**faces_candidate(), "limit": 0}]},
+        {"references": refs, "candidates": [{**faces_candidate(), "threshold": 1.5}]},
+        {"references": refs, "candidates": [{**faces_candidate(), "targets": ["avatarz"]}]},
+        {"references": refs, "candidates": [faces_candidate(list_id="nope")]},
+        {"references": refs, "candidates": [faces_candidate(colour="red")]},
+        {"references": refs, "candidates": [faces_candidate(create_time__gte="yesterday")]},
+        {"references": refs, "candidates": [{"filters": {"origin": "bodies"}}]},
         {"references": [{"type": "face", "id": "not-a-uuid"}], "candidates": candidates},
         {"references": [{"type": "raw_descriptor", "id": "r"}], "candidates": candidates},
         {"references": [{"type": "selfie", "id": "r"}], "candidates": candidates},
-        {"references": ref, "candidates": candidates, "extra": 1},
+        {"references": refs, "candidates": candidates, "extra": 1},
     ):
         assert_luna_error(post(bad), 400, 12022)
     assert_luna_error(
@@ -363,7 +363,7 @@ def test_errors(rest: httpx.Client, enrolled: Enrolled) -> None:
     assert_luna_error(
         rest.post("/6/matcher/faces", content=b"x", headers=auth(account, **{"Content-Type": "text/plain"})), 400, 12017
     )
-    assert match(rest, {"references": ref, "candidates": []}, account) == [
+    assert match(rest, {"references": refs, "candidates": []}, account) == [
         {"reference": {"id": enrolled.faces["obama"], "type": "face"}, "matches": []}
     ]
 

@@ -48,7 +48,7 @@ def photo(name: str) -> bytes:
     return photos.face_recognition_image(name).read_bytes()
 
 
-def sdk(rest: httpx.Client, data: bytes, content_type: str = "image/jpeg", **params: Any) -> dict[str, Any]:
+def sdk(rest: httpx.Client, data: bytes, content_type: str = "image/jpeg", /, **params: Any) -> dict[str, Any]:
     reply = rest.post("/6/sdk", content=data, params=params, headers={"Content-Type": content_type})
     assert reply.status_code == 200, reply.text
     body = reply.json()

@@ -39,6 +39,8 @@ from inference.types import FaceDetection
 from tests import photos
 
 PORTRAITS = ("obama.jpg", "obama2.jpg", "obama3.jpg", "biden.jpg")
+#: name -> (image, its single detection), from the `portraits` fixture.
+Portraits = dict[str, tuple[np.ndarray, FaceDetection]]
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +107,8 @@ def test_head_pose_noise_stays_bounded() -> None:
     errors = []
     for _ in range(50):
         truth = rng.uniform([-20, -40, -30], [20, 40, 30])
-        landmarks = project(*truth, scale=60.0) + rng.normal(0, 0.6, (5, 2))  # 1% of the eye distance
+        pitch, yaw, roll = truth
+        landmarks = project(pitch, yaw, roll, scale=60.0) + rng.normal(0, 0.6, (5, 2))  # 1% of the eye distance
         pose = head_pose_from_landmarks(landmarks)
         errors.append(np.abs(np.array([pose.pitch, pose.yaw, pose.roll]) - truth))
     worst = np.max(errors, axis=0)
@@ -119,7 +122,7 @@ def test_head_pose_rejects_degenerate_landmarks() -> None:
         head_pose_from_landmarks(np.full((5, 2), np.nan))
 
 
-def test_head_pose_on_photos_of_known_direction(portraits) -> None:  # type: ignore[no-untyped-def]
+def test_head_pose_on_photos_of_known_direction(portraits: Portraits) -> None:
     poses = {name: head_pose_from_landmarks(det.landmarks) for name, (_, det) in portraits.items()}
     # obama.jpg looks into the camera; obama2.jpg turns to the left of the image; biden.jpg to the right,
     # tilted clockwise; obama3.jpg raises his chin (looks up).
@@ -132,7 +135,7 @@ def test_head_pose_on_photos_of_known_direction(portraits) -> None:  # type: ign
 
 
 @pytest.mark.parametrize("name", ["obama2.jpg", "biden.jpg"])
-def test_mirrored_photo_flips_yaw_and_roll(pipeline: FaceAnalyser, portraits, name: str) -> None:  # type: ignore[no-untyped-def]
+def test_mirrored_photo_flips_yaw_and_roll(pipeline: FaceAnalyser, portraits: Portraits, name: str) -> None:
     image, detection = portraits[name]
     original = head_pose_from_landmarks(detection.landmarks)
     mirrored = head_pose_from_landmarks(_single(pipeline, image[:, ::-1]).landmarks)
@@ -150,7 +153,7 @@ def test_mirrored_photo_flips_yaw_and_roll(pipeline: FaceAnalyser, portraits, na
         (original.pitch, -original.yaw, -original.roll), abs=1e-3)
 
 
-def test_rotated_photo_changes_roll(pipeline: FaceAnalyser, portraits) -> None:  # type: ignore[no-untyped-def]
+def test_rotated_photo_changes_roll(pipeline: FaceAnalyser, portraits: Portraits) -> None:
     """Rotating the photo by +-15 degrees moves roll by the same amount (MTCNN re-detects the landmarks on the
     rotated photo, so each case carries a few degrees of landmark noise: measured errors 0-4.4 degrees)."""
     errors = []
@@ -167,7 +170,7 @@ def test_rotated_photo_changes_roll(pipeline: FaceAnalyser, portraits) -> None: 
     assert float(np.mean(np.abs(errors))) < 2.5, errors
 
 
-def test_rotated_landmarks_change_roll_exactly(portraits) -> None:  # type: ignore[no-untyped-def]
+def test_rotated_landmarks_change_roll_exactly(portraits: Portraits) -> None:
     _, detection = portraits["biden.jpg"]
     original = head_pose_from_landmarks(detection.landmarks)
     angle = np.radians(15)
@@ -209,7 +212,7 @@ def _strictly_decreasing(values: list[float]) -> bool:
     return all(a > b for a, b in zip(values, values[1:], strict=False))
 
 
-def test_quality_of_good_portraits(portraits) -> None:  # type: ignore[no-untyped-def]
+def test_quality_of_good_portraits(portraits: Portraits) -> None:
     for name, (image, detection) in portraits.items():
         quality = estimate_quality(image, detection)
         assert isinstance(quality, FaceQuality)
@@ -220,7 +223,7 @@ def test_quality_of_good_portraits(portraits) -> None:  # type: ignore[no-untype
 
 
 @pytest.mark.parametrize("name", ["obama2.jpg", "biden.jpg"])
-def test_blur_lowers_blurriness_quality(portraits, name: str) -> None:  # type: ignore[no-untyped-def]
+def test_blur_lowers_blurriness_quality(portraits: Portraits, name: str) -> None:
     image, detection = portraits[name]
     pixels_per_chip_pixel = detection.width / 150
     scores = [estimate_quality(image, detection).blurriness]
@@ -233,7 +236,7 @@ def test_blur_lowers_blurriness_quality(portraits, name: str) -> None:  # type: 
     assert scores[0] > 0.9 and scores[-1] < 0.2
 
 
-def test_darkening_lowers_dark_quality_only(portraits) -> None:  # type: ignore[no-untyped-def]
+def test_darkening_lowers_dark_quality_only(portraits: Portraits) -> None:
     image, detection = portraits["biden.jpg"]
     results = [estimate_quality(_scaled(image, f), detection) for f in (1.0, 0.6, 0.35, 0.15)]
     assert _strictly_decreasing([q.dark for q in results]), results
@@ -242,7 +245,7 @@ def test_darkening_lowers_dark_quality_only(portraits) -> None:  # type: ignore[
     assert all(q.blurriness > 0.85 for q in results)  # contrast-relative: darkness does not read as blur
 
 
-def test_brightening_lowers_light_quality(portraits) -> None:  # type: ignore[no-untyped-def]
+def test_brightening_lowers_light_quality(portraits: Portraits) -> None:
     image, detection = portraits["biden.jpg"]
     results = [estimate_quality(_scaled(image, f), detection) for f in (1.0, 2.4, 2.8, 4.0)]
     assert _strictly_decreasing([q.light for q in results]), results
@@ -251,21 +254,21 @@ def test_brightening_lowers_light_quality(portraits) -> None:  # type: ignore[no
 
 
 @pytest.mark.parametrize("name", ["obama3.jpg", "biden.jpg"])
-def test_uneven_light_lowers_illumination_quality(portraits, name: str) -> None:  # type: ignore[no-untyped-def]
+def test_uneven_light_lowers_illumination_quality(portraits: Portraits, name: str) -> None:
     image, detection = portraits[name]
     scores = [estimate_quality(_ramp(image, detection, low), detection).illumination for low in (1.0, 0.6, 0.4, 0.2)]
     assert _strictly_decreasing(scores), scores
     assert scores[0] > 0.9 and scores[-1] < 0.5
 
 
-def test_highlights_lower_specularity_quality(portraits) -> None:  # type: ignore[no-untyped-def]
+def test_highlights_lower_specularity_quality(portraits: Portraits) -> None:
     image, detection = portraits["biden.jpg"]
     scores = [estimate_quality(_highlights(image, detection, n), detection).specularity for n in (0, 4, 10, 25)]
     assert _strictly_decreasing(scores), scores
     assert scores[0] > 0.95 and scores[-1] < 0.5
 
 
-def test_quality_ignores_pixels_outside_the_photo(portraits) -> None:  # type: ignore[no-untyped-def]
+def test_quality_ignores_pixels_outside_the_photo(portraits: Portraits) -> None:
     image, detection = portraits["biden.jpg"]
     # Crop the photo through the middle of the face: the chip's right part is black fill, not "dark".
     right = int(detection.x + detection.width * 0.8)
@@ -295,7 +298,7 @@ def test_quality_of_synthetic_chips() -> None:
 # --- basic attributes ---------------------------------------------------------------------------------------
 
 
-def test_age_and_gender_of_portraits(transport: LocalTransport, portraits) -> None:  # type: ignore[no-untyped-def]
+def test_age_and_gender_of_portraits(transport: LocalTransport, portraits: Portraits) -> None:
     estimator = BasicAttributesEstimator(transport)
     results = {}
     for name, (image, detection) in portraits.items():
@@ -315,7 +318,7 @@ def test_age_and_gender_of_portraits(transport: LocalTransport, portraits) -> No
     assert combined.gender == MALE and 30 <= combined.age <= 65
 
 
-def test_attribute_chips_and_batching(transport: LocalTransport, portraits) -> None:  # type: ignore[no-untyped-def]
+def test_attribute_chips_and_batching(transport: LocalTransport, portraits: Portraits) -> None:
     estimator = BasicAttributesEstimator(transport)
     images = [portraits[n] for n in ("obama.jpg", "biden.jpg")]
     chips = [attribute_chips(image, [det.landmarks]) for image, det in images]
@@ -363,7 +366,7 @@ def test_head_pose_dataclass_defaults() -> None:
 # --- over Triton ------------------------------------------------------------------------------------------------
 
 
-def test_age_and_gender_over_triton_match_local(transport: LocalTransport, portraits,  # type: ignore[no-untyped-def]
+def test_age_and_gender_over_triton_match_local(transport: LocalTransport, portraits: Portraits,
                                                 triton_server: TritonServer) -> None:
     from inference.triton import TritonTransport
 

@@ -28,6 +28,8 @@ from inference.types import FaceDetection
 from tests import photos
 
 PORTRAITS = ("obama.jpg", "obama2.jpg", "obama3.jpg", "biden.jpg")
+#: name -> (image, its single detection), from the `portraits` fixture.
+Portraits = dict[str, tuple[np.ndarray, FaceDetection]]
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +80,7 @@ def test_model_sees_grey(transport: LocalTransport) -> None:
     np.testing.assert_allclose(a, b, atol=0.02)
 
 
-def test_portraits(transport: LocalTransport, portraits) -> None:  # type: ignore[no-untyped-def]
+def test_portraits(transport: LocalTransport, portraits: Portraits) -> None:
     estimator = EmotionEstimator(transport)
     results = {name: estimator.estimate(image, [detection])[0] for name, (image, detection) in portraits.items()}
     for result in results.values():
@@ -93,7 +95,7 @@ def test_portraits(transport: LocalTransport, portraits) -> None:  # type: ignor
 
 
 @pytest.mark.parametrize("name", ["obama.jpg", "biden.jpg"])
-def test_mirrored_portrait_keeps_its_emotion(pipeline: FaceAnalyser, transport: LocalTransport, portraits,  # type: ignore[no-untyped-def]
+def test_mirrored_portrait_keeps_its_emotion(pipeline: FaceAnalyser, transport: LocalTransport, portraits: Portraits,
                                              name: str) -> None:
     image, detection = portraits[name]
     mirrored = np.ascontiguousarray(image[:, ::-1])
@@ -106,7 +108,7 @@ def test_mirrored_portrait_keeps_its_emotion(pipeline: FaceAnalyser, transport: 
     assert 0.5 * np.abs(np.subtract(original.probabilities, flipped.probabilities)).sum() < 0.25
 
 
-def test_chips_and_batching(transport: LocalTransport, portraits) -> None:  # type: ignore[no-untyped-def]
+def test_chips_and_batching(transport: LocalTransport, portraits: Portraits) -> None:
     image, detection = portraits["obama.jpg"]
     chips = emotion_chips(image, [detection.landmarks, detection.landmarks])
     assert chips.shape == (2, EMOTION_CHIP_SIZE, EMOTION_CHIP_SIZE, 3) and chips.dtype == np.uint8
@@ -123,10 +125,10 @@ def test_chips_and_batching(transport: LocalTransport, portraits) -> None:  # ty
     with pytest.raises(ValueError):
         estimator.estimate_chips(np.zeros((1, 48, 48, 3), np.uint8))
     with pytest.raises(ValueError):
-        estimator.estimate_chips(np.zeros((1, EMOTION_CHIP_SIZE, EMOTION_CHIP_SIZE, 3), np.float32))  # type: ignore[arg-type]
+        estimator.estimate_chips(np.zeros((1, EMOTION_CHIP_SIZE, EMOTION_CHIP_SIZE, 3), np.float32))
 
 
-def test_crop_geometry(portraits) -> None:  # type: ignore[no-untyped-def]
+def test_crop_geometry(portraits: Portraits) -> None:
     """The emotion crop is fer's: the face fills about 55% of it, eyes at 40% of the height, centred."""
     image, detection = portraits["biden.jpg"]
     landmarks = detection.landmarks.astype(np.float64)
@@ -142,7 +144,7 @@ def test_crop_geometry(portraits) -> None:  # type: ignore[no-untyped-def]
     assert relative[1, 0] - relative[0, 0] == pytest.approx(0.30, abs=0.04)
 
 
-def test_isotropic_crop_chip_is_face_chip(portraits) -> None:  # type: ignore[no-untyped-def]
+def test_isotropic_crop_chip_is_face_chip(portraits: Portraits) -> None:
     """crop_chip with scale 1/(1+2p) and offset p/(1+2p) is face_chip(padding p)."""
     image, detection = portraits["obama2.jpg"]
     padding = 0.25
@@ -168,7 +170,7 @@ def test_v6_shape_codes_and_aggregate() -> None:
         aggregate([])
 
 
-def test_emotions_and_mask_over_triton_match_local(transport: LocalTransport, portraits,  # type: ignore[no-untyped-def]
+def test_emotions_and_mask_over_triton_match_local(transport: LocalTransport, portraits: Portraits,
                                                    triton_server: TritonServer) -> None:
     from inference.estimations.mask import MaskEstimator
     from inference.triton import TritonTransport

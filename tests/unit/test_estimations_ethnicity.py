@@ -31,6 +31,8 @@ from inference.types import FaceDetection
 from tests import photos
 
 PORTRAITS = ("obama.jpg", "obama2.jpg", "obama3.jpg", "biden.jpg")
+#: name -> (image, its single detection), from the `portraits` fixture.
+Portraits = dict[str, tuple[np.ndarray, FaceDetection]]
 JOHNS = {
     "John_Salley": "african_american",
     "John_Savage": "caucasian",
@@ -115,7 +117,7 @@ def test_aggregate_is_the_mean() -> None:
     assert aggregate([BasicAttributes(30, 30.0, 0.2, 1, 0.9)]).ethnicity is None
 
 
-def test_portraits(transport: LocalTransport, portraits) -> None:  # type: ignore[no-untyped-def]
+def test_portraits(transport: LocalTransport, portraits: Portraits) -> None:
     estimator = EthnicityEstimator(transport)
     results = {}
     for name, (image, detection) in portraits.items():
@@ -149,7 +151,7 @@ def test_johns(transport: LocalTransport) -> None:
         assert right >= len(paths) - 2, (person, right)
 
 
-def test_chips_batching_and_basic_attributes(transport: LocalTransport, portraits) -> None:  # type: ignore[no-untyped-def]
+def test_chips_batching_and_basic_attributes(transport: LocalTransport, portraits: Portraits) -> None:
     estimator = EthnicityEstimator(transport)
     images = [portraits[n] for n in ("obama.jpg", "biden.jpg")]
     chips = np.concatenate([ethnicity_chips(image, [det.landmarks]) for image, det in images])

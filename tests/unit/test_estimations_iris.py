@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 
 import numpy as np
 import pytest
@@ -12,7 +13,8 @@ from inference.analysis import FaceAnalyser
 from inference.estimations import eyes, gaze, iris, landmarks68
 from inference.estimations.head_pose import HeadPose, estimate_head_pose
 from inference.image import to_rgb_array
-from inference.transport import LocalTransport
+from inference.models import ModelSpec
+from inference.transport import LocalTransport, Tensor
 from inference.types import FaceDetection
 from tests import photos
 
@@ -95,9 +97,8 @@ def test_gaze_model_signs_and_mirror_symmetry() -> None:
     straight = iris.Irises(
         left=synthetic_eye((20.0, drop), (0.0, 40.0)), right=synthetic_eye((80.0, drop), (60.0, 100.0))
     )
-    assert gaze.estimate_gaze(straight, frontal) == gaze.Gaze(
-        yaw=pytest.approx(0.0, abs=1e-9), pitch=pytest.approx(0.0, abs=1e-9)
-    )
+    looking = gaze.estimate_gaze(straight, frontal)
+    assert (looking.yaw, looking.pitch) == pytest.approx((0.0, 0.0), abs=1e-9)
     # Irises shifted towards the image's left: the person looks to the image's left (yaw > 0), by asin(offset / R).
     shift = 5.0
     aside = iris.Irises(
@@ -191,7 +192,7 @@ def test_one_batched_call_for_all_eyes() -> None:
     calls = []
 
     class Counting(LocalTransport):
-        def infer(self, spec, inputs):  # type: ignore[no-untyped-def]
+        def infer(self, spec: ModelSpec, inputs: Mapping[str, Tensor]) -> dict[str, Tensor]:
             calls.append((spec.name, len(next(iter(inputs.values())))))
             return super().infer(spec, inputs)
 

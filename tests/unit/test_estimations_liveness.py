@@ -31,6 +31,8 @@ from inference.types import FaceDetection
 from tests import photos
 
 PORTRAITS = ("obama.jpg", "obama2.jpg", "obama3.jpg", "biden.jpg")
+#: name -> (image, its single detection), from the `portraits` fixture.
+Portraits = dict[str, tuple[np.ndarray, FaceDetection]]
 
 
 @pytest.fixture(scope="module")
@@ -66,14 +68,14 @@ def test_model_outputs_probabilities(transport: LocalTransport) -> None:
     np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, atol=1e-5)
 
 
-def test_chips_shape_and_empty(portraits) -> None:  # type: ignore[no-untyped-def]
+def test_chips_shape_and_empty(portraits: Portraits) -> None:
     image, detection = portraits["obama.jpg"]
     chips = liveness_chips(image, [detection.landmarks, detection.landmarks])
     assert chips.shape == (2, LIVENESS_CHIP_SIZE, LIVENESS_CHIP_SIZE, 3) and chips.dtype == np.uint8
     assert liveness_chips(image, []).shape == (0, LIVENESS_CHIP_SIZE, LIVENESS_CHIP_SIZE, 3)
 
 
-def test_real_portraits_score_real(transport: LocalTransport, portraits) -> None:  # type: ignore[no-untyped-def]
+def test_real_portraits_score_real(transport: LocalTransport, portraits: Portraits) -> None:
     estimator = LivenessEstimator(transport)
     for name, (image, detection) in portraits.items():
         (result,) = estimator.estimate(image, [detection])
@@ -83,7 +85,7 @@ def test_real_portraits_score_real(transport: LocalTransport, portraits) -> None
         assert result.prediction_name() == "real"
 
 
-def test_screen_like_degradation_lowers_the_score(transport: LocalTransport, portraits) -> None:  # type: ignore[no-untyped-def]
+def test_screen_like_degradation_lowers_the_score(transport: LocalTransport, portraits: Portraits) -> None:
     """Measured: 0.99 -> 0.81-0.94 on these portraits (the network reacts to the colour shift; blur, moire and
     low resolution alone barely move it: MODELS.md). Spoof is not reached on any of them."""
     estimator = LivenessEstimator(transport)
@@ -93,7 +95,7 @@ def test_screen_like_degradation_lowers_the_score(transport: LocalTransport, por
         assert screen.score < real.score - 0.03, name
 
 
-def test_batch_matches_single(transport: LocalTransport, portraits) -> None:  # type: ignore[no-untyped-def]
+def test_batch_matches_single(transport: LocalTransport, portraits: Portraits) -> None:
     estimator = LivenessEstimator(transport)
     items = list(portraits.values())
     singles = [estimator.estimate(image, [detection])[0].score for image, detection in items]
@@ -104,7 +106,7 @@ def test_batch_matches_single(transport: LocalTransport, portraits) -> None:  # 
     assert estimator.scores(np.zeros((0, LIVENESS_CHIP_SIZE, LIVENESS_CHIP_SIZE, 3), np.uint8)) == []
 
 
-def test_small_blurred_face_is_unknown(transport: LocalTransport, portraits) -> None:  # type: ignore[no-untyped-def]
+def test_small_blurred_face_is_unknown(transport: LocalTransport, portraits: Portraits) -> None:
     image, detection = portraits["biden.jpg"]
     pil = from_array(image)
     small = pil.resize((pil.width // 8, pil.height // 8), Image.Resampling.BILINEAR)
@@ -129,7 +131,7 @@ def test_prediction_rule_and_aggregate() -> None:
 
 def test_liveness_over_triton_matches_local(
     transport: LocalTransport,
-    portraits,  # type: ignore[no-untyped-def]
+    portraits: Portraits,
     triton_server: TritonServer,
 ) -> None:
     from inference.triton import TritonTransport

@@ -30,6 +30,8 @@ from inference.types import FaceDetection
 from tests import photos
 
 PORTRAITS = ("obama.jpg", "obama2.jpg", "obama3.jpg", "biden.jpg")
+#: name -> (image, its single detection), from the `portraits` fixture.
+Portraits = dict[str, tuple[np.ndarray, FaceDetection]]
 SURGICAL_BLUE = (160, 200, 230)
 
 
@@ -85,7 +87,7 @@ def test_model_outputs_probabilities(transport: LocalTransport) -> None:
     np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, atol=1e-5)
 
 
-def test_bare_faces_are_missing(transport: LocalTransport, portraits) -> None:  # type: ignore[no-untyped-def]
+def test_bare_faces_are_missing(transport: LocalTransport, portraits: Portraits) -> None:
     estimator = MaskEstimator(transport)
     for name, (image, detection) in portraits.items():
         (result,) = estimator.estimate(image, [detection])
@@ -95,7 +97,7 @@ def test_bare_faces_are_missing(transport: LocalTransport, portraits) -> None:  
         assert result.medical_mask + result.missing == pytest.approx(1.0)
 
 
-def test_synthetic_mask_moves_towards_medical_mask(transport: LocalTransport, portraits) -> None:  # type: ignore[no-untyped-def]
+def test_synthetic_mask_moves_towards_medical_mask(transport: LocalTransport, portraits: Portraits) -> None:
     estimator = MaskEstimator(transport)
     masked_count = 0
     for name, (image, detection) in portraits.items():
@@ -106,7 +108,7 @@ def test_synthetic_mask_moves_towards_medical_mask(transport: LocalTransport, po
     assert masked_count >= 3
 
 
-def test_same_patch_on_the_forehead_is_not_a_mask(transport: LocalTransport, portraits) -> None:  # type: ignore[no-untyped-def]
+def test_same_patch_on_the_forehead_is_not_a_mask(transport: LocalTransport, portraits: Portraits) -> None:
     """Specificity: the network reacts to the lower face being covered, not to any light-blue patch. (On obama3.jpg,
     whose bare face already scores 0.1-0.35, the forehead patch brings it close to 0.5: the network is fragile.)"""
     estimator = MaskEstimator(transport)
@@ -119,7 +121,7 @@ def test_same_patch_on_the_forehead_is_not_a_mask(transport: LocalTransport, por
     assert missing_count >= 3
 
 
-def test_crop_geometry(portraits) -> None:  # type: ignore[no-untyped-def]
+def test_crop_geometry(portraits: Portraits) -> None:
     """The mask crop is the package's stretched SSD box: eyes at 40% of the height and 43% of the width apart."""
     _, detection = portraits["biden.jpg"]
     landmarks = detection.landmarks.astype(np.float64)
@@ -132,7 +134,7 @@ def test_crop_geometry(portraits) -> None:  # type: ignore[no-untyped-def]
     assert relative[:, 0].mean() == pytest.approx(0.5, abs=0.05)
 
 
-def test_chips_and_batching(transport: LocalTransport, portraits) -> None:  # type: ignore[no-untyped-def]
+def test_chips_and_batching(transport: LocalTransport, portraits: Portraits) -> None:
     image, detection = portraits["obama.jpg"]
     masked = paint(image, detection.landmarks, "lower")
     chips = np.concatenate([mask_chips(image, [detection.landmarks]), mask_chips(masked, [detection.landmarks])])

@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import threading
 from collections.abc import Callable
+from contextlib import AbstractContextManager
+from types import TracebackType
 
 import numpy as np
 import pytest
@@ -210,7 +212,7 @@ def test_concurrent_decodes_never_exceed_the_budget() -> None:
 
     real_reserve = budget.reserve
 
-    def counting_reserve(pixels: int):  # type: ignore[no-untyped-def]
+    def counting_reserve(pixels: int) -> AbstractContextManager[None]:
         class Counted:
             def __enter__(self) -> None:
                 self.inner = real_reserve(pixels)
@@ -219,14 +221,16 @@ def test_concurrent_decodes_never_exceed_the_budget() -> None:
                     inside[0] += 1
                     inside[1] = max(inside[1], inside[0])
 
-            def __exit__(self, *exc: object) -> None:
+            def __exit__(
+                self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+            ) -> None:
                 with lock:
                     inside[0] -= 1
-                self.inner.__exit__(*exc)
+                self.inner.__exit__(kind, error, trace)
 
         return Counted()
 
-    budget.reserve = counting_reserve  # type: ignore[method-assign]
+    budget.reserve = counting_reserve  # type: ignore[method-assign, assignment]
 
     def work() -> None:
         try:

@@ -7,6 +7,7 @@ import itertools
 import logging
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -134,7 +135,7 @@ def test_split_batches() -> None:
         split_batches({"a": np.zeros((2, 1)), "b": np.zeros((3, 1))}, 4)
 
 
-def test_missing_model_is_an_inference_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_missing_model_is_an_inference_error(tmp_path: Path) -> None:
     with LocalTransport(tmp_path) as local, pytest.raises(InferenceError, match="missing"):
         local.infer(MTCNN_PNET, {"input_1": np.zeros((1, 20, 20, 3), np.float32)})
 

@@ -98,7 +98,7 @@ def test_nms_matches_the_reference_loop(count: int, min_overlap: bool) -> None:
 
 
 def test_pack_places_levels_apart_on_even_offsets() -> None:
-    shapes = [(113, 150), (80, 106), (57, 75), (40, 53), (29, 38), (20, 27), (14, 19)]
+    shapes: list[tuple[int, ...]] = [(113, 150), (80, 106), (57, 75), (40, 53), (29, 38), (20, 27), (14, 19)]
     offsets, width, height = pack(shapes)
     boxes = [(x, y, x + w, y + h) for (x, y), (h, w) in zip(offsets, shapes, strict=True)]
     for x, y, x1, y1 in boxes:

@@ -9,6 +9,7 @@ import importlib.util
 import json
 import sys
 import types
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -139,7 +140,7 @@ def _config_json(name: str) -> dict[str, Any]:
 
 
 @pytest.fixture
-def python_model(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+def python_model(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], Any]:
     monkeypatch.setitem(sys.modules, "triton_python_backend_utils", _fake_pb_utils())
 
     def load(name: str) -> Any:
@@ -155,7 +156,7 @@ def python_model(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-de
     return load
 
 
-def test_python_backend_batches_requests_like_local(python_model) -> None:  # type: ignore[no-untyped-def]
+def test_python_backend_batches_requests_like_local(python_model: Callable[[str], Any]) -> None:
     model = python_model(DLIB_DESCRIPTOR.name)
     rng = np.random.default_rng(4)
     chips = rng.integers(0, 256, (3, 150, 150, 3), dtype=np.uint8)
@@ -169,7 +170,7 @@ def test_python_backend_batches_requests_like_local(python_model) -> None:  # ty
     model.finalize()
 
 
-def test_python_backend_keeps_different_shapes_apart(python_model) -> None:  # type: ignore[no-untyped-def]
+def test_python_backend_keeps_different_shapes_apart(python_model: Callable[[str], Any]) -> None:
     model = python_model(MTCNN_PNET.name)
     small = np.zeros((1, 30, 40, 3), np.float32)
     large = np.zeros((1, 50, 20, 3), np.float32)

@@ -28,13 +28,13 @@ def triton(triton_server: TritonServer) -> Iterator[tuple[TritonServer, TritonTr
         transport.close()
 
 
-def test_models_ready(triton) -> None:  # type: ignore[no-untyped-def]
+def test_models_ready(triton: tuple[TritonServer, TritonTransport]) -> None:
     _, transport = triton
     assert transport.is_ready()
     transport.warm_up(ALL_MODELS)
 
 
-def test_pipeline_over_triton_matches_local(triton) -> None:  # type: ignore[no-untyped-def]
+def test_pipeline_over_triton_matches_local(triton: tuple[TritonServer, TritonTransport]) -> None:
     _, transport = triton
     remote = FaceAnalyser(transport)
     with LocalTransport() as local_transport:
@@ -47,7 +47,7 @@ def test_pipeline_over_triton_matches_local(triton) -> None:  # type: ignore[no-
             assert float(got[0].descriptor @ expected[0].descriptor) > 0.99999
 
 
-def test_concurrent_requests_are_batched_correctly(triton) -> None:  # type: ignore[no-untyped-def]
+def test_concurrent_requests_are_batched_correctly(triton: tuple[TritonServer, TritonTransport]) -> None:
     """Several threads at once: Triton's dynamic batcher may merge them; each still gets its own rows."""
     _, transport = triton
     rng = np.random.default_rng(5)
@@ -69,7 +69,7 @@ def test_concurrent_requests_are_batched_correctly(triton) -> None:  # type: ign
         np.testing.assert_allclose(got, want, atol=1e-4)
 
 
-def test_bad_shape_is_an_inference_error(triton) -> None:  # type: ignore[no-untyped-def]
+def test_bad_shape_is_an_inference_error(triton: tuple[TritonServer, TritonTransport]) -> None:
     _, transport = triton
     with pytest.raises(InferenceError):
         transport.infer(MTCNN_RNET, {"input_2": np.zeros((1, 12, 12, 3), np.float32)})

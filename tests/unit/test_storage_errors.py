@@ -88,7 +88,7 @@ def test_rpc_wrapper_answers_storage_errors_with_luna_errors() -> None:
 
     context = _Context()
     with pytest.raises(_AbortedError):
-        Servicer().Unknown(object(), context)  # type: ignore[arg-type]
+        Servicer().Unknown(object(), context)
     headers = dict(context.metadata)
     assert headers[HTTP_STATUS_HEADER] == "400"
     assert json.loads(headers[ERROR_HEADER])["error_code"] == errors.DESCRIPTOR_VERSION.code

@@ -33,7 +33,7 @@ class Recorder:
 @pytest.fixture
 def storage(tmp_path: Path) -> Iterator[Storage]:
     store = Storage(tmp_path)
-    store.listener = Recorder()  # type: ignore[assignment]
+    store.listener = Recorder()
     yield store
     store.db.close()
 
