@@ -71,7 +71,8 @@ def test_scale_maps_every_coordinate_to_the_original_image(analyser: FaceAnalyse
     for before, after in ((plain.landmarks, scaled.landmarks), (plain.landmarks68, scaled.landmarks68)):
         assert before is not None and after is not None
         np.testing.assert_allclose(after, before * factor)
-    assert plain.eyes is not None and scaled.eyes is not None and plain.eyes.left_iris is not None
+    assert plain.eyes is not None and scaled.eyes is not None
+    assert plain.eyes.left_iris is not None and scaled.eyes.left_iris is not None
     np.testing.assert_allclose(scaled.eyes.left_iris, plain.eyes.left_iris * factor)
 
 
