@@ -355,7 +355,8 @@ class FaceAnalyser:
                 faces[index].descriptor = vector
             unscored = [index for index in kept if faces[index].descriptor_score is None]
             if unscored:
-                scores = descriptor_scores(self.transport, np.stack([chips[index] for index in unscored]))
+                unscored_chips = stacked if unscored == kept else np.stack([chips[index] for index in unscored])
+                scores = descriptor_scores(self.transport, unscored_chips)
                 for index, score in zip(unscored, scores, strict=True):
                     faces[index].descriptor_score = float(score)
         if options.basic_attributes and kept:

@@ -28,6 +28,8 @@ def face_warp(image: RgbImage | Image.Image, detection: FaceDetection) -> NDArra
 
 
 def _resized(image: Image.Image | RgbImage, size: int) -> NDArray[np.uint8]:
+    if isinstance(image, np.ndarray) and image.shape == (size, size, 3) and image.dtype == np.uint8:
+        return image  # already an RGB image of that size
     pil = image if isinstance(image, Image.Image) else from_array(image)
     if pil.mode != "RGB":
         pil = pil.convert("RGB")
