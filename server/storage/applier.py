@@ -37,6 +37,8 @@ _LOGGER = logging.getLogger(__name__)
 JournalOp = tuple[str, str, dict[str, Any]]
 Event = tuple[str, tuple[Any, ...]]
 
+# The optimizer waits at least this many times as long as its last run took.
+MAX_DUTY = 4.0
 RETRY_MIN_S = 0.5
 RETRY_MAX_S = 10.0
 
@@ -208,13 +210,18 @@ class Optimizer:
         self._stop.set()
 
     def _run(self) -> None:
-        while not self._stop.wait(self._interval_s):
+        pause_s = float(self._interval_s)
+        while not self._stop.wait(pause_s):
             # Until a run well after the retention period, versions of the last write may be on disk.
             quiet_s = time.monotonic() - self._applier.last_write
             if quiet_s > self.retention.total_seconds() + 2 * self._interval_s:
                 continue
+            started = time.monotonic()
             try:
                 if self._descriptors.optimize(self.retention):
                     self.runs += 1
             except Exception as error:  # noqa: BLE001 - disk full, a conflicting commit: try again next time
                 _LOGGER.warning("descriptor table optimize failed: %s", error)
+            # Compaction rewrites the table's small fragments (all rows below 1 M): on a large table
+            # run it less often, so it takes at most 1 / MAX_DUTY of the time.
+            pause_s = max(float(self._interval_s), MAX_DUTY * (time.monotonic() - started))

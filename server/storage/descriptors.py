@@ -15,7 +15,7 @@ from __future__ import annotations
 import base64
 import binascii
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -112,6 +112,16 @@ class FaceChange:
 
 # Face ids per `face_id IN (...)` delete predicate.
 DELETE_CHUNK = 1000
+
+
+def _read(run: Callable[[], pa.Table]) -> pa.Table:
+    """Run a LanceDB read, once more if it fails: the background cleanup may have removed the files of
+    the version it started on (a version superseded and older than the retention), and a second try
+    reads the latest version."""
+    try:
+        return run()
+    except (OSError, RuntimeError, ValueError):
+        return run()
 
 
 def _quoted(ids: Sequence[str]) -> str:
@@ -237,7 +247,8 @@ class DescriptorStore:
             return dict(held)
         found: dict[int, np.ndarray] = {}
         for version in FORMATS:
-            rows = self._table(version).search().where(f"face_id = {_quoted([face_id])}").to_arrow()
+            query = self._table(version).search().where(f"face_id = {_quoted([face_id])}")
+            rows = _read(query.to_arrow)
             if rows.num_rows:
                 found[version] = np.asarray(rows.column("vector")[0].as_py(), dtype=np.float32)
         return found
@@ -346,7 +357,7 @@ class DescriptorStore:
             query = query.refine_factor(refine_factor)
         if account_id is not None:
             query = query.where(f"account_id = {_quoted([account_id])}", prefilter=True)
-        return [str(face_id) for face_id in query.to_arrow().column("face_id").to_pylist()]
+        return [str(face_id) for face_id in _read(query.to_arrow).column("face_id").to_pylist()]
 
     def scan(self, version: int, batch_rows: int = 65536) -> Iterator[tuple[list[str], np.ndarray]]:
         """Every stored descriptor of a version as (face_ids, float32 [n, dimension]) batches."""
