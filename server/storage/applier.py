@@ -15,7 +15,9 @@ and the thread retries the backlog (before any later change, so order holds) unt
 
 LanceDB writes each make a table version with its own manifest; the optimizer thread compacts the
 small fragments and removes versions older than a retention period, every few seconds while there
-are writes (settings: storage_optimize_interval_s, storage_version_retention_s).
+are writes (settings: storage_optimize_interval_s, storage_version_retention_s), taking at most a
+quarter of the time. It runs beside the writes; after a run whose commit lost to the appends (heavy
+load), the next runs hold the group writes back while they run.
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ Event = tuple[str, tuple[Any, ...]]
 
 # The optimizer waits at least this many times as long as its last run took.
 MAX_DUTY = 4.0
+# Runs that hold the writes back after a failed one.
+EXCLUSIVE_RUNS_AFTER_FAILURE = 10
 RETRY_MIN_S = 0.5
 RETRY_MAX_S = 10.0
 
@@ -200,6 +204,8 @@ class Optimizer:
         self.retention = timedelta(seconds=retention_s)
         self._stop = threading.Event()
         self.runs = 0
+        self.failures = 0
+        self._exclusive_runs = 0
         self._thread = threading.Thread(target=self._run, name="lumen-storage-optimize", daemon=True)
 
     def start(self) -> None:
@@ -218,9 +224,14 @@ class Optimizer:
                 continue
             started = time.monotonic()
             try:
-                if self._descriptors.optimize(self.retention):
+                # Beside the writes normally; for a while after a failed run (its commit lost to
+                # appends again and again, as under heavy load), with the writes held back.
+                if self._descriptors.optimize(self.retention, exclusive=self._exclusive_runs > 0):
                     self.runs += 1
+                    self._exclusive_runs = max(0, self._exclusive_runs - 1)
             except Exception as error:  # noqa: BLE001 - disk full, a conflicting commit: try again next time
+                self.failures += 1
+                self._exclusive_runs = EXCLUSIVE_RUNS_AFTER_FAILURE
                 _LOGGER.warning("descriptor table optimize failed: %s", error)
             # Compaction rewrites the table's small fragments (all rows below 1 M): on a large table
             # run it less often, so it takes at most 1 / MAX_DUTY of the time.

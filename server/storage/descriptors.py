@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -145,6 +146,9 @@ class DescriptorStore:
         self._compaction_lock = threading.Lock()
         # Held by index builds (minutes on large tables); compaction skips its turn meanwhile.
         self._index_lock = threading.Lock()
+        # Held by `apply` (the group-commit writes); an exclusive optimize holds it so that no append
+        # can preempt its commit (see `optimize`).
+        self._apply_lock = threading.Lock()
         # Descriptor changes that are committed (journaled) but not yet in LanceDB because applying
         # them failed (disk full): reads see them here until a retry succeeds.
         self._unapplied: dict[str, dict[int, np.ndarray]] = {}
@@ -190,6 +194,10 @@ class DescriptorStore:
             final[change.face_id] = change
             if not (trust_fresh and change.fresh):
                 stale.add(change.face_id)
+        with self._apply_lock:
+            return self._apply(final, stale)
+
+    def _apply(self, final: dict[str, FaceChange], stale: set[str]) -> int:
         commits = 0
         if stale:
             ordered = sorted(stale)
@@ -258,17 +266,19 @@ class DescriptorStore:
 
     # -- maintenance -----------------------------------------------------------------------------
 
-    def optimize(self, retention: timedelta, *, delete_unverified: bool = False) -> bool:
+    def optimize(self, retention: timedelta, *, delete_unverified: bool = False, exclusive: bool = False) -> bool:
         """Compact small fragments, fold new rows into indices and remove the files of versions
         older than `retention` (a running read keeps its version for far less). False when an index
         build is running (try again later).
 
         `delete_unverified` also removes files no version references (left by failed writes); only
-        safe while nothing else writes the tables (at start, before serving)."""
+        safe while nothing else writes the tables (at start, before serving). `exclusive` holds group
+        writes back meanwhile: a compaction that runs beside appends can lose its commit to them again
+        and again under load (LanceDB gives up after 30 s), and the fragments then pile up."""
         if not self._index_lock.acquire(blocking=False):
             return False
         try:
-            with self._compaction_lock:
+            with self._apply_lock if exclusive else contextlib.nullcontext(), self._compaction_lock:
                 for version in FORMATS:
                     self._table(version).optimize(cleanup_older_than=retention, delete_unverified=delete_unverified)
         finally:
