@@ -26,12 +26,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from inference.alignment import face_chip, face_chips
-from inference.descriptor import DescriptorExtractor
+from inference.descriptor import DescriptorExtractor, mean_descriptor
 from inference.errors import MultipleFacesError
 from inference.estimations.attributes import BasicAttributes, BasicAttributesEstimator, attribute_chips
+from inference.estimations.attributes import aggregate as aggregate_basic
 from inference.estimations.body import BodyDetection, BodyDetector, body_warp, pair_faces_with_bodies
 from inference.estimations.descriptor_score import descriptor_scores
 from inference.estimations.emotions import EmotionEstimator, Emotions, emotion_chips
+from inference.estimations.emotions import aggregate as aggregate_emotions
 from inference.estimations.ethnicity import ethnicity_chips
 from inference.estimations.eyes import EyesAttributes, eyes_from_landmarks68
 from inference.estimations.gaze import Gaze, estimate_gaze
@@ -40,7 +42,9 @@ from inference.estimations.head_pose import HeadPose, estimate_head_pose
 from inference.estimations.iris import Irises, IrisEstimator
 from inference.estimations.landmarks68 import FaceMeshEstimator
 from inference.estimations.liveness import Liveness, LivenessEstimator
+from inference.estimations.liveness import aggregate as aggregate_liveness
 from inference.estimations.mask import MaskEstimation, MaskEstimator, mask_chips
+from inference.estimations.mask import aggregate as aggregate_mask
 from inference.estimations.mouth import MouthAttributes, mouth_from_landmarks68
 from inference.estimations.quality import FaceQuality, chip_quality, estimate_quality
 from inference.image import RgbImage, decode_image, from_array, release_memory
@@ -177,6 +181,39 @@ class ImageAnalysis:
     bodies: list[BodyAnalysis] = field(default_factory=list)
     #: Index of a kept face -> index of its body (pair_faces_with_bodies).
     face_bodies: dict[int, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AggregateAnalysis:
+    """One estimate from the faces of several images of one person (LUNA's aggregate_attributes): None where no
+    face has the estimation."""
+
+    basic: BasicAttributes | None = None
+    #: The mean descriptor, L2-normalised again.
+    descriptor: NDArray[np.float32] | None = None
+    #: The mean descriptor score (None without scores).
+    descriptor_score: float | None = None
+    mask: MaskEstimation | None = None
+    emotions: Emotions | None = None
+    liveness: Liveness | None = None
+
+
+def aggregate_faces(faces: Sequence[FaceAnalysis]) -> AggregateAnalysis:
+    """The aggregate of these faces' estimations (each estimator's own `aggregate`)."""
+    basics = [face.basic for face in faces if face.basic is not None]
+    vectors = [face.descriptor for face in faces if face.descriptor is not None]
+    scores = [face.descriptor_score for face in faces if face.descriptor_score is not None]
+    masks = [face.mask for face in faces if face.mask is not None]
+    moods = [face.emotions for face in faces if face.emotions is not None]
+    lives = [face.liveness for face in faces if face.liveness is not None]
+    return AggregateAnalysis(
+        basic=aggregate_basic(basics) if basics else None,
+        descriptor=mean_descriptor(np.stack(vectors)) if vectors else None,
+        descriptor_score=float(np.mean(scores)) if vectors and scores else None,
+        mask=aggregate_mask(masks) if masks else None,
+        emotions=aggregate_emotions(moods) if moods else None,
+        liveness=aggregate_liveness(lives) if lives else None,
+    )
 
 
 # -- filters -------------------------------------------------------------------------------------------------

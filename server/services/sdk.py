@@ -18,13 +18,8 @@ import numpy as np
 from google.api import httpbody_pb2
 from google.protobuf import struct_pb2
 
-from inference.analysis import AnalysisOptions, BodyAnalysis, FaceAnalysis
-from inference.descriptor import mean_descriptor
-from inference.estimations.attributes import aggregate as aggregate_basic
-from inference.estimations.emotions import aggregate as aggregate_emotions
+from inference.analysis import AnalysisOptions, BodyAnalysis, FaceAnalysis, aggregate_faces
 from inference.estimations.liveness import Liveness
-from inference.estimations.liveness import aggregate as aggregate_liveness
-from inference.estimations.mask import aggregate as aggregate_mask
 from lumen.v6 import liveness_pb2, sdk_pb2, sdk_service_pb2, sdk_service_pb2_grpc
 from server import errors
 from server.analysis_options import (
@@ -286,23 +281,17 @@ class SdkService(sdk_service_pb2_grpc.SdkServiceServicer):
         attributes = target.face.attributes
         target.face.SetInParent()
         attributes.SetInParent()
-        basics = [face.basic for face in faces if face.basic is not None]
-        if estimations.basic_attributes and basics:
-            attributes.basic_attributes.CopyFrom(basic_attributes_message(aggregate_basic(basics)))
-        vectors = [face.descriptor for face in faces if face.descriptor is not None]
-        scores = [face.descriptor_score for face in faces if face.descriptor_score is not None]
-        if estimations.descriptor and vectors:
-            score = float(np.mean(scores)) if scores else None
-            attributes.descriptor.CopyFrom(sdk_descriptor(mean_descriptor(np.stack(vectors)), score))
-        masks = [face.mask for face in faces if face.mask is not None]
-        if estimations.mask and masks:
-            attributes.mask.CopyFrom(mask_message(aggregate_mask(masks)))
-        emotions = [face.emotions for face in faces if face.emotions is not None]
-        if estimations.emotions and emotions:
-            attributes.emotions.CopyFrom(emotions_message(aggregate_emotions(emotions)))
-        livenesses = [face.liveness for face in faces if face.liveness is not None]
-        if estimations.liveness and livenesses:
-            attributes.liveness.CopyFrom(liveness_message(aggregate_liveness(livenesses)))
+        aggregated = aggregate_faces(faces)
+        if estimations.basic_attributes and aggregated.basic is not None:
+            attributes.basic_attributes.CopyFrom(basic_attributes_message(aggregated.basic))
+        if estimations.descriptor and aggregated.descriptor is not None:
+            attributes.descriptor.CopyFrom(sdk_descriptor(aggregated.descriptor, aggregated.descriptor_score))
+        if estimations.mask and aggregated.mask is not None:
+            attributes.mask.CopyFrom(mask_message(aggregated.mask))
+        if estimations.emotions and aggregated.emotions is not None:
+            attributes.emotions.CopyFrom(emotions_message(aggregated.emotions))
+        if estimations.liveness and aggregated.liveness is not None:
+            attributes.liveness.CopyFrom(liveness_message(aggregated.liveness))
 
 
 def register(server: Any, context: Any) -> None:

@@ -10,7 +10,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from inference.analysis import AnalysisOptions, FaceAnalyser, Multiface
+from inference.analysis import (
+    AggregateAnalysis,
+    AnalysisOptions,
+    FaceAnalyser,
+    FaceAnalysis,
+    Multiface,
+    aggregate_faces,
+)
 from inference.errors import ModelsDisabledError, MultipleFacesError
 from inference.image import decode_image
 from inference.transport import LocalTransport, NoModels
@@ -115,3 +122,18 @@ def test_without_models_only_model_free_estimations(portrait: np.ndarray) -> Non
         analyser.analyse_warps([warp], AnalysisOptions(descriptor=True))
     with pytest.raises(ModelsDisabledError):
         analyser.analyse_image(portrait, AnalysisOptions())
+
+
+def test_aggregate_of_faces() -> None:
+    first, second = np.zeros(128, dtype=np.float32), np.zeros(128, dtype=np.float32)
+    first[0], second[1] = 1.0, 1.0
+    aggregated = aggregate_faces(
+        [
+            FaceAnalysis(box=(0, 0, 1, 1), descriptor=first, descriptor_score=0.5),
+            FaceAnalysis(box=(0, 0, 1, 1), descriptor=second, descriptor_score=0.7),
+        ]
+    )
+    assert aggregated.descriptor is not None and aggregated.descriptor_score == pytest.approx(0.6)
+    np.testing.assert_allclose(aggregated.descriptor[:2], [2**-0.5, 2**-0.5], atol=1e-6)
+    assert aggregated.basic is None and aggregated.mask is None and aggregated.liveness is None
+    assert aggregate_faces([]) == AggregateAnalysis()
