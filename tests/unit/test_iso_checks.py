@@ -13,7 +13,12 @@ from PIL import Image, ImageDraw
 from inference.alignment import face_chip
 from inference.analysis import FaceAnalyser
 from inference.estimations import glasses, iso, landmarks68
+from inference.estimations.eyes import EyesAttributes
+from inference.estimations.gaze import Gaze
+from inference.estimations.glasses import Glasses
+from inference.estimations.head_pose import HeadPose
 from inference.estimations.mouth import MouthAttributes
+from inference.estimations.quality import FaceQuality
 from inference.image import to_rgb_array
 from inference.transport import LocalTransport
 from tests import photos
@@ -161,7 +166,102 @@ def test_head_geometry_definitions() -> None:
     assert geometry.horizontal_center == 0.5  # M = ((150, 200) + (150, 300)) / 2
     assert geometry.vertical_center == 0.4  # eye line at 200 of 500
     assert geometry.width == 0.6  # 180 / 300
-    assert geometry.height == round(1.9 * 150 / 500, 2)
+    assert geometry.height == 0.57  # chin 150 below the eye line, x 1.9 (eye line to crown), of 500
+
+
+def estimated_checks(
+    quality: FaceQuality, pose: HeadPose, gaze: Gaze, mouth: MouthAttributes, eye_ear: float, worn: str
+) -> dict[str, iso.IsoCheck]:
+    """The checks of a face with these estimations and no landmarks (the image checks then fail as unknown)."""
+    face = iso.IsoFace(
+        landmarks68=None,
+        quality=quality,
+        head_pose=pose,
+        gaze=gaze,
+        mouth=mouth,
+        eyes=EyesAttributes(left_ear=eye_ear, right_ear=eye_ear),
+        glasses=Glasses(worn),
+    )
+    checks = iso.iso_checks(face, iso.IsoImage(np.zeros((10, 10, 3), np.uint8), "JPEG"))
+    return {check.name: check for check in checks}
+
+
+ESTIMATED = (
+    "illumination_quality", "specularity_quality", "blurriness_quality", "dark_quality", "light_quality",
+    "head_yaw", "head_pitch", "head_roll", "gaze_yaw", "gaze_pitch", "mouth_smiling", "mouth_occluded",
+    "mouth_open", "glasses", "left_eye", "right_eye",
+)  # fmt: skip
+
+
+def test_estimations_on_v6s_limits_pass() -> None:
+    """v6 §6.24's ranges include their ends: qualities at their minimum, poses at +-5 / +-8 degrees, mouth
+    values at 0.5, eyeglasses and open eyes all pass."""
+    checks = estimated_checks(
+        FaceQuality(blurriness=0.61, dark=0.5, light=0.57, illumination=0.3, specularity=0.3),
+        HeadPose(pitch=-5.0, yaw=5.0, roll=-8.0),
+        Gaze(yaw=-5.0, pitch=5.0),
+        MouthAttributes(opened=0.5, smile=0.5, occluded=0.5),
+        eye_ear=0.3,
+        worn="eyeglasses",
+    )
+    assert {name: checks[name].result for name in ESTIMATED} == dict.fromkeys(ESTIMATED, 1)
+    assert checks["head_roll"].object_value == -8.0 and checks["glasses"].object_value == "eyeglasses"
+    assert (checks["left_eye"].object_value, checks["right_eye"].object_value) == ("open", "open")
+    # A smile of 0.5 with the lips apart is a smile showing the teeth (docs/estimations.md): not "none".
+    assert (checks["smile_properties"].object_value, checks["smile_properties"].result) == ("smile_teeth", 0)
+    assert iso.iso_status(list(checks.values())) == 0  # the landmark checks are unknown
+
+
+def test_estimations_past_v6s_limits_fail() -> None:
+    checks = estimated_checks(
+        FaceQuality(blurriness=0.6, dark=0.49, light=0.56, illumination=0.29, specularity=0.29),
+        HeadPose(pitch=5.1, yaw=-5.1, roll=8.1),
+        Gaze(yaw=5.1, pitch=-5.1),
+        MouthAttributes(opened=0.51, smile=0.51, occluded=0.51),
+        eye_ear=0.05,
+        worn="sunglasses",
+    )
+    assert {name: checks[name].result for name in ESTIMATED} == dict.fromkeys(ESTIMATED, 0)
+    assert (checks["left_eye"].object_value, checks["right_eye"].object_value) == ("closed", "closed")
+    relaxed = estimated_checks(
+        FaceQuality(blurriness=1.0, dark=1.0, light=1.0, illumination=1.0, specularity=1.0),
+        HeadPose(pitch=0.0, yaw=0.0, roll=0.0),
+        Gaze(yaw=0.0, pitch=0.0),
+        MouthAttributes(opened=0.0, smile=0.0, occluded=0.0),
+        eye_ear=0.3,
+        worn="no_glasses",
+    )
+    assert {name: relaxed[name].result for name in ESTIMATED} == dict.fromkeys(ESTIMATED, 1)
+    assert (relaxed["smile_properties"].object_value, relaxed["smile_properties"].result) == ("none", 1)
+
+
+def frontal_points(eye_distance: float, face_width: float) -> np.ndarray:
+    """68 points of a schematic frontal face centred at x = 200: eyes on y = 160, mouth on y = 240, chin at 300."""
+    points = np.zeros((68, 2))
+    points[36:42] = [200.0 - eye_distance / 2, 160.0]
+    points[42:48] = [200.0 + eye_distance / 2, 160.0]
+    points[48], points[54] = [180.0, 240.0], [220.0, 240.0]
+    points[0], points[16] = [200.0 - face_width / 2, 170.0], [200.0 + face_width / 2, 170.0]
+    points[8] = [200.0, 300.0]
+    return points
+
+
+@pytest.mark.parametrize(
+    ("eye_distance", "face_width", "expected"),
+    [
+        (90.0, 300.0, {"eye_distance": (90, 1), "head_width": (0.75, 1)}),  # both at v6's limits: pass
+        (89.0, 304.0, {"eye_distance": (89, 0), "head_width": (0.76, 0)}),
+        (120.0, 200.0, {"eye_distance": (120, 1), "head_width": (0.5, 1)}),  # eye_distance has no maximum
+        (120.0, 196.0, {"eye_distance": (120, 1), "head_width": (0.49, 0)}),
+    ],
+)
+def test_geometry_on_v6s_limits(eye_distance: float, face_width: float, expected: dict[str, tuple[float, int]]) -> None:
+    image = iso.IsoImage(np.zeros((400, 400, 3), np.uint8), "PNG")
+    checks = {c.name: c for c in iso.iso_checks(iso.IsoFace(frontal_points(eye_distance, face_width)), image)}
+    assert {name: (checks[name].object_value, checks[name].result) for name in expected} == expected
+    # The face's midpoint at x = 200 of 400 and the eye line at 160 of 400: centred, and 40% down.
+    assert (checks["head_horizontal_center"].object_value, checks["head_horizontal_center"].result) == (0.5, 1)
+    assert (checks["head_vertical_center"].object_value, checks["head_vertical_center"].result) == (0.4, 1)
 
 
 def test_smile_properties() -> None:
