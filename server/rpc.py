@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import grpc
-from google.protobuf import any_pb2
+from google.protobuf import any_pb2, descriptor_pool
 from google.rpc import status_pb2
 from grpc_status import rpc_status
 
-from lumen.v6 import common_pb2
+from lumen.v6 import common_pb2, options_pb2
 from server import accounts, errors
 from server.errors import LunaError
 from server.storage.errors import StorageError
@@ -33,6 +33,8 @@ ACCOUNT_ID_HEADER = "luna-account-id"
 REQUEST_ID_HEADER = "luna-request-id"
 HTTP_STATUS_HEADER = "x-lumen-http-status"
 ERROR_HEADER = "x-lumen-error"
+# The proto package of the servicers; servicer classes are named like their proto service.
+PROTO_PACKAGE = "lumen.v6"
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 Request = TypeVar("Request")
@@ -96,20 +98,42 @@ def abort_with_luna_error(context: grpc.ServicerContext, error: LunaError) -> No
     context.abort_with_status(rpc_status.to_status(status))
 
 
+def success_status(servicer_method_qualname: str) -> int:
+    """The HTTP status of a successful REST answer of a servicer method ("FacesService.CreateFace").
+
+    It is the RPC's `(lumen.v6.http_success_status)` option (proto/lumen/v6/options.proto), 200 when unset
+    or when the class is no lumen service (a test double).
+    """
+    service, _, method = servicer_method_qualname.rpartition(".")
+    service = service.rpartition(".")[2]
+    pool = descriptor_pool.Default()
+    try:
+        descriptor = pool.FindServiceByName(f"{PROTO_PACKAGE}.{service}")
+    except KeyError:
+        return 200
+    rpc = descriptor.methods_by_name.get(method)
+    if rpc is None:
+        raise LookupError(f"{service} has no RPC {method}: servicer methods are named like their RPC")
+    options = rpc.GetOptions()
+    return options.Extensions[options_pb2.http_success_status] or 200
+
+
 def luna_rpc(
-    *, account_required: bool = False, status: int = 200
+    *, account_required: bool = False
 ) -> Callable[[Callable[[Any, Request, Call], Response]], Callable[[Any, Request, grpc.ServicerContext], Response]]:
     """Decorate a servicer method `fn(self, request, call)`.
 
     account_required: the operation changes state, so Luna-Account-Id is mandatory (11036).
     With LUMEN_REQUIRE_ACCOUNT it is mandatory for every RPC but server.accounts.PUBLIC_RPCS.
-    status: the HTTP status of a successful REST answer (201 for creation, 204 for no content).
+    The HTTP status of a successful REST answer (201 for creation, 204 for no content) is the RPC's
+    `http_success_status` proto option (`success_status`), read once here.
     """
 
     def decorate(
         fn: Callable[[Any, Request, Call], Response],
     ) -> Callable[[Any, Request, grpc.ServicerContext], Response]:
         public = accounts.is_public(fn.__qualname__)
+        status = success_status(fn.__qualname__)
 
         @functools.wraps(fn)
         def handler(self: Any, request: Request, context: grpc.ServicerContext) -> Response:
@@ -139,6 +163,7 @@ def luna_rpc(
                 context.send_initial_metadata(tuple(headers))
             return response
 
+        handler.http_success_status = status  # type: ignore[attr-defined]
         return handler
 
     return decorate

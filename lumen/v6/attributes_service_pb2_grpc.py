@@ -74,7 +74,7 @@ class AttributesServiceServicer:
     """
 
     def CreateAttribute(self, request, context):
-        """Create a temporary attribute from descriptors and/or basic attributes. Status: 201
+        """Create a temporary attribute from descriptors and/or basic attributes.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -102,7 +102,7 @@ class AttributesServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def DeleteAttribute(self, request, context):
-        """Delete a temporary attribute. Status: 204
+        """Delete a temporary attribute.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

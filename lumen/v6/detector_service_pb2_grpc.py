@@ -48,7 +48,7 @@ class DetectorServiceServicer:
 
     def Detect(self, request, context):
         """Detect faces in one or several images (raw, base64 or multipart/form-data), store an aligned
-        face sample (warp) per detection and return the detections. Status: 201
+        face sample (warp) per detection and return the detections.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

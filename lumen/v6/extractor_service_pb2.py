@@ -26,9 +26,10 @@ from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 from google.api import httpbody_pb2 as google_dot_api_dot_httpbody__pb2
 from google.protobuf import struct_pb2 as google_dot_protobuf_dot_struct__pb2
 from lumen.v6 import detector_pb2 as lumen_dot_v6_dot_detector__pb2
+from lumen.v6 import options_pb2 as lumen_dot_v6_dot_options__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n lumen/v6/extractor_service.proto\x12\x08lumen.v6\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x17lumen/v6/detector.proto\"\xca\x02\n\x0e\x45xtractRequest\x12\"\n\x04\x62ody\x18\x07 \x01(\x0b\x32\x14.google.api.HttpBody\x12\x1c\n\x0fscore_threshold\x18\x02 \x01(\tH\x00\x88\x01\x01\x12\x1f\n\x12\x65xtract_descriptor\x18\x03 \x01(\tH\x01\x88\x01\x01\x12%\n\x18\x65xtract_basic_attributes\x18\x04 \x01(\tH\x02\x88\x01\x01\x12!\n\x14\x61ggregate_attributes\x18\x05 \x01(\tH\x03\x88\x01\x01\x12\x10\n\x03ttl\x18\x06 \x01(\tH\x04\x88\x01\x01\x42\x12\n\x10_score_thresholdB\x15\n\x13_extract_descriptorB\x1b\n\x19_extract_basic_attributesB\x17\n\x15_aggregate_attributesB\x06\n\x04_ttlJ\x04\x08\x01\x10\x02R\nsample_ids\"\xb2\x02\n\x18\x45xtractAttributesRequest\x12\x12\n\nsample_ids\x18\x01 \x03(\t\x12\x1c\n\x0fscore_threshold\x18\x02 \x01(\tH\x00\x88\x01\x01\x12\x1f\n\x12\x65xtract_descriptor\x18\x03 \x01(\tH\x01\x88\x01\x01\x12%\n\x18\x65xtract_basic_attributes\x18\x04 \x01(\tH\x02\x88\x01\x01\x12!\n\x14\x61ggregate_attributes\x18\x05 \x01(\tH\x03\x88\x01\x01\x12\x10\n\x03ttl\x18\x06 \x01(\tH\x04\x88\x01\x01\x42\x12\n\x10_score_thresholdB\x15\n\x13_extract_descriptorB\x1b\n\x19_extract_basic_attributesB\x17\n\x15_aggregate_attributesB\x06\n\x04_ttl\"M\n\x19\x45xtractAttributesResponse\x12\x30\n\nattributes\x18\x01 \x03(\x0b\x32\x1c.lumen.v6.ExtractedAttribute\"\\\n\x16\x45xtractionFilterReason\x12\x13\n\x0b\x66ilter_name\x18\x01 \x01(\t\x12\x14\n\x0cobject_value\x18\x02 \x01(\x01\x12\x17\n\x0fthreshold_value\x18\x03 \x01(\x01\"a\n\x10\x45xtractionFilter\x12\x13\n\x0bis_filtered\x18\x01 \x01(\x08\x12\x38\n\x0e\x66ilter_reasons\x18\x02 \x03(\x0b\x32 .lumen.v6.ExtractionFilterReason\"\x80\x02\n\x12\x45xtractedAttribute\x12\x0f\n\x07samples\x18\x01 \x03(\t\x12,\n\x0c\x61ttribute_id\x18\x02 \x01(\x0b\x32\x16.google.protobuf.Value\x12#\n\x03url\x18\x03 \x01(\x0b\x32\x16.google.protobuf.Value\x12<\n\x10\x62\x61sic_attributes\x18\x04 \x01(\x0b\x32\".lumen.v6.EstimatedBasicAttributes\x12\x12\n\x05score\x18\x05 \x01(\x01H\x00\x88\x01\x01\x12*\n\x06\x66ilter\x18\x06 \x01(\x0b\x32\x1a.lumen.v6.ExtractionFilterB\x08\n\x06_score2\xc7\x01\n\x10\x45xtractorService\x12U\n\x07\x45xtract\x12\x18.lumen.v6.ExtractRequest\x1a\x14.google.api.HttpBody\"\x1a\x82\xd3\xe4\x93\x02\x14\"\x0c/6/extractor:\x04\x62ody\x12\\\n\x11\x45xtractAttributes\x12\".lumen.v6.ExtractAttributesRequest\x1a#.lumen.v6.ExtractAttributesResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n lumen/v6/extractor_service.proto\x12\x08lumen.v6\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x17lumen/v6/detector.proto\x1a\x16lumen/v6/options.proto\"\xca\x02\n\x0e\x45xtractRequest\x12\"\n\x04\x62ody\x18\x07 \x01(\x0b\x32\x14.google.api.HttpBody\x12\x1c\n\x0fscore_threshold\x18\x02 \x01(\tH\x00\x88\x01\x01\x12\x1f\n\x12\x65xtract_descriptor\x18\x03 \x01(\tH\x01\x88\x01\x01\x12%\n\x18\x65xtract_basic_attributes\x18\x04 \x01(\tH\x02\x88\x01\x01\x12!\n\x14\x61ggregate_attributes\x18\x05 \x01(\tH\x03\x88\x01\x01\x12\x10\n\x03ttl\x18\x06 \x01(\tH\x04\x88\x01\x01\x42\x12\n\x10_score_thresholdB\x15\n\x13_extract_descriptorB\x1b\n\x19_extract_basic_attributesB\x17\n\x15_aggregate_attributesB\x06\n\x04_ttlJ\x04\x08\x01\x10\x02R\nsample_ids\"\xb2\x02\n\x18\x45xtractAttributesRequest\x12\x12\n\nsample_ids\x18\x01 \x03(\t\x12\x1c\n\x0fscore_threshold\x18\x02 \x01(\tH\x00\x88\x01\x01\x12\x1f\n\x12\x65xtract_descriptor\x18\x03 \x01(\tH\x01\x88\x01\x01\x12%\n\x18\x65xtract_basic_attributes\x18\x04 \x01(\tH\x02\x88\x01\x01\x12!\n\x14\x61ggregate_attributes\x18\x05 \x01(\tH\x03\x88\x01\x01\x12\x10\n\x03ttl\x18\x06 \x01(\tH\x04\x88\x01\x01\x42\x12\n\x10_score_thresholdB\x15\n\x13_extract_descriptorB\x1b\n\x19_extract_basic_attributesB\x17\n\x15_aggregate_attributesB\x06\n\x04_ttl\"M\n\x19\x45xtractAttributesResponse\x12\x30\n\nattributes\x18\x01 \x03(\x0b\x32\x1c.lumen.v6.ExtractedAttribute\"\\\n\x16\x45xtractionFilterReason\x12\x13\n\x0b\x66ilter_name\x18\x01 \x01(\t\x12\x14\n\x0cobject_value\x18\x02 \x01(\x01\x12\x17\n\x0fthreshold_value\x18\x03 \x01(\x01\"a\n\x10\x45xtractionFilter\x12\x13\n\x0bis_filtered\x18\x01 \x01(\x08\x12\x38\n\x0e\x66ilter_reasons\x18\x02 \x03(\x0b\x32 .lumen.v6.ExtractionFilterReason\"\x80\x02\n\x12\x45xtractedAttribute\x12\x0f\n\x07samples\x18\x01 \x03(\t\x12,\n\x0c\x61ttribute_id\x18\x02 \x01(\x0b\x32\x16.google.protobuf.Value\x12#\n\x03url\x18\x03 \x01(\x0b\x32\x16.google.protobuf.Value\x12<\n\x10\x62\x61sic_attributes\x18\x04 \x01(\x0b\x32\".lumen.v6.EstimatedBasicAttributes\x12\x12\n\x05score\x18\x05 \x01(\x01H\x00\x88\x01\x01\x12*\n\x06\x66ilter\x18\x06 \x01(\x0b\x32\x1a.lumen.v6.ExtractionFilterB\x08\n\x06_score2\xd3\x01\n\x10\x45xtractorService\x12Z\n\x07\x45xtract\x12\x18.lumen.v6.ExtractRequest\x1a\x14.google.api.HttpBody\"\x1f\x88\xb5\x18\xc9\x01\x82\xd3\xe4\x93\x02\x14\"\x0c/6/extractor:\x04\x62ody\x12\x63\n\x11\x45xtractAttributes\x12\".lumen.v6.ExtractAttributesRequest\x1a#.lumen.v6.ExtractAttributesResponse\"\x05\x88\xb5\x18\xc9\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -36,19 +37,21 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'lumen.v6.extractor_service_
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_EXTRACTORSERVICE'].methods_by_name['Extract']._loaded_options = None
-  _globals['_EXTRACTORSERVICE'].methods_by_name['Extract']._serialized_options = b'\202\323\344\223\002\024\"\014/6/extractor:\004body'
-  _globals['_EXTRACTREQUEST']._serialized_start=159
-  _globals['_EXTRACTREQUEST']._serialized_end=489
-  _globals['_EXTRACTATTRIBUTESREQUEST']._serialized_start=492
-  _globals['_EXTRACTATTRIBUTESREQUEST']._serialized_end=798
-  _globals['_EXTRACTATTRIBUTESRESPONSE']._serialized_start=800
-  _globals['_EXTRACTATTRIBUTESRESPONSE']._serialized_end=877
-  _globals['_EXTRACTIONFILTERREASON']._serialized_start=879
-  _globals['_EXTRACTIONFILTERREASON']._serialized_end=971
-  _globals['_EXTRACTIONFILTER']._serialized_start=973
-  _globals['_EXTRACTIONFILTER']._serialized_end=1070
-  _globals['_EXTRACTEDATTRIBUTE']._serialized_start=1073
-  _globals['_EXTRACTEDATTRIBUTE']._serialized_end=1329
-  _globals['_EXTRACTORSERVICE']._serialized_start=1332
-  _globals['_EXTRACTORSERVICE']._serialized_end=1531
+  _globals['_EXTRACTORSERVICE'].methods_by_name['Extract']._serialized_options = b'\210\265\030\311\001\202\323\344\223\002\024\"\014/6/extractor:\004body'
+  _globals['_EXTRACTORSERVICE'].methods_by_name['ExtractAttributes']._loaded_options = None
+  _globals['_EXTRACTORSERVICE'].methods_by_name['ExtractAttributes']._serialized_options = b'\210\265\030\311\001'
+  _globals['_EXTRACTREQUEST']._serialized_start=183
+  _globals['_EXTRACTREQUEST']._serialized_end=513
+  _globals['_EXTRACTATTRIBUTESREQUEST']._serialized_start=516
+  _globals['_EXTRACTATTRIBUTESREQUEST']._serialized_end=822
+  _globals['_EXTRACTATTRIBUTESRESPONSE']._serialized_start=824
+  _globals['_EXTRACTATTRIBUTESRESPONSE']._serialized_end=901
+  _globals['_EXTRACTIONFILTERREASON']._serialized_start=903
+  _globals['_EXTRACTIONFILTERREASON']._serialized_end=995
+  _globals['_EXTRACTIONFILTER']._serialized_start=997
+  _globals['_EXTRACTIONFILTER']._serialized_end=1094
+  _globals['_EXTRACTEDATTRIBUTE']._serialized_start=1097
+  _globals['_EXTRACTEDATTRIBUTE']._serialized_end=1353
+  _globals['_EXTRACTORSERVICE']._serialized_start=1356
+  _globals['_EXTRACTORSERVICE']._serialized_end=1567
 # @@protoc_insertion_point(module_scope)

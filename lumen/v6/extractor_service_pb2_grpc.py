@@ -57,14 +57,14 @@ class ExtractorServiceServicer:
     def Extract(self, request, context):
         """REST: the body is a bare JSON array of sample IDs (Content-Type: application/json, else 12017; a body
         that is not an array of UUIDs is 12022) and the answer a bare JSON array of ExtractedAttribute
-        (rendered by server/json_http.py). Status: 201
+        (rendered by server/json_http.py).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def ExtractAttributes(self, request, context):
-        """gRPC clients: the same operation with a typed answer (no REST route). Status: 201
+        """gRPC clients: the same operation with a typed answer (no REST route).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

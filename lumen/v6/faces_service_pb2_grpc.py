@@ -110,7 +110,7 @@ class FacesServiceServicer:
     """
 
     def CreateFace(self, request, context):
-        """Create a face, optionally with an attribute and linked to lists. Status: 201
+        """Create a face, optionally with an attribute and linked to lists.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -124,7 +124,7 @@ class FacesServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def DeleteFaces(self, request, context):
-        """Delete several faces with their attributes. Status: 204
+        """Delete several faces with their attributes.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -152,14 +152,14 @@ class FacesServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def PatchFace(self, request, context):
-        """Update user_data, external_id, event_id or avatar of a face. Status: 204
+        """Update user_data, external_id, event_id or avatar of a face.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def DeleteFace(self, request, context):
-        """Delete a face with its attribute (samples are kept). Status: 204
+        """Delete a face with its attribute (samples are kept).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -173,7 +173,7 @@ class FacesServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def PutFaceAttribute(self, request, context):
-        """Replace the attribute of a face. Status: 204
+        """Replace the attribute of a face.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -187,7 +187,7 @@ class FacesServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def DeleteFaceAttribute(self, request, context):
-        """Remove the attribute of a face. Status: 204
+        """Remove the attribute of a face.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

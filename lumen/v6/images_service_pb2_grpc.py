@@ -64,7 +64,7 @@ class ImagesServiceServicer:
     """
 
     def CreateImage(self, request, context):
-        """Store a source image and get its image_id. Status: 201
+        """Store a source image and get its image_id.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -85,7 +85,7 @@ class ImagesServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def DeleteImage(self, request, context):
-        """Delete an image. Status: 204
+        """Delete an image.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -55,14 +55,13 @@ class IsoServiceServicer:
     def Check(self, request, context):
         """REST: one or several images (raw, base64 or multipart/form-data); the answer is JSON, or msgpack with
         `Accept: application/msgpack` (rendered by server/services/iso.py). Luna-Account-Id is optional.
-        Status: 200
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def CheckImages(self, request, context):
-        """gRPC clients: the same operation with a typed answer (no REST route). Status: 200
+        """gRPC clients: the same operation with a typed answer (no REST route).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

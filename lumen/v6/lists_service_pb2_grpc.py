@@ -89,7 +89,7 @@ class ListsServiceServicer:
     """
 
     def CreateList(self, request, context):
-        """Create a list. Status: 201
+        """Create a list.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -103,7 +103,7 @@ class ListsServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def DeleteLists(self, request, context):
-        """Delete several lists, optionally with their faces. Status: 204
+        """Delete several lists, optionally with their faces.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -131,21 +131,21 @@ class ListsServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def PatchList(self, request, context):
-        """Update list user_data. Status: 204
+        """Update list user_data.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def DeleteList(self, request, context):
-        """Delete a list, optionally with its faces. Status: 204
+        """Delete a list, optionally with its faces.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def UpdateListFaces(self, request, context):
-        """Attach faces to or detach them from a list. Status: 204
+        """Attach faces to or detach them from a list.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -49,7 +49,7 @@ class LivenessServiceServicer:
     def PredictLiveness(self, request, context):
         """Predict for each image the probability that its face is a live person and not a presentation attack
         (raw, base64 or multipart/form-data images; a multipart `meta` part is accepted and ignored, as by
-        LUNA's Liveness V2). Luna-Account-Id is optional. Status: 200
+        LUNA's Liveness V2). Luna-Account-Id is optional.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

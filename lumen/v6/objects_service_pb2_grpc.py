@@ -64,7 +64,7 @@ class ObjectsServiceServicer:
     """
 
     def CreateObject(self, request, context):
-        """Store an object and get its object_id. Status: 201
+        """Store an object and get its object_id.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -85,7 +85,7 @@ class ObjectsServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def DeleteObject(self, request, context):
-        """Delete an object. Status: 204
+        """Delete an object.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

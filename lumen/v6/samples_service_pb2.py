@@ -25,9 +25,10 @@ _sym_db = _symbol_database.Default()
 from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 from google.api import httpbody_pb2 as google_dot_api_dot_httpbody__pb2
 from lumen.v6 import common_pb2 as lumen_dot_v6_dot_common__pb2
+from lumen.v6 import options_pb2 as lumen_dot_v6_dot_options__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1elumen/v6/samples_service.proto\x12\x08lumen.v6\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x15lumen/v6/common.proto\"O\n\x13\x43reateSampleRequest\x12\x14\n\x0csamples_type\x18\x01 \x01(\t\x12\"\n\x04\x62ody\x18\x02 \x01(\x0b\x32\x14.google.api.HttpBody\"6\n\x14\x43reateSampleResponse\x12\x11\n\tsample_id\x18\x01 \x01(\t\x12\x0b\n\x03url\x18\x02 \x01(\t\";\n\x10GetSampleRequest\x12\x14\n\x0csamples_type\x18\x01 \x01(\t\x12\x11\n\tsample_id\x18\x02 \x01(\t\">\n\x13SampleExistsRequest\x12\x14\n\x0csamples_type\x18\x01 \x01(\t\x12\x11\n\tsample_id\x18\x02 \x01(\t\">\n\x13\x44\x65leteSampleRequest\x12\x14\n\x0csamples_type\x18\x01 \x01(\t\x12\x11\n\tsample_id\x18\x02 \x01(\t\")\n\x14GetFaceSampleRequest\x12\x11\n\tsample_id\x18\x01 \x01(\t\",\n\x17\x46\x61\x63\x65SampleExistsRequest\x12\x11\n\tsample_id\x18\x01 \x01(\t\",\n\x17\x44\x65leteFaceSampleRequest\x12\x11\n\tsample_id\x18\x01 \x01(\t2\x83\x07\n\x0eSamplesService\x12v\n\x0c\x43reateSample\x12\x1d.lumen.v6.CreateSampleRequest\x1a\x1e.lumen.v6.CreateSampleResponse\"\'\x82\xd3\xe4\x93\x02!\"\x19/6/samples/{samples_type}:\x04\x62ody\x12l\n\tGetSample\x12\x1a.lumen.v6.GetSampleRequest\x1a\x14.google.api.HttpBody\"-\x82\xd3\xe4\x93\x02\'\x12%/6/samples/{samples_type}/{sample_id}\x12y\n\x0cSampleExists\x12\x1d.lumen.v6.SampleExistsRequest\x1a\x13.lumen.v6.NoContent\"5\x82\xd3\xe4\x93\x02/B-\n\x04HEAD\x12%/6/samples/{samples_type}/{sample_id}\x12q\n\x0c\x44\x65leteSample\x12\x1d.lumen.v6.DeleteSampleRequest\x1a\x13.lumen.v6.NoContent\"-\x82\xd3\xe4\x93\x02\'*%/6/samples/{samples_type}/{sample_id}\x12\x7f\n\rGetFaceSample\x12\x1e.lumen.v6.GetFaceSampleRequest\x1a\x14.google.api.HttpBody\"8\x82\xd3\xe4\x93\x02\x32\x12\x16/6/samples/{sample_id}Z\x18\x12\x16/5/samples/{sample_id}\x12\x94\x01\n\x10\x46\x61\x63\x65SampleExists\x12!.lumen.v6.FaceSampleExistsRequest\x1a\x13.lumen.v6.NoContent\"H\x82\xd3\xe4\x93\x02\x42\x42\x1e\n\x04HEAD\x12\x16/6/samples/{sample_id}Z B\x1e\n\x04HEAD\x12\x16/5/samples/{sample_id}\x12\x84\x01\n\x10\x44\x65leteFaceSample\x12!.lumen.v6.DeleteFaceSampleRequest\x1a\x13.lumen.v6.NoContent\"8\x82\xd3\xe4\x93\x02\x32*\x16/6/samples/{sample_id}Z\x18*\x16/5/samples/{sample_id}b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1elumen/v6/samples_service.proto\x12\x08lumen.v6\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x15lumen/v6/common.proto\x1a\x16lumen/v6/options.proto\"O\n\x13\x43reateSampleRequest\x12\x14\n\x0csamples_type\x18\x01 \x01(\t\x12\"\n\x04\x62ody\x18\x02 \x01(\x0b\x32\x14.google.api.HttpBody\"6\n\x14\x43reateSampleResponse\x12\x11\n\tsample_id\x18\x01 \x01(\t\x12\x0b\n\x03url\x18\x02 \x01(\t\";\n\x10GetSampleRequest\x12\x14\n\x0csamples_type\x18\x01 \x01(\t\x12\x11\n\tsample_id\x18\x02 \x01(\t\">\n\x13SampleExistsRequest\x12\x14\n\x0csamples_type\x18\x01 \x01(\t\x12\x11\n\tsample_id\x18\x02 \x01(\t\">\n\x13\x44\x65leteSampleRequest\x12\x14\n\x0csamples_type\x18\x01 \x01(\t\x12\x11\n\tsample_id\x18\x02 \x01(\t\")\n\x14GetFaceSampleRequest\x12\x11\n\tsample_id\x18\x01 \x01(\t\",\n\x17\x46\x61\x63\x65SampleExistsRequest\x12\x11\n\tsample_id\x18\x01 \x01(\t\",\n\x17\x44\x65leteFaceSampleRequest\x12\x11\n\tsample_id\x18\x01 \x01(\t2\x92\x07\n\x0eSamplesService\x12{\n\x0c\x43reateSample\x12\x1d.lumen.v6.CreateSampleRequest\x1a\x1e.lumen.v6.CreateSampleResponse\",\x88\xb5\x18\xc9\x01\x82\xd3\xe4\x93\x02!\"\x19/6/samples/{samples_type}:\x04\x62ody\x12l\n\tGetSample\x12\x1a.lumen.v6.GetSampleRequest\x1a\x14.google.api.HttpBody\"-\x82\xd3\xe4\x93\x02\'\x12%/6/samples/{samples_type}/{sample_id}\x12y\n\x0cSampleExists\x12\x1d.lumen.v6.SampleExistsRequest\x1a\x13.lumen.v6.NoContent\"5\x82\xd3\xe4\x93\x02/B-\n\x04HEAD\x12%/6/samples/{samples_type}/{sample_id}\x12v\n\x0c\x44\x65leteSample\x12\x1d.lumen.v6.DeleteSampleRequest\x1a\x13.lumen.v6.NoContent\"2\x88\xb5\x18\xcc\x01\x82\xd3\xe4\x93\x02\'*%/6/samples/{samples_type}/{sample_id}\x12\x7f\n\rGetFaceSample\x12\x1e.lumen.v6.GetFaceSampleRequest\x1a\x14.google.api.HttpBody\"8\x82\xd3\xe4\x93\x02\x32\x12\x16/6/samples/{sample_id}Z\x18\x12\x16/5/samples/{sample_id}\x12\x94\x01\n\x10\x46\x61\x63\x65SampleExists\x12!.lumen.v6.FaceSampleExistsRequest\x1a\x13.lumen.v6.NoContent\"H\x82\xd3\xe4\x93\x02\x42\x42\x1e\n\x04HEAD\x12\x16/6/samples/{sample_id}Z B\x1e\n\x04HEAD\x12\x16/5/samples/{sample_id}\x12\x89\x01\n\x10\x44\x65leteFaceSample\x12!.lumen.v6.DeleteFaceSampleRequest\x1a\x13.lumen.v6.NoContent\"=\x88\xb5\x18\xcc\x01\x82\xd3\xe4\x93\x02\x32*\x16/6/samples/{sample_id}Z\x18*\x16/5/samples/{sample_id}b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -35,35 +36,35 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'lumen.v6.samples_service_pb
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_SAMPLESSERVICE'].methods_by_name['CreateSample']._loaded_options = None
-  _globals['_SAMPLESSERVICE'].methods_by_name['CreateSample']._serialized_options = b'\202\323\344\223\002!\"\031/6/samples/{samples_type}:\004body'
+  _globals['_SAMPLESSERVICE'].methods_by_name['CreateSample']._serialized_options = b'\210\265\030\311\001\202\323\344\223\002!\"\031/6/samples/{samples_type}:\004body'
   _globals['_SAMPLESSERVICE'].methods_by_name['GetSample']._loaded_options = None
   _globals['_SAMPLESSERVICE'].methods_by_name['GetSample']._serialized_options = b'\202\323\344\223\002\'\022%/6/samples/{samples_type}/{sample_id}'
   _globals['_SAMPLESSERVICE'].methods_by_name['SampleExists']._loaded_options = None
   _globals['_SAMPLESSERVICE'].methods_by_name['SampleExists']._serialized_options = b'\202\323\344\223\002/B-\n\004HEAD\022%/6/samples/{samples_type}/{sample_id}'
   _globals['_SAMPLESSERVICE'].methods_by_name['DeleteSample']._loaded_options = None
-  _globals['_SAMPLESSERVICE'].methods_by_name['DeleteSample']._serialized_options = b'\202\323\344\223\002\'*%/6/samples/{samples_type}/{sample_id}'
+  _globals['_SAMPLESSERVICE'].methods_by_name['DeleteSample']._serialized_options = b'\210\265\030\314\001\202\323\344\223\002\'*%/6/samples/{samples_type}/{sample_id}'
   _globals['_SAMPLESSERVICE'].methods_by_name['GetFaceSample']._loaded_options = None
   _globals['_SAMPLESSERVICE'].methods_by_name['GetFaceSample']._serialized_options = b'\202\323\344\223\0022\022\026/6/samples/{sample_id}Z\030\022\026/5/samples/{sample_id}'
   _globals['_SAMPLESSERVICE'].methods_by_name['FaceSampleExists']._loaded_options = None
   _globals['_SAMPLESSERVICE'].methods_by_name['FaceSampleExists']._serialized_options = b'\202\323\344\223\002BB\036\n\004HEAD\022\026/6/samples/{sample_id}Z B\036\n\004HEAD\022\026/5/samples/{sample_id}'
   _globals['_SAMPLESSERVICE'].methods_by_name['DeleteFaceSample']._loaded_options = None
-  _globals['_SAMPLESSERVICE'].methods_by_name['DeleteFaceSample']._serialized_options = b'\202\323\344\223\0022*\026/6/samples/{sample_id}Z\030*\026/5/samples/{sample_id}'
-  _globals['_CREATESAMPLEREQUEST']._serialized_start=124
-  _globals['_CREATESAMPLEREQUEST']._serialized_end=203
-  _globals['_CREATESAMPLERESPONSE']._serialized_start=205
-  _globals['_CREATESAMPLERESPONSE']._serialized_end=259
-  _globals['_GETSAMPLEREQUEST']._serialized_start=261
-  _globals['_GETSAMPLEREQUEST']._serialized_end=320
-  _globals['_SAMPLEEXISTSREQUEST']._serialized_start=322
-  _globals['_SAMPLEEXISTSREQUEST']._serialized_end=384
-  _globals['_DELETESAMPLEREQUEST']._serialized_start=386
-  _globals['_DELETESAMPLEREQUEST']._serialized_end=448
-  _globals['_GETFACESAMPLEREQUEST']._serialized_start=450
-  _globals['_GETFACESAMPLEREQUEST']._serialized_end=491
-  _globals['_FACESAMPLEEXISTSREQUEST']._serialized_start=493
-  _globals['_FACESAMPLEEXISTSREQUEST']._serialized_end=537
-  _globals['_DELETEFACESAMPLEREQUEST']._serialized_start=539
-  _globals['_DELETEFACESAMPLEREQUEST']._serialized_end=583
-  _globals['_SAMPLESSERVICE']._serialized_start=586
-  _globals['_SAMPLESSERVICE']._serialized_end=1485
+  _globals['_SAMPLESSERVICE'].methods_by_name['DeleteFaceSample']._serialized_options = b'\210\265\030\314\001\202\323\344\223\0022*\026/6/samples/{sample_id}Z\030*\026/5/samples/{sample_id}'
+  _globals['_CREATESAMPLEREQUEST']._serialized_start=148
+  _globals['_CREATESAMPLEREQUEST']._serialized_end=227
+  _globals['_CREATESAMPLERESPONSE']._serialized_start=229
+  _globals['_CREATESAMPLERESPONSE']._serialized_end=283
+  _globals['_GETSAMPLEREQUEST']._serialized_start=285
+  _globals['_GETSAMPLEREQUEST']._serialized_end=344
+  _globals['_SAMPLEEXISTSREQUEST']._serialized_start=346
+  _globals['_SAMPLEEXISTSREQUEST']._serialized_end=408
+  _globals['_DELETESAMPLEREQUEST']._serialized_start=410
+  _globals['_DELETESAMPLEREQUEST']._serialized_end=472
+  _globals['_GETFACESAMPLEREQUEST']._serialized_start=474
+  _globals['_GETFACESAMPLEREQUEST']._serialized_end=515
+  _globals['_FACESAMPLEEXISTSREQUEST']._serialized_start=517
+  _globals['_FACESAMPLEEXISTSREQUEST']._serialized_end=561
+  _globals['_DELETEFACESAMPLEREQUEST']._serialized_start=563
+  _globals['_DELETEFACESAMPLEREQUEST']._serialized_end=607
+  _globals['_SAMPLESSERVICE']._serialized_start=610
+  _globals['_SAMPLESSERVICE']._serialized_end=1524
 # @@protoc_insertion_point(module_scope)

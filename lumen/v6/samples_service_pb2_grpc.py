@@ -81,7 +81,7 @@ class SamplesServiceServicer:
     """
 
     def CreateSample(self, request, context):
-        """Store a face or body sample image and get its sample_id. Status: 201
+        """Store a face or body sample image and get its sample_id.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -102,7 +102,7 @@ class SamplesServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def DeleteSample(self, request, context):
-        """Delete a sample. Status: 204
+        """Delete a sample.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -123,7 +123,7 @@ class SamplesServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def DeleteFaceSample(self, request, context):
-        """Delete a face sample (type-less route and previous API version route). Status: 204
+        """Delete a face sample (type-less route and previous API version route).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -56,14 +56,13 @@ class SdkServiceServicer:
         """Detect faces in one or several images (raw, base64 or multipart/form-data) and return the
         requested estimations. Luna-Account-Id is optional. REST: the answer (EstimateResponse) is JSON, or
         msgpack (the same document) with `Accept: application/msgpack` (rendered by server/services/sdk.py).
-        Status: 200
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def EstimateImages(self, request, context):
-        """gRPC clients: the same operation with a typed answer (no REST route). Status: 200
+        """gRPC clients: the same operation with a typed answer (no REST route).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

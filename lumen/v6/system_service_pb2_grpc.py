@@ -107,7 +107,7 @@ class SystemServiceServicer:
 
     def GetDocsDev(self, request, context):
         """Developer manual (v6: "you will be redirected to the page /docs/dev/index.html"): a redirect with
-        `Location: /docs/dev/index.html`. Status: 302
+        `Location: /docs/dev/index.html`.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -8,8 +8,8 @@ the request message, responses from the response message, and texts from the pro
 
 Conventions:
 
-* A leading RPC comment may carry ``Status: 201`` (anywhere in the text) to document the
-  success status; the directive is removed from the summary / description.
+* The success status of an RPC is its ``(lumen.v6.http_success_status)`` option
+  (proto/lumen/v6/options.proto; 200 when unset), the same the server answers with (server/rpc.py).
 * Request / response fields of type ``google.api.HttpBody`` are raw bodies (``*/*`` binary),
   except a request body field next to a message field named ``params``: that is Lumen's JSON
   body convention (the REST client sends the JSON form of ``params``; gRPC clients send
@@ -33,6 +33,8 @@ from typing import Any
 import yaml
 from google.api import annotations_pb2, http_pb2
 from google.protobuf import descriptor_pb2
+
+from lumen.v6 import options_pb2
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -101,13 +103,13 @@ _WELL_KNOWN: dict[str, dict[str, Any]] = {
 }
 
 _OPENAPI_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-_STATUS_RE = re.compile(r"\bStatus:\s*(\d{3})\b\.?")
 _PATH_VAR_RE = re.compile(r"\{([^}=]+)(?:=[^}]*)?\}")
 _REASONS = {
     200: "OK",
     201: "Created",
     202: "Accepted",
     204: "No Content",
+    302: "Found",
 }
 
 
@@ -198,14 +200,9 @@ def _comments(file: descriptor_pb2.FileDescriptorProto) -> dict[tuple[int, ...],
     return found
 
 
-def _split_status(comment: str) -> tuple[str, int | None]:
-    """Remove a ``Status: NNN`` directive from a comment and return it."""
-    match = _STATUS_RE.search(comment)
-    if match is None:
-        return comment, None
-    cleaned = _STATUS_RE.sub("", comment)
-    cleaned = "\n".join(line.rstrip() for line in cleaned.splitlines()).strip()
-    return cleaned, int(match.group(1))
+def success_status(method: descriptor_pb2.MethodDescriptorProto) -> int:
+    """The HTTP status of a successful answer: the RPC's ``http_success_status`` option, else 200."""
+    return method.options.Extensions[options_pb2.http_success_status] or 200
 
 
 def _bindings(rule: http_pb2.HttpRule) -> Iterator[_Binding]:
@@ -557,7 +554,8 @@ def build_openapi(
                     continue
                 rule = method.options.Extensions[annotations_pb2.http]
                 comment = comments.get((_FILE_SERVICE, s_index, _SERVICE_METHOD, m_index), "")
-                text, status = _split_status(comment)
+                text = comment
+                status = success_status(method)
                 request = index.message(method.input_type)
                 response = index.message(method.output_type)
                 base_id = f"{service.name}.{method.name}"
@@ -590,9 +588,8 @@ def build_openapi(
                     body = builder.request_body(request, variables, binding)
                     if body is not None:
                         operation["requestBody"] = body
-                    code = status if status is not None else 200
                     operation["responses"] = {
-                        str(code): builder.success_response(response, binding, code),
+                        str(status): builder.success_response(response, binding, status),
                         "default": {
                             "description": "Error",
                             "content": {"application/json": {"schema": {"$ref": _SCHEMA_PREFIX + ERROR_SCHEMA}}},

@@ -76,7 +76,7 @@ class AttributesService(attributes_service_pb2_grpc.AttributesServiceServicer):
         descriptors = self.storage.attributes.descriptors(found, version) if wanted_descriptor else {}
         return [to_message(rows[i], descriptors.get(i, {}).get(version), targets) for i in found]
 
-    @luna_rpc(account_required=True, status=201)
+    @luna_rpc(account_required=True)
     def CreateAttribute(
         self, request: attributes_service_pb2.CreateAttributeRequest, call: Call
     ) -> attributes_service_pb2.CreateAttributeResponse:
@@ -133,7 +133,7 @@ class AttributesService(attributes_service_pb2_grpc.AttributesServiceServicer):
             raise LunaError(errors.ATTRIBUTE_NOT_FOUND, id=attribute_id)
         return common_pb2.NoContent()
 
-    @luna_rpc(account_required=True, status=204)
+    @luna_rpc(account_required=True)
     def DeleteAttribute(
         self, request: attributes_service_pb2.DeleteAttributeRequest, call: Call
     ) -> common_pb2.NoContent:

@@ -96,7 +96,7 @@ class DetectorService(detector_service_pb2_grpc.DetectorServiceServicer):
         self.blobs = BlobResources(storage)
         self.inference = inference
 
-    @luna_rpc(account_required=True, status=201)
+    @luna_rpc(account_required=True)
     def Detect(self, request: detector_service_pb2.DetectRequest, call: Call) -> detector_service_pb2.DetectResponse:
         account_id = call.require_account()
 

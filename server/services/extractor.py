@@ -54,7 +54,7 @@ class ExtractorService(extractor_service_pb2_grpc.ExtractorServiceServicer):
         self.blobs = BlobResources(storage)
         self.inference = inference
 
-    @luna_rpc(account_required=True, status=201)
+    @luna_rpc(account_required=True)
     def Extract(self, request: extractor_service_pb2.ExtractRequest, call: Call) -> httpbody_pb2.HttpBody:
         document = json_document(request.body)
         if not isinstance(document, list):  # checked apart: the schema's message would echo the body
@@ -63,7 +63,7 @@ class ExtractorService(extractor_service_pb2_grpc.ExtractorServiceServicer):
         validate_json(sample_ids, SAMPLE_IDS_SCHEMA)
         return json_array_body(self._extract(request, sample_ids, call.require_account()))
 
-    @luna_rpc(account_required=True, status=201)
+    @luna_rpc(account_required=True)
     def ExtractAttributes(
         self, request: extractor_service_pb2.ExtractAttributesRequest, call: Call
     ) -> extractor_service_pb2.ExtractAttributesResponse:

@@ -153,7 +153,7 @@ class FacesService(faces_service_pb2_grpc.FacesServiceServicer):
 
     # -- faces -------------------------------------------------------------------------------
 
-    @luna_rpc(account_required=True, status=201)
+    @luna_rpc(account_required=True)
     def CreateFace(
         self, request: faces_service_pb2.CreateFaceRequest, call: Call
     ) -> faces_service_pb2.CreateFaceResponse:
@@ -196,7 +196,7 @@ class FacesService(faces_service_pb2_grpc.FacesServiceServicer):
         rows = self.storage.faces.find(face_filters(request, call.account_id), offset=offset, limit=limit)
         return faces_service_pb2.GetFacesResponse(faces=self._faces(rows, targets))
 
-    @luna_rpc(account_required=True, status=204)
+    @luna_rpc(account_required=True)
     def DeleteFaces(self, request: faces_service_pb2.DeleteFacesRequest, call: Call) -> common_pb2.NoContent:
         ignore = query_flag(query_param(request, "ignore"), "ignore")
         body = json_body(request.body, request.params, DELETE_SCHEMA, has_params=request.HasField("params"))
@@ -224,7 +224,7 @@ class FacesService(faces_service_pb2_grpc.FacesServiceServicer):
         targets = query_targets(query_param(request, "targets"), "targets", FACE_TARGETS)
         return self._faces([self._owned_face(face_id, call.account_id)], targets)[0]
 
-    @luna_rpc(account_required=True, status=204)
+    @luna_rpc(account_required=True)
     def PatchFace(self, request: faces_service_pb2.PatchFaceRequest, call: Call) -> common_pb2.NoContent:
         face_id = path_uuid(request.face_id, "face_id")
         body = json_body(request.body, request.params, PATCH_SCHEMA, has_params=request.HasField("params"))
@@ -236,7 +236,7 @@ class FacesService(faces_service_pb2_grpc.FacesServiceServicer):
             self.storage.faces.update(batch, face_id, body)
         return common_pb2.NoContent()
 
-    @luna_rpc(account_required=True, status=204)
+    @luna_rpc(account_required=True)
     def DeleteFace(self, request: faces_service_pb2.DeleteFaceRequest, call: Call) -> common_pb2.NoContent:
         face_id = path_uuid(request.face_id, "face_id")
         self._delete_faces([face_id], call.require_account(), must_exist=True)
@@ -255,7 +255,7 @@ class FacesService(faces_service_pb2_grpc.FacesServiceServicer):
             raise LunaError(errors.FACE_ATTRIBUTE_NOT_FOUND, id=face_id)
         return row
 
-    @luna_rpc(account_required=True, status=204)
+    @luna_rpc(account_required=True)
     def PutFaceAttribute(self, request: faces_service_pb2.PutFaceAttributeRequest, call: Call) -> common_pb2.NoContent:
         face_id = path_uuid(request.face_id, "face_id")
         body = json_body(request.body, request.params, FACE_ATTRIBUTE_SCHEMA, has_params=request.HasField("params"))
@@ -297,7 +297,7 @@ class FacesService(faces_service_pb2_grpc.FacesServiceServicer):
             attribute.face_descriptor_samples.CopyFrom(string_list(row.face_descriptor_samples))
         return faces_service_pb2.GetFaceAttributeResponse(attributes=attribute)
 
-    @luna_rpc(account_required=True, status=204)
+    @luna_rpc(account_required=True)
     def DeleteFaceAttribute(
         self, request: faces_service_pb2.DeleteFaceAttributeRequest, call: Call
     ) -> common_pb2.NoContent:

@@ -16,7 +16,7 @@ class ImagesService(images_service_pb2_grpc.ImagesServiceServicer):
     def __init__(self, storage: Storage) -> None:
         self.blobs = BlobResources(storage)
 
-    @luna_rpc(account_required=True, status=201)
+    @luna_rpc(account_required=True)
     def CreateImage(
         self, request: images_service_pb2.CreateImageRequest, call: Call
     ) -> images_service_pb2.CreateImageResponse:
@@ -33,7 +33,7 @@ class ImagesService(images_service_pb2_grpc.ImagesServiceServicer):
         self.blobs.meta(IMAGES, request.image_id, call.account_id)
         return common_pb2.NoContent()
 
-    @luna_rpc(account_required=True, status=204)
+    @luna_rpc(account_required=True)
     def DeleteImage(self, request: images_service_pb2.DeleteImageRequest, call: Call) -> common_pb2.NoContent:
         self.blobs.delete(IMAGES, request.image_id, call.require_account())
         return common_pb2.NoContent()

@@ -101,13 +101,13 @@ class IsoService(iso_service_pb2_grpc.IsoServiceServicer):
     def __init__(self, inference: FaceInference | None) -> None:
         self.inference = inference
 
-    @luna_rpc(status=200)
+    @luna_rpc()
     def Check(self, request: iso_service_pb2.CheckRequest, call: Call) -> httpbody_pb2.HttpBody:
         response = self._check(request)
         value = with_min_max_order(message_to_json_value(response))
         return negotiated_body(value, accept_header(call.grpc_context))
 
-    @luna_rpc(status=200)
+    @luna_rpc()
     def CheckImages(
         self, request: iso_service_pb2.CheckImagesRequest, call: Call
     ) -> iso_service_pb2.CheckImagesResponse:

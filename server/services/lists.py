@@ -90,7 +90,7 @@ class ListsService(lists_service_pb2_grpc.ListsServiceServicer):
             raise LunaError(errors.LIST_NOT_FOUND, id=list_id)
         return row
 
-    @luna_rpc(account_required=True, status=201)
+    @luna_rpc(account_required=True)
     def CreateList(
         self, request: lists_service_pb2.CreateListRequest, call: Call
     ) -> lists_service_pb2.CreateListResponse:
@@ -126,7 +126,7 @@ class ListsService(lists_service_pb2_grpc.ListsServiceServicer):
         count = self.storage.lists.count(list_filters(request, call.account_id))
         return lists_service_pb2.CountListsResponse(lists_count=count)
 
-    @luna_rpc(account_required=True, status=204)
+    @luna_rpc(account_required=True)
     def DeleteLists(self, request: lists_service_pb2.DeleteListsRequest, call: Call) -> common_pb2.NoContent:
         with_faces = query_flag(query_param(request, "with_faces"), "with_faces")
         body = json_body(request.body, request.params, DELETE_SCHEMA, has_params=request.HasField("params"))
@@ -153,7 +153,7 @@ class ListsService(lists_service_pb2_grpc.ListsServiceServicer):
         self._owned_list(path_uuid(request.list_id, "list_id"), call.account_id)
         return common_pb2.NoContent()
 
-    @luna_rpc(account_required=True, status=204)
+    @luna_rpc(account_required=True)
     def PatchList(self, request: lists_service_pb2.PatchListRequest, call: Call) -> common_pb2.NoContent:
         list_id = path_uuid(request.list_id, "list_id")
         body = json_body(request.body, request.params, PATCH_SCHEMA, has_params=request.HasField("params"))
@@ -164,14 +164,14 @@ class ListsService(lists_service_pb2_grpc.ListsServiceServicer):
                 self.storage.lists.set_user_data(batch, list_id, body["user_data"])
         return common_pb2.NoContent()
 
-    @luna_rpc(account_required=True, status=204)
+    @luna_rpc(account_required=True)
     def DeleteList(self, request: lists_service_pb2.DeleteListRequest, call: Call) -> common_pb2.NoContent:
         list_id = path_uuid(request.list_id, "list_id")
         with_faces = query_flag(query_param(request, "with_faces"), "with_faces")
         self._delete_lists([list_id], call.require_account(), with_faces, all_must_exist=True)
         return common_pb2.NoContent()
 
-    @luna_rpc(account_required=True, status=204)
+    @luna_rpc(account_required=True)
     def UpdateListFaces(self, request: lists_service_pb2.UpdateListFacesRequest, call: Call) -> common_pb2.NoContent:
         list_id = path_uuid(request.list_id, "list_id")
         body = json_body(request.body, request.params, FACES_SCHEMA, has_params=request.HasField("params"))

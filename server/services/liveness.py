@@ -53,7 +53,7 @@ class LivenessService(liveness_service_pb2_grpc.LivenessServiceServicer):
     def __init__(self, inference: FaceInference | None) -> None:
         self.inference = inference
 
-    @luna_rpc(status=200)
+    @luna_rpc()
     def PredictLiveness(
         self, request: liveness_service_pb2.PredictLivenessRequest, call: Call
     ) -> liveness_service_pb2.PredictLivenessResponse:

@@ -29,7 +29,7 @@ class ObjectsService(objects_service_pb2_grpc.ObjectsServiceServicer):
         if not accepts(request_header(call, ACCEPT_HEADER), content_type):
             raise LunaError(errors.NOT_ACCEPTABLE)
 
-    @luna_rpc(account_required=True, status=201)
+    @luna_rpc(account_required=True)
     def CreateObject(
         self, request: objects_service_pb2.CreateObjectRequest, call: Call
     ) -> objects_service_pb2.CreateObjectResponse:
@@ -49,7 +49,7 @@ class ObjectsService(objects_service_pb2_grpc.ObjectsServiceServicer):
         self._check_accept(call, str(row["content_type"]))
         return common_pb2.NoContent()
 
-    @luna_rpc(account_required=True, status=204)
+    @luna_rpc(account_required=True)
     def DeleteObject(self, request: objects_service_pb2.DeleteObjectRequest, call: Call) -> common_pb2.NoContent:
         self.blobs.delete(OBJECTS, request.object_id, call.require_account())
         return common_pb2.NoContent()

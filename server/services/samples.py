@@ -19,7 +19,7 @@ class SamplesService(samples_service_pb2_grpc.SamplesServiceServicer):
     def __init__(self, storage: Storage) -> None:
         self.blobs = BlobResources(storage)
 
-    @luna_rpc(account_required=True, status=201)
+    @luna_rpc(account_required=True)
     def CreateSample(
         self, request: samples_service_pb2.CreateSampleRequest, call: Call
     ) -> samples_service_pb2.CreateSampleResponse:
@@ -37,7 +37,7 @@ class SamplesService(samples_service_pb2_grpc.SamplesServiceServicer):
         self.blobs.meta(samples_kind(request.samples_type), request.sample_id, call.account_id)
         return common_pb2.NoContent()
 
-    @luna_rpc(account_required=True, status=204)
+    @luna_rpc(account_required=True)
     def DeleteSample(self, request: samples_service_pb2.DeleteSampleRequest, call: Call) -> common_pb2.NoContent:
         self.blobs.delete(samples_kind(request.samples_type), request.sample_id, call.require_account())
         return common_pb2.NoContent()
@@ -53,7 +53,7 @@ class SamplesService(samples_service_pb2_grpc.SamplesServiceServicer):
         self.blobs.meta(FACE_SAMPLES, request.sample_id, call.account_id)
         return common_pb2.NoContent()
 
-    @luna_rpc(account_required=True, status=204)
+    @luna_rpc(account_required=True)
     def DeleteFaceSample(
         self, request: samples_service_pb2.DeleteFaceSampleRequest, call: Call
     ) -> common_pb2.NoContent:

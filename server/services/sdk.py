@@ -100,12 +100,12 @@ class SdkService(sdk_service_pb2_grpc.SdkServiceServicer):
     def __init__(self, inference: FaceInference | None) -> None:
         self.inference = inference
 
-    @luna_rpc(status=200)
+    @luna_rpc()
     def Estimate(self, request: sdk_service_pb2.EstimateRequest, call: Call) -> httpbody_pb2.HttpBody:
         response = self._estimate(request)
         return negotiated_body(message_to_json_value(response), accept_header(call.grpc_context))
 
-    @luna_rpc(status=200)
+    @luna_rpc()
     def EstimateImages(
         self, request: sdk_service_pb2.EstimateImagesRequest, call: Call
     ) -> sdk_service_pb2.EstimateResponse:

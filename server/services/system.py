@@ -64,7 +64,6 @@ TEXT = "text/plain; charset=utf-8"
 DOCS_DEV_INDEX = "/docs/dev/index.html"
 #: The /6/config key of what this installation can produce (server/capabilities.py); not a setting.
 CAPABILITIES = "capabilities"
-DOCS_DEV_REDIRECT_STATUS = 302
 
 
 # -- versions ---------------------------------------------------------------------------------
@@ -326,7 +325,7 @@ class SystemService(system_service_pb2_grpc.SystemServiceServicer):
         data, content_type = render(self.document(), wanted)
         return httpbody_pb2.HttpBody(content_type=content_type, data=data)
 
-    @luna_rpc(status=DOCS_DEV_REDIRECT_STATUS)
+    @luna_rpc()
     def GetDocsDev(self, request: system_service_pb2.GetDocsDevRequest, call: Call) -> httpbody_pb2.HttpBody:
         """v6: "After the request you will be redirected to the page /docs/dev/index.html"."""
         call.set_header("location", DOCS_DEV_INDEX)

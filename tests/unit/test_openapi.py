@@ -15,6 +15,8 @@ from grpc_tools import protoc
 from server.docs.html import render_html
 from server.docs.openapi import build_openapi, render
 
+PROTO_ROOT = Path(__file__).resolve().parents[2] / "proto"
+
 _TEST_PROTO = """
 syntax = "proto3";
 
@@ -26,6 +28,7 @@ import "google/protobuf/empty.proto";
 import "google/protobuf/struct.proto";
 import "google/protobuf/timestamp.proto";
 import "google/protobuf/wrappers.proto";
+import "lumen/v6/options.proto";
 import "other.proto";
 
 // Items of the test API.
@@ -38,8 +41,9 @@ service ItemsService {
       additional_bindings { get: "/6/things/{item_id=*}" }
     };
   }
-  // Create an item. Status: 201
+  // Create an item.
   rpc CreateItem(CreateItemRequest) returns (CreateItemResponse) {
+    option (lumen.v6.http_success_status) = 201;
     option (google.api.http) = {
       post: "/6/folders/{folder_id}/items"
       body: "*"
@@ -59,8 +63,9 @@ service ItemsService {
       body: "content"
     };
   }
-  // Rename an item (JSON body convention: HttpBody body + typed params). Status: 204
+  // Rename an item (JSON body convention: HttpBody body + typed params).
   rpc RenameItem(RenameItemRequest) returns (google.protobuf.Empty) {
+    option (lumen.v6.http_success_status) = 204;
     option (google.api.http) = {
       patch: "/6/items/{item_id}/name"
       body: "body"
@@ -97,8 +102,8 @@ service ItemsService {
     };
   }
   // Delete an item.
-  // Status: 204
   rpc DeleteItem(ItemExistsRequest) returns (Item) {
+    option (lumen.v6.http_success_status) = 204;
     option (google.api.http) = {delete: "/6/items/{item_id}"};
   }
   // Not exposed over REST.
@@ -279,6 +284,7 @@ def _compile(tmp_path: Path) -> bytes:
     args = [
         "protoc",
         f"-I{tmp_path}",
+        f"-I{PROTO_ROOT}",
         f"-I{wkt}",
         f"-I{googleapis}",
         "--include_imports",
@@ -404,7 +410,6 @@ def test_post_body_star_with_path_param_and_status(document: dict[str, Any]) -> 
     op = document["paths"]["/6/folders/{folder_id}/items"]["post"]
     assert op["operationId"] == "ItemsService.CreateItem"
     assert op["summary"] == "Create an item."
-    assert "Status" not in op["description"]
     params = _params(op)
     assert set(params) == {("path", "folder_id")}  # body "*": no query parameters
     assert params[("path", "folder_id")]["schema"] == {
