@@ -43,6 +43,8 @@ Event = tuple[str, tuple[Any, ...]]
 MAX_DUTY = 4.0
 # Runs that hold the writes back after a failed one.
 EXCLUSIVE_RUNS_AFTER_FAILURE = 10
+# Pause between groups while a compaction runs beside them.
+COMPACTION_GROUP_GAP_S = 0.1
 RETRY_MIN_S = 0.5
 RETRY_MAX_S = 10.0
 
@@ -147,6 +149,9 @@ class Applier:
             finally:
                 for commit in group:
                     commit.done.set()
+            if group and self._descriptors.compacting.is_set():
+                # Bigger, rarer groups while a compaction runs: its commit needs a gap between appends.
+                time.sleep(COMPACTION_GROUP_GAP_S)
 
     def _process(self, group: list[Commit], backlog: list[JournalOp], unforgotten: list[str]) -> None:
         new_ops = [op for commit in group for op in commit.ops]
@@ -234,5 +239,6 @@ class Optimizer:
                 self._exclusive_runs = EXCLUSIVE_RUNS_AFTER_FAILURE
                 _LOGGER.warning("descriptor table optimize failed: %s", error)
             # Compaction rewrites the table's small fragments (all rows below 1 M): on a large table
-            # run it less often, so it takes at most 1 / MAX_DUTY of the time.
-            pause_s = max(float(self._interval_s), MAX_DUTY * (time.monotonic() - started))
+            # run it less often, so it takes at most 1 / MAX_DUTY of the time. After a failure: soon.
+            took_s = time.monotonic() - started
+            pause_s = float(self._interval_s) if self._exclusive_runs else max(self._interval_s, MAX_DUTY * took_s)

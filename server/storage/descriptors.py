@@ -149,6 +149,9 @@ class DescriptorStore:
         # Held by `apply` (the group-commit writes); an exclusive optimize holds it so that no append
         # can preempt its commit (see `optimize`).
         self._apply_lock = threading.Lock()
+        # Set while a compaction runs beside the writes: the applier then spaces its commits out, so
+        # that the compaction's commit finds a gap between appends (applier.py).
+        self.compacting = threading.Event()
         # Descriptor changes that are committed (journaled) but not yet in LanceDB because applying
         # them failed (disk full): reads see them here until a retry succeeds.
         self._unapplied: dict[str, dict[int, np.ndarray]] = {}
@@ -279,8 +282,14 @@ class DescriptorStore:
             return False
         try:
             with self._apply_lock if exclusive else contextlib.nullcontext(), self._compaction_lock:
-                for version in FORMATS:
-                    self._table(version).optimize(cleanup_older_than=retention, delete_unverified=delete_unverified)
+                if not exclusive:
+                    self.compacting.set()
+                try:
+                    for version in FORMATS:
+                        table = self._table(version)
+                        table.optimize(cleanup_older_than=retention, delete_unverified=delete_unverified)
+                finally:
+                    self.compacting.clear()
         finally:
             self._index_lock.release()
         return True
