@@ -29,7 +29,6 @@ import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +36,7 @@ import httpx
 import numpy as np
 from PIL import Image
 
+from bench.common import bench_settings
 from bench.inference import free_port_block
 from tests import photos
 
@@ -146,7 +146,6 @@ def main() -> None:
     parser.add_argument("--out", type=Path)
     options = parser.parse_args()
 
-    from server.settings import Settings
     from server.stack import Stack
 
     png, jpeg, corner = make_images(options.side)
@@ -157,16 +156,7 @@ def main() -> None:
     }
     with tempfile.TemporaryDirectory(prefix="lumen-bench-") as workdir:
         base = free_port_block()
-        settings = replace(
-            Settings(),
-            data_dir=Path(workdir) / "data",
-            rest_host="127.0.0.1",
-            rest_port=base,
-            grpc_port=base + 1,
-            envoy_admin_port=base + 2,
-            triton_port=base + 3,
-            triton_start=True,
-        )
+        settings = bench_settings(Path(workdir) / "data", base, triton_start=True)
         report["settings"] = {
             key: value for key, value in settings.public_view().items() if key.startswith(("decode", "grpc_workers"))
         }

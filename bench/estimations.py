@@ -20,10 +20,10 @@ import platform
 import statistics
 import tempfile
 import time
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from bench.common import bench_settings
 from bench.inference import free_port_block
 from tests import photos
 
@@ -102,7 +102,6 @@ def main() -> None:
     parser.add_argument("--out", type=Path)
     options = parser.parse_args()
 
-    from server.settings import Settings
     from server.stack import Stack
 
     examples = photos.dlib_examples()
@@ -116,16 +115,7 @@ def main() -> None:
     }
     with tempfile.TemporaryDirectory(prefix="lumen-bench-") as workdir:
         base = free_port_block()
-        settings = replace(
-            Settings(),
-            data_dir=Path(workdir) / "data",
-            rest_host="127.0.0.1",
-            rest_port=base,
-            grpc_port=base + 1,
-            envoy_admin_port=base + 2,
-            triton_port=base + 3,
-            triton_start=True,
-        )
+        settings = bench_settings(Path(workdir) / "data", base, triton_start=True)
         stack = Stack(settings).start()
         try:
             report["memory_at_start"] = memory(stack)

@@ -18,14 +18,13 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import grpc
 
+from bench.common import bench_settings
 from lumen.v6 import faces_pb2, faces_service_pb2, faces_service_pb2_grpc
-from server.settings import Settings
 from server.stack import Stack
 
 ACCOUNT = str(uuid.uuid4())
@@ -95,15 +94,7 @@ def main() -> None:
     options = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
-        settings = replace(
-            Settings(),
-            data_dir=Path(tmp),
-            rest_host="127.0.0.1",
-            rest_port=options.port,
-            grpc_port=options.port + 1,
-            envoy_admin_port=options.port + 2,
-            triton_start=False,
-        )
+        settings = bench_settings(Path(tmp), options.port)
         stack = Stack(settings).start()
         try:
             channel = grpc.insecure_channel(stack.grpc_target)

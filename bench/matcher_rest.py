@@ -28,15 +28,14 @@ import tempfile
 import time
 import tracemalloc
 import uuid
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from bench.common import bench_settings
 from server.matching.live import MatchingIndexes
-from server.settings import Settings
 from server.stack import Stack
 from server.storage.descriptors import DEFAULT_VERSION
 from server.storage.store import Storage
@@ -196,15 +195,7 @@ def main() -> None:
         del index
         gc.collect()
 
-        settings = replace(
-            Settings(),
-            data_dir=data_dir,
-            rest_host="127.0.0.1",
-            rest_port=args.port,
-            grpc_port=args.port + 1,
-            envoy_admin_port=args.port + 2,
-            triton_start=False,
-        )
+        settings = bench_settings(data_dir, args.port)
         started = time.perf_counter()
         stack = Stack(settings).start()
         result["stack_start_s"] = round(time.perf_counter() - started, 2)

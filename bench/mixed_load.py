@@ -32,13 +32,14 @@ import tempfile
 import threading
 import time
 import uuid
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from bench.common import bench_settings
 from server.settings import Settings
 from server.stack import Stack
 
@@ -326,16 +327,7 @@ def main() -> None:
             overrides[name] = Settings.from_env({f"LUMEN_{name.upper()}": raw}).__getattribute__(name)
         if options.grpc_workers is not None:
             overrides["grpc_workers"] = options.grpc_workers
-        settings = replace(
-            Settings(),
-            data_dir=Path(tmp),
-            rest_host="127.0.0.1",
-            rest_port=options.port,
-            grpc_port=options.port + 1,
-            envoy_admin_port=options.port + 2,
-            triton_start=False,
-            **overrides,
-        )
+        settings = bench_settings(Path(tmp), options.port, **overrides)
         stack = Stack(settings).start()
         try:
             account = str(uuid.uuid4())

@@ -26,11 +26,10 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from server.settings import Settings
+from bench.common import bench_settings
 from server.stack import Stack
 
 ACCOUNT = str(uuid.uuid4())
@@ -89,16 +88,7 @@ def main() -> None:
     options = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
-        settings = replace(
-            Settings(),
-            data_dir=Path(tmp),
-            rest_host="127.0.0.1",
-            rest_port=options.base_port,
-            grpc_port=options.base_port + 1,
-            envoy_admin_port=options.base_port + 2,
-            triton_port=options.base_port + 3,
-            triton_start=options.triton,
-        )
+        settings = bench_settings(Path(tmp), options.base_port, triton_start=options.triton)
         started = time.monotonic()
         stack = Stack(settings).start()
         start_s = time.monotonic() - started

@@ -28,14 +28,13 @@ import tempfile
 import threading
 import time
 import uuid
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from server.settings import Settings
+from bench.common import bench_settings
 from server.stack import Stack
 from server.storage.descriptors import DEFAULT_VERSION, DescriptorStore
 
@@ -141,15 +140,7 @@ def main() -> None:
     }
     with tempfile.TemporaryDirectory(prefix="lumen-storage-growth-") as tmp:
         data_dir = Path(tmp) / "data"
-        settings = replace(
-            Settings(),
-            data_dir=data_dir,
-            rest_host="127.0.0.1",
-            rest_port=args.port,
-            grpc_port=args.port + 1,
-            envoy_admin_port=args.port + 2,
-            triton_start=False,
-        )
+        settings = bench_settings(data_dir, args.port)
         # getattr: the benchmark also runs on a tree from before background compaction (comparisons).
         interval_s = int(getattr(settings, "storage_optimize_interval_s", 0))
         retention_s = int(getattr(settings, "storage_version_retention_s", 0))

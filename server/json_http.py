@@ -91,9 +91,9 @@ def accept_header(context: Any) -> str | None:
     return None
 
 
-def prefers_msgpack(accept: str | None) -> bool:
-    """True when Accept ranks application/msgpack above application/json (by q, then order)."""
-    best: tuple[float, int, str] | None = None
+def accepted_media(accept: str | None) -> list[str]:
+    """The media types of an Accept header with q > 0, preferred first (by q, then order)."""
+    ranked: list[tuple[float, int, str]] = []
     for position, entry in enumerate((accept or "").split(",")):
         media, *params = (part.strip().lower() for part in entry.split(";"))
         quality = 1.0
@@ -103,10 +103,27 @@ def prefers_msgpack(accept: str | None) -> bool:
                     quality = float(param[2:])
                 except ValueError:
                     quality = 0.0
-        if media in (JSON_CONTENT_TYPE, MSGPACK_CONTENT_TYPE) and quality > 0:
-            candidate = (-quality, position, media)
-            best = candidate if best is None or candidate < best else best
-    return best is not None and best[2] == MSGPACK_CONTENT_TYPE
+        if media and quality > 0:
+            ranked.append((-quality, position, media))
+    return [media for _, _, media in sorted(ranked)]
+
+
+def preferred(accept: str | None, supported: list[str], default: str) -> str:
+    """The supported media type the Accept header prefers; `default` for a wildcard or when none is accepted."""
+    for media in accepted_media(accept):
+        if media in supported:
+            return media
+        if media in ("*/*", f"{default.split('/')[0]}/*"):
+            return default
+    return default
+
+
+def prefers_msgpack(accept: str | None) -> bool:
+    """True when Accept ranks application/msgpack above application/json (by q, then order)."""
+    for media in accepted_media(accept):
+        if media in (JSON_CONTENT_TYPE, MSGPACK_CONTENT_TYPE):
+            return media == MSGPACK_CONTENT_TYPE
+    return False
 
 
 def negotiated_body(value: Any, accept: str | None) -> httpbody_pb2.HttpBody:

@@ -42,6 +42,7 @@ from server.capabilities import capabilities
 from server.docs.html import render_html
 from server.docs.openapi import build_openapi, render
 from server.errors import LunaError
+from server.json_http import accept_header, preferred
 from server.rpc import HTTP_STATUS_HEADER, Call, luna_rpc
 from server.settings import Settings
 from server.storage.store import Storage
@@ -199,38 +200,6 @@ def run_checks(checks: list[HealthCheck], include_luna_services: bool) -> list[d
     return failed
 
 
-# -- content negotiation ------------------------------------------------------------------------
-
-
-def preferred(accept: str | None, supported: list[str], default: str) -> str:
-    """The supported media type the Accept header prefers (by q, then order); default if none."""
-    ranked: list[tuple[float, int, str]] = []
-    for position, entry in enumerate((accept or "").split(",")):
-        media, *params = (part.strip().lower() for part in entry.split(";"))
-        quality = 1.0
-        for param in params:
-            if param.startswith("q="):
-                try:
-                    quality = float(param[2:])
-                except ValueError:
-                    quality = 0.0
-        if media and quality > 0:
-            ranked.append((-quality, position, media))
-    for _, _, media in sorted(ranked):
-        if media in supported:
-            return media
-        if media in ("*/*", f"{default.split('/')[0]}/*"):
-            return default
-    return default
-
-
-def _accept(call: Call) -> str | None:
-    for key, value in call.grpc_context.invocation_metadata():
-        if key == "accept":
-            return value if isinstance(value, str) else value.decode("latin-1")
-    return None
-
-
 def public_config(settings: Settings) -> dict[str, object]:
     """Settings.public_view() with anything that looks like a secret masked."""
     return {
@@ -310,7 +279,7 @@ class SystemService(system_service_pb2_grpc.SystemServiceServicer):
     @luna_rpc()
     def GetConfig(self, request: system_service_pb2.GetConfigRequest, call: Call) -> httpbody_pb2.HttpBody:
         config = public_config(self.settings)
-        if preferred(_accept(call), [JSON, "text/plain"], JSON) == "text/plain":
+        if preferred(accept_header(call.grpc_context), [JSON, "text/plain"], JSON) == "text/plain":
             text = config_text(config) + capabilities_text(capabilities())
             return httpbody_pb2.HttpBody(content_type=TEXT, data=text.encode())
         document = {**config, CAPABILITIES: capabilities()}
@@ -318,7 +287,7 @@ class SystemService(system_service_pb2_grpc.SystemServiceServicer):
 
     @luna_rpc()
     def GetDocsSpec(self, request: system_service_pb2.GetDocsSpecRequest, call: Call) -> httpbody_pb2.HttpBody:
-        accept = _accept(call)
+        accept = accept_header(call.grpc_context)
         wanted = preferred(accept, [YAML, "text/yaml", "text/html", JSON], JSON)
         if wanted == "text/html":
             return httpbody_pb2.HttpBody(content_type=HTML, data=render_html(self.document()).encode())
