@@ -25,7 +25,7 @@ from inference.estimations.mask import MaskEstimation
 from inference.estimations.mouth import MouthAttributes
 from inference.estimations.quality import FaceQuality
 from inference.image import from_array
-from lumen.v6 import common_pb2, detector_pb2
+from lumen.v6 import common_pb2, detector_pb2, sdk_pb2
 from server import errors
 from server.errors import LunaError
 
@@ -126,28 +126,37 @@ def mouth_message(mouth: MouthAttributes) -> detector_pb2.MouthAttributes:
     )
 
 
+def fill_face_detection(
+    target: detector_pb2.FaceDetectionResult | sdk_pb2.SdkFaceDetection, face: FaceAnalysis, *, landmarks: bool
+) -> None:
+    """The fields the /6/detector and /6/sdk face detections share: rect, landmarks5 (when `landmarks`),
+    landmarks68, quality, and the head pose, eyes, mouth and gaze attributes that were estimated."""
+    target.rect.CopyFrom(detection_rect(*face.box))
+    if landmarks and face.landmarks is not None:
+        target.landmarks5.CopyFrom(point_list(face.landmarks))
+    if face.landmarks68 is not None:
+        target.landmarks68.CopyFrom(point_list(face.landmarks68))
+    if face.quality is not None:
+        target.quality.CopyFrom(quality_message(face.quality))
+    if face.head_pose is not None:
+        target.attributes.head_pose.CopyFrom(head_pose_message(face.head_pose))
+    if face.eyes is not None:
+        target.attributes.eyes_attributes.CopyFrom(eyes_message(face.eyes))
+    if face.mouth is not None:
+        target.attributes.mouth_attributes.CopyFrom(mouth_message(face.mouth))
+    if face.gaze is not None:
+        target.attributes.gaze.CopyFrom(gaze_message(face.gaze))
+
+
 def face_detection_result(face: FaceAnalysis, *, landmarks: bool = True) -> detector_pb2.FaceDetectionResult:
     """{rect, landmarks5, quality, attributes{head_pose, emotions, mask}} with what was estimated (the
     /6/detector shape, also the `sample.detection` of filtered faces)."""
-    result = detector_pb2.FaceDetectionResult(rect=detection_rect(*face.box))
-    if landmarks and face.landmarks is not None:
-        result.landmarks5.CopyFrom(point_list(face.landmarks))
-    if face.quality is not None:
-        result.quality.CopyFrom(quality_message(face.quality))
-    if face.head_pose is not None:
-        result.attributes.head_pose.CopyFrom(head_pose_message(face.head_pose))
+    result = detector_pb2.FaceDetectionResult()
+    fill_face_detection(result, face, landmarks=landmarks)
     if face.emotions is not None:
         result.attributes.emotions.CopyFrom(emotions_message(face.emotions))
     if face.mask is not None:
         result.attributes.mask.CopyFrom(mask_message(face.mask))
-    if face.eyes is not None:
-        result.attributes.eyes_attributes.CopyFrom(eyes_message(face.eyes))
-    if face.mouth is not None:
-        result.attributes.mouth_attributes.CopyFrom(mouth_message(face.mouth))
-    if face.gaze is not None:
-        result.attributes.gaze.CopyFrom(gaze_message(face.gaze))
-    if face.landmarks68 is not None:
-        result.landmarks68.CopyFrom(point_list(face.landmarks68))
     return result
 
 

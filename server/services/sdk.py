@@ -41,16 +41,11 @@ from server.face_results import (
     basic_attributes_message,
     detection_rect,
     emotions_message,
-    eyes_message,
+    fill_face_detection,
     filtered_detections,
-    gaze_message,
     glasses_message,
-    head_pose_message,
     mask_message,
-    mouth_message,
     per_image_error,
-    point_list,
-    quality_message,
     warp_base64,
 )
 from server.json_http import accept_header, message_to_json_value, negotiated_body
@@ -243,11 +238,8 @@ class SdkService(sdk_service_pb2_grpc.SdkServiceServicer):
 
     @staticmethod
     def _detection(face: FaceAnalysis, landmarks: bool, *, per_face_attributes: bool) -> sdk_pb2.SdkFaceDetection:
-        detection = sdk_pb2.SdkFaceDetection(rect=detection_rect(*face.box))
-        if landmarks and face.landmarks is not None:
-            detection.landmarks5.CopyFrom(point_list(face.landmarks))
-        if face.head_pose is not None:
-            detection.attributes.head_pose.CopyFrom(head_pose_message(face.head_pose))
+        detection = sdk_pb2.SdkFaceDetection()
+        fill_face_detection(detection, face, landmarks=landmarks)
         if per_face_attributes and face.emotions is not None:
             detection.attributes.emotions.CopyFrom(emotions_message(face.emotions))
         if per_face_attributes and face.mask is not None:
@@ -258,18 +250,8 @@ class SdkService(sdk_service_pb2_grpc.SdkServiceServicer):
             detection.attributes.descriptor.CopyFrom(sdk_descriptor(face.descriptor, face.descriptor_score))
         if per_face_attributes and face.liveness is not None:
             detection.attributes.liveness.CopyFrom(liveness_message(face.liveness))
-        if face.eyes is not None:
-            detection.attributes.eyes_attributes.CopyFrom(eyes_message(face.eyes))
-        if face.mouth is not None:
-            detection.attributes.mouth_attributes.CopyFrom(mouth_message(face.mouth))
-        if face.gaze is not None:
-            detection.attributes.gaze.CopyFrom(gaze_message(face.gaze))
         if face.glasses is not None:
             detection.attributes.glasses.CopyFrom(glasses_message(face.glasses))
-        if face.landmarks68 is not None:
-            detection.landmarks68.CopyFrom(point_list(face.landmarks68))
-        if face.quality is not None:
-            detection.quality.CopyFrom(quality_message(face.quality))
         if face.warp is not None:
             detection.warp = warp_base64(face.warp)
         return detection
