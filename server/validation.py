@@ -162,6 +162,113 @@ def paging(page: str | None, page_size: str | None, max_page_size: int = MAX_PAG
     return offset, size
 
 
+# Typed query fields (proto `optional int32/bool/double`, `repeated string`, `google.protobuf.Timestamp`).
+# REST syntax (digits, 0/1, RFC 3339) is checked by the gateway from the same descriptor (gateway/query_types.py);
+# these check what a gRPC client can still send wrong (ranges, choices, ids) with the same 12012 naming the field.
+
+
+def _present(request: Message, name: str) -> bool:
+    return request.HasField(name)
+
+
+def int_param(
+    request: Message,
+    name: str,
+    default: int,
+    *,
+    minimum: int | None = None,
+    maximum: int | None = None,
+    choices: Sequence[int] | None = None,
+) -> int:
+    """An `optional int32/int64` query field; `default` when absent."""
+    if not _present(request, name):
+        return default
+    number = int(getattr(request, name))
+    if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
+        raise LunaError(errors.BAD_QUERY_PARAM, name=name)
+    if choices is not None and number not in choices:
+        raise LunaError(errors.BAD_QUERY_PARAM, name=name)
+    return number
+
+
+def flag_param(request: Message, name: str, default: bool = False) -> bool:
+    """An `optional bool` query field (REST: 0 or 1); `default` when absent."""
+    return bool(getattr(request, name)) if _present(request, name) else default
+
+
+def float_param(request: Message, name: str, default: float, *, minimum: float, maximum: float) -> float:
+    """An `optional double` query field within [minimum, maximum]; `default` when absent."""
+    if not _present(request, name):
+        return default
+    number = float(getattr(request, name))
+    if not minimum <= number <= maximum:  # also refuses NaN
+        raise LunaError(errors.BAD_QUERY_PARAM, name=name)
+    return number
+
+
+def time_param(request: Message, name: str) -> str | None:
+    """A `google.protobuf.Timestamp` query field in the stored time format; None when absent."""
+    if not _present(request, name):
+        return None
+    try:
+        moment = getattr(request, name).ToDatetime(tzinfo=UTC)
+    except (ValueError, OverflowError):
+        raise LunaError(errors.BAD_QUERY_PARAM, name=name) from None
+    return format_time(moment)
+
+
+def list_param(request: Message, name: str) -> list[str] | None:
+    """A `repeated string` query field: REST sends `a,b` or `x=a&x=b`, both flattened; None when absent.
+
+    12012 for an empty item."""
+    values = list(getattr(request, name))
+    if not values:
+        return None
+    items = [item.strip() for value in values for item in value.split(",")]
+    if any(item == "" for item in items):
+        raise LunaError(errors.BAD_QUERY_PARAM, name=name)
+    return items
+
+
+def uuid_list_param(request: Message, name: str) -> list[str] | None:
+    """A `repeated string` of UUIDs (lower-cased); None when absent."""
+    items = list_param(request, name)
+    if items is None:
+        return None
+    lowered = [item.lower() for item in items]
+    if not all(is_uuid(item) for item in lowered):
+        raise LunaError(errors.BAD_QUERY_PARAM, name=name)
+    return lowered
+
+
+def uuid_param(request: Message, name: str) -> str | None:
+    """An `optional string` UUID field; None when absent or empty."""
+    return query_uuid(query_param(request, name), name)
+
+
+def str_param(request: Message, name: str, *, max_length: int | None = None) -> str | None:
+    """An `optional string` field of at most `max_length` characters; None when absent."""
+    return query_str(query_param(request, name), name, max_length=max_length)
+
+
+def targets_param(request: Message, name: str, allowed: Iterable[str]) -> list[str] | None:
+    """A `repeated string` of field names from `allowed`, deduplicated; None when absent (all fields)."""
+    items = list_param(request, name)
+    if items is None:
+        return None
+    allowed_set = set(allowed)
+    if any(item not in allowed_set for item in items):
+        raise LunaError(errors.BAD_QUERY_PARAM, name=name)
+    return list(dict.fromkeys(items))
+
+
+def page_params(request: Message, max_page_size: int = MAX_PAGE_SIZE) -> tuple[int, int]:
+    """(offset, limit) from the `optional int32` page and page_size fields (v6: page >= 1, 1..max_page_size)."""
+    page_number = int_param(request, "page", 1, minimum=1)
+    size = int_param(request, "page_size", DEFAULT_PAGE_SIZE, minimum=1, maximum=max_page_size)
+    return (page_number - 1) * size, size
+
+
 def _json_path(error: jsonschema.ValidationError) -> str:
     return ".".join(str(part) for part in error.absolute_path)
 
