@@ -102,14 +102,15 @@ CREATE TABLE IF NOT EXISTS journal (
 class Database:
     """The SQLite file with one connection per thread and one writer at a time."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, schema: str = SCHEMA) -> None:
+        """`schema`: the DDL run at open (the faces database by default; the events database has its own)."""
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
         self._write_lock = threading.RLock()
         conn = self.connection()
         conn.conn.execute("PRAGMA journal_mode=WAL")
-        conn.conn.executescript(SCHEMA)
+        conn.conn.executescript(schema)
 
     def connection(self) -> sqlite_utils.Database:
         db = getattr(self._local, "db", None)

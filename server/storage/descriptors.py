@@ -2,7 +2,9 @@
 
 One LanceDB table per descriptor version (`face_descriptors_v<version>`), rows
 (face_id, account_id, vector float32[dimension]). Writes are idempotent (delete + insert) so the
-journal can replay them after a crash.
+journal can replay them after a crash. The events store (server/storage/event_store.py) keeps event
+descriptors the same way in its own DescriptorStore (`event_descriptors_v<version>`, rows keyed by
+event_id): a FaceChange's `face_id` is then an event id.
 
 Every LanceDB write is a new table version with its own manifest, so the store writes in groups
 (`apply`: one delete and one add per table for a whole group of face changes, see
@@ -30,6 +32,8 @@ from lancedb.query import LanceVectorQueryBuilder
 
 from server.storage.errors import CorruptDescriptorError, UnknownDescriptorVersionError
 
+# Face descriptor tables are `face_descriptors_v<version>`.
+FACE_TABLE_PREFIX = "face_descriptors_v"
 # Name of the ANN (vector) index on a descriptor table, see `DescriptorStore.build_ann_index`.
 ANN_INDEX_NAME = "vector_ann"
 ANN_INDEX_TYPES = ("IVF_FLAT", "IVF_SQ", "IVF_PQ")
@@ -133,8 +137,12 @@ def _quoted(ids: Sequence[str]) -> str:
 class DescriptorStore:
     """LanceDB tables of face descriptors, one per version."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, table_prefix: str = FACE_TABLE_PREFIX, id_column: str = "face_id") -> None:
+        """`table_prefix` + version names each table; `id_column` names the id of its rows (the
+        events store keeps event descriptors as `event_descriptors_v<version>` rows keyed by event_id)."""
         path.mkdir(parents=True, exist_ok=True)
+        self._prefix = table_prefix
+        self._id = id_column
         # Every write makes a table version whose manifest and file metadata LanceDB caches; the
         # default cache grows by tens of KB per version (GBs after 100 k single writes), so bound it.
         session = lancedb.Session(metadata_cache_size_bytes=METADATA_CACHE_BYTES)
@@ -157,11 +165,10 @@ class DescriptorStore:
         self._unapplied: dict[str, dict[int, np.ndarray]] = {}
         self._unapplied_lock = threading.Lock()
 
-    @staticmethod
-    def _schema(fmt: DescriptorFormat) -> pa.Schema:
+    def _schema(self, fmt: DescriptorFormat) -> pa.Schema:
         return pa.schema(
             [
-                pa.field("face_id", pa.string()),
+                pa.field(self._id, pa.string()),
                 pa.field("account_id", pa.string()),
                 pa.field("vector", pa.list_(pa.float32(), fmt.dimension)),
             ]
@@ -172,7 +179,7 @@ class DescriptorStore:
             table = self._tables.get(version)
             if table is None:
                 fmt = descriptor_format(version)
-                table = self._db.create_table(f"face_descriptors_v{version}", schema=self._schema(fmt), exist_ok=True)
+                table = self._db.create_table(f"{self._prefix}{version}", schema=self._schema(fmt), exist_ok=True)
                 self._tables[version] = table
             return table
 
@@ -182,7 +189,7 @@ class DescriptorStore:
         for version, vector in vectors.items():
             table = self._table(version)
             rows = pa.Table.from_pylist(
-                [{"face_id": face_id, "account_id": account_id, "vector": vector.tolist()}],
+                [{self._id: face_id, "account_id": account_id, "vector": vector.tolist()}],
                 schema=table.schema,
             )
             table.add(rows)
@@ -208,7 +215,7 @@ class DescriptorStore:
                 for version in FORMATS:
                     table = self._table(version)
                     for start in range(0, len(ordered), DELETE_CHUNK):
-                        table.delete(f"face_id IN ({_quoted(ordered[start : start + DELETE_CHUNK])})")
+                        table.delete(f"{self._id} IN ({_quoted(ordered[start : start + DELETE_CHUNK])})")
                         commits += 1
         for version in FORMATS:
             adds = [c for c in final.values() if c.vectors is not None and version in c.vectors]
@@ -249,7 +256,7 @@ class DescriptorStore:
             return
         with self._compaction_lock:
             for version in FORMATS:
-                self._table(version).delete(f"face_id IN ({_quoted(face_ids)})")
+                self._table(version).delete(f"{self._id} IN ({_quoted(face_ids)})")
 
     def get(self, face_id: str) -> dict[int, np.ndarray]:
         with self._unapplied_lock:
@@ -258,7 +265,7 @@ class DescriptorStore:
             return dict(held)
         found: dict[int, np.ndarray] = {}
         for version in FORMATS:
-            query = self._table(version).search().where(f"face_id = {_quoted([face_id])}")
+            query = self._table(version).search().where(f"{self._id} = {_quoted([face_id])}")
             rows = _read(query.to_arrow)
             if rows.num_rows:
                 found[version] = np.asarray(rows.column("vector")[0].as_py(), dtype=np.float32)
@@ -371,23 +378,23 @@ class DescriptorStore:
         """
         search = self._table(version).search(np.asarray(vector, dtype=np.float32), vector_column_name="vector")
         assert isinstance(search, LanceVectorQueryBuilder)
-        query = search.distance_type("cosine").nprobes(nprobes).select(["face_id", "_distance"]).limit(limit)
+        query = search.distance_type("cosine").nprobes(nprobes).select([self._id, "_distance"]).limit(limit)
         if refine_factor:
             query = query.refine_factor(refine_factor)
         if account_id is not None:
             query = query.where(f"account_id = {_quoted([account_id])}", prefilter=True)
-        return [str(face_id) for face_id in _read(query.to_arrow).column("face_id").to_pylist()]
+        return [str(face_id) for face_id in _read(query.to_arrow).column(self._id).to_pylist()]
 
     def scan(self, version: int, batch_rows: int = 65536) -> Iterator[tuple[list[str], np.ndarray]]:
         """Every stored descriptor of a version as (face_ids, float32 [n, dimension]) batches."""
         dimension = descriptor_format(version).dimension
         with self._unapplied_lock:
             held = dict(self._unapplied)
-        reader = self._table(version).search().select(["face_id", "vector"]).limit(None).to_batches(batch_rows)
+        reader = self._table(version).search().select([self._id, "vector"]).limit(None).to_batches(batch_rows)
         for batch in reader:
             if batch.num_rows == 0:
                 continue
-            ids = [str(face_id) for face_id in batch.column("face_id").to_pylist()]
+            ids = [str(face_id) for face_id in batch.column(self._id).to_pylist()]
             flat = batch.column("vector").flatten().to_numpy(zero_copy_only=False)
             vectors = np.asarray(flat, dtype=np.float32).reshape(batch.num_rows, dimension)
             if held:

@@ -45,6 +45,7 @@ from server.storage.applier import Applier, JournalOp, Optimizer, face_changes
 from server.storage.blobs import BlobStore
 from server.storage.db import Database
 from server.storage.descriptors import DescriptorStore, encode_raw
+from server.storage.event_store import EventStore
 from server.storage.repositories.attributes import TemporaryAttributeRepository
 from server.storage.repositories.blobs import BlobRepository, BlobRow
 from server.storage.repositories.faces import FaceRepository
@@ -86,6 +87,10 @@ class Storage:
         self.faces = FaceRepository(self.db)
         self.attributes = TemporaryAttributeRepository(self.db)
         self.blob_rows = BlobRepository(self.db)
+        # Events: their own SQLite file and LanceDB tables (server/storage/event_store.py).
+        self.events = EventStore(
+            data_dir, optimize_interval_s=optimize_interval_s, version_retention_s=version_retention_s
+        )
         # Told about every committed write (set once at start, after recovery and index load).
         self.listener: WriteListener | None = None
         self.applier = Applier(self.descriptors, self._apply, self._forget, self._notify)
@@ -134,6 +139,7 @@ class Storage:
     def start_maintenance(self) -> None:
         """Background compaction of the descriptor tables (the server calls this once serving)."""
         self.optimizer.start()
+        self.events.start_maintenance()
 
     def _notify(self, events: list[tuple[str, tuple[Any, ...]]]) -> None:
         listener = self.listener
@@ -161,6 +167,7 @@ class Storage:
 
         On a full disk the server must still start and serve reads: entries that cannot be applied
         are held and retried in the background (see applier.py), and failures are only logged."""
+        self.events.recover()
         removed = self.blobs.remove_temporaries()
         if removed:
             _LOGGER.warning("removed %d leftover temporary blob files", removed)
