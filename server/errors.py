@@ -74,6 +74,8 @@ BAD_DESCRIPTOR_VERSION_PARAM = ErrorSpec(
 DESCRIPTOR_LENGTH = ErrorSpec(
     22018, BAD_INPUT, "Descriptor of version {version} must be {expected} bytes, got {actual}", 400
 )
+# Handlers (v6 API-082..095): LUNA's own code and text for an unknown handler (Handlers service 34000).
+HANDLER_NOT_FOUND = ErrorSpec(34000, NOT_FOUND, "Handler with id '{id}' not found", 404)
 DUPLICATE_DESCRIPTOR_VERSION = ErrorSpec(22019, BAD_INPUT, "Several descriptors of version {version} given", 400)
 
 PAYLOAD_TOO_LARGE = ErrorSpec(37003, "Payload too large", "Request payload is too large", 413)
