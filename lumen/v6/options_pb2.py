@@ -25,11 +25,15 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import descriptor_pb2 as google_dot_protobuf_dot_descriptor__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x16lumen/v6/options.proto\x12\x08lumen.v6\x1a google/protobuf/descriptor.proto:=\n\x13http_success_status\x12\x1e.google.protobuf.MethodOptions\x18\xd1\x86\x03 \x01(\x05\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x16lumen/v6/options.proto\x12\x08lumen.v6\x1a google/protobuf/descriptor.proto\"C\n\x0cHttpResponse\x12\x13\n\x0bmedia_types\x18\x01 \x03(\t\x12\x0f\n\x07message\x18\x02 \x01(\t\x12\r\n\x05\x61rray\x18\x03 \x01(\x08\"\xb3\x01\n\nQueryField\x12\x14\n\x07minimum\x18\x01 \x01(\x01H\x00\x88\x01\x01\x12\x14\n\x07maximum\x18\x02 \x01(\x01H\x01\x88\x01\x01\x12\x13\n\x0b\x65num_values\x18\x03 \x03(\t\x12\x1a\n\rdefault_value\x18\x04 \x01(\tH\x02\x88\x01\x01\x12\x13\n\x06\x66ormat\x18\x05 \x01(\tH\x03\x88\x01\x01\x42\n\n\x08_minimumB\n\n\x08_maximumB\x10\n\x0e_default_valueB\t\n\x07_format:=\n\x13http_success_status\x12\x1e.google.protobuf.MethodOptions\x18\xd1\x86\x03 \x01(\x05:O\n\rhttp_response\x12\x1e.google.protobuf.MethodOptions\x18\xd2\x86\x03 \x01(\x0b\x32\x16.lumen.v6.HttpResponse:D\n\x05query\x12\x1d.google.protobuf.FieldOptions\x18\xd2\x86\x03 \x01(\x0b\x32\x14.lumen.v6.QueryFieldb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'lumen.v6.options_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_HTTPRESPONSE']._serialized_start=70
+  _globals['_HTTPRESPONSE']._serialized_end=137
+  _globals['_QUERYFIELD']._serialized_start=140
+  _globals['_QUERYFIELD']._serialized_end=319
 # @@protoc_insertion_point(module_scope)

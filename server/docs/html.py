@@ -50,9 +50,23 @@ def schema_text(schema: dict[str, Any]) -> str:
         text += f" ({_e(schema['format'])})"
     if "enum" in schema:
         text += ": " + ", ".join(_e(v) for v in schema["enum"])
+    if "minimum" in schema or "maximum" in schema:
+        text += f", {_e(schema.get('minimum', ''))}..{_e(schema.get('maximum', ''))}"
+    if "default" in schema:
+        text += f", default {_e(schema['default'])}"
     if schema.get("nullable"):
         text += ", nullable"
     return text
+
+
+def _resolve(components: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    """A parameter or response, following a `#/components/<kind>/<name>` reference."""
+    ref = node.get("$ref")
+    if not isinstance(ref, str) or not ref.startswith("#/components/"):
+        return node
+    kind, _, name = ref.removeprefix("#/components/").partition("/")
+    found = components.get(kind, {}).get(name)
+    return found if isinstance(found, dict) else node
 
 
 def _paragraphs(text: str) -> str:
@@ -79,7 +93,7 @@ def _content(content: dict[str, Any]) -> str:
     )
 
 
-def _operation(method: str, path: str, operation: dict[str, Any]) -> str:
+def _operation(method: str, path: str, operation: dict[str, Any], components: dict[str, Any]) -> str:
     parts = [
         f'<div class="op" id="{_e(operation.get("operationId", ""))}">',
         f'<div><span class="method">{_e(method)}</span> <code>{_e(path)}</code>',
@@ -90,7 +104,7 @@ def _operation(method: str, path: str, operation: dict[str, Any]) -> str:
     description = str(operation.get("description", ""))
     if description and description != operation.get("summary"):
         parts.append(_paragraphs(description))
-    parts.append(_parameters(operation.get("parameters", [])))
+    parts.append(_parameters(_resolve(components, p) for p in operation.get("parameters", [])))
     body = operation.get("requestBody")
     if body:
         text = _content(body.get("content", {}))
@@ -98,7 +112,8 @@ def _operation(method: str, path: str, operation: dict[str, Any]) -> str:
             text += f" &mdash; {_e(body['description'])}"
         parts.append(f"<p>Request body: {text}</p>")
     responses = []
-    for status, response in operation.get("responses", {}).items():
+    for status, given in operation.get("responses", {}).items():
+        response = _resolve(components, given)
         text = f"<li><b>{_e(status)}</b> {_e(response.get('description', ''))}"
         if response.get("content"):
             text += ": " + _content(response["content"])
@@ -137,6 +152,7 @@ def render_html(document: dict[str, Any]) -> str:
             tag = (operation.get("tags") or ["Other"])[0]
             by_tag.setdefault(tag, []).append((method, path, operation))
     descriptions = {t["name"]: t.get("description", "") for t in document.get("tags", [])}
+    components = document.get("components", {})
     tags = sorted(by_tag)
     out = [
         "<!DOCTYPE html>",
@@ -155,9 +171,9 @@ def render_html(document: dict[str, Any]) -> str:
         out.append(f'<h2 id="tag-{_anchor(tag)}">{_e(tag)}</h2>')
         if descriptions.get(tag):
             out.append(_paragraphs(descriptions[tag]))
-        out.extend(_operation(method, path, operation) for method, path, operation in by_tag[tag])
+        out.extend(_operation(method, path, operation, components) for method, path, operation in by_tag[tag])
     out.append('<h2 id="schemas">Schemas</h2>')
-    schemas = document.get("components", {}).get("schemas", {})
+    schemas = components.get("schemas", {})
     out.extend(_schema(name, schema) for name, schema in schemas.items())
     out.append("</body></html>")
     return "\n".join(out) + "\n"

@@ -10,11 +10,22 @@ Conventions:
 
 * The success status of an RPC is its ``(lumen.v6.http_success_status)`` option
   (proto/lumen/v6/options.proto; 200 when unset), the same the server answers with (server/rpc.py).
-* Request / response fields of type ``google.api.HttpBody`` are raw bodies (``*/*`` binary),
-  except a request body field next to a message field named ``params``: that is Lumen's JSON
-  body convention (the REST client sends the JSON form of ``params``; gRPC clients send
-  ``params`` itself), so the body is documented as ``application/json`` with the ``params``
-  message schema.
+* Query parameters are typed from the proto field (issue 9 item 3): int32/int64 → integer, bool →
+  integer 0/1 (v6 flags), double/float → number, ``google.protobuf.Timestamp`` → date-time string,
+  ``repeated`` → array sent as a comma list (``style: form, explode: false``; repeating the
+  parameter works too), strings named ``*_id`` / ``*_ids`` (before a ``__gte``-like suffix) →
+  uuid. A field's ``(lumen.v6.query)`` option adds the range, the allowed values and the default.
+* Every operation takes the ``Luna-Request-Id`` header and, unless it is public
+  (server/accounts.py PUBLIC_RPCS), ``Luna-Account-Id`` (required when the installation requires
+  an account); every answer carries ``Luna-Request-Id``. Failures are the shared ``Error`` response
+  (the LUNA error object).
+* Request fields of type ``google.api.HttpBody`` are raw bodies (``*/*`` binary), except a request
+  body field next to a message field named ``params``: that is Lumen's JSON body convention (the
+  REST client sends the JSON form of ``params``; gRPC clients send ``params`` itself), so the body
+  is documented as ``application/json`` with the ``params`` message schema.
+* An answer of type ``google.api.HttpBody`` is what the RPC's ``(lumen.v6.http_response)`` option
+  says (media types and, for JSON / msgpack, the message it carries), else
+  ``application/octet-stream`` bytes.
 * Responses of type ``google.protobuf.Empty`` (or any message without fields), status 204 and
   HEAD operations have no content.
 * Property names are the proto field names (the transcoder preserves them).
@@ -35,14 +46,31 @@ from google.api import annotations_pb2, http_pb2
 from google.protobuf import descriptor_pb2
 
 from lumen.v6 import options_pb2
+from server.accounts import PUBLIC_RPCS
 
 _LOGGER = logging.getLogger(__name__)
 
 OPENAPI_VERSION = "3.0.3"
 ERROR_SCHEMA = "Error"
+ERROR_RESPONSE = "Error"
+ACCOUNT_ID_HEADER = "Luna-Account-Id"
+REQUEST_ID_HEADER = "Luna-Request-Id"
+ACCOUNT_ID_PARAMETER = "LunaAccountId"
+REQUEST_ID_PARAMETER = "LunaRequestId"
+# What gateway/lumen.lua echoes (anything else is replaced by a new id): "<unix seconds>,<uuid>".
+REQUEST_ID_PATTERN = "^[0-9]{10},[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+OCTET_STREAM = "application/octet-stream"
+_JSON_MEDIA_TYPES = ("application/json", "application/msgpack")
+_TEXT_MEDIA_TYPES = ("application/x-yaml", "text/")
+# Lookup suffixes of v6 filter names (face_id__gte); the rest of the name says what the value is.
+_LOOKUP_SUFFIX_RE = re.compile(r"__(gte|gt|lte|lt|eq)$")
+_LIST_NOTE = "A comma-separated list; repeating the parameter (x=a&x=b) works too."
 # Name of the typed sibling of a JSON google.api.HttpBody request body (see the module docstring).
 PARAMS_FIELD = "params"
 _SCHEMA_PREFIX = "#/components/schemas/"
+_PARAMETER_PREFIX = "#/components/parameters/"
+_HEADER_PREFIX = "#/components/headers/"
+_RESPONSE_PREFIX = "#/components/responses/"
 # Placeholder prefix for message references; resolved to component names at the end.
 _PENDING_REF = "\x00msg:"
 
@@ -59,6 +87,7 @@ _SERVICE_METHOD = 2
 
 _HTTP_BODY = "google.api.HttpBody"
 _EMPTY = "google.protobuf.Empty"
+_TIMESTAMP = "google.protobuf.Timestamp"
 
 _INT32_TYPES = {
     _FDP.TYPE_INT32,
@@ -263,6 +292,75 @@ def _scalar_schema(fld: descriptor_pb2.FieldDescriptorProto, index: _Index) -> d
     return None
 
 
+def _query_scalar(fld: descriptor_pb2.FieldDescriptorProto, index: _Index) -> dict[str, Any] | None:
+    """The schema of one value of a query field (v6 syntax: flags are 0/1); None for a message field."""
+    if fld.type == _FDP.TYPE_BOOL:
+        return {"type": "integer", "enum": [0, 1]}
+    if fld.type == _FDP.TYPE_MESSAGE:
+        name = fld.type_name.lstrip(".")
+        if name == _TIMESTAMP:
+            return {"type": "string", "format": "date-time"}
+        if name == "google.protobuf.BoolValue":
+            return {"type": "integer", "enum": [0, 1]}
+        if name in _WRAPPERS:
+            return dict(_WRAPPERS[name])
+        return None
+    return _scalar_schema(fld, index)
+
+
+def _field(message: _Message, dotted: str) -> descriptor_pb2.FieldDescriptorProto | None:
+    """The field of a (non-nested) path variable; None for a nested one."""
+    if "." in dotted:
+        return None
+    return next((f for f in message.proto.field if f.name == dotted), None)
+
+
+def _string_format(fld: descriptor_pb2.FieldDescriptorProto | None, name: str) -> str:
+    """The format of a string parameter: its option's, else uuid for *_id / *_ids names."""
+    if fld is not None and fld.options.HasExtension(options_pb2.query):
+        options = fld.options.Extensions[options_pb2.query]
+        if options.HasField("format"):
+            return options.format
+    base = _LOOKUP_SUFFIX_RE.sub("", name)
+    return "uuid" if base.endswith(("_id", "_ids")) else ""
+
+
+def _typed_value(text: str, schema: dict[str, Any], where: str) -> Any:
+    """An option value given as text, as the JSON value of the schema's type."""
+    kind = schema.get("type")
+    try:
+        if kind == "integer":
+            return int(text)
+        if kind == "number":
+            return float(text)
+    except ValueError:
+        _LOGGER.warning("%s: %r is not a %s; documented as text", where, text, kind)
+    return text
+
+
+def _apply_query_options(
+    item: dict[str, Any], fld: descriptor_pb2.FieldDescriptorProto, options: options_pb2.QueryField
+) -> None:
+    """Add the range, allowed values and default of a ``(lumen.v6.query)`` option to a value schema."""
+    kind = item.get("type")
+    for bound in ("minimum", "maximum"):
+        if options.HasField(bound):
+            value: float = getattr(options, bound)
+            if kind == "integer":
+                item[bound] = int(value)
+            elif kind == "number":
+                item[bound] = value
+            else:
+                _LOGGER.warning("%s: a %s on a %s field is ignored", fld.name, bound, kind)
+    if options.enum_values:
+        item["enum"] = [_typed_value(value, item, fld.name) for value in options.enum_values]
+    if options.HasField("default_value"):
+        if fld.label == _FDP.LABEL_REPEATED:
+            item["default"] = [_typed_value(v.strip(), item, fld.name) for v in options.default_value.split(",")]
+        else:
+            item["default"] = _typed_value(options.default_value, item, fld.name)
+
+
 class _Builder:
     def __init__(self, index: _Index) -> None:
         self.index = index
@@ -329,41 +427,62 @@ class _Builder:
 
     # -- operations ----------------------------------------------------------------------
 
-    def parameters(self, request: _Message, variables: list[str], binding: _Binding) -> list[dict[str, Any]]:
+    def parameters(
+        self, request: _Message, variables: list[str], binding: _Binding, *, public: bool
+    ) -> list[dict[str, Any]]:
         params: list[dict[str, Any]] = []
         for name in variables:
-            param: dict[str, Any] = {
-                "name": name,
-                "in": "path",
-                "required": True,
-                "schema": {"type": "string", "format": "uuid"} if name.endswith("_id") else {"type": "string"},
-            }
+            fld = _field(request, name)
+            schema: dict[str, Any] = {"type": "string"}
+            fmt = _string_format(fld, name.rsplit(".", 1)[-1]) if fld is None or fld.type == _FDP.TYPE_STRING else ""
+            if fmt:
+                schema["format"] = fmt
+            param: dict[str, Any] = {"name": name, "in": "path", "required": True, "schema": schema}
             description = self._path_comment(request, name)
             if description:
                 param["description"] = description
             params.append(param)
-        if binding.body == "*":
-            return params
-        bound = {name.split(".", 1)[0] for name in variables}
-        for fld in request.proto.field:
-            if fld.name in bound or fld.name == binding.body:
-                continue
-            scalar = _scalar_schema(fld, self.index)
-            if scalar is None:
-                continue  # message fields are not query parameters
-            if fld.label == _FDP.LABEL_REPEATED:
-                scalar = {"type": "array", "items": scalar}
-            param = {
-                "name": fld.name,
-                "in": "query",
-                "required": False,
-                "schema": scalar,
-            }
-            field_comment = request.field_comments.get(fld.name)
-            if field_comment:
-                param["description"] = field_comment
-            params.append(param)
+        if binding.body != "*":
+            bound = {name.split(".", 1)[0] for name in variables}
+            for fld in request.proto.field:
+                if fld.name in bound or fld.name == binding.body:
+                    continue
+                query = self.query_parameter(request, fld)
+                if query is not None:
+                    params.append(query)
+        if not public:
+            params.append({"$ref": _PARAMETER_PREFIX + ACCOUNT_ID_PARAMETER})
+        params.append({"$ref": _PARAMETER_PREFIX + REQUEST_ID_PARAMETER})
         return params
+
+    def query_parameter(self, request: _Message, fld: descriptor_pb2.FieldDescriptorProto) -> dict[str, Any] | None:
+        """The query parameter of a request field; None for a message field (not a query parameter)."""
+        item = _query_scalar(fld, self.index)
+        if item is None:
+            return None
+        options = fld.options.Extensions[options_pb2.query] if fld.options.HasExtension(options_pb2.query) else None
+        if item.get("type") == "string" and "enum" not in item:
+            fmt = _string_format(fld, fld.name)
+            if fmt:
+                item["format"] = fmt
+        if options is not None:
+            _apply_query_options(item, fld, options)
+        repeated = fld.label == _FDP.LABEL_REPEATED
+        schema = item
+        if repeated:
+            schema = {"type": "array", "items": item}
+            if "default" in item:
+                schema["default"] = item.pop("default")
+        param: dict[str, Any] = {"name": fld.name, "in": "query", "required": False, "schema": schema}
+        if repeated:
+            param["style"] = "form"
+            param["explode"] = False
+        description = request.field_comments.get(fld.name, "")
+        if repeated:
+            description = f"{description}\n{_LIST_NOTE}" if description else _LIST_NOTE
+        if description:
+            param["description"] = description
+        return param
 
     def _path_comment(self, request: _Message, dotted: str) -> str:
         message: _Message | None = request
@@ -418,8 +537,19 @@ class _Builder:
             body["description"] = description
         return body
 
-    def success_response(self, response: _Message, binding: _Binding, status: int) -> dict[str, Any]:
-        result: dict[str, Any] = {"description": _REASONS.get(status, "Success")}
+    def success_response(
+        self,
+        response: _Message,
+        binding: _Binding,
+        status: int,
+        http_response: options_pb2.HttpResponse | None = None,
+    ) -> dict[str, Any]:
+        result: dict[str, Any] = {
+            "description": _REASONS.get(status, "Success"),
+            "headers": {REQUEST_ID_HEADER: {"$ref": _HEADER_PREFIX + REQUEST_ID_PARAMETER}},
+        }
+        if status == 302:
+            result["headers"]["Location"] = {"description": "Where to go.", "schema": {"type": "string"}}
         if status == 204 or binding.method == "head":
             return result
         if binding.response_body:
@@ -435,19 +565,36 @@ class _Builder:
                 )
                 return result
             if fld.type == _FDP.TYPE_MESSAGE and fld.type_name.lstrip(".") == _HTTP_BODY:
-                result["content"] = _raw_body(required=True)["content"]
+                result["content"] = self.http_body_content(http_response)
             else:
                 schema = self.field_schema(fld)
                 result["content"] = {"application/json": {"schema": schema}}
             return result
         if response.full_name == _HTTP_BODY:
-            result["content"] = _raw_body(required=True)["content"]
+            result["content"] = self.http_body_content(http_response)
             return result
         if response.full_name == _EMPTY or not response.proto.field:
             return result
         schema = self.message_ref(response.full_name)
         result["content"] = {"application/json": {"schema": schema}}
         return result
+
+    def http_body_content(self, http_response: options_pb2.HttpResponse | None) -> dict[str, Any]:
+        """The content of a ``google.api.HttpBody`` answer, from the RPC's ``(lumen.v6.http_response)``."""
+        if http_response is None or not http_response.media_types:
+            return {OCTET_STREAM: {"schema": _binary()}}
+        content: dict[str, Any] = {}
+        for media_type in http_response.media_types:
+            if media_type in _JSON_MEDIA_TYPES or media_type.endswith("+json"):
+                schema: dict[str, Any] = self.message_ref(http_response.message) if http_response.message else {}
+                if http_response.array:
+                    schema = {"type": "array", "items": schema}
+            elif media_type.startswith(_TEXT_MEDIA_TYPES):
+                schema = {"type": "string"}
+            else:
+                schema = _binary()
+            content[media_type] = {"schema": schema}
+        return content
 
 
 def _describe(schema: dict[str, Any], description: str) -> dict[str, Any]:
@@ -471,10 +618,60 @@ def _params_field(request: _Message, body_field: str) -> descriptor_pb2.FieldDes
     return None
 
 
+def _binary() -> dict[str, Any]:
+    return {"type": "string", "format": "binary"}
+
+
 def _raw_body(*, required: bool) -> dict[str, Any]:
+    return {"required": required, "content": {"*/*": {"schema": _binary()}}}
+
+
+def _header_components(require_account: bool) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(parameters, headers) components: the LUNA request headers and the response header."""
+    request_id_schema = {
+        "type": "string",
+        "pattern": REQUEST_ID_PATTERN,
+        "example": "1700000000,3b0c1f4e-8a57-4a3e-9b8e-2c6f0e5d4a21",
+    }
+    account = (
+        "The account the request acts for: what it creates belongs to it, what it reads and matches is limited "
+        "to it. "
+        + (
+            "Required by this installation (LUMEN_REQUIRE_ACCOUNT); 403 (11036) without it."
+            if require_account
+            else "Required by the requests that change the state (403, 11036); optional for reads."
+        )
+    )
+    parameters = {
+        ACCOUNT_ID_PARAMETER: {
+            "name": ACCOUNT_ID_HEADER,
+            "in": "header",
+            "required": require_account,
+            "schema": {"type": "string", "format": "uuid"},
+            "description": account,
+        },
+        REQUEST_ID_PARAMETER: {
+            "name": REQUEST_ID_HEADER,
+            "in": "header",
+            "required": False,
+            "schema": request_id_schema,
+            "description": "The id of this request, echoed in the answer; any other value is replaced by a new id.",
+        },
+    }
+    headers = {
+        REQUEST_ID_PARAMETER: {
+            "description": "The id of the request: the one it sent, else a new one.",
+            "schema": dict(request_id_schema),
+        }
+    }
+    return parameters, headers
+
+
+def _error_response() -> dict[str, Any]:
     return {
-        "required": required,
-        "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
+        "description": "LUNA error: the error_code and desc v6 documents for the failure, and a bounded detail.",
+        "headers": {REQUEST_ID_HEADER: {"$ref": _HEADER_PREFIX + REQUEST_ID_PARAMETER}},
+        "content": {"application/json": {"schema": {"$ref": _SCHEMA_PREFIX + ERROR_SCHEMA}}},
     }
 
 
@@ -529,8 +726,14 @@ def build_openapi(
     *,
     title: str = "Lumen (LUNA PLATFORM 5 API v6)",
     version: str = "6",
+    require_account: bool = False,
+    public_rpcs: frozenset[str] = PUBLIC_RPCS,
 ) -> dict[str, Any]:
-    """Describe every ``google.api.http`` route of the ``lumen.*`` services as OpenAPI 3.0.3."""
+    """Describe every ``google.api.http`` route of the ``lumen.*`` services as OpenAPI 3.0.3.
+
+    require_account: Luna-Account-Id is required (LUMEN_REQUIRE_ACCOUNT); public_rpcs ("pkg.Service/Method")
+    take no Luna-Account-Id.
+    """
     files = list(descriptor_pb2.FileDescriptorSet.FromString(descriptor_set).file)
     index = _Index(files)
     builder = _Builder(index)
@@ -558,6 +761,11 @@ def build_openapi(
                 status = success_status(method)
                 request = index.message(method.input_type)
                 response = index.message(method.output_type)
+                http_response = (
+                    method.options.Extensions[options_pb2.http_response]
+                    if method.options.HasExtension(options_pb2.http_response)
+                    else None
+                )
                 base_id = f"{service.name}.{method.name}"
                 for number, binding in enumerate(_bindings(rule)):
                     path, variables = _path_variables(binding.path)
@@ -582,18 +790,16 @@ def build_openapi(
                     if text:
                         operation["summary"] = text.splitlines()[0]
                         operation["description"] = text
-                    parameters = builder.parameters(request, variables, binding)
+                    public = f"{file.package}.{service.name}/{method.name}" in public_rpcs
+                    parameters = builder.parameters(request, variables, binding, public=public)
                     if parameters:
                         operation["parameters"] = parameters
                     body = builder.request_body(request, variables, binding)
                     if body is not None:
                         operation["requestBody"] = body
                     operation["responses"] = {
-                        str(status): builder.success_response(response, binding, status),
-                        "default": {
-                            "description": "Error",
-                            "content": {"application/json": {"schema": {"$ref": _SCHEMA_PREFIX + ERROR_SCHEMA}}},
-                        },
+                        str(status): builder.success_response(response, binding, status, http_response),
+                        "default": {"$ref": _RESPONSE_PREFIX + ERROR_RESPONSE},
                     }
                     item[binding.method] = operation
                     tag_used = True
@@ -603,12 +809,18 @@ def build_openapi(
     names = _component_names(index, sorted(builder.schemas))
     schemas: dict[str, Any] = {names[full_name]: builder.schemas[full_name] for full_name in sorted(builder.schemas)}
     schemas[ERROR_SCHEMA] = _error_schema()
+    header_parameters, headers = _header_components(require_account)
     document: dict[str, Any] = {
         "openapi": OPENAPI_VERSION,
         "info": {"title": title, "version": version},
         "tags": tags,
         "paths": paths,
-        "components": {"schemas": dict(sorted(schemas.items()))},
+        "components": {
+            "schemas": dict(sorted(schemas.items())),
+            "parameters": header_parameters,
+            "headers": headers,
+            "responses": {ERROR_RESPONSE: _error_response()},
+        },
     }
     resolved: dict[str, Any] = _resolve_refs(document, names)
     _LOGGER.debug(

@@ -251,7 +251,9 @@ class SystemService(system_service_pb2_grpc.SystemServiceServicer):
         """The OpenAPI document of the REST surface, built once from the gateway descriptor set."""
         with self._document_lock:
             if self._document is None:
-                self._document = build_openapi(self.descriptor_path.read_bytes())
+                self._document = build_openapi(
+                    self.descriptor_path.read_bytes(), require_account=self.settings.require_account
+                )
             return self._document
 
     @luna_rpc()

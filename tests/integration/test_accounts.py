@@ -160,6 +160,14 @@ def test_public_routes_stay_open(required: httpx.Client) -> None:
         assert required.get(path).status_code == 200, path
 
 
+def test_spec_declares_the_account_header_required(required: httpx.Client) -> None:
+    spec = required.get("/6/docs/spec").json()
+    assert spec["components"]["parameters"]["LunaAccountId"]["required"] is True
+    account_ref = {"$ref": "#/components/parameters/LunaAccountId"}
+    assert account_ref in spec["paths"]["/6/faces"]["get"]["parameters"]
+    assert account_ref not in spec["paths"]["/6/healthcheck"]["get"]["parameters"]  # public
+
+
 def test_each_account_sees_only_its_own_data(required: httpx.Client) -> None:
     mine, other = str(uuid.uuid4()), str(uuid.uuid4())
     face = created(required.post("/6/faces", json=face_body(2), headers=auth(mine)), "face_id")

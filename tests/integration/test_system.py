@@ -306,10 +306,14 @@ def _check_document(document: dict[str, Any]) -> None:
         "application/json": {"schema": {"$ref": "#/components/schemas/ListCreateParams"}}
     }
     assert "201" in create["responses"]
-    assert paths["/6/lists/{list_id}"]["delete"]["responses"]["204"] == {"description": "No Content"}
+    deleted = paths["/6/lists/{list_id}"]["delete"]["responses"]["204"]
+    assert deleted["description"] == "No Content" and "content" not in deleted
+    assert "Luna-Request-Id" in deleted["headers"]
     assert {"/version", "/healthcheck", "/6/healthcheck", "/6/config", "/6/docs/spec", "/6/docs/dev"} <= set(paths)
     health = paths["/6/healthcheck"]["get"]
-    assert [p["name"] for p in health["parameters"]] == ["include_luna_services"]
+    assert [p["name"] for p in health["parameters"] if "name" in p] == ["include_luna_services"]
+    # public: the request id header, no account header
+    assert [p["$ref"] for p in health["parameters"] if "$ref" in p] == ["#/components/parameters/LunaRequestId"]
     # every REST route the gateway serves is documented (OPTIONS is answered by the gateway)
     for route in routes(load_descriptor_set()):
         assert route.method.lower() in paths[route.path], route

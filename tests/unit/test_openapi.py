@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +83,30 @@ service ItemsService {
   rpc GetContent(GetItemRequest) returns (google.api.HttpBody) {
     option (google.api.http) = {get: "/6/items/{item_id}/content"};
   }
+  // Download the item as JSON or msgpack, or as a thumbnail.
+  rpc ExportItem(ItemExistsRequest) returns (google.api.HttpBody) {
+    option (lumen.v6.http_response) = {
+      media_types: ["application/json", "application/msgpack", "image/jpeg", "text/plain"]
+      message: "lumen.test.v1.Item"
+    };
+    option (google.api.http) = {get: "/6/items/{item_id}/export"};
+  }
+  // Several items as a bare JSON array.
+  rpc ExportItems(SearchItemsRequest) returns (google.api.HttpBody) {
+    option (lumen.v6.http_success_status) = 201;
+    option (lumen.v6.http_response) = {media_types: "application/json" message: "lumen.test.v1.Item" array: true};
+    option (google.api.http) = {post: "/6/items/export" body: "*"};
+  }
+  // Any JSON document.
+  rpc GetSettings(google.protobuf.Empty) returns (google.api.HttpBody) {
+    option (lumen.v6.http_response) = {media_types: ["application/json", "application/x-yaml"]};
+    option (google.api.http) = {get: "/6/settings"};
+  }
+  // Moved.
+  rpc Moved(google.protobuf.Empty) returns (google.api.HttpBody) {
+    option (lumen.v6.http_success_status) = 302;
+    option (google.api.http) = {get: "/6/moved"};
+  }
   // Replace an item.
   rpc PatchItem(PatchItemRequest) returns (Item) {
     option (google.api.http) = {
@@ -119,14 +144,28 @@ message GetItemRequest {
   // The item identifier.
   string item_id = 1;
   // Page size.
-  int32 limit = 2;
+  optional int32 limit = 2 [(lumen.v6.query) = {minimum: 1, maximum: 100, default_value: "10"}];
   repeated string tags = 3;
   State state = 4;
   bool verbose = 5;
-  double score = 6;
+  double score = 6 [(lumen.v6.query) = {minimum: 0, maximum: 1, default_value: "0.5"}];
   uint64 since = 7;
   Filter filter = 8;
   repeated int64 ids = 9;
+  // Created at or after.
+  google.protobuf.Timestamp create_time__gte = 10;
+  // Owners.
+  repeated string owner_ids = 11;
+  optional string folder_id__lt = 12;
+  // Free text, not a uuid.
+  optional string external_id = 13 [(lumen.v6.query) = {format: ""}];
+  optional int32 policy = 14 [(lumen.v6.query) = {enum_values: ["0", "1", "2"], default_value: "1"}];
+  repeated string fields = 15 [(lumen.v6.query) = {enum_values: ["name", "count"], default_value: "name,count"}];
+  google.protobuf.Int32Value maybe_limit = 16;
+  google.protobuf.BoolValue maybe_flag = 17;
+  optional string token = 18 [(lumen.v6.query) = {format: "byte"}];
+  optional string bad_range = 19 [(lumen.v6.query) = {minimum: 1}];
+  optional int32 bad_choice = 20 [(lumen.v6.query) = {enum_values: ["x"]}];
 }
 
 message Filter {
@@ -303,7 +342,18 @@ def document(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 
 def _params(operation: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
-    return {(p["in"], p["name"]): p for p in operation.get("parameters", [])}
+    """The operation's own (path and query) parameters, without the shared header references."""
+    return {(p["in"], p["name"]): p for p in operation.get("parameters", []) if "$ref" not in p}
+
+
+def _header_refs(operation: dict[str, Any]) -> list[str]:
+    return [p["$ref"] for p in operation.get("parameters", []) if "$ref" in p]
+
+
+ACCOUNT_REF = "#/components/parameters/LunaAccountId"
+REQUEST_ID_REF = "#/components/parameters/LunaRequestId"
+REQUEST_ID_HEADER = {"Luna-Request-Id": {"$ref": "#/components/headers/LunaRequestId"}}
+BINARY = {"type": "string", "format": "binary"}
 
 
 def test_document_header(document: dict[str, Any]) -> None:
@@ -329,6 +379,10 @@ def test_paths_and_methods(document: dict[str, Any]) -> None:
         "/6/items/search",
         "/6/items/{item_id}/content",
         "/6/items/{item_id}/name",
+        "/6/items/{item_id}/export",
+        "/6/items/export",
+        "/6/settings",
+        "/6/moved",
     }
     assert set(paths["/6/items/{item_id}"]) == {
         "get",
@@ -362,19 +416,30 @@ def test_get_operation(document: dict[str, Any]) -> None:
         "name": "limit",
         "in": "query",
         "required": False,
-        "schema": {"type": "integer", "format": "int32"},
+        "schema": {"type": "integer", "format": "int32", "minimum": 1, "maximum": 100, "default": 10},
         "description": "Page size.",
     }
-    assert params[("query", "tags")]["schema"] == {
-        "type": "array",
-        "items": {"type": "string"},
+    assert params[("query", "tags")] == {
+        "name": "tags",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "array", "items": {"type": "string"}},
+        "style": "form",
+        "explode": False,
+        "description": "A comma-separated list; repeating the parameter (x=a&x=b) works too.",
     }
     assert params[("query", "state")]["schema"] == {
         "type": "string",
         "enum": ["STATE_UNSPECIFIED", "STATE_ACTIVE"],
     }
-    assert params[("query", "verbose")]["schema"] == {"type": "boolean"}
-    assert params[("query", "score")]["schema"]["type"] == "number"
+    assert params[("query", "verbose")]["schema"] == {"type": "integer", "enum": [0, 1]}  # v6 flags are 0/1
+    assert params[("query", "score")]["schema"] == {
+        "type": "number",
+        "format": "double",
+        "minimum": 0,
+        "maximum": 1,
+        "default": 0.5,
+    }
     assert params[("query", "since")]["schema"] == {
         "type": "integer",
         "format": "int64",
@@ -383,19 +448,43 @@ def test_get_operation(document: dict[str, Any]) -> None:
         "type": "array",
         "items": {"type": "integer", "format": "int64"},
     }
+    assert params[("query", "create_time__gte")]["schema"] == {"type": "string", "format": "date-time"}
+    assert params[("query", "create_time__gte")]["description"] == "Created at or after."
+    owners = params[("query", "owner_ids")]
+    assert owners["schema"] == {"type": "array", "items": {"type": "string", "format": "uuid"}}
+    assert (owners["style"], owners["explode"]) == ("form", False)
+    assert owners["description"] == "Owners.\nA comma-separated list; repeating the parameter (x=a&x=b) works too."
+    assert params[("query", "folder_id__lt")]["schema"] == {"type": "string", "format": "uuid"}  # lookup suffix
+    assert params[("query", "external_id")]["schema"] == {"type": "string"}  # format "" in the option
+    assert params[("query", "token")]["schema"] == {"type": "string", "format": "byte"}
+    assert params[("query", "policy")]["schema"] == {
+        "type": "integer",
+        "format": "int32",
+        "enum": [0, 1, 2],
+        "default": 1,
+    }
+    assert params[("query", "fields")]["schema"] == {
+        "type": "array",
+        "items": {"type": "string", "enum": ["name", "count"]},
+        "default": ["name", "count"],
+    }
+    assert params[("query", "maybe_limit")]["schema"] == {"type": "integer", "format": "int32"}
+    assert params[("query", "maybe_flag")]["schema"] == {"type": "integer", "enum": [0, 1]}
+    assert params[("query", "bad_range")]["schema"] == {"type": "string"}  # a range on a string is ignored
+    assert params[("query", "bad_choice")]["schema"]["enum"] == ["x"]  # kept as text, with a warning
     assert ("query", "filter") not in params  # message fields are not query parameters
     assert ("query", "item_id") not in params  # bound to the path
     assert next(iter(params)) == ("path", "item_id")  # path parameters first
+    assert _header_refs(op) == [ACCOUNT_REF, REQUEST_ID_REF]  # after the own parameters
+    assert op["parameters"][-2:] == [{"$ref": ACCOUNT_REF}, {"$ref": REQUEST_ID_REF}]
     assert "requestBody" not in op
     assert op["responses"] == {
         "200": {
             "description": "OK",
+            "headers": REQUEST_ID_HEADER,
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Item"}}},
         },
-        "default": {
-            "description": "Error",
-            "content": {"application/json": {"schema": ERROR_REF}},
-        },
+        "default": {"$ref": "#/components/responses/Error"},
     }
 
 
@@ -429,11 +518,17 @@ def test_post_body_star_with_path_param_and_status(document: dict[str, Any]) -> 
     assert op["responses"]["201"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/CreateItemResponse"
     }
+    assert op["responses"]["201"]["headers"] == REQUEST_ID_HEADER
+    assert document["components"]["schemas"]["CreateItemResponse"]["properties"] == {
+        "item_id": {"type": "string"},
+        "url": {"type": "string"},
+    }
 
 
 def test_post_body_star_without_path_params(document: dict[str, Any]) -> None:
     op = document["paths"]["/6/items/search"]["post"]
-    assert "parameters" not in op
+    assert _params(op) == {}  # only the headers
+    assert _header_refs(op) == [ACCOUNT_REF, REQUEST_ID_REF]
     assert op["requestBody"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/SearchItemsRequest"
     }
@@ -450,7 +545,7 @@ def test_http_body_request_and_empty_response(document: dict[str, Any]) -> None:
     params = _params(op)
     assert set(params) == {("path", "item_id"), ("query", "overwrite")}
     assert params[("query", "overwrite")]["description"] == "Overwrite an existing content."
-    assert op["responses"]["200"] == {"description": "OK"}  # google.protobuf.Empty
+    assert op["responses"]["200"] == {"description": "OK", "headers": REQUEST_ID_HEADER}  # google.protobuf.Empty
 
 
 def test_http_body_with_params_is_json(document: dict[str, Any]) -> None:
@@ -482,8 +577,28 @@ def test_http_body_with_scalar_params_stays_binary(document: dict[str, Any]) -> 
 
 
 def test_http_body_response(document: dict[str, Any]) -> None:
+    # Without a (lumen.v6.http_response) option: opaque bytes.
     op = document["paths"]["/6/items/{item_id}/content"]["get"]
-    assert op["responses"]["200"]["content"] == {"*/*": {"schema": {"type": "string", "format": "binary"}}}
+    assert op["responses"]["200"]["content"] == {"application/octet-stream": {"schema": BINARY}}
+
+
+def test_http_body_response_option(document: dict[str, Any]) -> None:
+    op = document["paths"]["/6/items/{item_id}/export"]["get"]
+    item = {"$ref": "#/components/schemas/Item"}
+    assert op["responses"]["200"]["content"] == {
+        "application/json": {"schema": item},
+        "application/msgpack": {"schema": item},
+        "image/jpeg": {"schema": BINARY},
+        "text/plain": {"schema": {"type": "string"}},
+    }
+    created = document["paths"]["/6/items/export"]["post"]["responses"]
+    assert set(created) == {"201", "default"}
+    assert created["201"]["content"] == {"application/json": {"schema": {"type": "array", "items": item}}}
+    settings = document["paths"]["/6/settings"]["get"]["responses"]["200"]["content"]
+    assert settings == {"application/json": {"schema": {}}, "application/x-yaml": {"schema": {"type": "string"}}}
+    moved = document["paths"]["/6/moved"]["get"]["responses"]["302"]
+    assert moved["headers"]["Location"]["schema"] == {"type": "string"}
+    assert "*/*" not in json.dumps([op["responses"] for item in document["paths"].values() for op in item.values()])
 
 
 def test_body_message_field(document: dict[str, Any]) -> None:
@@ -499,12 +614,12 @@ def test_custom_methods_and_no_content(document: dict[str, Any]) -> None:
     item = document["paths"]["/6/items/{item_id}"]
     head = item["head"]
     assert head["operationId"] == "ItemsService.ItemExists"
-    assert head["responses"]["200"] == {"description": "OK"}
+    assert head["responses"]["200"] == {"description": "OK", "headers": REQUEST_ID_HEADER}
     assert "requestBody" not in head
     assert item["options"]["operationId"] == "ItemsService.ItemOptions"
     delete = item["delete"]
     assert set(delete["responses"]) == {"204", "default"}
-    assert delete["responses"]["204"] == {"description": "No Content"}
+    assert delete["responses"]["204"] == {"description": "No Content", "headers": REQUEST_ID_HEADER}
     assert delete["description"] == "Delete an item."
 
 
@@ -601,12 +716,13 @@ def _refs(node: Any) -> list[str]:
 
 
 def test_all_references_resolve(document: dict[str, Any]) -> None:
-    schemas = document["components"]["schemas"]
+    components = document["components"]
     refs = _refs(document)
     assert refs
     for ref in refs:
-        assert ref.startswith("#/components/schemas/")
-        assert ref.removeprefix("#/components/schemas/") in schemas
+        kind, name = ref.removeprefix("#/components/").split("/")
+        assert ref.startswith("#/components/") and kind in ("schemas", "parameters", "headers", "responses")
+        assert name in components[kind]
 
 
 @pytest.mark.parametrize("accept", [None, "", "*/*", "application/json", "text/html"])
@@ -630,14 +746,17 @@ def test_render_html(document: dict[str, Any]) -> None:
     page = render_html(document)
     assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
     assert "<title>Lumen (LUNA PLATFORM 5 API v6) 6</title>" in page
-    assert '<a href="#tag-Items">Items</a> (12 operations)' in page
+    assert '<a href="#tag-Items">Items</a> (16 operations)' in page
     assert '<div class="op" id="ItemsService.GetItem">' in page
     assert "<code>/6/items/{item_id}</code> &mdash; Get one item." in page
     assert "<p>Get one item.\nSecond line of the description.</p>" in page
     assert (
-        "<tr><td><code>limit</code></td><td>query</td><td>no</td><td>integer (int32)</td><td>Page size.</td></tr>"
-        in page
+        "<tr><td><code>limit</code></td><td>query</td><td>no</td><td>integer (int32), 1..100, default 10</td>"
+        "<td>Page size.</td></tr>" in page
     )
+    # the shared header parameters and error response are resolved
+    assert "<tr><td><code>Luna-Account-Id</code></td><td>header</td><td>no</td><td>string (uuid)</td>" in page
+    assert "<li><b>default</b> LUNA error: " in page
     assert (
         'Request body: <code>application/json</code> <a href="#schema-RenameParams">RenameParams</a>'
         " &mdash; REST: the raw JSON body (RenameParams)." in page
@@ -664,3 +783,35 @@ def test_render_html_escapes() -> None:
     assert "<script>" not in page and "&lt;script&gt;" in page
     assert "<title>&lt;T&amp;&gt; 1</title>" in page
     assert "<p>a &lt;b&gt; &amp; c</p>" in page
+
+
+def test_header_components(document: dict[str, Any]) -> None:
+    components = document["components"]
+    account = components["parameters"]["LunaAccountId"]
+    assert (account["name"], account["in"], account["required"]) == ("Luna-Account-Id", "header", False)
+    assert account["schema"] == {"type": "string", "format": "uuid"}
+    request_id = components["parameters"]["LunaRequestId"]
+    assert (request_id["name"], request_id["in"], request_id["required"]) == ("Luna-Request-Id", "header", False)
+    pattern = re.compile(request_id["schema"]["pattern"])
+    assert pattern.match("1700000000,3b0c1f4e-8a57-4a3e-9b8e-2c6f0e5d4a21")
+    assert not pattern.match("3b0c1f4e-8a57-4a3e-9b8e-2c6f0e5d4a21")
+    assert components["headers"]["LunaRequestId"]["schema"] == request_id["schema"]
+    error = components["responses"]["Error"]
+    assert error["headers"] == REQUEST_ID_HEADER
+    assert error["content"] == {"application/json": {"schema": ERROR_REF}}
+    for item in document["paths"].values():
+        for op in item.values():
+            assert REQUEST_ID_REF in _header_refs(op)
+            assert op["responses"]["default"] == {"$ref": "#/components/responses/Error"}
+            success = [status for status in op["responses"] if status != "default"]
+            assert [op["responses"][status]["headers"]["Luna-Request-Id"] for status in success]
+
+
+def test_required_account_and_public_operations(tmp_path: Path) -> None:
+    doc = build_openapi(
+        _compile(tmp_path), require_account=True, public_rpcs=frozenset({"lumen.test.v1.ItemsService/GetItem"})
+    )
+    assert doc["components"]["parameters"]["LunaAccountId"]["required"] is True
+    assert "LUMEN_REQUIRE_ACCOUNT" in doc["components"]["parameters"]["LunaAccountId"]["description"]
+    assert _header_refs(doc["paths"]["/6/items/{item_id}"]["get"]) == [REQUEST_ID_REF]  # public: no account
+    assert _header_refs(doc["paths"]["/6/items/{item_id}"]["delete"]) == [ACCOUNT_REF, REQUEST_ID_REF]
