@@ -138,6 +138,21 @@ local function strip_path_variables(query, names)
   return table.concat(kept, "&")
 end
 
+-- REST headers become gRPC metadata: a name gRPC refuses (upper case is lowered by Envoy; "$", "'", ...)
+-- or a "-bin" one whose value is no base64 would fail the call with a bare 500. REST clients mean neither:
+-- drop them.
+local function drop_non_metadata_headers(headers)
+  local dropped = {}
+  for key, _ in pairs(headers) do
+    if string.sub(key, 1, 1) ~= ":" and (not string.match(key, "^[%l%d_%.%-]+$") or string.match(key, "%-bin$")) then
+      table.insert(dropped, key)
+    end
+  end
+  for _, key in ipairs(dropped) do
+    headers:remove(key)
+  end
+end
+
 function envoy_on_request(handle)
   local headers = handle:headers()
   local rid = request_id(headers)
@@ -151,6 +166,7 @@ function envoy_on_request(handle)
     handle:streamInfo():dynamicMetadata():set(META, "grpc", "1")
     return -- native gRPC through the gateway: request and response pass untouched
   end
+  drop_non_metadata_headers(headers)
   local query = string.match(path, "%?(.*)$") or ""
   path = string.gsub(path, "%?.*$", "")
   local route = find_route(path)

@@ -144,6 +144,14 @@ HOSTILE_BODIES = [
     b"null",
     b'"' + b"x" * 70_000 + b'"',
 ]
+# Headers: huge LUNA ones, a name gRPC metadata refuses, a "-bin" one that is no base64 (both once answered
+# a bare 500 from the gRPC server).
+HOSTILE_HEADERS = [
+    ("Luna-Account-Id", "x" * 20_000),
+    ("Luna-Request-Id", "x" * 20_000),
+    ("X-Odd$Name", "1"),
+    ("x-data-bin", "!!!"),
+]
 UUID = "3b0c1f4e-8a57-4a3e-9b8e-2c6f0e5d4a21"
 
 
@@ -196,7 +204,7 @@ def hostile_requests(spec: dict[str, Any]) -> Iterator[tuple[str, str, dict[str,
                 for prop in _body_properties(spec, operation):
                     for item in HOSTILE_JSON_VALUES:
                         yield method, base, json_headers, json.dumps({prop: item}).encode()
-            for header, value in (("Luna-Account-Id", "x" * 20_000), ("Luna-Request-Id", "x" * 20_000)):
+            for header, value in HOSTILE_HEADERS:
                 yield method, base, {**request_headers, header: value}, body
 
 
