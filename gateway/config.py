@@ -263,6 +263,7 @@ READ_ONLY_RPCS = frozenset(
         "lumen.v6.MatcherService/MatchFaces",
         "lumen.v6.MatcherService/MatchBodies",
         "lumen.v6.MatcherService/MatchRaw",
+        "lumen.v6.EventsService/GetEventStats",
     }
 )
 READ_VERBS = frozenset({"GET", "HEAD"})

@@ -78,6 +78,9 @@ DESCRIPTOR_LENGTH = ErrorSpec(
 HANDLER_NOT_FOUND = ErrorSpec(34000, NOT_FOUND, "Handler with id '{id}' not found", 404)
 DUPLICATE_DESCRIPTOR_VERSION = ErrorSpec(22019, BAD_INPUT, "Several descriptors of version {version} given", 400)
 
+# Events (v6 API-095..102): LUNA's Events service code and text for an unknown event.
+EVENT_NOT_FOUND = ErrorSpec(23001, NOT_FOUND, "Event with id '{id}' not found", 404)
+
 PAYLOAD_TOO_LARGE = ErrorSpec(37003, "Payload too large", "Request payload is too large", 413)
 SERVICE_UNAVAILABLE = ErrorSpec(40001, "Service unavailable", "Service '{service}' is unavailable", 503)
 GATEWAY_TIMEOUT = ErrorSpec(40002, "Gateway timeout", "Upstream request timeout", 504)

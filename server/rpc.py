@@ -157,7 +157,7 @@ def luna_rpc(
                 abort_with_luna_error(context, LunaError(errors.INTERNAL))
                 raise AssertionError("abort returned") from error  # pragma: no cover
             headers = list(getattr(context, "_lumen_headers", []))
-            if status != 200:
+            if status != 200 and all(name != HTTP_STATUS_HEADER for name, _ in headers):  # unless the method set one
                 headers.append((HTTP_STATUS_HEADER, str(status)))
             if headers:
                 context.send_initial_metadata(tuple(headers))
