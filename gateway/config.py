@@ -264,6 +264,7 @@ READ_ONLY_RPCS = frozenset(
         "lumen.v6.MatcherService/MatchBodies",
         "lumen.v6.MatcherService/MatchRaw",
         "lumen.v6.EventsService/GetEventStats",
+        "lumen.v6.HandlersService/ValidateHandlerPolicies",
     }
 )
 READ_VERBS = frozenset({"GET", "HEAD"})

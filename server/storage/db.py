@@ -89,6 +89,19 @@ CREATE TABLE IF NOT EXISTS blobs (
     PRIMARY KEY (bucket, blob_id)
 );
 
+-- Handlers (v6 API-082..092): policies is the complete policies JSON (every default filled in), NULL for a
+-- dynamic handler (server/storage/repositories/handlers.py).
+CREATE TABLE IF NOT EXISTS handlers (
+    handler_id TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    policies TEXT,
+    is_dynamic INTEGER NOT NULL DEFAULT 0,
+    create_time TEXT NOT NULL,
+    last_update_time TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS handlers_account ON handlers(account_id, create_time, handler_id);
+
 -- Multi-store writes in flight (server/storage/journal.py).
 CREATE TABLE IF NOT EXISTS journal (
     op_id TEXT PRIMARY KEY,

@@ -49,6 +49,7 @@ from server.storage.event_store import EventStore
 from server.storage.repositories.attributes import TemporaryAttributeRepository
 from server.storage.repositories.blobs import BlobRepository, BlobRow
 from server.storage.repositories.faces import FaceRepository
+from server.storage.repositories.handlers import HandlerRepository
 from server.storage.repositories.lists import ListRepository
 
 _LOGGER = logging.getLogger(__name__)
@@ -87,6 +88,7 @@ class Storage:
         self.faces = FaceRepository(self.db)
         self.attributes = TemporaryAttributeRepository(self.db)
         self.blob_rows = BlobRepository(self.db)
+        self.handlers = HandlerRepository(self.db)
         # Events: their own SQLite file and LanceDB tables (server/storage/event_store.py).
         self.events = EventStore(
             data_dir, optimize_interval_s=optimize_interval_s, version_retention_s=version_retention_s
