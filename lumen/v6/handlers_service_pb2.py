@@ -29,23 +29,37 @@ from lumen.v6 import handlers_pb2 as lumen_dot_v6_dot_handlers__pb2
 from lumen.v6 import options_pb2 as lumen_dot_v6_dot_options__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1flumen/v6/handlers_service.proto\x12\x08lumen.v6\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x15lumen/v6/common.proto\x1a\x17lumen/v6/handlers.proto\x1a\x16lumen/v6/options.proto\"c\n\x14\x43reateHandlerRequest\x12\"\n\x04\x62ody\x18\x01 \x01(\x0b\x32\x14.google.api.HttpBody\x12\'\n\x06params\x18\x02 \x01(\x0b\x32\x17.lumen.v6.HandlerParams\"8\n\x15\x43reateHandlerResponse\x12\x12\n\nhandler_id\x18\x01 \x01(\t\x12\x0b\n\x03url\x18\x02 \x01(\t\"\xa8\x01\n\x12GetHandlersRequest\x12\x11\n\x04page\x18\x01 \x01(\x05H\x00\x88\x01\x01\x12\x16\n\tpage_size\x18\x02 \x01(\x05H\x01\x88\x01\x01\x12\x17\n\nis_dynamic\x18\x03 \x01(\x08H\x02\x88\x01\x01\x12\x18\n\x0b\x64\x65scription\x18\x04 \x01(\tH\x03\x88\x01\x01\x42\x07\n\x05_pageB\x0c\n\n_page_sizeB\r\n\x0b_is_dynamicB\x0e\n\x0c_description\"\xad\x01\n\x17GetHandlersTypedRequest\x12\x11\n\x04page\x18\x01 \x01(\x05H\x00\x88\x01\x01\x12\x16\n\tpage_size\x18\x02 \x01(\x05H\x01\x88\x01\x01\x12\x17\n\nis_dynamic\x18\x03 \x01(\x08H\x02\x88\x01\x01\x12\x18\n\x0b\x64\x65scription\x18\x04 \x01(\tH\x03\x88\x01\x01\x42\x07\n\x05_pageB\x0c\n\n_page_sizeB\r\n\x0b_is_dynamicB\x0e\n\x0c_description\":\n\x13GetHandlersResponse\x12#\n\x08handlers\x18\x01 \x03(\x0b\x32\x11.lumen.v6.Handler\"h\n\x14\x43ountHandlersRequest\x12\x18\n\x0b\x64\x65scription\x18\x01 \x01(\tH\x00\x88\x01\x01\x12\x17\n\nis_dynamic\x18\x02 \x01(\x08H\x01\x88\x01\x01\x42\x0e\n\x0c_descriptionB\r\n\x0b_is_dynamic\"/\n\x15\x43ountHandlersResponse\x12\x16\n\x0ehandlers_count\x18\x01 \x01(\x05\"u\n\x1eValidateHandlerPoliciesRequest\x12\"\n\x04\x62ody\x18\x01 \x01(\x0b\x32\x14.google.api.HttpBody\x12/\n\x06params\x18\x02 \x01(\x0b\x32\x1f.lumen.v6.HandlerPoliciesParams\"\'\n\x11GetHandlerRequest\x12\x12\n\nhandler_id\x18\x01 \x01(\t\",\n\x16GetHandlerTypedRequest\x12\x12\n\nhandler_id\x18\x01 \x01(\t\"t\n\x11PutHandlerRequest\x12\x12\n\nhandler_id\x18\x01 \x01(\t\x12\"\n\x04\x62ody\x18\x02 \x01(\x0b\x32\x14.google.api.HttpBody\x12\'\n\x06params\x18\x03 \x01(\x0b\x32\x17.lumen.v6.HandlerParams\"*\n\x14HandlerExistsRequest\x12\x12\n\nhandler_id\x18\x01 \x01(\t\"*\n\x14\x44\x65leteHandlerRequest\x12\x12\n\nhandler_id\x18\x01 \x01(\t2\x98\x08\n\x0fHandlersService\x12p\n\rCreateHandler\x12\x1e.lumen.v6.CreateHandlerRequest\x1a\x1f.lumen.v6.CreateHandlerResponse\"\x1e\x88\xb5\x18\xc9\x01\x82\xd3\xe4\x93\x02\x13\"\x0b/6/handlers:\x04\x62ody\x12V\n\x0bGetHandlers\x12\x1c.lumen.v6.GetHandlersRequest\x1a\x14.google.api.HttpBody\"\x13\x82\xd3\xe4\x93\x02\r\x12\x0b/6/handlers\x12T\n\x10GetHandlersTyped\x12!.lumen.v6.GetHandlersTypedRequest\x1a\x1d.lumen.v6.GetHandlersResponse\x12k\n\rCountHandlers\x12\x1e.lumen.v6.CountHandlersRequest\x1a\x1f.lumen.v6.CountHandlersResponse\"\x19\x82\xd3\xe4\x93\x02\x13\x12\x11/6/handlers/count\x12\x82\x01\n\x17ValidateHandlerPolicies\x12(.lumen.v6.ValidateHandlerPoliciesRequest\x1a\x13.lumen.v6.NoContent\"(\x88\xb5\x18\xcc\x01\x82\xd3\xe4\x93\x02\x1d\"\x15/6/handlers/validator:\x04\x62ody\x12\x61\n\nGetHandler\x12\x1b.lumen.v6.GetHandlerRequest\x1a\x14.google.api.HttpBody\" \x82\xd3\xe4\x93\x02\x1a\x12\x18/6/handlers/{handler_id}\x12\x46\n\x0fGetHandlerTyped\x12 .lumen.v6.GetHandlerTypedRequest\x1a\x11.lumen.v6.Handler\x12k\n\nPutHandler\x12\x1b.lumen.v6.PutHandlerRequest\x1a\x13.lumen.v6.NoContent\"+\x88\xb5\x18\xcc\x01\x82\xd3\xe4\x93\x02 \x1a\x18/6/handlers/{handler_id}:\x04\x62ody\x12n\n\rHandlerExists\x12\x1e.lumen.v6.HandlerExistsRequest\x1a\x13.lumen.v6.NoContent\"(\x82\xd3\xe4\x93\x02\"B \n\x04HEAD\x12\x18/6/handlers/{handler_id}\x12k\n\rDeleteHandler\x12\x1e.lumen.v6.DeleteHandlerRequest\x1a\x13.lumen.v6.NoContent\"%\x88\xb5\x18\xcc\x01\x82\xd3\xe4\x93\x02\x1a*\x18/6/handlers/{handler_id}b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1flumen/v6/handlers_service.proto\x12\x08lumen.v6\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x15lumen/v6/common.proto\x1a\x17lumen/v6/handlers.proto\x1a\x16lumen/v6/options.proto\"c\n\x14\x43reateHandlerRequest\x12\"\n\x04\x62ody\x18\x01 \x01(\x0b\x32\x14.google.api.HttpBody\x12\'\n\x06params\x18\x02 \x01(\x0b\x32\x17.lumen.v6.HandlerParams\"8\n\x15\x43reateHandlerResponse\x12\x12\n\nhandler_id\x18\x01 \x01(\t\x12\x0b\n\x03url\x18\x02 \x01(\t\"\xdf\x01\n\x12GetHandlersRequest\x12#\n\x04page\x18\x01 \x01(\x05\x42\x10\x92\xb5\x18\x0c\t\x00\x00\x00\x00\x00\x00\xf0?\"\x01\x31H\x00\x88\x01\x01\x12\x32\n\tpage_size\x18\x02 \x01(\x05\x42\x1a\x92\xb5\x18\x16\t\x00\x00\x00\x00\x00\x00\xf0?\x11\x00\x00\x00\x00\x00\x00Y@\"\x02\x31\x30H\x01\x88\x01\x01\x12 \n\nis_dynamic\x18\x03 \x01(\x08\x42\x07\x92\xb5\x18\x03\"\x01\x30H\x02\x88\x01\x01\x12\x18\n\x0b\x64\x65scription\x18\x04 \x01(\tH\x03\x88\x01\x01\x42\x07\n\x05_pageB\x0c\n\n_page_sizeB\r\n\x0b_is_dynamicB\x0e\n\x0c_description\"\xe4\x01\n\x17GetHandlersTypedRequest\x12#\n\x04page\x18\x01 \x01(\x05\x42\x10\x92\xb5\x18\x0c\t\x00\x00\x00\x00\x00\x00\xf0?\"\x01\x31H\x00\x88\x01\x01\x12\x32\n\tpage_size\x18\x02 \x01(\x05\x42\x1a\x92\xb5\x18\x16\t\x00\x00\x00\x00\x00\x00\xf0?\x11\x00\x00\x00\x00\x00\x00Y@\"\x02\x31\x30H\x01\x88\x01\x01\x12 \n\nis_dynamic\x18\x03 \x01(\x08\x42\x07\x92\xb5\x18\x03\"\x01\x30H\x02\x88\x01\x01\x12\x18\n\x0b\x64\x65scription\x18\x04 \x01(\tH\x03\x88\x01\x01\x42\x07\n\x05_pageB\x0c\n\n_page_sizeB\r\n\x0b_is_dynamicB\x0e\n\x0c_description\":\n\x13GetHandlersResponse\x12#\n\x08handlers\x18\x01 \x03(\x0b\x32\x11.lumen.v6.Handler\"q\n\x14\x43ountHandlersRequest\x12\x18\n\x0b\x64\x65scription\x18\x01 \x01(\tH\x00\x88\x01\x01\x12 \n\nis_dynamic\x18\x02 \x01(\x08\x42\x07\x92\xb5\x18\x03\"\x01\x30H\x01\x88\x01\x01\x42\x0e\n\x0c_descriptionB\r\n\x0b_is_dynamic\"/\n\x15\x43ountHandlersResponse\x12\x16\n\x0ehandlers_count\x18\x01 \x01(\x05\"u\n\x1eValidateHandlerPoliciesRequest\x12\"\n\x04\x62ody\x18\x01 \x01(\x0b\x32\x14.google.api.HttpBody\x12/\n\x06params\x18\x02 \x01(\x0b\x32\x1f.lumen.v6.HandlerPoliciesParams\"\'\n\x11GetHandlerRequest\x12\x12\n\nhandler_id\x18\x01 \x01(\t\",\n\x16GetHandlerTypedRequest\x12\x12\n\nhandler_id\x18\x01 \x01(\t\"t\n\x11PutHandlerRequest\x12\x12\n\nhandler_id\x18\x01 \x01(\t\x12\"\n\x04\x62ody\x18\x02 \x01(\x0b\x32\x14.google.api.HttpBody\x12\'\n\x06params\x18\x03 \x01(\x0b\x32\x17.lumen.v6.HandlerParams\"*\n\x14HandlerExistsRequest\x12\x12\n\nhandler_id\x18\x01 \x01(\t\"*\n\x14\x44\x65leteHandlerRequest\x12\x12\n\nhandler_id\x18\x01 \x01(\t2\xec\x08\n\x0fHandlersService\x12p\n\rCreateHandler\x12\x1e.lumen.v6.CreateHandlerRequest\x1a\x1f.lumen.v6.CreateHandlerResponse\"\x1e\x88\xb5\x18\xc9\x01\x82\xd3\xe4\x93\x02\x13\"\x0b/6/handlers:\x04\x62ody\x12\x80\x01\n\x0bGetHandlers\x12\x1c.lumen.v6.GetHandlersRequest\x1a\x14.google.api.HttpBody\"=\x92\xb5\x18&\n\x10\x61pplication/json\x12\x10lumen.v6.Handler\x18\x01\x82\xd3\xe4\x93\x02\r\x12\x0b/6/handlers\x12T\n\x10GetHandlersTyped\x12!.lumen.v6.GetHandlersTypedRequest\x1a\x1d.lumen.v6.GetHandlersResponse\x12k\n\rCountHandlers\x12\x1e.lumen.v6.CountHandlersRequest\x1a\x1f.lumen.v6.CountHandlersResponse\"\x19\x82\xd3\xe4\x93\x02\x13\x12\x11/6/handlers/count\x12\x82\x01\n\x17ValidateHandlerPolicies\x12(.lumen.v6.ValidateHandlerPoliciesRequest\x1a\x13.lumen.v6.NoContent\"(\x88\xb5\x18\xcc\x01\x82\xd3\xe4\x93\x02\x1d\"\x15/6/handlers/validator:\x04\x62ody\x12\x89\x01\n\nGetHandler\x12\x1b.lumen.v6.GetHandlerRequest\x1a\x14.google.api.HttpBody\"H\x92\xb5\x18$\n\x10\x61pplication/json\x12\x10lumen.v6.Handler\x82\xd3\xe4\x93\x02\x1a\x12\x18/6/handlers/{handler_id}\x12\x46\n\x0fGetHandlerTyped\x12 .lumen.v6.GetHandlerTypedRequest\x1a\x11.lumen.v6.Handler\x12k\n\nPutHandler\x12\x1b.lumen.v6.PutHandlerRequest\x1a\x13.lumen.v6.NoContent\"+\x88\xb5\x18\xcc\x01\x82\xd3\xe4\x93\x02 \x1a\x18/6/handlers/{handler_id}:\x04\x62ody\x12n\n\rHandlerExists\x12\x1e.lumen.v6.HandlerExistsRequest\x1a\x13.lumen.v6.NoContent\"(\x82\xd3\xe4\x93\x02\"B \n\x04HEAD\x12\x18/6/handlers/{handler_id}\x12k\n\rDeleteHandler\x12\x1e.lumen.v6.DeleteHandlerRequest\x1a\x13.lumen.v6.NoContent\"%\x88\xb5\x18\xcc\x01\x82\xd3\xe4\x93\x02\x1a*\x18/6/handlers/{handler_id}b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'lumen.v6.handlers_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_GETHANDLERSREQUEST'].fields_by_name['page']._loaded_options = None
+  _globals['_GETHANDLERSREQUEST'].fields_by_name['page']._serialized_options = b'\222\265\030\014\t\000\000\000\000\000\000\360?\"\0011'
+  _globals['_GETHANDLERSREQUEST'].fields_by_name['page_size']._loaded_options = None
+  _globals['_GETHANDLERSREQUEST'].fields_by_name['page_size']._serialized_options = b'\222\265\030\026\t\000\000\000\000\000\000\360?\021\000\000\000\000\000\000Y@\"\00210'
+  _globals['_GETHANDLERSREQUEST'].fields_by_name['is_dynamic']._loaded_options = None
+  _globals['_GETHANDLERSREQUEST'].fields_by_name['is_dynamic']._serialized_options = b'\222\265\030\003\"\0010'
+  _globals['_GETHANDLERSTYPEDREQUEST'].fields_by_name['page']._loaded_options = None
+  _globals['_GETHANDLERSTYPEDREQUEST'].fields_by_name['page']._serialized_options = b'\222\265\030\014\t\000\000\000\000\000\000\360?\"\0011'
+  _globals['_GETHANDLERSTYPEDREQUEST'].fields_by_name['page_size']._loaded_options = None
+  _globals['_GETHANDLERSTYPEDREQUEST'].fields_by_name['page_size']._serialized_options = b'\222\265\030\026\t\000\000\000\000\000\000\360?\021\000\000\000\000\000\000Y@\"\00210'
+  _globals['_GETHANDLERSTYPEDREQUEST'].fields_by_name['is_dynamic']._loaded_options = None
+  _globals['_GETHANDLERSTYPEDREQUEST'].fields_by_name['is_dynamic']._serialized_options = b'\222\265\030\003\"\0010'
+  _globals['_COUNTHANDLERSREQUEST'].fields_by_name['is_dynamic']._loaded_options = None
+  _globals['_COUNTHANDLERSREQUEST'].fields_by_name['is_dynamic']._serialized_options = b'\222\265\030\003\"\0010'
   _globals['_HANDLERSSERVICE'].methods_by_name['CreateHandler']._loaded_options = None
   _globals['_HANDLERSSERVICE'].methods_by_name['CreateHandler']._serialized_options = b'\210\265\030\311\001\202\323\344\223\002\023\"\013/6/handlers:\004body'
   _globals['_HANDLERSSERVICE'].methods_by_name['GetHandlers']._loaded_options = None
-  _globals['_HANDLERSSERVICE'].methods_by_name['GetHandlers']._serialized_options = b'\202\323\344\223\002\r\022\013/6/handlers'
+  _globals['_HANDLERSSERVICE'].methods_by_name['GetHandlers']._serialized_options = b'\222\265\030&\n\020application/json\022\020lumen.v6.Handler\030\001\202\323\344\223\002\r\022\013/6/handlers'
   _globals['_HANDLERSSERVICE'].methods_by_name['CountHandlers']._loaded_options = None
   _globals['_HANDLERSSERVICE'].methods_by_name['CountHandlers']._serialized_options = b'\202\323\344\223\002\023\022\021/6/handlers/count'
   _globals['_HANDLERSSERVICE'].methods_by_name['ValidateHandlerPolicies']._loaded_options = None
   _globals['_HANDLERSSERVICE'].methods_by_name['ValidateHandlerPolicies']._serialized_options = b'\210\265\030\314\001\202\323\344\223\002\035\"\025/6/handlers/validator:\004body'
   _globals['_HANDLERSSERVICE'].methods_by_name['GetHandler']._loaded_options = None
-  _globals['_HANDLERSSERVICE'].methods_by_name['GetHandler']._serialized_options = b'\202\323\344\223\002\032\022\030/6/handlers/{handler_id}'
+  _globals['_HANDLERSSERVICE'].methods_by_name['GetHandler']._serialized_options = b'\222\265\030$\n\020application/json\022\020lumen.v6.Handler\202\323\344\223\002\032\022\030/6/handlers/{handler_id}'
   _globals['_HANDLERSSERVICE'].methods_by_name['PutHandler']._loaded_options = None
   _globals['_HANDLERSSERVICE'].methods_by_name['PutHandler']._serialized_options = b'\210\265\030\314\001\202\323\344\223\002 \032\030/6/handlers/{handler_id}:\004body'
   _globals['_HANDLERSSERVICE'].methods_by_name['HandlerExists']._loaded_options = None
@@ -57,27 +71,27 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_CREATEHANDLERRESPONSE']._serialized_start=275
   _globals['_CREATEHANDLERRESPONSE']._serialized_end=331
   _globals['_GETHANDLERSREQUEST']._serialized_start=334
-  _globals['_GETHANDLERSREQUEST']._serialized_end=502
-  _globals['_GETHANDLERSTYPEDREQUEST']._serialized_start=505
-  _globals['_GETHANDLERSTYPEDREQUEST']._serialized_end=678
-  _globals['_GETHANDLERSRESPONSE']._serialized_start=680
-  _globals['_GETHANDLERSRESPONSE']._serialized_end=738
-  _globals['_COUNTHANDLERSREQUEST']._serialized_start=740
-  _globals['_COUNTHANDLERSREQUEST']._serialized_end=844
-  _globals['_COUNTHANDLERSRESPONSE']._serialized_start=846
-  _globals['_COUNTHANDLERSRESPONSE']._serialized_end=893
-  _globals['_VALIDATEHANDLERPOLICIESREQUEST']._serialized_start=895
-  _globals['_VALIDATEHANDLERPOLICIESREQUEST']._serialized_end=1012
-  _globals['_GETHANDLERREQUEST']._serialized_start=1014
-  _globals['_GETHANDLERREQUEST']._serialized_end=1053
-  _globals['_GETHANDLERTYPEDREQUEST']._serialized_start=1055
-  _globals['_GETHANDLERTYPEDREQUEST']._serialized_end=1099
-  _globals['_PUTHANDLERREQUEST']._serialized_start=1101
-  _globals['_PUTHANDLERREQUEST']._serialized_end=1217
-  _globals['_HANDLEREXISTSREQUEST']._serialized_start=1219
-  _globals['_HANDLEREXISTSREQUEST']._serialized_end=1261
-  _globals['_DELETEHANDLERREQUEST']._serialized_start=1263
-  _globals['_DELETEHANDLERREQUEST']._serialized_end=1305
-  _globals['_HANDLERSSERVICE']._serialized_start=1308
-  _globals['_HANDLERSSERVICE']._serialized_end=2356
+  _globals['_GETHANDLERSREQUEST']._serialized_end=557
+  _globals['_GETHANDLERSTYPEDREQUEST']._serialized_start=560
+  _globals['_GETHANDLERSTYPEDREQUEST']._serialized_end=788
+  _globals['_GETHANDLERSRESPONSE']._serialized_start=790
+  _globals['_GETHANDLERSRESPONSE']._serialized_end=848
+  _globals['_COUNTHANDLERSREQUEST']._serialized_start=850
+  _globals['_COUNTHANDLERSREQUEST']._serialized_end=963
+  _globals['_COUNTHANDLERSRESPONSE']._serialized_start=965
+  _globals['_COUNTHANDLERSRESPONSE']._serialized_end=1012
+  _globals['_VALIDATEHANDLERPOLICIESREQUEST']._serialized_start=1014
+  _globals['_VALIDATEHANDLERPOLICIESREQUEST']._serialized_end=1131
+  _globals['_GETHANDLERREQUEST']._serialized_start=1133
+  _globals['_GETHANDLERREQUEST']._serialized_end=1172
+  _globals['_GETHANDLERTYPEDREQUEST']._serialized_start=1174
+  _globals['_GETHANDLERTYPEDREQUEST']._serialized_end=1218
+  _globals['_PUTHANDLERREQUEST']._serialized_start=1220
+  _globals['_PUTHANDLERREQUEST']._serialized_end=1336
+  _globals['_HANDLEREXISTSREQUEST']._serialized_start=1338
+  _globals['_HANDLEREXISTSREQUEST']._serialized_end=1380
+  _globals['_DELETEHANDLERREQUEST']._serialized_start=1382
+  _globals['_DELETEHANDLERREQUEST']._serialized_end=1424
+  _globals['_HANDLERSSERVICE']._serialized_start=1427
+  _globals['_HANDLERSSERVICE']._serialized_end=2559
 # @@protoc_insertion_point(module_scope)

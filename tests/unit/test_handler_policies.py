@@ -411,3 +411,18 @@ def test_time_bounds_absolute_or_relative() -> None:
     assert parse_time_bound("2022-08-11T09:11:41.674Z") == datetime(2022, 8, 11, 9, 11, 41, 674000, tzinfo=UTC)
     assert parse_time_bound("now-1h", reference) == datetime(2023, 12, 31, 23, 0, tzinfo=UTC)
     assert resolve_time_bound("2021-06-18T21:50:40.953301+03:00") == "2021-06-18T18:50:40.953301+00:00"
+
+
+# -- the typed proto (gRPC clients) mirrors the JSON form ------------------------------------------------------
+
+
+def test_typed_policies_message_mirrors_the_json_form() -> None:
+    from google.protobuf import json_format
+
+    from lumen.v6 import handlers_pb2
+
+    for document in (full_example(), {}):
+        policies = parse_policies(document)
+        # ParseDict refuses a key the proto lacks: every JSON field has its typed twin.
+        message = json_format.ParseDict(policies_to_json(policies), handlers_pb2.Policies())
+        assert parse_policies(json_format.MessageToDict(message, preserving_proto_field_name=True)) == policies
