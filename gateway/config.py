@@ -270,6 +270,47 @@ READ_ONLY_RPCS = frozenset(
 READ_VERBS = frozenset({"GET", "HEAD"})
 WRITE_CLUSTER = "lumen_grpc"
 READ_CLUSTER = "lumen_grpc_read"
+# Live events (docs/live-stream.md): GET /6/ws goes to the websocket bridge (server/ws_bridge.py), native gRPC
+# calls of the stream service to the stream server's own port; the transcoder never sees that service.
+LIVE_SERVICE = "lumen.v6.EventsStreamService"
+LIVE_PATH = "/6/ws"
+WS_CLUSTER = "lumen_ws"
+STREAM_CLUSTER = "lumen_grpc_stream"
+
+
+def live_routes(ws_port: int | None, stream_port: int | None) -> list[dict[str, object]]:
+    """GET /6/ws (websocket upgrade) to the bridge, the stream service's gRPC path to the stream server.
+
+    No route timeout (a stream lasts as long as its client listens) and no idle timeout: the bridge pings
+    each websocket and closes a dead one. Without live events both answer LUNA 503."""
+    if not ws_port or not stream_port:
+        unavailable = {"status": 503, "body": {"inline_string": json.dumps(UNAVAILABLE)}}
+        return [
+            {"match": {"path": LIVE_PATH}, "direct_response": unavailable},
+            {"match": {"prefix": f"/{LIVE_SERVICE}/"}, "direct_response": unavailable},
+        ]
+    endless = {"timeout": "0s", "idle_timeout": "0s"}
+    return [
+        {
+            "match": {"path": LIVE_PATH},
+            "route": {"cluster": WS_CLUSTER, **endless, "upgrade_configs": [{"upgrade_type": "websocket"}]},
+        },
+        {"match": {"prefix": f"/{LIVE_SERVICE}/"}, "route": {"cluster": STREAM_CLUSTER, **endless}},
+    ]
+
+
+def http_cluster(name: str, host: str, port: int) -> dict[str, object]:
+    """An HTTP/1.1 upstream cluster (the websocket bridge)."""
+    address = {"socket_address": {"address": host, "port_value": port}}
+    return {
+        "name": name,
+        "type": "STATIC",
+        "connect_timeout": "1s",
+        "load_assignment": {
+            "cluster_name": name,
+            "endpoints": [{"lb_endpoints": [{"endpoint": {"address": address}}]}],
+        },
+    }
 
 
 def read_rpcs(all_routes: list[Route]) -> list[str]:
@@ -277,7 +318,11 @@ def read_rpcs(all_routes: list[Route]) -> list[str]:
     verbs: dict[str, set[str]] = defaultdict(set)
     for route in all_routes:
         verbs[route.rpc].add(route.method)
-    return sorted(rpc for rpc, used in verbs.items() if used <= READ_VERBS or rpc in READ_ONLY_RPCS)
+    return sorted(
+        rpc
+        for rpc, used in verbs.items()
+        if (used <= READ_VERBS or rpc in READ_ONLY_RPCS) and not rpc.startswith(f"{LIVE_SERVICE}/")
+    )
 
 
 def read_routes(all_routes: list[Route]) -> list[dict[str, object]]:
@@ -325,8 +370,11 @@ def envoy_config(
     grpc_read_port: int | None = None,
     descriptor_path: Path = DESCRIPTOR_SET,
     auth_file: str = "",
+    ws_port: int | None = None,
+    grpc_stream_port: int | None = None,
 ) -> dict[str, object]:
-    """grpc_read_port: the read server's port; reads go there (read_routes), None: everything to grpc_port."""
+    """grpc_read_port: the read server's port; reads go there (read_routes), None: everything to grpc_port.
+    ws_port, grpc_stream_port: the websocket bridge and the stream server (live_routes); None: live events off."""
     descriptor_set = load_descriptor_set(descriptor_path)
     all_routes = routes(descriptor_set)
     http_filters = [
@@ -342,7 +390,7 @@ def envoy_config(
             "typed_config": {
                 "@type": "type.googleapis.com/envoy.extensions.filters.http.grpc_json_transcoder.v3.GrpcJsonTranscoder",
                 "proto_descriptor": str(descriptor_path),
-                "services": service_names(descriptor_set),
+                "services": [name for name in service_names(descriptor_set) if name != LIVE_SERVICE],
                 "print_options": {
                     "add_whitespace": False,
                     "always_print_primitive_fields": True,
@@ -383,6 +431,7 @@ def envoy_config(
                     # the transcoder keeps the REST path here (the whole URL as gRPC metadata); unused
                     "request_headers_to_remove": ["x-envoy-original-path"],
                     "routes": [
+                        *live_routes(ws_port, grpc_stream_port),
                         *(read_routes(all_routes) if grpc_read_port else []),
                         {
                             "match": {"prefix": "/"},
@@ -412,6 +461,12 @@ def envoy_config(
             "clusters": [
                 grpc_cluster(WRITE_CLUSTER, grpc_host, grpc_port, max_request_bytes),
                 *([grpc_cluster(READ_CLUSTER, grpc_host, grpc_read_port, max_request_bytes)] if grpc_read_port else []),
+                *([http_cluster(WS_CLUSTER, "127.0.0.1", ws_port)] if ws_port and grpc_stream_port else []),
+                *(
+                    [grpc_cluster(STREAM_CLUSTER, grpc_host, grpc_stream_port, max_request_bytes)]
+                    if ws_port and grpc_stream_port
+                    else []
+                ),
             ],
         },
     }

@@ -24,6 +24,7 @@ from grpc_reflection.v1alpha import reflection
 
 import server.services
 from server import accounts, logs
+from server.events import bus, stream
 from server.face_inference import FaceInference
 from server.matching.live import MatchingIndexes
 from server.settings import Settings
@@ -36,6 +37,7 @@ MAX_MESSAGE_BYTES = 128 * 1024 * 1024
 # header limit (gateway/config.py MAX_REQUEST_HEADERS_KB), so the gateway refuses first, in LUNA shape.
 MAX_METADATA_BYTES = 256 * 1024
 SHUTDOWN_GRACE_S = 5.0
+STREAM_SPARE_THREADS = 4
 
 
 @dataclass
@@ -65,15 +67,20 @@ class Servers:
     write: grpc.Server
     read: grpc.Server | None = None
     read_port: int = 0
+    # Live event streams (server/events/stream.py) on their own port and threads: a stream holds a thread
+    # while its client listens, so it never takes one of the request servers. None: live events off.
+    stream: grpc.Server | None = None
+    stream_port: int = 0
 
     def all(self) -> list[grpc.Server]:
-        return [self.write] if self.read is None else [self.write, self.read]
+        return [one for one in (self.write, self.read, self.stream) if one is not None]
 
     def start(self) -> None:
         for one in self.all()[::-1]:
             one.start()
 
     def stop(self, grace_s: float) -> None:
+        bus.BUS.close_all()  # ends every live stream now rather than after the grace period
         for stopped in [one.stop(grace_s) for one in self.all()]:
             stopped.wait()
 
@@ -93,9 +100,10 @@ class _AllServers:
             target.add_registered_method_handlers(service_name, method_handlers)
 
 
-def _grpc_server(workers: int, name: str) -> grpc.Server:
+def _grpc_server(workers: int, name: str, max_concurrent_rpcs: int | None = None) -> grpc.Server:
     return grpc.server(
         futures.ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"grpc-{name}"),
+        maximum_concurrent_rpcs=max_concurrent_rpcs,
         options=[
             ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
             ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
@@ -134,6 +142,12 @@ def build_server(settings: Settings) -> tuple[Servers, ServiceContext]:
         register = getattr(module, "register", None)
         if register is not None:
             register(every_server, context)
+    if settings.live_max_subscribers > 0:
+        bus.BUS.configure(max_queue=settings.live_queue_events, max_subscribers=settings.live_max_subscribers)
+        # one thread per stream plus spares for health checks; beyond that a call is refused, never queued
+        threads = settings.live_max_subscribers + STREAM_SPARE_THREADS
+        servers.stream = _grpc_server(threads, "stream", max_concurrent_rpcs=threads)
+        stream.register_stream(servers.stream)
     health_servicer = health.HealthServicer()
     health_servicer.set("", health_pb2.HealthCheckResponse.SERVING)
     from lumen.v6 import lists_service_pb2  # noqa: F401  (descriptor pool for reflection)
@@ -146,6 +160,8 @@ def build_server(settings: Settings) -> tuple[Servers, ServiceContext]:
     servers.write.add_insecure_port(f"{settings.grpc_host}:{settings.grpc_port}")
     if servers.read is not None:
         servers.read_port = servers.read.add_insecure_port(f"{settings.grpc_host}:{settings.grpc_read_port}")
+    if servers.stream is not None:
+        servers.stream_port = servers.stream.add_insecure_port(f"{settings.grpc_host}:{settings.grpc_stream_port}")
     return servers, context
 
 

@@ -138,6 +138,11 @@ ACCOUNT_MISMATCH = ErrorSpec(
     40041, "Forbidden", "Luna-Account-Id does not match the account of the authenticated user", 403
 )
 
+# GET /6/ws (API-148) without a websocket upgrade (server/ws_bridge.py); Lumen-specific, v6 shows none.
+WEBSOCKET_REQUIRED = ErrorSpec(
+    40070, "Upgrade required", "GET /6/ws opens a websocket: send 'Connection: Upgrade' and 'Upgrade: websocket'", 426
+)
+
 # Answered by the gateway itself (gateway/config.py writes them into Envoy's config and lumen.lua).
 # A request Envoy could not parse, or a gRPC request gRPC core could not deserialize.
 UNDECODABLE_REQUEST = ErrorSpec(12021, BAD_INPUT, "Failed to decode the request", 400)

@@ -33,8 +33,8 @@ class BoundedFormatter(logging.Formatter):
         return truncate(super().format(record), self.limit)
 
 
-def server_log_path(settings: Settings) -> Path:
-    return settings.data_dir / "logs" / SERVER_LOG_NAME
+def server_log_path(settings: Settings, name: str = SERVER_LOG_NAME) -> Path:
+    return settings.data_dir / "logs" / name
 
 
 def configure_start_up_logging() -> None:
@@ -46,9 +46,9 @@ def configure_start_up_logging() -> None:
     root.setLevel(logging.INFO)
 
 
-def configure_server_logging(settings: Settings) -> Path:
-    """From now on every record goes to the rotated server log only; returns its path."""
-    path = server_log_path(settings)
+def configure_server_logging(settings: Settings, name: str = SERVER_LOG_NAME) -> Path:
+    """From now on every record goes to the rotated log `name` (the server's by default) only; returns its path."""
+    path = server_log_path(settings, name)
     path.parent.mkdir(parents=True, exist_ok=True)
     handler = logging.handlers.RotatingFileHandler(
         path, maxBytes=settings.log_max_bytes, backupCount=settings.log_backups, encoding="utf-8"

@@ -25,6 +25,8 @@ DEFAULT_DECODE_BUDGET_PIXELS = 96_000_000
 DEFAULT_DECODE_WORK_PIXELS = 8_400_000
 DEFAULT_STORAGE_OPTIMIZE_INTERVAL_S = 2
 DEFAULT_STORAGE_VERSION_RETENTION_S = 10
+DEFAULT_LIVE_MAX_SUBSCRIBERS = 64
+DEFAULT_LIVE_QUEUE_EVENTS = 256
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,13 @@ class Settings:
     # every storage_optimize_interval_s while there are writes (0: never; server/storage/applier.py).
     storage_optimize_interval_s: int = DEFAULT_STORAGE_OPTIMIZE_INTERVAL_S
     storage_version_retention_s: int = DEFAULT_STORAGE_VERSION_RETENTION_S
+    # Live events (GET /6/ws, docs/live-stream.md): the stream server has its own gRPC port and one thread per
+    # stream (at most live_max_subscribers; 0: no live events); the websocket bridge listens on ws_port. Port 0:
+    # the stack picks a free one. A subscriber more than live_queue_events events behind is dropped.
+    grpc_stream_port: int = 0
+    ws_port: int = 0
+    live_max_subscribers: int = DEFAULT_LIVE_MAX_SUBSCRIBERS
+    live_queue_events: int = DEFAULT_LIVE_QUEUE_EVENTS
     # Test-only: name of a crash point at which the server process exits immediately
     # (see server/storage/faults.py). Empty in production.
     crash_point: str = ""

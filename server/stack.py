@@ -58,6 +58,8 @@ STOP_TIMEOUT_S = 10.0
 HEALTH_POLL_S = 0.5
 EXIT_START_FAILED = 1
 EXIT_PORT_IN_USE = 2
+# The websocket bridge listens here only: Envoy is its one client.
+WS_HOST = "127.0.0.1"
 
 
 class PortInUseError(RuntimeError):
@@ -76,6 +78,9 @@ def busy_ports(settings: Settings) -> list[str]:
     ]
     if settings.grpc_read_workers > 0 and settings.grpc_read_port:
         wanted.append(("grpc_read_port", settings.grpc_host, settings.grpc_read_port))
+    for live, host in (("grpc_stream_port", settings.grpc_host), ("ws_port", WS_HOST)):
+        if settings.live_max_subscribers > 0 and getattr(settings, live):
+            wanted.append((live, host, getattr(settings, live)))
     if settings.triton_start:
         wanted.append(("triton_port", "127.0.0.1", settings.triton_port))
     problems: list[str] = []
@@ -112,7 +117,7 @@ class Stack:
     def __init__(self, settings: Settings, *, log_dir: Path | None = None) -> None:
         if settings.triton_start:
             settings = replace(settings, triton_enabled=True, triton_grpc_url=f"127.0.0.1:{settings.triton_port}")
-        self.settings = with_read_port(settings)
+        self.settings = with_live_ports(with_read_port(settings))
         self.log_dir = log_dir or settings.data_dir / "logs"
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
         self.triton: TritonServer | None = None
@@ -175,6 +180,20 @@ class Stack:
                     raise TimeoutError("gRPC server did not become ready")
                 time.sleep(POLL_S)
 
+    def start_ws_bridge(self) -> None:
+        """The websocket bridge of GET /6/ws (server/ws_bridge.py), when live events are on."""
+        if self.settings.live_max_subscribers <= 0:
+            return
+        self._spawn("ws", [sys.executable, "-m", "server.ws_bridge"])
+        deadline = time.monotonic() + READY_TIMEOUT_S
+        while True:
+            self._check_alive("ws")
+            with contextlib.suppress(OSError), socket.create_connection((WS_HOST, self.settings.ws_port), timeout=1.0):
+                return
+            if time.monotonic() > deadline:
+                raise TimeoutError("websocket bridge did not become ready")
+            time.sleep(POLL_S)
+
     def start_gateway(self) -> None:
         self._spawn_gateway()
         self.wait_gateway_ready()
@@ -190,6 +209,8 @@ class Stack:
             admin_port=self.settings.envoy_admin_port,
             max_request_bytes=self.settings.max_request_bytes,
             auth_file=self.settings.auth_file,
+            ws_port=self.settings.ws_port if self.settings.live_max_subscribers > 0 else None,
+            grpc_stream_port=self.settings.grpc_stream_port if self.settings.live_max_subscribers > 0 else None,
         )
         self._spawn(
             "envoy",
@@ -289,6 +310,7 @@ class Stack:
                     triton: Future[None] = pool.submit(self.start_triton)
                     try:
                         self.start_server()
+                        self.start_ws_bridge()
                         self.start_gateway()
                     except BaseException:
                         # Stop tritonserver now (its start then fails at once) rather than wait for its models.
@@ -300,6 +322,7 @@ class Stack:
                     triton.result()
             else:
                 self.start_server()
+                self.start_ws_bridge()
                 self.start_gateway()
             if wait_healthy:
                 self.wait_healthy()
@@ -357,8 +380,13 @@ class Stack:
     def restart_server(self, settings: Settings | None = None) -> None:
         self.stop_process("server")
         if settings is not None:
-            # Envoy keeps sending reads to the port it was configured with.
-            self.settings = replace(settings, grpc_read_port=self.settings.grpc_read_port)
+            # Envoy keeps sending reads (and live streams) to the ports it was configured with.
+            self.settings = replace(
+                settings,
+                grpc_read_port=self.settings.grpc_read_port,
+                grpc_stream_port=self.settings.grpc_stream_port,
+                ws_port=self.settings.ws_port,
+            )
         self.start_server()
 
     def stop_triton(self) -> None:
@@ -444,6 +472,19 @@ def with_read_port(settings: Settings) -> Settings:
     with socket.socket() as probe:
         probe.bind((settings.grpc_host, 0))
         return replace(settings, grpc_read_port=probe.getsockname()[1])
+
+
+def with_live_ports(settings: Settings) -> Settings:
+    """Settings whose stream-server and websocket-bridge ports are free ports where they are 0."""
+    if settings.live_max_subscribers <= 0:
+        return settings
+    chosen: dict[str, int] = {}
+    for name, host in (("grpc_stream_port", settings.grpc_host), ("ws_port", WS_HOST)):
+        if not getattr(settings, name):
+            with socket.socket() as probe:
+                probe.bind((host, 0))
+                chosen[name] = probe.getsockname()[1]
+    return replace(settings, **chosen)  # type: ignore[arg-type]
 
 
 def with_ports(settings: Settings, base: int) -> Settings:

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway.config import READ_CLUSTER, WRITE_CLUSTER, envoy_config, load_descriptor_set, read_rpcs, routes
+from gateway.config import (
+    LIVE_PATH,
+    LIVE_SERVICE,
+    READ_CLUSTER,
+    WRITE_CLUSTER,
+    envoy_config,
+    load_descriptor_set,
+    read_rpcs,
+    routes,
+)
 
 PORTS: dict[str, Any] = {
     "rest_host": "127.0.0.1",
@@ -19,7 +28,9 @@ PORTS: dict[str, Any] = {
 def route_table(config: dict[str, Any]) -> list[dict[str, Any]]:
     listener = config["static_resources"]["listeners"][0]
     hcm = listener["filter_chains"][0]["filters"][0]["typed_config"]
-    return list(hcm["route_config"]["virtual_hosts"][0]["routes"])
+    # the live-event routes (tests/unit/test_live_stream.py) come first
+    live = ({"path": LIVE_PATH}, {"prefix": f"/{LIVE_SERVICE}/"})
+    return [route for route in hcm["route_config"]["virtual_hosts"][0]["routes"] if route["match"] not in live]
 
 
 def clusters(config: dict[str, Any]) -> dict[str, int]:
