@@ -127,6 +127,7 @@ CHECKS: dict[str, CheckSpec] = {
     "dynamic_range": _range(0.5, 0.9, **_UNIT),
 }
 POLICIES_SCHEMA: dict[str, Any] = schema.policies_schema({name: spec.threshold_schema for name, spec in CHECKS.items()})
+_VALIDATOR = jsonschema.Draft7Validator(POLICIES_SCHEMA)
 
 
 @dataclass(frozen=True)
@@ -403,8 +404,9 @@ def _join(prefix: str, *parts: object) -> str:
 
 def validate_policies_schema(document: Any, path: str = "policies") -> None:
     """The schema checks of §2.2-§2.7: PolicyError (12022) naming `path`.<where> for the first violation."""
-    validator = jsonschema.Draft7Validator(POLICIES_SCHEMA)
-    found = sorted(validator.iter_errors(document), key=lambda e: (len(e.absolute_path), list(map(str, e.path))))
+    if _VALIDATOR.is_valid(document):
+        return
+    found = sorted(_VALIDATOR.iter_errors(document), key=lambda e: (len(e.absolute_path), list(map(str, e.path))))
     if found:
         first = jsonschema.exceptions.best_match(found) or found[0]
         raise PolicyError(_join(path, *first.absolute_path), first.message)
