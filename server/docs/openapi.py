@@ -14,7 +14,8 @@ Conventions:
   integer 0/1 (v6 flags), double/float → number, ``google.protobuf.Timestamp`` → date-time string,
   ``repeated`` → array sent as a comma list (``style: form, explode: false``; repeating the
   parameter works too), strings named ``*_id`` / ``*_ids`` (before a ``__gte``-like suffix) →
-  uuid. A field's ``(lumen.v6.query)`` option adds the range, the allowed values and the default.
+  uuid, except the free-text external_id and track_id. A field's ``(lumen.v6.query)`` option
+  adds the range, the allowed values and the default.
 * Every operation takes the ``Luna-Request-Id`` header and, unless it is public
   (server/accounts.py PUBLIC_RPCS), ``Luna-Account-Id`` (required when the installation requires
   an account); every answer carries ``Luna-Request-Id``. Failures are the shared ``Error`` response
@@ -64,6 +65,8 @@ _JSON_MEDIA_TYPES = ("application/json", "application/msgpack")
 _TEXT_MEDIA_TYPES = ("application/x-yaml", "text/")
 # Lookup suffixes of v6 filter names (face_id__gte); the rest of the name says what the value is.
 _LOOKUP_SUFFIX_RE = re.compile(r"__(gte|gt|lte|lt|eq)$")
+# Ids v6 names like the others that are free text, not uuids: external_id (<= 36 characters), track_id.
+_FREE_TEXT_IDS = ("external_id", "track_id")
 _LIST_NOTE = "A comma-separated list; repeating the parameter (x=a&x=b) works too."
 # Name of the typed sibling of a JSON google.api.HttpBody request body (see the module docstring).
 PARAMS_FIELD = "params"
@@ -321,8 +324,8 @@ def _string_format(fld: descriptor_pb2.FieldDescriptorProto | None, name: str) -
         options = fld.options.Extensions[options_pb2.query]
         if options.HasField("format"):
             return options.format
-    base = _LOOKUP_SUFFIX_RE.sub("", name)
-    return "uuid" if base.endswith(("_id", "_ids")) else ""
+    base = _LOOKUP_SUFFIX_RE.sub("", name).removesuffix("s")
+    return "uuid" if base.endswith("_id") and not base.endswith(_FREE_TEXT_IDS) else ""
 
 
 def _typed_value(text: str, schema: dict[str, Any], where: str) -> Any:

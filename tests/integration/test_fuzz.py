@@ -245,3 +245,48 @@ def test_hostile_values(fuzz_stack: Stack) -> None:
                 failures.append(f"{method} {raw_path[:120]} {(body or b'')[:80]!r}: {wrong}")
     assert sent > 1000
     assert not failures, f"{len(failures)} of {sent}:\n" + "\n".join(failures[:40])
+
+
+def range_probes(spec: dict[str, Any]) -> Iterator[tuple[str, str, Any, bool]]:
+    """(path, parameter, value, in range) at and just past each documented bound of the GET query parameters.
+
+    Operations with path variables are left out (a missing resource may be answered before the query is checked).
+    """
+    for template, methods in spec["paths"].items():
+        operation = methods.get("get")
+        if operation is None or "{" in template:
+            continue
+        for parameter in operation.get("parameters", []):
+            schema = parameter.get("schema", {})
+            if parameter.get("in") != "query" or schema.get("type") not in ("integer", "number"):
+                continue
+            step = 1 if schema["type"] == "integer" else 0.5
+            if "minimum" in schema:
+                yield template, parameter["name"], schema["minimum"], True
+                yield template, parameter["name"], schema["minimum"] - step, False
+            if "maximum" in schema:
+                yield template, parameter["name"], schema["maximum"], True
+                yield template, parameter["name"], schema["maximum"] + step, False
+            for value in schema.get("enum", []):
+                yield template, parameter["name"], value, True
+
+
+def refused(response: httpx.Response, name: str) -> bool:
+    """Whether the answer is the 12012 that names this query parameter."""
+    if response.status_code != 400:
+        return False
+    body = response.json()
+    return bool(body.get("error_code") == 12012 and f"'{name}'" in body.get("detail", ""))
+
+
+def test_documented_ranges_are_enforced(fuzz_stack: Stack) -> None:
+    """The ranges and values the spec documents ((lumen.v6.query) options) are what the servicers accept."""
+    wrong: list[str] = []
+    with httpx.Client(base_url=fuzz_stack.rest_url, timeout=60, headers={"Luna-Account-Id": ACCOUNT}) as client:
+        probes = list(range_probes(client.get("/6/docs/spec").json()))
+        for path, name, value, valid in probes:
+            response = client.get(path, params={name: value})
+            if refused(response, name) == valid:
+                wrong.append(f"GET {path}?{name}={value}: {response.status_code} {response.text[:200]}")
+    assert any(name == "page_size" for _, name, _, _ in probes)
+    assert not wrong, "\n".join(wrong)

@@ -164,6 +164,8 @@ message GetItemRequest {
   google.protobuf.Int32Value maybe_limit = 16;
   google.protobuf.BoolValue maybe_flag = 17;
   optional string token = 18 [(lumen.v6.query) = {format: "byte"}];
+  repeated string top_similar_external_ids = 21;
+  optional string track_id__lt = 22;
   optional string bad_range = 19 [(lumen.v6.query) = {minimum: 1}];
   optional int32 bad_choice = 20 [(lumen.v6.query) = {enum_values: ["x"]}];
 }
@@ -457,6 +459,8 @@ def test_get_operation(document: dict[str, Any]) -> None:
     assert params[("query", "folder_id__lt")]["schema"] == {"type": "string", "format": "uuid"}  # lookup suffix
     assert params[("query", "external_id")]["schema"] == {"type": "string"}  # format "" in the option
     assert params[("query", "token")]["schema"] == {"type": "string", "format": "byte"}
+    assert params[("query", "top_similar_external_ids")]["schema"]["items"] == {"type": "string"}  # free text
+    assert params[("query", "track_id__lt")]["schema"] == {"type": "string"}
     assert params[("query", "policy")]["schema"] == {
         "type": "integer",
         "format": "int32",
