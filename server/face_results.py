@@ -25,7 +25,7 @@ from inference.estimations.mask import MaskEstimation
 from inference.estimations.mouth import MouthAttributes
 from inference.estimations.quality import FaceQuality
 from inference.image import from_array
-from lumen.v6 import common_pb2, detector_pb2, sdk_pb2
+from lumen.v6 import common_pb2, detector_pb2, handler_events_pb2, sdk_pb2
 from server import errors
 from server.errors import LunaError
 
@@ -127,9 +127,12 @@ def mouth_message(mouth: MouthAttributes) -> detector_pb2.MouthAttributes:
 
 
 def fill_face_detection(
-    target: detector_pb2.FaceDetectionResult | sdk_pb2.SdkFaceDetection, face: FaceAnalysis, *, landmarks: bool
+    target: detector_pb2.FaceDetectionResult | sdk_pb2.SdkFaceDetection | handler_events_pb2.EventFaceDetection,
+    face: FaceAnalysis,
+    *,
+    landmarks: bool,
 ) -> None:
-    """The fields the /6/detector and /6/sdk face detections share: rect, landmarks5 (when `landmarks`),
+    """The fields the /6/detector, /6/sdk and handler event face detections share: rect, landmarks5 (when `landmarks`),
     landmarks68, quality, and the head pose, eyes, mouth and gaze attributes that were estimated."""
     target.rect.CopyFrom(detection_rect(*face.box))
     if landmarks and face.landmarks is not None:

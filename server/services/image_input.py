@@ -165,14 +165,16 @@ def _json_images(data: bytes) -> list[InputImage]:
         raise LunaError(errors.BAD_JSON, reason="body is not valid JSON") from None
     check_json_document(document)
     validate_json(document, JSON_IMAGES_SCHEMA)
-    images: list[InputImage] = []
-    for index, item in enumerate(document["images"]):
-        image = _b64(item.get("filename", f"image_{index}"), item["image"].encode("ascii", "replace"))
-        declared = item.get("mimetype")
-        if image.error is None and declared is not None and sniff_image(image.data) != declared:
-            image = InputImage(image.filename, error=LunaError(errors.BAD_IMAGE, reason=f"image is not {declared}"))
-        images.append(image)
-    return images
+    return [json_image(item, index) for index, item in enumerate(document["images"])]
+
+
+def json_image(item: dict[str, Any], index: int) -> InputImage:
+    """One validated item {image, filename?, mimetype?} of a JSON image list (its errors kept on the image)."""
+    image = _b64(item.get("filename", f"image_{index}"), item["image"].encode("ascii", "replace"))
+    declared = item.get("mimetype")
+    if image.error is None and declared is not None and sniff_image(image.data) != declared:
+        image = InputImage(image.filename, error=LunaError(errors.BAD_IMAGE, reason=f"image is not {declared}"))
+    return image
 
 
 def parse_image_body(body: httpbody_pb2.HttpBody, *, skip_parts: tuple[str, ...] = ()) -> ImageBody:

@@ -37,6 +37,7 @@ from server.descriptor_codec import decode_raw, decode_sdk, unsupported_version
 from server.errors import LunaError
 from server.json_http import json_array_body
 from server.matching import Match
+from server.matching.faces import FaceCandidates, lists_of, scope, search_faces
 from server.matching.index import normalise
 from server.matching.live import MatchingIndexes
 from server.matching.similarity import similarity_from_cosine
@@ -57,8 +58,6 @@ MAX_RAW_ITEMS = 100
 MAX_FILTER_IDS = 1000
 DEFAULT_LIMIT = 3
 MAX_LIMIT = 100
-# Rows re-fetched when a face vanished (deleted) between the index search and the SQLite read.
-_MAX_SEARCH_ATTEMPTS = 3
 
 FACE_REFERENCE_TYPES = ("face", "attribute", "face_external_id")
 EVENT_REFERENCE_TYPES = ("event", "event_external_id", "event_track_id")
@@ -332,85 +331,40 @@ class MatcherService(matcher_service_pb2_grpc.MatcherServiceServicer):
 
     # -- candidates ----------------------------------------------------------------------------
 
-    @staticmethod
-    def _scope(filters: dict[str, Any], account_id: str | None) -> tuple[bool, str | None]:
-        """(possible, account): the header account and the filter account must agree."""
-        wanted = filters.get("account_id")
-        if wanted is None:
-            return True, account_id
-        wanted = str(wanted).lower()
-        if account_id is not None and wanted != account_id:
-            return False, None
-        return True, wanted
-
     def _face_candidates(
         self, vectors: np.ndarray, candidate: dict[str, Any], position: int, account_id: str | None
     ) -> list[list[matcher_pb2.MatchedCandidate]]:
         filters = candidate["filters"]
-        empty: list[list[matcher_pb2.MatchedCandidate]] = [[] for _ in range(vectors.shape[0])]
-        possible, account = self._scope(filters, account_id)
-        if not possible:
-            return empty
         path = f"candidates.{position}.filters"
-        face_ids = [str(f).lower() for f in filters["face_ids"]] if "face_ids" in filters else None
-        list_id = str(filters["list_id"]).lower() if "list_id" in filters else None
-        sql_filters = (
-            "external_ids",
-            "user_data",
-            "create_time__gte",
-            "create_time__lt",
-            "face_id__gte",
-            "face_id__lt",
+        times = {
+            name: _body_time(str(filters[name]), f"{path}.{name}")
+            for name in ("create_time__gte", "create_time__lt")
+            if name in filters
+        }
+        candidates = FaceCandidates(
+            account_id=str(filters["account_id"]) if "account_id" in filters else None,
+            face_ids=[str(f).lower() for f in filters["face_ids"]] if "face_ids" in filters else None,
+            external_ids=filters.get("external_ids"),
+            user_data=filters.get("user_data"),
+            create_time_gte=times.get("create_time__gte"),
+            create_time_lt=times.get("create_time__lt"),
+            face_id_gte=filters.get("face_id__gte", "").lower() or None,
+            face_id_lt=filters.get("face_id__lt", "").lower() or None,
+            list_id=str(filters["list_id"]).lower() if "list_id" in filters else None,
         )
-        candidate_ids: list[str] | None = face_ids
-        if any(name in filters for name in sql_filters):
-            times = {
-                name: _body_time(str(filters[name]), f"{path}.{name}")
-                for name in ("create_time__gte", "create_time__lt")
-                if name in filters
-            }
-            candidate_ids = self.storage.faces.ids(
-                FaceFilter(
-                    account_id=account,
-                    face_ids=face_ids,
-                    external_ids=filters.get("external_ids"),
-                    user_data_contains=filters.get("user_data"),
-                    face_id_gte=filters.get("face_id__gte", "").lower() or None,
-                    face_id_lt=filters.get("face_id__lt", "").lower() or None,
-                    create_time_gte=times.get("create_time__gte"),
-                    create_time_lt=times.get("create_time__lt"),
-                    list_id=list_id,
-                )
-            )
-        if candidate_ids is not None and not candidate_ids:
-            return empty
         limit = int(candidate.get("limit", DEFAULT_LIMIT))
         threshold = float(candidate["threshold"]) if "threshold" in candidate else None
         targets = candidate.get("targets")
         face_targets = None if targets is None else [t for t in targets if t != SIMILARITY]
         with_similarity = targets is None or SIMILARITY in targets
-
-        wanted = limit
-        for _ in range(_MAX_SEARCH_ATTEMPTS):
-            found = self.matching.search(
-                vectors,
-                account_id=account,
-                list_id=list_id,
-                candidate_ids=candidate_ids,
-                limit=wanted,
-                threshold=threshold,
-            )
-            rows = self.storage.faces.by_ids(list({m.face_id for matches in found for m in matches}))
-            vanished = max(sum(1 for m in matches if m.face_id not in rows) for matches in found) if found else 0
-            if not vanished:
-                break
-            wanted = limit + vanished  # faces deleted since the search: look a little further
-        lists = self.storage.faces.lists_of(list(rows)) if face_targets is None or "lists" in face_targets else {}
-        results = []
-        for matches in found:
-            kept = [m for m in matches if m.face_id in rows][:limit]
-            results.append([self._face_result(m, rows[m.face_id], lists, face_targets, with_similarity) for m in kept])
-        return results
+        found = search_faces(
+            self.storage, self.matching, vectors, candidates, limit=limit, threshold=threshold, account_id=account_id
+        )
+        lists = lists_of(self.storage, found) if face_targets is None or "lists" in face_targets else {}
+        return [
+            [self._face_result(item.match, item.row, lists, face_targets, with_similarity) for item in items]
+            for items in found
+        ]
 
     @staticmethod
     def _face_result(
@@ -432,7 +386,7 @@ class MatcherService(matcher_service_pb2_grpc.MatcherServiceServicer):
     ) -> list[list[matcher_pb2.MatchedCandidate]]:
         filters = candidate["filters"]
         empty: list[list[matcher_pb2.MatchedCandidate]] = [[] for _ in range(vectors.shape[0])]
-        possible, account = self._scope(filters, account_id)
+        possible, account = scope(filters.get("account_id"), account_id)
         if not possible:
             return empty
         attribute_ids = [str(a).lower() for a in filters["attribute_ids"]] if "attribute_ids" in filters else None
