@@ -6,8 +6,6 @@ stored event: server/handlers/event_output.py. docs/handler-events.md describes 
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from typing import Any
 
 from lumen.v6 import handler_events_service_pb2, handler_events_service_pb2_grpc
@@ -20,14 +18,11 @@ from server.handlers.events_pipeline import EventsPipeline
 from server.handlers.inputs import IMAGE_FACE_WARP, event_meta, parse_events_body
 from server.handlers.plan import make_plan
 from server.handlers.policies import Policies, parse_policies
-from server.handlers.records import StoredHandler, to_stored_handler
+from server.handlers.records import load_handler
 from server.matching.live import MatchingIndexes
 from server.rpc import Call, luna_rpc
 from server.storage.store import Storage
 from server.validation import path_uuid
-
-#: Parsed policies of this many handlers are kept (keyed by handler and last update time).
-HANDLER_CACHE_SIZE = 256
 
 
 def _headers(call: Call) -> dict[str, str]:
@@ -46,26 +41,6 @@ class HandlerEventsService(handler_events_service_pb2_grpc.HandlerEventsServiceS
         self.storage = storage
         sink = EventSink(storage.events.save_events, _publish)
         self.pipeline = EventsPipeline(storage, matching, inference, sink)
-        self._handlers: OrderedDict[tuple[str, str], StoredHandler] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def _handler(self, handler_id: str, account_id: str) -> StoredHandler:
-        """The account's handler (34000 when it has none), its parsed policies cached until it is updated."""
-        row = self.storage.handlers.get(handler_id, account_id)
-        if row is None:
-            raise LunaError(errors.HANDLER_NOT_FOUND, id=handler_id)
-        key = (handler_id, row["last_update_time"])
-        with self._lock:
-            found = self._handlers.get(key)
-            if found is not None:
-                self._handlers.move_to_end(key)
-                return found
-        handler = to_stored_handler(row)
-        with self._lock:
-            self._handlers[key] = handler
-            while len(self._handlers) > HANDLER_CACHE_SIZE:
-                self._handlers.popitem(last=False)
-        return handler
 
     @luna_rpc(account_required=True)
     def CreateEvents(
@@ -74,7 +49,7 @@ class HandlerEventsService(handler_events_service_pb2_grpc.HandlerEventsServiceS
         account_id = call.require_account()
         handler_id = path_uuid(request.handler_id, "handler_id")
         meta = event_meta(request, _headers(call))
-        handler = self._handler(handler_id, account_id)
+        handler = load_handler(self.storage, handler_id, account_id)
         body = parse_events_body(request.body)
         if handler.is_dynamic:
             if body.policies is None:
