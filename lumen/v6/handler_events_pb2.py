@@ -26,49 +26,50 @@ from google.protobuf import struct_pb2 as google_dot_protobuf_dot_struct__pb2
 from lumen.v6 import common_pb2 as lumen_dot_v6_dot_common__pb2
 from lumen.v6 import detector_pb2 as lumen_dot_v6_dot_detector__pb2
 from lumen.v6 import faces_pb2 as lumen_dot_v6_dot_faces__pb2
+from lumen.v6 import iso_pb2 as lumen_dot_v6_dot_iso__pb2
 from lumen.v6 import liveness_pb2 as lumen_dot_v6_dot_liveness__pb2
 from lumen.v6 import sdk_pb2 as lumen_dot_v6_dot_sdk__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dlumen/v6/handler_events.proto\x12\x08lumen.v6\x1a\x1cgoogle/protobuf/struct.proto\x1a\x15lumen/v6/common.proto\x1a\x17lumen/v6/detector.proto\x1a\x14lumen/v6/faces.proto\x1a\x17lumen/v6/liveness.proto\x1a\x12lumen/v6/sdk.proto\"}\n\x12HandlerEventsImage\x12\x10\n\x08\x66ilename\x18\x01 \x01(\t\x12\x0e\n\x06status\x18\x02 \x01(\x05\x12\x1e\n\x05\x65rror\x18\x03 \x01(\x0b\x32\x0f.lumen.v6.Error\x12%\n\x04\x65xif\x18\x04 \x01(\x0b\x32\x17.google.protobuf.Struct\"\\\n\x10\x45ventGeoPosition\x12\x16\n\tlongitude\x18\x01 \x01(\x01H\x00\x88\x01\x01\x12\x15\n\x08latitude\x18\x02 \x01(\x01H\x01\x88\x01\x01\x42\x0c\n\n_longitudeB\x0b\n\t_latitude\"\xe9\x01\n\rEventLocation\x12\x11\n\x04\x63ity\x18\x01 \x01(\tH\x00\x88\x01\x01\x12\x11\n\x04\x61rea\x18\x02 \x01(\tH\x01\x88\x01\x01\x12\x15\n\x08\x64istrict\x18\x03 \x01(\tH\x02\x88\x01\x01\x12\x13\n\x06street\x18\x04 \x01(\tH\x03\x88\x01\x01\x12\x19\n\x0chouse_number\x18\x05 \x01(\tH\x04\x88\x01\x01\x12\x30\n\x0cgeo_position\x18\x06 \x01(\x0b\x32\x1a.lumen.v6.EventGeoPositionB\x07\n\x05_cityB\x07\n\x05_areaB\x0b\n\t_districtB\t\n\x07_streetB\x0f\n\r_house_number\"\xb8\x02\n\x1c\x45ventFaceDetectionAttributes\x12\x33\n\x10mouth_attributes\x18\x01 \x01(\x0b\x32\x19.lumen.v6.MouthAttributes\x12$\n\x08\x65motions\x18\x02 \x01(\x0b\x32\x12.lumen.v6.Emotions\x12\x1c\n\x04mask\x18\x03 \x01(\x0b\x32\x0e.lumen.v6.Mask\x12%\n\thead_pose\x18\x04 \x01(\x0b\x32\x12.lumen.v6.HeadPose\x12\x1c\n\x04gaze\x18\x05 \x01(\x0b\x32\x0e.lumen.v6.Gaze\x12\x31\n\x0f\x65yes_attributes\x18\x06 \x01(\x0b\x32\x18.lumen.v6.EyesAttributes\x12\'\n\x08liveness\x18\x07 \x01(\x0b\x32\x15.lumen.v6.SdkLiveness\"\x80\x02\n\x12\x45ventFaceDetection\x12%\n\x04rect\x18\x01 \x01(\x0b\x32\x17.lumen.v6.DetectionRect\x12.\n\nlandmarks5\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.ListValue\x12/\n\x0blandmarks68\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.ListValue\x12&\n\x07quality\x18\x04 \x01(\x0b\x32\x15.lumen.v6.FaceQuality\x12:\n\nattributes\x18\x05 \x01(\x0b\x32&.lumen.v6.EventFaceDetectionAttributes\"\x92\x01\n\x0f\x45ventFaceSample\x12)\n\tsample_id\x18\x01 \x01(\x0b\x32\x16.google.protobuf.Value\x12#\n\x03url\x18\x02 \x01(\x0b\x32\x16.google.protobuf.Value\x12/\n\tdetection\x18\x03 \x01(\x0b\x32\x1c.lumen.v6.EventFaceDetection\";\n\x12\x45ventBodyDetection\x12%\n\x04rect\x18\x01 \x01(\x0b\x32\x17.lumen.v6.DetectionRect\"\x92\x01\n\x0f\x45ventBodySample\x12)\n\tsample_id\x18\x01 \x01(\x0b\x32\x16.google.protobuf.Value\x12#\n\x03url\x18\x02 \x01(\x0b\x32\x16.google.protobuf.Value\x12/\n\tdetection\x18\x03 \x01(\x0b\x32\x1c.lumen.v6.EventBodyDetection\"`\n\x0c\x45ventSamples\x12\'\n\x04\x66\x61\x63\x65\x18\x01 \x01(\x0b\x32\x19.lumen.v6.EventFaceSample\x12\'\n\x04\x62ody\x18\x02 \x01(\x0b\x32\x19.lumen.v6.EventBodySample\"\xb9\x01\n\x0e\x45ventDetection\x12\x10\n\x08\x66ilename\x18\x01 \x01(\t\x12\'\n\x07samples\x18\x02 \x01(\x0b\x32\x16.lumen.v6.EventSamples\x12\x13\n\x0b\x64\x65tect_time\x18\x03 \x01(\t\x12)\n\tdetect_ts\x18\x04 \x01(\x0b\x32\x16.google.protobuf.Value\x12,\n\x0cimage_origin\x18\x05 \x01(\x0b\x32\x16.google.protobuf.Value\"\xb4\x01\n\x0f\x45ventMatchEvent\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12\x13\n\x0b\x65xternal_id\x18\x02 \x01(\t\x12\x11\n\tuser_data\x18\x03 \x01(\t\x12\x13\n\x0b\x63reate_time\x18\x04 \x01(\t\x12*\n\nhandler_id\x18\x05 \x01(\x0b\x32\x16.google.protobuf.Value\x12&\n\x06source\x18\x06 \x01(\x0b\x32\x16.google.protobuf.Value\"q\n\x13\x45ventMatchCandidate\x12\x1c\n\x04\x66\x61\x63\x65\x18\x01 \x01(\x0b\x32\x0e.lumen.v6.Face\x12(\n\x05\x65vent\x18\x02 \x01(\x0b\x32\x19.lumen.v6.EventMatchEvent\x12\x12\n\nsimilarity\x18\x03 \x01(\x01\"P\n\x0c\x45ventMatches\x12\r\n\x05label\x18\x01 \x01(\t\x12\x31\n\ncandidates\x18\x02 \x03(\x0b\x32\x1d.lumen.v6.EventMatchCandidate\"[\n\x14\x45ventAttributeFilter\x12\x13\n\x0bis_filtered\x18\x01 \x01(\x08\x12.\n\x0e\x66ilter_reasons\x18\x02 \x03(\x0b\x32\x16.lumen.v6.FilterReason\"\x85\x02\n\x13\x45ventFaceAttributes\x12,\n\x0c\x61ttribute_id\x18\x01 \x01(\x0b\x32\x16.google.protobuf.Value\x12#\n\x03url\x18\x02 \x01(\x0b\x32\x16.google.protobuf.Value\x12\x0f\n\x07samples\x18\x03 \x03(\t\x12\x12\n\x05score\x18\x04 \x01(\x01H\x00\x88\x01\x01\x12<\n\x10\x62\x61sic_attributes\x18\x05 \x01(\x0b\x32\".lumen.v6.EstimatedBasicAttributes\x12.\n\x06\x66ilter\x18\x06 \x01(\x0b\x32\x1e.lumen.v6.EventAttributeFilterB\x08\n\x06_score\"\xab\x01\n\tEventFace\x12\x0f\n\x07\x66\x61\x63\x65_id\x18\x01 \x01(\t\x12\x12\n\naccount_id\x18\x02 \x01(\t\x12\x10\n\x08\x65vent_id\x18\x03 \x01(\t\x12\x11\n\tuser_data\x18\x04 \x01(\t\x12\x13\n\x0b\x63reate_time\x18\x05 \x01(\t\x12\x13\n\x0b\x65xternal_id\x18\x06 \x01(\t\x12\x0e\n\x06\x61vatar\x18\x07 \x01(\t\x12\r\n\x05lists\x18\x08 \x03(\t\x12\x0b\n\x03url\x18\t \x01(\t\"\x81\x04\n\x0cHandlerEvent\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12\x0b\n\x03url\x18\x02 \x01(\t\x12&\n\x06source\x18\x03 \x01(\x0b\x32\x16.google.protobuf.Value\x12\x0c\n\x04tags\x18\x04 \x03(\t\x12\x13\n\x0b\x65xternal_id\x18\x05 \x01(\t\x12\x11\n\tuser_data\x18\x06 \x01(\t\x12(\n\x08track_id\x18\x07 \x01(\x0b\x32\x16.google.protobuf.Value\x12)\n\x08location\x18\x08 \x01(\x0b\x32\x17.lumen.v6.EventLocation\x12$\n\x04\x66\x61\x63\x65\x18\t \x01(\x0b\x32\x16.google.protobuf.Value\x12/\n\x0f\x66\x61\x63\x65_attributes\x18\n \x01(\x0b\x32\x16.google.protobuf.Value\x12/\n\x0f\x62ody_attributes\x18\x0b \x01(\x0b\x32\x16.google.protobuf.Value\x12\'\n\x07matches\x18\x0c \x03(\x0b\x32\x16.lumen.v6.EventMatches\x12,\n\ndetections\x18\r \x03(\x0b\x32\x18.lumen.v6.EventDetection\x12@\n\x15\x61ggregate_estimations\x18\x0e \x01(\x0b\x32!.lumen.v6.SdkAggregateEstimationsb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dlumen/v6/handler_events.proto\x12\x08lumen.v6\x1a\x1cgoogle/protobuf/struct.proto\x1a\x15lumen/v6/common.proto\x1a\x17lumen/v6/detector.proto\x1a\x14lumen/v6/faces.proto\x1a\x12lumen/v6/iso.proto\x1a\x17lumen/v6/liveness.proto\x1a\x12lumen/v6/sdk.proto\"}\n\x12HandlerEventsImage\x12\x10\n\x08\x66ilename\x18\x01 \x01(\t\x12\x0e\n\x06status\x18\x02 \x01(\x05\x12\x1e\n\x05\x65rror\x18\x03 \x01(\x0b\x32\x0f.lumen.v6.Error\x12%\n\x04\x65xif\x18\x04 \x01(\x0b\x32\x17.google.protobuf.Struct\"\\\n\x10\x45ventGeoPosition\x12\x16\n\tlongitude\x18\x01 \x01(\x01H\x00\x88\x01\x01\x12\x15\n\x08latitude\x18\x02 \x01(\x01H\x01\x88\x01\x01\x42\x0c\n\n_longitudeB\x0b\n\t_latitude\"\xe9\x01\n\rEventLocation\x12\x11\n\x04\x63ity\x18\x01 \x01(\tH\x00\x88\x01\x01\x12\x11\n\x04\x61rea\x18\x02 \x01(\tH\x01\x88\x01\x01\x12\x15\n\x08\x64istrict\x18\x03 \x01(\tH\x02\x88\x01\x01\x12\x13\n\x06street\x18\x04 \x01(\tH\x03\x88\x01\x01\x12\x19\n\x0chouse_number\x18\x05 \x01(\tH\x04\x88\x01\x01\x12\x30\n\x0cgeo_position\x18\x06 \x01(\x0b\x32\x1a.lumen.v6.EventGeoPositionB\x07\n\x05_cityB\x07\n\x05_areaB\x0b\n\t_districtB\t\n\x07_streetB\x0f\n\r_house_number\"\xb8\x02\n\x1c\x45ventFaceDetectionAttributes\x12\x33\n\x10mouth_attributes\x18\x01 \x01(\x0b\x32\x19.lumen.v6.MouthAttributes\x12$\n\x08\x65motions\x18\x02 \x01(\x0b\x32\x12.lumen.v6.Emotions\x12\x1c\n\x04mask\x18\x03 \x01(\x0b\x32\x0e.lumen.v6.Mask\x12%\n\thead_pose\x18\x04 \x01(\x0b\x32\x12.lumen.v6.HeadPose\x12\x1c\n\x04gaze\x18\x05 \x01(\x0b\x32\x0e.lumen.v6.Gaze\x12\x31\n\x0f\x65yes_attributes\x18\x06 \x01(\x0b\x32\x18.lumen.v6.EyesAttributes\x12\'\n\x08liveness\x18\x07 \x01(\x0b\x32\x15.lumen.v6.SdkLiveness\"\xab\x02\n\x12\x45ventFaceDetection\x12%\n\x04rect\x18\x01 \x01(\x0b\x32\x17.lumen.v6.DetectionRect\x12.\n\nlandmarks5\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.ListValue\x12/\n\x0blandmarks68\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.ListValue\x12&\n\x07quality\x18\x04 \x01(\x0b\x32\x15.lumen.v6.FaceQuality\x12:\n\nattributes\x18\x05 \x01(\x0b\x32&.lumen.v6.EventFaceDetectionAttributes\x12)\n\x0c\x66\x61\x63\x65_quality\x18\x06 \x01(\x0b\x32\x13.lumen.v6.IsoResult\"\x92\x01\n\x0f\x45ventFaceSample\x12)\n\tsample_id\x18\x01 \x01(\x0b\x32\x16.google.protobuf.Value\x12#\n\x03url\x18\x02 \x01(\x0b\x32\x16.google.protobuf.Value\x12/\n\tdetection\x18\x03 \x01(\x0b\x32\x1c.lumen.v6.EventFaceDetection\";\n\x12\x45ventBodyDetection\x12%\n\x04rect\x18\x01 \x01(\x0b\x32\x17.lumen.v6.DetectionRect\"\x92\x01\n\x0f\x45ventBodySample\x12)\n\tsample_id\x18\x01 \x01(\x0b\x32\x16.google.protobuf.Value\x12#\n\x03url\x18\x02 \x01(\x0b\x32\x16.google.protobuf.Value\x12/\n\tdetection\x18\x03 \x01(\x0b\x32\x1c.lumen.v6.EventBodyDetection\"`\n\x0c\x45ventSamples\x12\'\n\x04\x66\x61\x63\x65\x18\x01 \x01(\x0b\x32\x19.lumen.v6.EventFaceSample\x12\'\n\x04\x62ody\x18\x02 \x01(\x0b\x32\x19.lumen.v6.EventBodySample\"\xb9\x01\n\x0e\x45ventDetection\x12\x10\n\x08\x66ilename\x18\x01 \x01(\t\x12\'\n\x07samples\x18\x02 \x01(\x0b\x32\x16.lumen.v6.EventSamples\x12\x13\n\x0b\x64\x65tect_time\x18\x03 \x01(\t\x12)\n\tdetect_ts\x18\x04 \x01(\x0b\x32\x16.google.protobuf.Value\x12,\n\x0cimage_origin\x18\x05 \x01(\x0b\x32\x16.google.protobuf.Value\"\xb4\x01\n\x0f\x45ventMatchEvent\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12\x13\n\x0b\x65xternal_id\x18\x02 \x01(\t\x12\x11\n\tuser_data\x18\x03 \x01(\t\x12\x13\n\x0b\x63reate_time\x18\x04 \x01(\t\x12*\n\nhandler_id\x18\x05 \x01(\x0b\x32\x16.google.protobuf.Value\x12&\n\x06source\x18\x06 \x01(\x0b\x32\x16.google.protobuf.Value\"q\n\x13\x45ventMatchCandidate\x12\x1c\n\x04\x66\x61\x63\x65\x18\x01 \x01(\x0b\x32\x0e.lumen.v6.Face\x12(\n\x05\x65vent\x18\x02 \x01(\x0b\x32\x19.lumen.v6.EventMatchEvent\x12\x12\n\nsimilarity\x18\x03 \x01(\x01\"P\n\x0c\x45ventMatches\x12\r\n\x05label\x18\x01 \x01(\t\x12\x31\n\ncandidates\x18\x02 \x03(\x0b\x32\x1d.lumen.v6.EventMatchCandidate\"[\n\x14\x45ventAttributeFilter\x12\x13\n\x0bis_filtered\x18\x01 \x01(\x08\x12.\n\x0e\x66ilter_reasons\x18\x02 \x03(\x0b\x32\x16.lumen.v6.FilterReason\"\x85\x02\n\x13\x45ventFaceAttributes\x12,\n\x0c\x61ttribute_id\x18\x01 \x01(\x0b\x32\x16.google.protobuf.Value\x12#\n\x03url\x18\x02 \x01(\x0b\x32\x16.google.protobuf.Value\x12\x0f\n\x07samples\x18\x03 \x03(\t\x12\x12\n\x05score\x18\x04 \x01(\x01H\x00\x88\x01\x01\x12<\n\x10\x62\x61sic_attributes\x18\x05 \x01(\x0b\x32\".lumen.v6.EstimatedBasicAttributes\x12.\n\x06\x66ilter\x18\x06 \x01(\x0b\x32\x1e.lumen.v6.EventAttributeFilterB\x08\n\x06_score\"\xab\x01\n\tEventFace\x12\x0f\n\x07\x66\x61\x63\x65_id\x18\x01 \x01(\t\x12\x12\n\naccount_id\x18\x02 \x01(\t\x12\x10\n\x08\x65vent_id\x18\x03 \x01(\t\x12\x11\n\tuser_data\x18\x04 \x01(\t\x12\x13\n\x0b\x63reate_time\x18\x05 \x01(\t\x12\x13\n\x0b\x65xternal_id\x18\x06 \x01(\t\x12\x0e\n\x06\x61vatar\x18\x07 \x01(\t\x12\r\n\x05lists\x18\x08 \x03(\t\x12\x0b\n\x03url\x18\t \x01(\t\"\x81\x04\n\x0cHandlerEvent\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12\x0b\n\x03url\x18\x02 \x01(\t\x12&\n\x06source\x18\x03 \x01(\x0b\x32\x16.google.protobuf.Value\x12\x0c\n\x04tags\x18\x04 \x03(\t\x12\x13\n\x0b\x65xternal_id\x18\x05 \x01(\t\x12\x11\n\tuser_data\x18\x06 \x01(\t\x12(\n\x08track_id\x18\x07 \x01(\x0b\x32\x16.google.protobuf.Value\x12)\n\x08location\x18\x08 \x01(\x0b\x32\x17.lumen.v6.EventLocation\x12$\n\x04\x66\x61\x63\x65\x18\t \x01(\x0b\x32\x16.google.protobuf.Value\x12/\n\x0f\x66\x61\x63\x65_attributes\x18\n \x01(\x0b\x32\x16.google.protobuf.Value\x12/\n\x0f\x62ody_attributes\x18\x0b \x01(\x0b\x32\x16.google.protobuf.Value\x12\'\n\x07matches\x18\x0c \x03(\x0b\x32\x16.lumen.v6.EventMatches\x12,\n\ndetections\x18\r \x03(\x0b\x32\x18.lumen.v6.EventDetection\x12@\n\x15\x61ggregate_estimations\x18\x0e \x01(\x0b\x32!.lumen.v6.SdkAggregateEstimationsb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'lumen.v6.handler_events_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_HANDLEREVENTSIMAGE']._serialized_start=188
-  _globals['_HANDLEREVENTSIMAGE']._serialized_end=313
-  _globals['_EVENTGEOPOSITION']._serialized_start=315
-  _globals['_EVENTGEOPOSITION']._serialized_end=407
-  _globals['_EVENTLOCATION']._serialized_start=410
-  _globals['_EVENTLOCATION']._serialized_end=643
-  _globals['_EVENTFACEDETECTIONATTRIBUTES']._serialized_start=646
-  _globals['_EVENTFACEDETECTIONATTRIBUTES']._serialized_end=958
-  _globals['_EVENTFACEDETECTION']._serialized_start=961
-  _globals['_EVENTFACEDETECTION']._serialized_end=1217
-  _globals['_EVENTFACESAMPLE']._serialized_start=1220
-  _globals['_EVENTFACESAMPLE']._serialized_end=1366
-  _globals['_EVENTBODYDETECTION']._serialized_start=1368
-  _globals['_EVENTBODYDETECTION']._serialized_end=1427
-  _globals['_EVENTBODYSAMPLE']._serialized_start=1430
-  _globals['_EVENTBODYSAMPLE']._serialized_end=1576
-  _globals['_EVENTSAMPLES']._serialized_start=1578
-  _globals['_EVENTSAMPLES']._serialized_end=1674
-  _globals['_EVENTDETECTION']._serialized_start=1677
-  _globals['_EVENTDETECTION']._serialized_end=1862
-  _globals['_EVENTMATCHEVENT']._serialized_start=1865
-  _globals['_EVENTMATCHEVENT']._serialized_end=2045
-  _globals['_EVENTMATCHCANDIDATE']._serialized_start=2047
-  _globals['_EVENTMATCHCANDIDATE']._serialized_end=2160
-  _globals['_EVENTMATCHES']._serialized_start=2162
-  _globals['_EVENTMATCHES']._serialized_end=2242
-  _globals['_EVENTATTRIBUTEFILTER']._serialized_start=2244
-  _globals['_EVENTATTRIBUTEFILTER']._serialized_end=2335
-  _globals['_EVENTFACEATTRIBUTES']._serialized_start=2338
-  _globals['_EVENTFACEATTRIBUTES']._serialized_end=2599
-  _globals['_EVENTFACE']._serialized_start=2602
-  _globals['_EVENTFACE']._serialized_end=2773
-  _globals['_HANDLEREVENT']._serialized_start=2776
-  _globals['_HANDLEREVENT']._serialized_end=3289
+  _globals['_HANDLEREVENTSIMAGE']._serialized_start=208
+  _globals['_HANDLEREVENTSIMAGE']._serialized_end=333
+  _globals['_EVENTGEOPOSITION']._serialized_start=335
+  _globals['_EVENTGEOPOSITION']._serialized_end=427
+  _globals['_EVENTLOCATION']._serialized_start=430
+  _globals['_EVENTLOCATION']._serialized_end=663
+  _globals['_EVENTFACEDETECTIONATTRIBUTES']._serialized_start=666
+  _globals['_EVENTFACEDETECTIONATTRIBUTES']._serialized_end=978
+  _globals['_EVENTFACEDETECTION']._serialized_start=981
+  _globals['_EVENTFACEDETECTION']._serialized_end=1280
+  _globals['_EVENTFACESAMPLE']._serialized_start=1283
+  _globals['_EVENTFACESAMPLE']._serialized_end=1429
+  _globals['_EVENTBODYDETECTION']._serialized_start=1431
+  _globals['_EVENTBODYDETECTION']._serialized_end=1490
+  _globals['_EVENTBODYSAMPLE']._serialized_start=1493
+  _globals['_EVENTBODYSAMPLE']._serialized_end=1639
+  _globals['_EVENTSAMPLES']._serialized_start=1641
+  _globals['_EVENTSAMPLES']._serialized_end=1737
+  _globals['_EVENTDETECTION']._serialized_start=1740
+  _globals['_EVENTDETECTION']._serialized_end=1925
+  _globals['_EVENTMATCHEVENT']._serialized_start=1928
+  _globals['_EVENTMATCHEVENT']._serialized_end=2108
+  _globals['_EVENTMATCHCANDIDATE']._serialized_start=2110
+  _globals['_EVENTMATCHCANDIDATE']._serialized_end=2223
+  _globals['_EVENTMATCHES']._serialized_start=2225
+  _globals['_EVENTMATCHES']._serialized_end=2305
+  _globals['_EVENTATTRIBUTEFILTER']._serialized_start=2307
+  _globals['_EVENTATTRIBUTEFILTER']._serialized_end=2398
+  _globals['_EVENTFACEATTRIBUTES']._serialized_start=2401
+  _globals['_EVENTFACEATTRIBUTES']._serialized_end=2662
+  _globals['_EVENTFACE']._serialized_start=2665
+  _globals['_EVENTFACE']._serialized_end=2836
+  _globals['_HANDLEREVENT']._serialized_start=2839
+  _globals['_HANDLEREVENT']._serialized_end=3352
 # @@protoc_insertion_point(module_scope)

@@ -2,6 +2,7 @@ from google.protobuf import struct_pb2 as _struct_pb2
 from lumen.v6 import common_pb2 as _common_pb2
 from lumen.v6 import detector_pb2 as _detector_pb2
 from lumen.v6 import faces_pb2 as _faces_pb2
+from lumen.v6 import iso_pb2 as _iso_pb2
 from lumen.v6 import liveness_pb2 as _liveness_pb2
 from lumen.v6 import sdk_pb2 as _sdk_pb2
 from google.protobuf.internal import containers as _containers
@@ -67,18 +68,20 @@ class EventFaceDetectionAttributes(_message.Message):
     def __init__(self, mouth_attributes: _Optional[_Union[_detector_pb2.MouthAttributes, _Mapping]] = ..., emotions: _Optional[_Union[_detector_pb2.Emotions, _Mapping]] = ..., mask: _Optional[_Union[_detector_pb2.Mask, _Mapping]] = ..., head_pose: _Optional[_Union[_detector_pb2.HeadPose, _Mapping]] = ..., gaze: _Optional[_Union[_detector_pb2.Gaze, _Mapping]] = ..., eyes_attributes: _Optional[_Union[_detector_pb2.EyesAttributes, _Mapping]] = ..., liveness: _Optional[_Union[_liveness_pb2.SdkLiveness, _Mapping]] = ...) -> None: ...
 
 class EventFaceDetection(_message.Message):
-    __slots__ = ("rect", "landmarks5", "landmarks68", "quality", "attributes")
+    __slots__ = ("rect", "landmarks5", "landmarks68", "quality", "attributes", "face_quality")
     RECT_FIELD_NUMBER: _ClassVar[int]
     LANDMARKS5_FIELD_NUMBER: _ClassVar[int]
     LANDMARKS68_FIELD_NUMBER: _ClassVar[int]
     QUALITY_FIELD_NUMBER: _ClassVar[int]
     ATTRIBUTES_FIELD_NUMBER: _ClassVar[int]
+    FACE_QUALITY_FIELD_NUMBER: _ClassVar[int]
     rect: _detector_pb2.DetectionRect
     landmarks5: _struct_pb2.ListValue
     landmarks68: _struct_pb2.ListValue
     quality: _detector_pb2.FaceQuality
     attributes: EventFaceDetectionAttributes
-    def __init__(self, rect: _Optional[_Union[_detector_pb2.DetectionRect, _Mapping]] = ..., landmarks5: _Optional[_Union[_struct_pb2.ListValue, _Mapping]] = ..., landmarks68: _Optional[_Union[_struct_pb2.ListValue, _Mapping]] = ..., quality: _Optional[_Union[_detector_pb2.FaceQuality, _Mapping]] = ..., attributes: _Optional[_Union[EventFaceDetectionAttributes, _Mapping]] = ...) -> None: ...
+    face_quality: _iso_pb2.IsoResult
+    def __init__(self, rect: _Optional[_Union[_detector_pb2.DetectionRect, _Mapping]] = ..., landmarks5: _Optional[_Union[_struct_pb2.ListValue, _Mapping]] = ..., landmarks68: _Optional[_Union[_struct_pb2.ListValue, _Mapping]] = ..., quality: _Optional[_Union[_detector_pb2.FaceQuality, _Mapping]] = ..., attributes: _Optional[_Union[EventFaceDetectionAttributes, _Mapping]] = ..., face_quality: _Optional[_Union[_iso_pb2.IsoResult, _Mapping]] = ...) -> None: ...
 
 class EventFaceSample(_message.Message):
     __slots__ = ("sample_id", "url", "detection")

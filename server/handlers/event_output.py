@@ -74,6 +74,8 @@ def _detection(detection: Detection, event: Event, plan: Plan) -> handler_events
         url = None if detection.face_sample_id is None else f"/6/samples/faces/{detection.face_sample_id}"
         sample.url.CopyFrom(_text(url))
         fill_face_detection(sample.detection, face, landmarks=True)
+        if detection.face_quality is not None:
+            sample.detection.face_quality.CopyFrom(detection.face_quality)
         attributes = sample.detection.attributes
         if not event.aggregated:
             if face.emotions is not None:

@@ -29,12 +29,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from inference.analysis import BodyAnalysis, FaceAnalysis, aggregate_faces
+from inference.analysis import BodyAnalysis, FaceAnalysis, FilterReason, aggregate_faces
 from inference.estimations.attributes import BasicAttributes
 from inference.estimations.emotions import Emotions
 from inference.estimations.liveness import Liveness
 from inference.estimations.mask import MaskEstimation
-from lumen.v6 import common_pb2, handler_events_service_pb2
+from lumen.v6 import common_pb2, handler_events_service_pb2, iso_pb2
 from server import errors
 from server.clock import now
 from server.errors import LunaError
@@ -43,8 +43,9 @@ from server.face_results import SUCCESS, WARP_CONTENT_TYPE, encode_warp, filtere
 from server.handlers.event_filters import EventValues, passes
 from server.handlers.event_output import event_record, handler_event, image_result
 from server.handlers.event_sink import EventSink
+from server.handlers.face_quality import check_values, face_quality_result
 from server.handlers.inputs import IMAGE_FACE_WARP, EventImage, EventMeta, EventsBody
-from server.handlers.plan import MATCH_FACE_FIELDS, Plan
+from server.handlers.plan import MATCH_FACE_FIELDS, Plan, reported_only
 from server.handlers.policies import FaceCandidates as FaceCandidatesPolicy
 from server.handlers.policies import MatchPolicy
 from server.handlers.times import resolve_time_bound
@@ -71,6 +72,7 @@ class Detection:
     face_sample_id: str | None = None
     body_sample_id: str | None = None
     image_origin: str | None = None
+    face_quality: iso_pb2.IsoResult | None = None
 
 
 @dataclass
@@ -127,6 +129,8 @@ class ImageOutcome:
     bodies: list[BodyAnalysis] = field(default_factory=list)
     pairs: dict[int, int] = field(default_factory=dict)
     exif: dict[str, object] | None = None
+    #: face_quality results by id() of the kept faces.
+    face_quality: dict[int, iso_pb2.IsoResult] = field(default_factory=dict)
     #: The stored source image (image_origin_policy), once per image.
     origin: str | None = None
 
@@ -220,30 +224,51 @@ class EventsPipeline:
         needs_models = not warped or options.descriptor or options.basic_attributes or options.emotions
         inference = require(self.inference) if needs_models else self.inference
         try:
-            analysed = analyse_input(image.image, inference, options, warped=warped, use_exif_info=meta.use_exif_info)
+            # face_quality measures the image itself (pixels at the landmarks): not reduced then.
+            analysed = analyse_input(
+                image.image,
+                inference,
+                options,
+                warped=warped,
+                use_exif_info=meta.use_exif_info,
+                reduce=not plan.face_quality,
+            )
         except LunaError as error:
             return ImageOutcome(image, per_image_error(error))
         analysis = analysed.analysis
+        detect = plan.policies.detect_policy
+        qualities: dict[int, iso_pb2.IsoResult] = {}
+        if plan.face_quality:
+            decoded = analysed.decoded
+            size = (decoded.pixels.shape[1], decoded.pixels.shape[0])
+            for face in analysis.kept:
+                values = check_values(face, decoded.pixels, decoded.format, size, len(image.image.data))
+                qualities[id(face)] = face_quality_result(detect.face_quality, values)
+        rejected: dict[int, FilterReason] = {}
+        for face in analysis.kept:
+            code = plan.liveness_code(face.liveness) if plan.liveness_states and face.liveness is not None else None
+            if code is not None and code not in plan.liveness_states:
+                rejected[id(face)] = ("liveness_states", float(code), list(plan.liveness_states))
+            elif detect.face_quality.filter and id(face) in qualities and not qualities[id(face)].status:
+                rejected[id(face)] = ("face_quality", 0.0, 1.0)
         kept, filtered = list(analysis.kept), list(analysis.filtered)
         pairs = dict(analysis.face_bodies)
-        if plan.liveness_states:
-            still: list[FaceAnalysis] = []
-            moved: list[int] = []
-            for index, face in enumerate(kept):
-                code = plan.liveness_code(face.liveness) if face.liveness is not None else None
-                if code is not None and code not in plan.liveness_states:
-                    face.filter_reasons.append(("liveness_states", float(code), list(plan.liveness_states)))
+        if rejected:
+            order = [index for index, face in enumerate(kept) if id(face) not in rejected]
+            for face in kept:
+                if id(face) in rejected:
+                    face.filter_reasons.append(rejected[id(face)])
                     filtered.append(face)
-                    moved.append(index)
-                else:
-                    still.append(face)
-            if moved:
-                order = [index for index in range(len(kept)) if index not in moved]
-                pairs = {order.index(face): body for face, body in pairs.items() if face in order}
-                kept = still
+            pairs = {order.index(face): body for face, body in pairs.items() if face in order}
+            kept = [kept[index] for index in order]
+        if plan.face_quality:
+            for face in (*kept, *filtered):
+                reported_only(face, detect)
         _append_filtered(response, image.filename, filtered)
-        exif = exif_tags(analysed.decoded.exif) if plan.policies.detect_policy.extract_exif else None
-        return ImageOutcome(image, SUCCESS, kept=kept, bodies=list(analysis.bodies), pairs=pairs, exif=exif)
+        exif = exif_tags(analysed.decoded.exif) if detect.extract_exif else None
+        return ImageOutcome(
+            image, SUCCESS, kept=kept, bodies=list(analysis.bodies), pairs=pairs, exif=exif, face_quality=qualities
+        )
 
     def _events(
         self, outcomes: Sequence[ImageOutcome], plan: Plan, meta: EventMeta, stamp: str, end: str
@@ -258,7 +283,8 @@ class EventsPipeline:
             for index, face in enumerate(outcome.kept):
                 body_index = outcome.pairs.get(index)
                 body = outcome.bodies[body_index] if body_index is not None else None
-                found.append(Detection(outcome.image, detect_time, face=face, body=body))
+                quality = outcome.face_quality.get(id(face))
+                found.append(Detection(outcome.image, detect_time, face=face, body=body, face_quality=quality))
             for index, body in enumerate(outcome.bodies):
                 if index not in paired:
                     found.append(Detection(outcome.image, detect_time, body=body))

@@ -8,9 +8,9 @@ detection.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from inference.analysis import AnalysisOptions, Multiface
+from inference.analysis import AnalysisOptions, FaceAnalysis, Multiface
 from inference.estimations.liveness import Liveness
 from server.handlers.policies import DetectPolicy, Policies
 
@@ -25,6 +25,9 @@ class Plan:
     analysis: AnalysisOptions
     #: The liveness_states filter (applied by the pipeline with the handler's thresholds); () = none.
     liveness_states: tuple[int, ...] = ()
+    #: detect_policy.face_quality.estimate on a photo: the checks run (their estimations are computed, and only
+    #: the ones detect_policy asks for are reported).
+    face_quality: bool = False
 
     def liveness_code(self, liveness: Liveness) -> int:
         policy = self.policies.detect_policy.estimate_liveness
@@ -75,4 +78,26 @@ def make_plan(policies: Policies, *, warped: bool) -> Plan:
         basic_attributes=extract.extract_basic_attributes,
         warp=storage.face_sample_policy.store_sample,
     )
-    return Plan(policies=policies, analysis=analysis, liveness_states=liveness_states)
+    face_quality = photo and detect.face_quality.estimate
+    if face_quality:
+        analysis = replace(
+            analysis, head_pose=True, quality=True, landmarks68=True, eyes=True, mouth=True, gaze=True, glasses=True
+        )
+    return Plan(policies=policies, analysis=analysis, liveness_states=liveness_states, face_quality=face_quality)
+
+
+def reported_only(face: FaceAnalysis, detect: DetectPolicy) -> None:
+    """Drop the estimations the face_quality checks needed but detect_policy did not ask for (in place)."""
+    if not detect.estimate_head_pose:
+        face.head_pose = None
+    if not detect.estimate_quality:
+        face.quality = None
+    if not detect.detect_landmarks68:
+        face.landmarks68 = None
+    if not detect.estimate_eyes_attributes:
+        face.eyes = None
+    if not detect.estimate_mouth_attributes:
+        face.mouth = None
+    if not detect.estimate_gaze:
+        face.gaze = None
+    face.glasses = None

@@ -177,6 +177,32 @@ def test_filtered_detections_carry_their_reasons(rest: httpx.Client, account: st
     assert event["face_attributes"]["attribute_id"] is None
 
 
+def test_face_quality_checks_and_filter(rest: httpx.Client, account: str) -> None:
+    checks = {"head_yaw": {"estimate": 1, "threshold": {"min": -30, "max": 30}}, "dynamic_range": {"estimate": 0}}
+    quality = {"estimate": 1, "checks": checks}
+    handler = create_handler(rest, account, {"detect_policy": {"face_quality": quality}, "storage_policy": NO_STORAGE})
+    (event,) = events_of(post_events(rest, account, handler, photo("obama.jpg")))["events"]
+    detection = event["detections"][0]["samples"]["face"]["detection"]
+    assert "attributes" not in detection or "head_pose" not in detection["attributes"]  # not asked for
+    result = {check["name"]: check for check in detection["face_quality"]["checks"]}
+    assert "dynamic_range" not in result and len(result) == 40
+    yaw = result["head_yaw"]
+    assert yaw["threshold_value"] == {"min": -30, "max": 30} and yaw["result"] == 1
+    assert result["image_format"]["object_value"] == "JPEG" and result["image_size"]["object_value"] > 5000
+    assert result["illumination_uniformity"] == {
+        "name": "illumination_uniformity", "object_value": None, "threshold_value": {"min": 0.5, "max": 0.9},
+        "result": 0,
+    }  # fmt: skip
+    assert detection["face_quality"]["status"] == 0
+    filtering = create_handler(
+        rest, account, {"detect_policy": {"face_quality": {**quality, "filter": 1}}, "storage_policy": NO_STORAGE}
+    )
+    body = events_of(post_events(rest, account, filtering, photo("obama.jpg")))
+    assert body["events"] == []
+    (filtered,) = body["filtered_detections"]["face_detections"]
+    assert [reason["filter_name"] for reason in filtered["filter_reasons"]] == ["face_quality"]
+
+
 def test_multipart_with_a_bad_image_fails_that_image_only(rest: httpx.Client, account: str) -> None:
     handler = create_handler(rest, account, {"storage_policy": NO_STORAGE})
     data, kind = multipart(
