@@ -4,7 +4,8 @@
 
 Envoy routes GET /6/ws, websocket upgrade included, to this process (gateway/config.py live_routes; it
 listens on 127.0.0.1:LUMEN_WS_PORT only). For each request it:
-1. reads the §4.4 filters from the query into a typed StreamEventsRequest (12012 naming a malformed one)
+1. reads the §4.4 filters from the query into a typed StreamEventsRequest and checks them as the server does
+   (server/events/stream.py event_filters; 12012 naming a malformed one)
    and the account from Luna-Account-Id, or from the `account_id` query parameter for clients that cannot
    set headers (browsers); both given and different: 12012 'account_id';
 2. opens StreamEvents on the stream server (LUMEN_GRPC_STREAM_PORT) and waits for its initial metadata:
@@ -31,6 +32,7 @@ from typing import Any
 
 import grpc
 import grpc.aio
+import websockets.http11
 from google.protobuf import descriptor
 from google.rpc import status_pb2
 from websockets.asyncio.server import ServerConnection, serve
@@ -40,7 +42,7 @@ from websockets.http11 import Request, Response
 from lumen.v6 import common_pb2, events_stream_service_pb2, events_stream_service_pb2_grpc
 from server import errors, logs
 from server.errors import LunaError
-from server.events.stream import SUBSCRIBED_HEADER
+from server.events.stream import SUBSCRIBED_HEADER, event_filters
 from server.rpc import ACCOUNT_ID_HEADER, ERROR_HEADER, HTTP_STATUS_HEADER, REQUEST_ID_HEADER, UUID_RE
 from server.settings import Settings
 
@@ -62,6 +64,9 @@ CLOSE_DROPPED = 1013
 CLOSE_RESTART = 1012
 INT32 = (-(2**31), 2**31 - 1)
 _REQUEST_FIELDS = events_stream_service_pb2.StreamEventsRequest.DESCRIPTOR.fields_by_name
+# What Envoy lets through (gateway/config.py MAX_REQUEST_HEADERS_KB) must parse here: a long query is 12012.
+websockets.http11.MAX_LINE_LENGTH = 64 * 1024
+websockets.http11.MAX_NUM_HEADERS = 256
 
 
 def stream_request(query: str) -> events_stream_service_pb2.StreamEventsRequest:
@@ -187,6 +192,7 @@ class Bridge:
             return error_response(LunaError(errors.UNKNOWN_RESOURCE, path=path), request_id)
         try:
             typed = stream_request(query)
+            event_filters(typed)  # the server's own check, here too: a plain GET gets 12012 before its 426
             account = account_of(request.headers, query)
             if not is_websocket_upgrade(request.headers):
                 raise LunaError(errors.WEBSOCKET_REQUIRED)

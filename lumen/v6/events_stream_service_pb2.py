@@ -23,21 +23,40 @@ _sym_db = _symbol_database.Default()
 
 
 from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
+from lumen.v6 import options_pb2 as lumen_dot_v6_dot_options__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$lumen/v6/events_stream_service.proto\x12\x08lumen.v6\x1a\x1cgoogle/api/annotations.proto\"\xf5\x03\n\x13StreamEventsRequest\x12\x0f\n\x07sources\x18\x01 \x03(\t\x12\"\n\x1amatching_candidates_labels\x18\x02 \x03(\t\x12#\n\x16object_similarity__gte\x18\x03 \x01(\x01H\x00\x88\x01\x01\x12\"\n\x15object_similarity__lt\x18\x04 \x01(\x01H\x01\x88\x01\x01\x12\x14\n\x07\x61ge__lt\x18\x05 \x01(\x05H\x02\x88\x01\x01\x12\x15\n\x08\x61ge__gte\x18\x06 \x01(\x05H\x03\x88\x01\x01\x12\x13\n\x06gender\x18\x07 \x01(\x05H\x04\x88\x01\x01\x12\x15\n\rethnic_groups\x18\x08 \x03(\t\x12\x10\n\x08liveness\x18\t \x03(\t\x12\x0c\n\x04tags\x18\n \x03(\t\x12\x0e\n\x06\x63ities\x18\x0b \x03(\t\x12\r\n\x05\x61reas\x18\x0c \x03(\t\x12\x11\n\tdistricts\x18\r \x03(\t\x12\x0f\n\x07streets\x18\x0e \x03(\t\x12\x15\n\rhouse_numbers\x18\x0f \x03(\t\x12\x13\n\x0bhandler_ids\x18\x10 \x03(\t\x12\r\n\x05masks\x18\x11 \x03(\t\x12\x10\n\x08\x65motions\x18\x12 \x03(\tB\x19\n\x17_object_similarity__gteB\x18\n\x16_object_similarity__ltB\n\n\x08_age__ltB\x0b\n\t_age__gteB\t\n\x07_gender\"\xa5\x01\n\tLiveEvent\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12\x17\n\nhandler_id\x18\x02 \x01(\tH\x00\x88\x01\x01\x12\x19\n\x11\x65vent_create_time\x18\x03 \x01(\t\x12\x16\n\x0e\x65vent_end_time\x18\x04 \x01(\t\x12\x17\n\x0fluna_request_id\x18\x05 \x01(\t\x12\x12\n\nevent_json\x18\x06 \x01(\tB\r\n\x0b_handler_id2j\n\x13\x45ventsStreamService\x12S\n\x0cStreamEvents\x12\x1d.lumen.v6.StreamEventsRequest\x1a\x13.lumen.v6.LiveEvent\"\r\x82\xd3\xe4\x93\x02\x07\x12\x05/6/ws0\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$lumen/v6/events_stream_service.proto\x12\x08lumen.v6\x1a\x1cgoogle/api/annotations.proto\x1a\x16lumen/v6/options.proto\"\xac\x05\n\x13StreamEventsRequest\x12\x0f\n\x07sources\x18\x01 \x03(\t\x12\"\n\x1amatching_candidates_labels\x18\x02 \x03(\t\x12;\n\x16object_similarity__gte\x18\x03 \x01(\x01\x42\x16\x92\xb5\x18\x12\t\x00\x00\x00\x00\x00\x00\x00\x00\x11\x00\x00\x00\x00\x00\x00\xf0?H\x00\x88\x01\x01\x12:\n\x15object_similarity__lt\x18\x04 \x01(\x01\x42\x16\x92\xb5\x18\x12\t\x00\x00\x00\x00\x00\x00\x00\x00\x11\x00\x00\x00\x00\x00\x00\xf0?H\x01\x88\x01\x01\x12,\n\x07\x61ge__lt\x18\x05 \x01(\x05\x42\x16\x92\xb5\x18\x12\t\x00\x00\x00\x00\x00\x00\x00\x00\x11\x00\x00\x00\x00\x00@\x8f@H\x02\x88\x01\x01\x12-\n\x08\x61ge__gte\x18\x06 \x01(\x05\x42\x16\x92\xb5\x18\x12\t\x00\x00\x00\x00\x00\x00\x00\x00\x11\x00\x00\x00\x00\x00@\x8f@H\x03\x88\x01\x01\x12\x1f\n\x06gender\x18\x07 \x01(\x05\x42\n\x92\xb5\x18\x06\x1a\x01\x30\x1a\x01\x31H\x04\x88\x01\x01\x12\'\n\rethnic_groups\x18\x08 \x03(\tB\x10\x92\xb5\x18\x0c\x1a\x01\x31\x1a\x01\x32\x1a\x01\x33\x1a\x01\x34\x12\x1f\n\x08liveness\x18\t \x03(\tB\r\x92\xb5\x18\t\x1a\x01\x30\x1a\x01\x31\x1a\x01\x32\x12\x0c\n\x04tags\x18\n \x03(\t\x12\x0e\n\x06\x63ities\x18\x0b \x03(\t\x12\r\n\x05\x61reas\x18\x0c \x03(\t\x12\x11\n\tdistricts\x18\r \x03(\t\x12\x0f\n\x07streets\x18\x0e \x03(\t\x12\x15\n\rhouse_numbers\x18\x0f \x03(\t\x12\x13\n\x0bhandler_ids\x18\x10 \x03(\t\x12\x1c\n\x05masks\x18\x11 \x03(\tB\r\x92\xb5\x18\t\x1a\x01\x31\x1a\x01\x32\x1a\x01\x33\x12+\n\x08\x65motions\x18\x12 \x03(\tB\x19\x92\xb5\x18\x15\x1a\x01\x31\x1a\x01\x32\x1a\x01\x33\x1a\x01\x34\x1a\x01\x35\x1a\x01\x36\x1a\x01\x37\x42\x19\n\x17_object_similarity__gteB\x18\n\x16_object_similarity__ltB\n\n\x08_age__ltB\x0b\n\t_age__gteB\t\n\x07_gender\"\xa5\x01\n\tLiveEvent\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12\x17\n\nhandler_id\x18\x02 \x01(\tH\x00\x88\x01\x01\x12\x19\n\x11\x65vent_create_time\x18\x03 \x01(\t\x12\x16\n\x0e\x65vent_end_time\x18\x04 \x01(\t\x12\x17\n\x0fluna_request_id\x18\x05 \x01(\t\x12\x12\n\nevent_json\x18\x06 \x01(\tB\r\n\x0b_handler_id2j\n\x13\x45ventsStreamService\x12S\n\x0cStreamEvents\x12\x1d.lumen.v6.StreamEventsRequest\x1a\x13.lumen.v6.LiveEvent\"\r\x82\xd3\xe4\x93\x02\x07\x12\x05/6/ws0\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'lumen.v6.events_stream_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_STREAMEVENTSREQUEST'].fields_by_name['object_similarity__gte']._loaded_options = None
+  _globals['_STREAMEVENTSREQUEST'].fields_by_name['object_similarity__gte']._serialized_options = b'\222\265\030\022\t\000\000\000\000\000\000\000\000\021\000\000\000\000\000\000\360?'
+  _globals['_STREAMEVENTSREQUEST'].fields_by_name['object_similarity__lt']._loaded_options = None
+  _globals['_STREAMEVENTSREQUEST'].fields_by_name['object_similarity__lt']._serialized_options = b'\222\265\030\022\t\000\000\000\000\000\000\000\000\021\000\000\000\000\000\000\360?'
+  _globals['_STREAMEVENTSREQUEST'].fields_by_name['age__lt']._loaded_options = None
+  _globals['_STREAMEVENTSREQUEST'].fields_by_name['age__lt']._serialized_options = b'\222\265\030\022\t\000\000\000\000\000\000\000\000\021\000\000\000\000\000@\217@'
+  _globals['_STREAMEVENTSREQUEST'].fields_by_name['age__gte']._loaded_options = None
+  _globals['_STREAMEVENTSREQUEST'].fields_by_name['age__gte']._serialized_options = b'\222\265\030\022\t\000\000\000\000\000\000\000\000\021\000\000\000\000\000@\217@'
+  _globals['_STREAMEVENTSREQUEST'].fields_by_name['gender']._loaded_options = None
+  _globals['_STREAMEVENTSREQUEST'].fields_by_name['gender']._serialized_options = b'\222\265\030\006\032\0010\032\0011'
+  _globals['_STREAMEVENTSREQUEST'].fields_by_name['ethnic_groups']._loaded_options = None
+  _globals['_STREAMEVENTSREQUEST'].fields_by_name['ethnic_groups']._serialized_options = b'\222\265\030\014\032\0011\032\0012\032\0013\032\0014'
+  _globals['_STREAMEVENTSREQUEST'].fields_by_name['liveness']._loaded_options = None
+  _globals['_STREAMEVENTSREQUEST'].fields_by_name['liveness']._serialized_options = b'\222\265\030\t\032\0010\032\0011\032\0012'
+  _globals['_STREAMEVENTSREQUEST'].fields_by_name['masks']._loaded_options = None
+  _globals['_STREAMEVENTSREQUEST'].fields_by_name['masks']._serialized_options = b'\222\265\030\t\032\0011\032\0012\032\0013'
+  _globals['_STREAMEVENTSREQUEST'].fields_by_name['emotions']._loaded_options = None
+  _globals['_STREAMEVENTSREQUEST'].fields_by_name['emotions']._serialized_options = b'\222\265\030\025\032\0011\032\0012\032\0013\032\0014\032\0015\032\0016\032\0017'
   _globals['_EVENTSSTREAMSERVICE'].methods_by_name['StreamEvents']._loaded_options = None
   _globals['_EVENTSSTREAMSERVICE'].methods_by_name['StreamEvents']._serialized_options = b'\202\323\344\223\002\007\022\005/6/ws'
-  _globals['_STREAMEVENTSREQUEST']._serialized_start=81
-  _globals['_STREAMEVENTSREQUEST']._serialized_end=582
-  _globals['_LIVEEVENT']._serialized_start=585
-  _globals['_LIVEEVENT']._serialized_end=750
-  _globals['_EVENTSSTREAMSERVICE']._serialized_start=752
-  _globals['_EVENTSSTREAMSERVICE']._serialized_end=858
+  _globals['_STREAMEVENTSREQUEST']._serialized_start=105
+  _globals['_STREAMEVENTSREQUEST']._serialized_end=789
+  _globals['_LIVEEVENT']._serialized_start=792
+  _globals['_LIVEEVENT']._serialized_end=957
+  _globals['_EVENTSSTREAMSERVICE']._serialized_start=959
+  _globals['_EVENTSSTREAMSERVICE']._serialized_end=1065
 # @@protoc_insertion_point(module_scope)
