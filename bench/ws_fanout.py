@@ -1,17 +1,19 @@
 """Live events fan-out: the publisher is not slowed by subscribers, nor by a stalled one.
 
-    python -m bench.ws_fanout [--subscribers 8] [--events 10000] [--rate 2000] [--stack-events 2000] [--skip-stack]
+    python -m bench.ws_fanout [--subscribers 8] [--events 10000] [--rate 1000] [--stack-events 2000] [--skip-stack]
 
 Part "bus" (in process, server/events/bus.py): publish --events events at --rate per second with (a) no
 subscriber, (b) N subscribers whose threads build each message as the stream server does, (c) the same plus
-one subscriber that never reads. Reports the publish rate, the latency of one publish call, and whether
-every reader kept up (none dropped) while the stalled one was dropped.
+one subscriber that never reads, (d) N subscribers whose consumers do not run (the cost of the call itself,
+without consumer threads competing for the interpreter). Reports the publish rate, the latency of one
+publish call, and whether every reader kept up (none dropped) while the stalled one was dropped.
 
 Part "stack" (real processes: gRPC server, websocket bridge, Envoy; Triton off): the publisher is
 POST /6/handlers/{id}/events/raw through Envoy (stored, then published), sequential, --stack-events events
-of about 6 KB each (a) with no websocket and (b) with N websocket clients reading plus one that completed the
-handshake and never reads (4 KiB receive buffer). Reports the POST rate and latency, the delivery latency
-(POST sent -> websocket message received) and whether the stalled subscriber was dropped. The gateway's
+of about 5 KB each (a) with no websocket, (b) with N websocket clients reading, (c) the same plus one that completed the
+handshake and never reads (4 KiB receive buffer), posting more until that one is dropped. Reports the POST
+rate and latency, the delivery latency (POST sent -> websocket message received), whether every reader got
+every event, and how many events it took until the stalled subscriber was dropped. The gateway's
 per-connection buffer is 1 MiB here (LUMEN_MAX_REQUEST_BYTES), so the stall reaches the bus within a few MB.
 Prints one JSON document.
 """
@@ -142,14 +144,34 @@ def bench_bus(subscribers: int, count: int, rate: float) -> list[dict[str, Any]]
     logging.getLogger("server.events.bus").setLevel(logging.ERROR)  # the expected drop of the stalled one
     events = [stored_event(i) for i in range(count)]
     scenarios = ((0, False), (subscribers, False), (subscribers, True))
-    return [bus_scenario(n, stalled, events, rate) for n, stalled in scenarios]
+    return [bus_scenario(n, stalled, events, rate) for n, stalled in scenarios] + [publish_cost(subscribers, events)]
+
+
+def publish_cost(subscribers: int, events: list[tuple[dict[str, Any], dict[str, Any]]]) -> dict[str, Any]:
+    """The publish call alone: N subscriptions whose consumers do not run meanwhile (queues hold every event),
+    so no consumer thread competes for the interpreter."""
+    bus = EventBus(max_queue=len(events) + 1, max_subscribers=subscribers)
+    for _ in range(subscribers):
+        bus.subscribe(ACCOUNT)
+    latencies = []
+    for stored, handler_event in events:
+        before = time.perf_counter()
+        bus.publish(ACCOUNT, stored, handler_event=handler_event, request_id="1,bench")
+        latencies.append(time.perf_counter() - before)
+    bus.close_all()
+    return {
+        "subscribers": subscribers,
+        "consumers_running": False,
+        "events": len(events),
+        "publish_call": percentiles_us(latencies),
+    }
 
 
 # --- part "stack" ---
 
 
 def raw_event(index: int) -> bytes:
-    detections = [{"filename": f"frame-{index}-{i}.jpg" + "x" * 250} for i in range(20)]
+    detections = [{"filename": f"frame-{index}-{i}.jpg" + "x" * 220} for i in range(20)]
     body = {"source": "cam1", "tags": ["hall"], "user_data": repr(time.perf_counter()), "detections": detections}
     return json.dumps(body).encode()
 
@@ -157,12 +179,12 @@ def raw_event(index: int) -> bytes:
 class Readers:
     """N websocket clients on their own event loop thread, each recording when each event arrived."""
 
-    def __init__(self, url: str, count: int, expected: int) -> None:
-        self.url, self.count, self.expected = url, count, expected
+    def __init__(self, url: str, count: int) -> None:
+        self.url, self.count = url, count
         self.delays: list[float] = []
         self.received = [0] * count
         self.ready = threading.Event()
-        self.done = threading.Event()
+        self.stop = threading.Event()
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_until_complete, args=(self._run(),), daemon=True)
 
@@ -171,8 +193,11 @@ class Readers:
 
         async with websockets.connect(self.url, additional_headers={"Luna-Account-Id": ACCOUNT}) as ws:
             opened.set()
-            while self.received[index] < self.expected:
-                message = json.loads(await ws.recv())
+            while not self.stop.is_set():
+                try:
+                    message = json.loads(await asyncio.wait_for(ws.recv(), 0.5))
+                except TimeoutError:
+                    continue
                 self.delays.append(time.perf_counter() - float(message["event"]["user_data"]))
                 self.received[index] += 1
 
@@ -181,13 +206,22 @@ class Readers:
         tasks = [asyncio.create_task(self._client(i, opened[i])) for i in range(self.count)]
         await asyncio.gather(*(event.wait() for event in opened))
         self.ready.set()
-        await asyncio.wait(tasks, timeout=600)
-        self.done.set()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
-    def start(self) -> None:
+    def start(self) -> Readers:
         self.thread.start()
         if not self.ready.wait(60):
             raise TimeoutError("websocket readers did not connect")
+        return self
+
+    def finish(self, expected: int) -> list[int]:
+        """Wait (bounded) until every reader got `expected` events, then close them; the counts."""
+        deadline = time.monotonic() + 120
+        while min(self.received) < expected and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.stop.set()
+        self.thread.join(10)
+        return list(self.received)
 
 
 def stalled_websocket(host: str, port: int) -> socket.socket:
@@ -220,19 +254,24 @@ def post_events(host: str, port: int, handler_id: str, count: int) -> tuple[floa
         before = time.perf_counter()
         connection.request("POST", f"/6/handlers/{handler_id}/events/raw", body=body, headers=headers)
         reply = connection.getresponse()
-        reply.read()
+        data = reply.read()
         if reply.status != 201:
-            raise RuntimeError(f"POST events/raw answered {reply.status}")
+            raise RuntimeError(f"POST events/raw answered {reply.status}: {data[:300]!r}")
         latencies.append(time.perf_counter() - before)
     elapsed = time.perf_counter() - started
     connection.close()
     return elapsed, latencies
 
 
+def phase(count: int, elapsed_s: float, latencies: list[float]) -> dict[str, Any]:
+    return {"events": count, "post_rate_per_s": round(count / elapsed_s, 1), "post": percentiles_ms(latencies)}
+
+
 def bench_stack(subscribers: int, count: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="lumen-ws-bench-") as tmp:
         settings = bench_settings(Path(tmp), 25300, max_request_bytes=1 << 20)
         stack = Stack(settings).start()
+        server_log = Path(tmp) / "logs" / "lumen-server.log"
         try:
             host, port = "127.0.0.1", settings.rest_port
             connection = http.client.HTTPConnection(host, port, timeout=60)
@@ -248,26 +287,31 @@ def bench_stack(subscribers: int, count: int) -> dict[str, Any]:
                 return {"skipped": f"POST /6/handlers answered {reply.status}: {handler}"}
             handler_id = handler["handler_id"]
             post_events(host, port, handler_id, min(200, count))  # warm-up
-            alone_s, alone = post_events(host, port, handler_id, count)
-            readers = Readers(f"ws://{host}:{port}/6/ws", subscribers, count)
-            readers.start()
+            result: dict[str, Any] = {"event_bytes": len(raw_event(0))}
+            result["no_subscriber"] = phase(count, *post_events(host, port, handler_id, count))
+            readers = Readers(f"ws://{host}:{port}/6/ws", subscribers).start()
+            result["readers"] = phase(count, *post_events(host, port, handler_id, count))
+            result["readers"]["subscribers"] = subscribers
+            result["readers"]["delivery_post_to_websocket"] = percentiles_ms(readers.delays)
+            result["readers"]["events_received_per_reader"] = readers.finish(count)
+            readers = Readers(f"ws://{host}:{port}/6/ws", subscribers).start()
             stalled = stalled_websocket(host, port)
-            fanout_s, fanout = post_events(host, port, handler_id, count)
-            readers.done.wait(120)
-            server_log = (Path(tmp) / "logs" / "lumen-server.log").read_text(errors="replace")
+            # as many events as the other phases, then more until the stalled subscriber is dropped (bounded)
+            elapsed, latencies = post_events(host, port, handler_id, count)
+            posted = count
+            while "dropped" not in server_log.read_text(errors="replace") and posted < 10 * count:
+                more_s, more = post_events(host, port, handler_id, 100)
+                elapsed, latencies, posted = elapsed + more_s, latencies + more, posted + 100
+            result["readers_and_one_stalled"] = phase(posted, elapsed, latencies)
+            result["readers_and_one_stalled"].update(
+                subscribers=subscribers,
+                delivery_post_to_websocket=percentiles_ms(readers.delays),
+                events_received_per_reader=readers.finish(posted),
+                stalled_subscriber_dropped="dropped" in server_log.read_text(errors="replace"),
+                events_posted_until_dropped=posted,
+            )
             stalled.close()
-            return {
-                "event_bytes": len(raw_event(0)),
-                "no_subscriber": {"post_rate_per_s": round(count / alone_s, 1), "post": percentiles_ms(alone)},
-                "with_subscribers_and_one_stalled": {
-                    "subscribers": subscribers,
-                    "post_rate_per_s": round(count / fanout_s, 1),
-                    "post": percentiles_ms(fanout),
-                    "delivery_post_to_websocket": percentiles_ms(readers.delays),
-                    "events_received_per_reader": readers.received,
-                    "stalled_subscriber_dropped": "dropped" in server_log,
-                },
-            }
+            return result
         finally:
             stack.stop()
 
@@ -276,7 +320,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--subscribers", type=int, default=8)
     parser.add_argument("--events", type=int, default=10000, help="events published in part bus")
-    parser.add_argument("--rate", type=float, default=2000, help="events per second published in part bus")
+    parser.add_argument("--rate", type=float, default=1000, help="events per second published in part bus")
     parser.add_argument("--stack-events", type=int, default=2000, help="events POSTed per phase of part stack")
     parser.add_argument("--skip-stack", action="store_true")
     options = parser.parse_args()

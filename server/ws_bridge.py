@@ -56,7 +56,7 @@ SUBSCRIBE_TIMEOUT_S = 10.0
 #: Pings keep Envoy and the client's proxies from closing a quiet websocket and find dead clients.
 PING_INTERVAL_S = 20.0
 #: Bytes a websocket may have unsent before sending waits (and the stream behind it falls behind).
-WRITE_LIMIT_BYTES = 1 << 20
+WRITE_LIMIT_BYTES = 256 * 1024
 #: Client messages are ignored; they may not be large.
 MAX_CLIENT_MESSAGE_BYTES = 64 * 1024
 STATUS_DETAILS_KEY = "grpc-status-details-bin"

@@ -25,12 +25,12 @@ from __future__ import annotations
 
 import itertools
 import logging
+import queue
 import threading
-from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, cast
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -235,63 +235,73 @@ class EventFilters:
         )
 
 
+#: Queued after the events of a dropped subscription, so its consumer gets those first (FIFO).
+_DROPPED = object()
+#: Wakes a consumer waiting in get() when its subscription is closed.
+_CLOSED = object()
+
+
 @dataclass(eq=False)
 class Subscription:
-    """One consumer of the live events of one account. Its consumer calls `get` (one thread) and `close`."""
+    """One consumer of the live events of one account. Its consumer calls `get` (one thread) and `close`.
+
+    The queue is a queue.SimpleQueue: offer() is one C-level put, so the publisher never takes a lock a
+    consumer holds, nor waits for a consumer's thread. The bound is checked before the put (a consumer may
+    take events meanwhile, so it can only be conservative; concurrent publishers may exceed it by a few)."""
 
     account_id: str
     filters: EventFilters
     max_queue: int
     ident: int
     bus: EventBus
-    _queue: deque[LiveEvent] = field(default_factory=deque)
-    _ready: threading.Condition = field(default_factory=threading.Condition)
+    _queue: queue.SimpleQueue[Any] = field(default_factory=queue.SimpleQueue)
     dropped: bool = False
     closed: bool = False
     delivered: int = 0
 
     def offer(self, event: LiveEvent) -> bool:
         """Queue `event` without waiting; False when the queue is full (the bus then drops this subscriber)."""
-        with self._ready:
-            if self.closed or self.dropped:
-                return True
-            if len(self._queue) >= self.max_queue:
-                return False
-            self._queue.append(event)
-            self._ready.notify()
+        if self.closed or self.dropped:
             return True
+        if self._queue.qsize() >= self.max_queue:
+            return False
+        self._queue.put(event)
+        return True
 
     def get(self, timeout_s: float | None = None) -> LiveEvent | None:
         """The next event; None after timeout_s without one. SubscriberDroppedError once the queued events are
         consumed after a drop; SubscriptionClosedError once closed."""
-        with self._ready:
-            if not self._queue and not self.dropped and not self.closed:
-                self._ready.wait(timeout_s)
-            if self.closed:
-                raise SubscriptionClosedError
-            if self._queue:
-                self.delivered += 1
-                return self._queue.popleft()
-            if self.dropped:
-                raise SubscriberDroppedError
+        if self.closed:
+            raise SubscriptionClosedError
+        try:
+            item = (
+                self._queue.get(timeout=timeout_s) if timeout_s is None or timeout_s > 0 else self._queue.get_nowait()
+            )
+        except queue.Empty:
             return None
+        if self.closed or item is _CLOSED:
+            raise SubscriptionClosedError
+        if item is _DROPPED:
+            self._queue.put(_DROPPED)  # every later get says so too
+            raise SubscriberDroppedError
+        self.delivered += 1
+        return cast(LiveEvent, item)
 
     def pending(self) -> int:
-        with self._ready:
-            return len(self._queue)
+        """Events queued and not yet consumed."""
+        return max(0, self._queue.qsize() - self.dropped)
 
-    def _mark(self, *, dropped: bool = False, closed: bool = False) -> None:
-        with self._ready:
-            self.dropped = self.dropped or dropped
-            self.closed = self.closed or closed
-            if closed:
-                self._queue.clear()
-            self._ready.notify_all()
+    def _mark_dropped(self) -> None:
+        if not self.dropped:
+            self.dropped = True
+            self._queue.put(_DROPPED)
 
     def close(self) -> None:
         """Stop receiving events (idempotent)."""
         self.bus.unsubscribe(self)
-        self._mark(closed=True)
+        if not self.closed:
+            self.closed = True
+            self._queue.put(_CLOSED)
 
     def __enter__(self) -> Subscription:
         return self
@@ -386,7 +396,7 @@ class EventBus:
                 subscription.pending(),
                 subscription.max_queue,
             )
-        subscription._mark(dropped=True)
+        subscription._mark_dropped()
 
     def close_all(self) -> None:
         """Close every subscription (server shutdown): their consumers get SubscriptionClosedError."""
