@@ -5,13 +5,18 @@ per-image errors, dynamic handlers, the event time headers and account isolation
 from __future__ import annotations
 
 import base64
+import json
+import threading
 import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+import grpc
 import httpx
 import pytest
 
+from lumen.v6 import events_stream_service_pb2, events_stream_service_pb2_grpc
+from server.stack import Stack
 from tests import photos
 from tests.conftest import assert_luna_error, auth
 
@@ -334,3 +339,32 @@ def test_account_isolation(rest: httpx.Client, account: str) -> None:
 def test_bad_handler_id(rest: httpx.Client, account: str, handler_id: str) -> None:
     assert_luna_error(post_events(rest, account, handler_id, photo("obama.jpg")), 400, 12001)
     assert_luna_error(post_events(rest, account, str(uuid.uuid4()), photo("obama.jpg")), 404, 34000)
+
+
+def test_events_reach_the_live_stream(stack: Stack, rest: httpx.Client, account: str) -> None:
+    """notification_policy: the event goes to the account's live subscribers (the stream behind GET /6/ws)."""
+    handler = create_handler(rest, account, {"storage_policy": {"event_policy": {"store_event": 0}}})
+    quiet = create_handler(rest, account, {"storage_policy": NO_STORAGE})
+    target = f"{stack.settings.grpc_host}:{stack.settings.grpc_stream_port}"
+    received: list[events_stream_service_pb2.LiveEvent] = []
+    with grpc.insecure_channel(target) as channel:
+        stub = events_stream_service_pb2_grpc.EventsStreamServiceStub(channel)
+        stream = stub.StreamEvents(
+            events_stream_service_pb2.StreamEventsRequest(sources=["cam-7"]), metadata=[("luna-account-id", account)]
+        )
+        reader = threading.Thread(target=lambda: received.append(next(iter(stream))), daemon=True)
+        reader.start()
+        posted: list[str] = []
+        for _ in range(30):  # until the subscription is in place
+            events_of(post_events(rest, account, quiet, photo("obama.jpg"), source="cam-7"))  # not notified
+            reply = post_events(rest, account, handler, photo("obama.jpg"), source="cam-7")
+            posted.append(events_of(reply)["events"][0]["event_id"])
+            reader.join(timeout=1.0)
+            if received:
+                break
+        stream.cancel()
+    (live,) = received
+    assert live.event_id in posted and live.handler_id == handler
+    message = json.loads(live.event_json)
+    assert message["event_id"] == live.event_id and message["source"] == "cam-7"
+    assert message["detections"][0]["samples"]["face"]["url"].startswith("/6/samples/faces/")
