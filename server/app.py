@@ -126,6 +126,7 @@ def build_server(settings: Settings) -> tuple[Servers, ServiceContext]:
     matching = MatchingIndexes()
     matching.load(storage)
     storage.listener = matching
+    storage.events.listener = matching
     storage.start_maintenance()
     context = ServiceContext(
         settings=settings,

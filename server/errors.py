@@ -110,10 +110,9 @@ MATCH_EXTERNAL_ID_NOT_FOUND = ErrorSpec(40020, NOT_FOUND, "No face with external
 MATCH_NO_DESCRIPTOR = ErrorSpec(
     40021, BAD_INPUT, "Reference '{id}' has no face descriptor of version {version} to match", 400
 )
-# Event references (event, event_external_id, event_track_id): events are not stored yet.
-MATCH_EVENTS_NOT_AVAILABLE = ErrorSpec(
-    40022, "Not implemented", "Reference type '{type}' needs events, which this Lumen installation does not store", 501
-)
+# An event_external_id / event_track_id reference naming no event with a descriptor (40022 is retired: it
+# answered event references before events were stored).
+MATCH_EVENT_REFERENCE_NOT_FOUND = ErrorSpec(40025, NOT_FOUND, "No event with {kind} '{id}' found", 404)
 # XPK files (application/x-vl-xpk): the container format is not documented.
 MATCH_XPK_NOT_SUPPORTED = ErrorSpec(
     40023, "Not implemented", "XPK descriptor files are not supported (the format is not documented)", 501

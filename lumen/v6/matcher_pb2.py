@@ -24,28 +24,29 @@ _sym_db = _symbol_database.Default()
 
 from google.protobuf import struct_pb2 as google_dot_protobuf_dot_struct__pb2
 from lumen.v6 import attributes_pb2 as lumen_dot_v6_dot_attributes__pb2
+from lumen.v6 import events_pb2 as lumen_dot_v6_dot_events__pb2
 from lumen.v6 import faces_pb2 as lumen_dot_v6_dot_faces__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x16lumen/v6/matcher.proto\x12\x08lumen.v6\x1a\x1cgoogle/protobuf/struct.proto\x1a\x19lumen/v6/attributes.proto\x1a\x14lumen/v6/faces.proto\"f\n\x0eMatchReference\x12\x0f\n\x02id\x18\x01 \x01(\tH\x00\x88\x01\x01\x12\x11\n\x04type\x18\x02 \x01(\tH\x01\x88\x01\x01\x12\x14\n\x07\x66\x61\x63\x65_id\x18\x03 \x01(\tH\x02\x88\x01\x01\x42\x05\n\x03_idB\x07\n\x05_typeB\n\n\x08_face_id\"\x89\x01\n\x10MatchedCandidate\x12\x1c\n\x04\x66\x61\x63\x65\x18\x01 \x01(\x0b\x32\x0e.lumen.v6.Face\x12/\n\tattribute\x18\x02 \x01(\x0b\x32\x1c.lumen.v6.TemporaryAttribute\x12\x17\n\nsimilarity\x18\x03 \x01(\x01H\x00\x88\x01\x01\x42\r\n\x0b_similarity\"h\n\x10\x43\x61ndidateMatches\x12*\n\x06result\x18\x01 \x03(\x0b\x32\x1a.lumen.v6.MatchedCandidate\x12(\n\x07\x66ilters\x18\x02 \x01(\x0b\x32\x17.google.protobuf.Struct\"l\n\x10ReferenceMatches\x12+\n\treference\x18\x01 \x01(\x0b\x32\x18.lumen.v6.MatchReference\x12+\n\x07matches\x18\x02 \x03(\x0b\x32\x1a.lumen.v6.CandidateMatches\"g\n\x0bMatchParams\x12+\n\nreferences\x18\x01 \x03(\x0b\x32\x17.google.protobuf.Struct\x12+\n\ncandidates\x18\x02 \x03(\x0b\x32\x17.google.protobuf.Struct\"4\n\x08RawMatch\x12\x14\n\x0c\x63\x61ndidate_id\x18\x01 \x01(\t\x12\x12\n\nsimilarity\x18\x02 \x01(\x01\"P\n\x13RawReferenceMatches\x12\x14\n\x0creference_id\x18\x01 \x01(\t\x12#\n\x07matches\x18\x02 \x03(\x0b\x32\x12.lumen.v6.RawMatchb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x16lumen/v6/matcher.proto\x12\x08lumen.v6\x1a\x1cgoogle/protobuf/struct.proto\x1a\x19lumen/v6/attributes.proto\x1a\x15lumen/v6/events.proto\x1a\x14lumen/v6/faces.proto\"\x8a\x01\n\x0eMatchReference\x12\x0f\n\x02id\x18\x01 \x01(\tH\x00\x88\x01\x01\x12\x11\n\x04type\x18\x02 \x01(\tH\x01\x88\x01\x01\x12\x14\n\x07\x66\x61\x63\x65_id\x18\x03 \x01(\tH\x02\x88\x01\x01\x12\x15\n\x08\x65vent_id\x18\x04 \x01(\tH\x03\x88\x01\x01\x42\x05\n\x03_idB\x07\n\x05_typeB\n\n\x08_face_idB\x0b\n\t_event_id\"\xa9\x01\n\x10MatchedCandidate\x12\x1c\n\x04\x66\x61\x63\x65\x18\x01 \x01(\x0b\x32\x0e.lumen.v6.Face\x12/\n\tattribute\x18\x02 \x01(\x0b\x32\x1c.lumen.v6.TemporaryAttribute\x12\x17\n\nsimilarity\x18\x03 \x01(\x01H\x00\x88\x01\x01\x12\x1e\n\x05\x65vent\x18\x04 \x01(\x0b\x32\x0f.lumen.v6.EventB\r\n\x0b_similarity\"h\n\x10\x43\x61ndidateMatches\x12*\n\x06result\x18\x01 \x03(\x0b\x32\x1a.lumen.v6.MatchedCandidate\x12(\n\x07\x66ilters\x18\x02 \x01(\x0b\x32\x17.google.protobuf.Struct\"l\n\x10ReferenceMatches\x12+\n\treference\x18\x01 \x01(\x0b\x32\x18.lumen.v6.MatchReference\x12+\n\x07matches\x18\x02 \x03(\x0b\x32\x1a.lumen.v6.CandidateMatches\"g\n\x0bMatchParams\x12+\n\nreferences\x18\x01 \x03(\x0b\x32\x17.google.protobuf.Struct\x12+\n\ncandidates\x18\x02 \x03(\x0b\x32\x17.google.protobuf.Struct\"4\n\x08RawMatch\x12\x14\n\x0c\x63\x61ndidate_id\x18\x01 \x01(\t\x12\x12\n\nsimilarity\x18\x02 \x01(\x01\"P\n\x13RawReferenceMatches\x12\x14\n\x0creference_id\x18\x01 \x01(\t\x12#\n\x07matches\x18\x02 \x03(\x0b\x32\x12.lumen.v6.RawMatchb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'lumen.v6.matcher_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_MATCHREFERENCE']._serialized_start=115
-  _globals['_MATCHREFERENCE']._serialized_end=217
-  _globals['_MATCHEDCANDIDATE']._serialized_start=220
-  _globals['_MATCHEDCANDIDATE']._serialized_end=357
-  _globals['_CANDIDATEMATCHES']._serialized_start=359
-  _globals['_CANDIDATEMATCHES']._serialized_end=463
-  _globals['_REFERENCEMATCHES']._serialized_start=465
-  _globals['_REFERENCEMATCHES']._serialized_end=573
-  _globals['_MATCHPARAMS']._serialized_start=575
-  _globals['_MATCHPARAMS']._serialized_end=678
-  _globals['_RAWMATCH']._serialized_start=680
-  _globals['_RAWMATCH']._serialized_end=732
-  _globals['_RAWREFERENCEMATCHES']._serialized_start=734
-  _globals['_RAWREFERENCEMATCHES']._serialized_end=814
+  _globals['_MATCHREFERENCE']._serialized_start=139
+  _globals['_MATCHREFERENCE']._serialized_end=277
+  _globals['_MATCHEDCANDIDATE']._serialized_start=280
+  _globals['_MATCHEDCANDIDATE']._serialized_end=449
+  _globals['_CANDIDATEMATCHES']._serialized_start=451
+  _globals['_CANDIDATEMATCHES']._serialized_end=555
+  _globals['_REFERENCEMATCHES']._serialized_start=557
+  _globals['_REFERENCEMATCHES']._serialized_end=665
+  _globals['_MATCHPARAMS']._serialized_start=667
+  _globals['_MATCHPARAMS']._serialized_end=770
+  _globals['_RAWMATCH']._serialized_start=772
+  _globals['_RAWMATCH']._serialized_end=824
+  _globals['_RAWREFERENCEMATCHES']._serialized_start=826
+  _globals['_RAWREFERENCEMATCHES']._serialized_end=906
 # @@protoc_insertion_point(module_scope)

@@ -1,5 +1,6 @@
 from google.protobuf import struct_pb2 as _struct_pb2
 from lumen.v6 import attributes_pb2 as _attributes_pb2
+from lumen.v6 import events_pb2 as _events_pb2
 from lumen.v6 import faces_pb2 as _faces_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
@@ -10,24 +11,28 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class MatchReference(_message.Message):
-    __slots__ = ("id", "type", "face_id")
+    __slots__ = ("id", "type", "face_id", "event_id")
     ID_FIELD_NUMBER: _ClassVar[int]
     TYPE_FIELD_NUMBER: _ClassVar[int]
     FACE_ID_FIELD_NUMBER: _ClassVar[int]
+    EVENT_ID_FIELD_NUMBER: _ClassVar[int]
     id: str
     type: str
     face_id: str
-    def __init__(self, id: _Optional[str] = ..., type: _Optional[str] = ..., face_id: _Optional[str] = ...) -> None: ...
+    event_id: str
+    def __init__(self, id: _Optional[str] = ..., type: _Optional[str] = ..., face_id: _Optional[str] = ..., event_id: _Optional[str] = ...) -> None: ...
 
 class MatchedCandidate(_message.Message):
-    __slots__ = ("face", "attribute", "similarity")
+    __slots__ = ("face", "attribute", "similarity", "event")
     FACE_FIELD_NUMBER: _ClassVar[int]
     ATTRIBUTE_FIELD_NUMBER: _ClassVar[int]
     SIMILARITY_FIELD_NUMBER: _ClassVar[int]
+    EVENT_FIELD_NUMBER: _ClassVar[int]
     face: _faces_pb2.Face
     attribute: _attributes_pb2.TemporaryAttribute
     similarity: float
-    def __init__(self, face: _Optional[_Union[_faces_pb2.Face, _Mapping]] = ..., attribute: _Optional[_Union[_attributes_pb2.TemporaryAttribute, _Mapping]] = ..., similarity: _Optional[float] = ...) -> None: ...
+    event: _events_pb2.Event
+    def __init__(self, face: _Optional[_Union[_faces_pb2.Face, _Mapping]] = ..., attribute: _Optional[_Union[_attributes_pb2.TemporaryAttribute, _Mapping]] = ..., similarity: _Optional[float] = ..., event: _Optional[_Union[_events_pb2.Event, _Mapping]] = ...) -> None: ...
 
 class CandidateMatches(_message.Message):
     __slots__ = ("result", "filters")

@@ -16,6 +16,7 @@ from server.matching.ann import AnnSearch
 from server.matching.index import DescriptorIndex, Match, Precision
 from server.matching.lists import ListMembership
 from server.storage.descriptors import DEFAULT_VERSION, descriptor_format
+from server.storage.repositories.events import EventRecord
 from server.storage.store import Storage
 
 _LOGGER = logging.getLogger(__name__)
@@ -32,6 +33,8 @@ class MatchingIndexes:
         self.faces = DescriptorIndex(
             descriptor_format(version).dimension, precision=precision, membership=self.membership
         )
+        # Event descriptors: the candidates of origin "events" (no lists; events are never deleted here).
+        self.events = DescriptorIndex(descriptor_format(version).dimension, precision=precision)
         self.load_seconds = 0.0
         self.ann: AnnSearch | None = None
 
@@ -55,8 +58,26 @@ class MatchingIndexes:
                 kept_ids = [ids[i] for i in keep]
                 self.faces.add_many(kept_ids, [accounts[f] for f in kept_ids], vectors[keep])
                 total += len(kept_ids)
+        events = self._load_events(storage)
         self.load_seconds = time.perf_counter() - started
-        _LOGGER.info("matching index: %d faces, %d lists loaded in %.2f s", total, len(by_list), self.load_seconds)
+        _LOGGER.info(
+            "matching index: %d faces, %d lists, %d events loaded in %.2f s",
+            total,
+            len(by_list),
+            events,
+            self.load_seconds,
+        )
+        return total
+
+    def _load_events(self, storage: Storage) -> int:
+        accounts = storage.events.repository.descriptor_accounts()
+        total = 0
+        for ids, vectors in storage.events.descriptors.scan(self.version, LOAD_BATCH_ROWS):
+            keep = [i for i, event_id in enumerate(ids) if event_id in accounts]
+            if keep:
+                kept_ids = [ids[i] for i in keep]
+                self.events.add_many(kept_ids, [accounts[e] for e in kept_ids], vectors[keep])
+                total += len(kept_ids)
         return total
 
     def start_ann(self, storage: Storage, min_rows: int) -> None:
@@ -120,11 +141,23 @@ class MatchingIndexes:
     def on_list_deleted(self, list_id: str) -> None:
         self.membership.delete_list(list_id)
 
+    # -- EventListener (server/storage/event_store.py) --------------------------------------------
+
+    def on_events_saved(self, records: Sequence[EventRecord]) -> None:
+        with_vector = [r for r in records if self.version in r.descriptors]
+        if with_vector:
+            self.events.add_many(
+                [r.event_id for r in with_vector],
+                [r.account_id for r in with_vector],
+                np.stack([np.asarray(r.descriptors[self.version], dtype=np.float32) for r in with_vector]),
+            )
+
     # -- figures ---------------------------------------------------------------------------------
 
     def stats(self) -> dict[str, float]:
         return {
             "faces": float(len(self.faces)),
+            "events": float(len(self.events)),
             "matrix_bytes": float(self.faces.matrix_bytes()),
             "load_seconds": self.load_seconds,
         }

@@ -5,12 +5,14 @@ POST /6/matcher/faces matches up to 30 references against up to 30 candidate ent
   face with that external ID that has a descriptor becomes one reference, echoed with its
   `face_id`), `raw_descriptor` (`data`: base64 raw descriptor of version 300, or
   `{descriptor, version}`), `sdk_descriptor` (`data`: base64 SDK descriptor "dp\\0\\0" + version).
-  `event`, `event_external_id`, `event_track_id` (no events are stored yet) and `xpk_file` (format
-  undocumented) answer documented errors (server/errors.py, 40022/40023).
+  `event` (event UUID), `event_external_id`, `event_track_id` (every event with that external or track ID
+  that has a descriptor becomes one reference, echoed with its `event_id`); `xpk_file` (format
+  undocumented) answers 40023.
 - candidates: `faces` (the face filters of GET /6/faces plus `account_id`, searched in the
   in-memory index: list and id filters restrict rows directly, the SQL-only filters (external_ids,
   user_data, create_time and face_id ranges) first select candidate ids from SQLite), `attributes`
-  (live temporary attributes, brute force), `events` (no events exist: always an empty result).
+  (live temporary attributes, brute force), `events` (stored event descriptors, the §4.5 filters;
+  server/matching/events.py).
 - Luna-Account-Id (optional) limits references and candidates to that account; a filter
   `account_id` of another account matches nothing.
 The REST answer is a bare JSON array (server/json_http.py); gRPC clients call MatchFacesTyped.
@@ -35,8 +37,11 @@ from lumen.v6 import matcher_pb2, matcher_service_pb2, matcher_service_pb2_grpc
 from server import errors
 from server.descriptor_codec import decode_raw, decode_sdk, unsupported_version
 from server.errors import LunaError
+from server.events.filters import EVENT_FILTERS_SCHEMA, event_filter
+from server.events.records import EVENT_TARGETS, stored_event_json
 from server.json_http import json_array_body
 from server.matching import Match
+from server.matching.events import event_vectors, search_events
 from server.matching.faces import FaceCandidates, lists_of, scope, search_faces
 from server.matching.index import normalise
 from server.matching.live import MatchingIndexes
@@ -44,8 +49,10 @@ from server.matching.similarity import similarity_from_cosine
 from server.rpc import Call, luna_rpc
 from server.services.attributes import to_message as attribute_message
 from server.services.common import EXTERNAL_ID_MAX, USER_DATA_MAX
+from server.services.events import to_event
 from server.services.faces import FACE_TARGETS, to_face
 from server.storage.descriptors import DEFAULT_VERSION
+from server.storage.repositories.events import EventFilter
 from server.storage.repositories.faces import FaceFilter, FaceRow
 from server.storage.store import Storage
 from server.validation import UUID_SCHEMA, format_time, json_body, parse_time
@@ -135,8 +142,8 @@ ATTRIBUTE_FILTERS_SCHEMA: dict[str, Any] = {
     "required": ["origin"],
     "additionalProperties": False,
 }
-# Events are not stored yet: any event filter is accepted and matches nothing.
-EVENT_FILTERS_SCHEMA: dict[str, Any] = {"type": "object", "properties": {"origin": {"const": "events"}}}
+# The fields of a matched event when the candidate gives no targets (§2.5).
+EVENT_CANDIDATE_FIELDS = ("event_id", "external_id", "user_data", "create_time", "handler_id", "source")
 
 
 def _when_origin(origin: str, filters: dict[str, Any], targets: tuple[str, ...] | None) -> dict[str, Any]:
@@ -164,7 +171,7 @@ CANDIDATE_SCHEMA: dict[str, Any] = {
     "allOf": [
         _when_origin("faces", FACE_FILTERS_SCHEMA, FACE_TARGETS),
         _when_origin("attributes", ATTRIBUTE_FILTERS_SCHEMA, ATTRIBUTE_TARGETS),
-        _when_origin("events", EVENT_FILTERS_SCHEMA, None),
+        _when_origin("events", EVENT_FILTERS_SCHEMA, EVENT_TARGETS),
     ],
 }
 MATCH_FACES_SCHEMA: dict[str, Any] = {
@@ -295,7 +302,7 @@ class MatcherService(matcher_service_pb2_grpc.MatcherServiceServicer):
             elif kind == "face_external_id":
                 resolved.extend(self._external_id_references(echo, account_id))
             elif kind in EVENT_REFERENCE_TYPES:
-                raise LunaError(errors.MATCH_EVENTS_NOT_AVAILABLE, type=kind)
+                resolved.extend(self._event_references(echo, account_id))
             else:
                 vector = descriptor_from_data(kind, item["data"], f"references.{position}.data")
                 resolved.append(Reference(echo, vector))
@@ -329,7 +336,64 @@ class MatcherService(matcher_service_pb2_grpc.MatcherServiceServicer):
             raise LunaError(errors.MATCH_EXTERNAL_ID_NOT_FOUND, id=echo.id)
         return found
 
+    def _event_references(self, echo: matcher_pb2.MatchReference, account_id: str | None) -> list[Reference]:
+        """An `event` reference, or one reference per event (with a descriptor) of an external / track ID."""
+        if echo.type == "event":
+            echo.id = echo.id.lower()
+            if not self.storage.events.repository.exists(echo.id, account_id):
+                raise LunaError(errors.EVENT_NOT_FOUND, id=echo.id)
+            vector = self.matching.events.get(echo.id)
+            if vector is None:
+                raise LunaError(errors.MATCH_NO_DESCRIPTOR, id=echo.id, version=self.matching.version)
+            return [Reference(echo, vector)]
+        kind = "external_id" if echo.type == "event_external_id" else "track_id"
+        found = EventFilter(
+            account_id=account_id,
+            with_descriptor=True,
+            external_ids=[echo.id] if kind == "external_id" else None,
+            track_ids=[echo.id] if kind == "track_id" else None,
+        )
+        pairs = self.storage.events.repository.ids(found)
+        vectors = event_vectors(self.matching, sorted(event_id for event_id, _ in pairs))
+        if not vectors:
+            raise LunaError(errors.MATCH_EVENT_REFERENCE_NOT_FOUND, kind=kind, id=echo.id)
+        return [
+            Reference(matcher_pb2.MatchReference(id=echo.id, type=echo.type, event_id=event_id), vector)
+            for event_id, vector in vectors.items()
+        ]
+
     # -- candidates ----------------------------------------------------------------------------
+
+    def _event_candidates(
+        self, vectors: np.ndarray, candidate: dict[str, Any], position: int, account_id: str | None
+    ) -> list[list[matcher_pb2.MatchedCandidate]]:
+        filters = candidate["filters"]
+        possible, account = scope(filters.get("account_id"), account_id)
+        if not possible:
+            return [[] for _ in range(vectors.shape[0])]
+        found = search_events(
+            self.storage,
+            self.matching,
+            vectors,
+            event_filter(filters, account, f"candidates.{position}.filters"),
+            limit=int(candidate.get("limit", DEFAULT_LIMIT)),
+            threshold=float(candidate["threshold"]) if "threshold" in candidate else None,
+        )
+        targets = candidate.get("targets")
+        fields = EVENT_CANDIDATE_FIELDS if targets is None else [t for t in targets if t != SIMILARITY]
+        with_similarity = targets is None or SIMILARITY in targets
+        results = []
+        for items in found:
+            matched = []
+            for item in items:
+                result = matcher_pb2.MatchedCandidate()
+                if fields:
+                    result.event.CopyFrom(to_event(stored_event_json(item.record, fields)))
+                if with_similarity:
+                    result.similarity = item.match.similarity
+                matched.append(result)
+            results.append(matched)
+        return results
 
     def _face_candidates(
         self, vectors: np.ndarray, candidate: dict[str, Any], position: int, account_id: str | None
@@ -440,8 +504,8 @@ class MatcherService(matcher_service_pb2_grpc.MatcherServiceServicer):
                 per_reference = self._face_candidates(vectors, candidate, position, call.account_id)
             elif origin == "attributes":
                 per_reference = self._attribute_candidates(vectors, candidate, call.account_id)
-            else:  # events: none are stored yet
-                per_reference = [[] for _ in references]
+            else:
+                per_reference = self._event_candidates(vectors, candidate, position, call.account_id)
             filters = _struct(candidate["filters"])
             for report, result in zip(reports, per_reference, strict=True):
                 report.matches.append(matcher_pb2.CandidateMatches(result=result, filters=filters))

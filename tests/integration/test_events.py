@@ -348,3 +348,59 @@ def test_grpc_typed_client(events_stack: Stack, seeded: dict[str, Any]) -> None:
         with pytest.raises(grpc.RpcError) as failure:
             stub.GetEvents(events_service_pb2.GetEventsRequest(page_size=5000))
         assert failure.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+
+
+def unit(seed: int) -> np.ndarray:
+    vector = np.random.default_rng(seed).standard_normal(128).astype("<f4")
+    return np.asarray(vector / np.linalg.norm(vector), dtype="<f4")
+
+
+def b64(vector: np.ndarray) -> str:
+    return base64.b64encode(np.asarray(vector, dtype="<f4").tobytes()).decode()
+
+
+def test_events_as_match_candidates_and_references(client: httpx.Client, account: str) -> None:
+    handler = dynamic_handler(client, account)
+    probe = unit(100)
+    near = probe + 0.3 * unit(101)  # most similar to the probe
+    far = probe + 0.9 * unit(102)
+    created = {}
+    for name, vector, source in (("near", near, "gate"), ("far", far, "gate"), ("other", unit(103), "yard")):
+        body = {
+            "source": source,
+            "external_id": f"ext-{name}",
+            "track_id": f"track_{name}",
+            "face_attributes": {"descriptor": b64(vector / np.linalg.norm(vector))},
+        }
+        answer = raw(client, account, handler, body)
+        assert answer.status_code == 201, answer.text
+        created[name] = answer.json()["event_id"]
+    raw(client, str(uuid.uuid4()), handler, {"face_attributes": {"descriptor": b64(probe)}})  # another account
+
+    def match(reference: dict[str, Any], candidate: dict[str, Any]) -> list[dict[str, Any]]:
+        answer = client.post(
+            "/6/matcher/faces", json={"references": [reference], "candidates": [candidate]}, headers=auth(account)
+        )
+        assert answer.status_code == 200, answer.text
+        return list(answer.json())
+
+    reference = {"type": "raw_descriptor", "id": "probe", "data": b64(probe)}
+    (item,) = match(reference, {"filters": {"origin": "events"}, "limit": 5})
+    result = item["matches"][0]["result"]
+    assert [r["event"]["event_id"] for r in result] == [created["near"], created["far"], created["other"]]
+    assert set(result[0]["event"]) == {"event_id", "external_id", "user_data", "create_time", "handler_id", "source"}
+    assert result[0]["event"]["external_id"] == "ext-near" and result[0]["similarity"] > result[1]["similarity"]
+    (item,) = match(reference, {"filters": {"origin": "events", "sources": ["yard"]}, "targets": ["event_id"]})
+    assert item["matches"][0]["result"] == [{"event": {"event_id": created["other"]}}]
+    (item,) = match(reference, {"filters": {"origin": "events", "account_id": str(uuid.uuid4())}})
+    assert item["matches"][0]["result"] == []
+    (item,) = match({"type": "event", "id": created["near"]}, {"filters": {"origin": "events"}, "limit": 1})
+    assert item["matches"][0]["result"][0]["event"]["event_id"] == created["near"]
+    (item,) = match({"type": "event_track_id", "id": "track_far"}, {"filters": {"origin": "events"}, "limit": 1})
+    assert item["reference"]["event_id"] == created["far"]
+    missing = {"references": [{"type": "event", "id": str(uuid.uuid4())}], "candidates": []}
+    assert_luna_error(client.post("/6/matcher/faces", json=missing, headers=auth(account)), 404, 23001)
+    nobody = {"references": [{"type": "event_external_id", "id": "nobody"}], "candidates": []}
+    assert_luna_error(client.post("/6/matcher/faces", json=nobody, headers=auth(account)), 404, 40025)
+    bad = {"references": [reference], "candidates": [{"filters": {"origin": "events", "gender": 3}}]}
+    assert_luna_error(client.post("/6/matcher/faces", json=bad, headers=auth(account)), 400, 12022)

@@ -323,9 +323,10 @@ def test_errors(rest: httpx.Client, enrolled: Enrolled) -> None:
     assert_luna_error(
         post({"references": [{"type": "face_external_id", "id": "nobody"}], "candidates": candidates}), 404, 40020
     )
-    for kind in ("event", "event_external_id", "event_track_id"):
+    assert_luna_error(post({"references": [{"type": "event", "id": missing}], "candidates": candidates}), 404, 23001)
+    for kind in ("event_external_id", "event_track_id"):
         ref = {"type": kind, "id": missing}
-        assert_luna_error(post({"references": [ref], "candidates": candidates}), 501, 40022)
+        assert_luna_error(post({"references": [ref], "candidates": candidates}), 404, 40025)
     xpk = {"type": "xpk_file", "id": "x", "data": "AAAA"}
     assert_luna_error(post({"references": [xpk], "candidates": candidates}), 501, 40023)
     no_descriptor = create_face(rest, account, user_data="no descriptor")

@@ -638,10 +638,12 @@ class EventRepository:
         where = filters.where()
         return self.db.count(f"SELECT COUNT(*) FROM events{where.sql()}", where.params)
 
-    def ids(self, filters: EventFilter) -> list[tuple[str, str]]:
-        """(event_id, account_id) of the matching events (matching candidates)."""
+    def ids(self, filters: EventFilter, *, limit: int = -1) -> list[tuple[str, str]]:
+        """(event_id, account_id) of the matching events (matching candidates), at most `limit` (-1: all)."""
         where = filters.where()
-        rows = self.db.connection().conn.execute(f"SELECT event_id, account_id FROM events{where.sql()}", where.params)
+        rows = self.db.connection().conn.execute(
+            f"SELECT event_id, account_id FROM events{where.sql()} LIMIT ?", [*where.params, limit]
+        )
         return [(str(e), str(a)) for e, a in rows]
 
     def descriptor_accounts(self) -> dict[str, str]:
