@@ -82,6 +82,11 @@ BAD_SDK_DESCRIPTOR = ErrorSpec(22020, BAD_INPUT, "Failed to read the SDK descrip
 
 # Events (v6 API-095..102): LUNA's Events service code and text for an unknown event.
 EVENT_NOT_FOUND = ErrorSpec(23001, NOT_FOUND, "Event with id '{id}' not found", 404)
+# Lumen-specific (the dumps name the rule, not its code; 40060.. are reserved for events): POST
+# /6/handlers/{id}/events/raw needs a dynamic handler.
+HANDLER_NOT_DYNAMIC = ErrorSpec(
+    40060, BAD_INPUT, "Handler with id '{id}' is not dynamic: raw events need a dynamic handler", 400
+)
 
 PAYLOAD_TOO_LARGE = ErrorSpec(37003, "Payload too large", "Request payload is too large", 413)
 SERVICE_UNAVAILABLE = ErrorSpec(40001, "Service unavailable", "Service '{service}' is unavailable", 503)

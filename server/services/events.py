@@ -502,13 +502,12 @@ class EventsService(events_service_pb2_grpc.EventsServiceServicer):
         return events_pb2.RawEventCreated(event_id=event_id, url=url)
 
     def _check_handler(self, handler_id: str, account_id: str) -> None:
-        """The handler must exist in the account and be dynamic (v6 API-095)."""
-        handlers = getattr(self.storage, "handlers", None)
-        if handlers is None:  # handlers are not stored by this installation yet
-            return
-        found = handlers.get(handler_id, account_id)
+        """The handler must exist in the account (34000) and be dynamic (v6 API-095)."""
+        found = self.storage.handlers.get(handler_id, account_id)
         if found is None:
             raise LunaError(errors.HANDLER_NOT_FOUND, id=handler_id)
+        if not found["is_dynamic"]:
+            raise LunaError(errors.HANDLER_NOT_DYNAMIC, id=handler_id)
 
 
 def register(server: Any, context: Any) -> None:

@@ -39,10 +39,8 @@ def client(events_stack: Stack) -> Iterator[httpx.Client]:
 def dynamic_handler(client: httpx.Client, account: str) -> str:
     """A dynamic handler of the account (raw events need one)."""
     created = client.post("/6/handlers", json={"is_dynamic": True, "description": "raw"}, headers=auth(account))
-    if created.status_code == 201:
-        return str(created.json()["handler_id"])
-    assert created.status_code in (404, 405), created.text  # handlers are not served by this build yet
-    return str(uuid.uuid4())
+    assert created.status_code == 201, created.text
+    return str(created.json()["handler_id"])
 
 
 def raw(client: httpx.Client, account: str, handler: str, body: dict[str, Any], **params: Any) -> httpx.Response:
@@ -313,6 +311,10 @@ def test_raw_event_rules(client: httpx.Client, account: str) -> None:
     assert_luna_error(raw(client, account, handler, {"track_id": "bad id"}), 400, 12022)
     assert_luna_error(raw(client, account, handler, {"create_time": "soon"}), 400, 12022)
     assert_luna_error(raw(client, account, "nope", {}), 400, 12001)
+    assert_luna_error(raw(client, account, str(uuid.uuid4()), {}), 404, 34000)
+    assert_luna_error(raw(client, str(uuid.uuid4()), handler, {}), 404, 34000)  # another account's handler
+    static = client.post("/6/handlers", json={"policies": {}}, headers=auth(account)).json()["handler_id"]
+    assert_luna_error(raw(client, account, static, {}), 400, 40060)
     later = raw(client, account, handler, {"source": "buffered"}, wait_saving=0)
     assert later.status_code == 202, later.text
     event_id = later.json()["event_id"]
@@ -375,7 +377,8 @@ def test_events_as_match_candidates_and_references(client: httpx.Client, account
         answer = raw(client, account, handler, body)
         assert answer.status_code == 201, answer.text
         created[name] = answer.json()["event_id"]
-    raw(client, str(uuid.uuid4()), handler, {"face_attributes": {"descriptor": b64(probe)}})  # another account
+    stranger = str(uuid.uuid4())
+    raw(client, stranger, dynamic_handler(client, stranger), {"face_attributes": {"descriptor": b64(probe)}})
 
     def match(reference: dict[str, Any], candidate: dict[str, Any]) -> list[dict[str, Any]]:
         answer = client.post(
