@@ -187,6 +187,8 @@ def main() -> None:
     _LOGGER.info(
         "gRPC server listening on %s:%d (reads also on :%d)", settings.grpc_host, settings.grpc_port, servers.read_port
     )
+    if servers.stream is not None:
+        _LOGGER.info("live event streams (EventsStreamService) on %s:%d", settings.grpc_host, servers.stream_port)
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
