@@ -24,6 +24,7 @@ one append per subscriber of the account; serialising a message happens in the c
 from __future__ import annotations
 
 import itertools
+import json
 import logging
 import queue
 import threading
@@ -148,6 +149,11 @@ class LiveEvent:
             street=_text(location.get("street")),
             house_number=_text(location.get("house_number")),
         )
+
+    @cached_property
+    def event_json(self) -> str:
+        """The HandlerEvent as compact JSON, serialised once for every subscriber (by the first that needs it)."""
+        return json.dumps(self.handler_event, ensure_ascii=False, separators=(",", ":"))
 
     def message(self) -> dict[str, Any]:
         """The websocket message of §4.4."""

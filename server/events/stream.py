@@ -9,7 +9,6 @@ with a LUNA 503 (SERVICE_UNAVAILABLE) instead of letting it wait for a thread.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterator
 from typing import Any
@@ -130,7 +129,7 @@ def to_message(event: LiveEvent) -> events_stream_service_pb2.LiveEvent:
         event_create_time=event.create_time,
         event_end_time=event.end_time,
         luna_request_id=event.request_id,
-        event_json=json.dumps(event.handler_event, ensure_ascii=False, separators=(",", ":")),
+        event_json=event.event_json,
     )
     if event.handler_id is not None:
         message.handler_id = event.handler_id
