@@ -368,3 +368,26 @@ def test_events_reach_the_live_stream(stack: Stack, rest: httpx.Client, account:
     message = json.loads(live.event_json)
     assert message["event_id"] == live.event_id and message["source"] == "cam-7"
     assert message["detections"][0]["samples"]["face"]["url"].startswith("/6/samples/faces/")
+
+
+def test_face_warps_and_bodies(rest: httpx.Client, account: str) -> None:
+    image_headers = auth(account, **{"Content-Type": "image/jpeg"})
+    detected = rest.post("/6/detector", content=photo("obama.jpg"), headers=image_headers)
+    sample_url = detected.json()["images"][0]["detections"]["samples"][0]["face"]["url"]
+    warp = rest.get(sample_url, headers=auth(account)).content
+    policies = {
+        "detect_policy": {"estimate_head_pose": 1, "estimate_mask": 1, "detect_body": 1},
+        "extract_policy": {"extract_basic_attributes": 1},
+        "storage_policy": {"event_policy": {"store_event": 0}},
+    }
+    handler = create_handler(rest, account, policies)
+    (event,) = events_of(post_events(rest, account, handler, warp, image_type=1))["events"]
+    (detection,) = event["detections"]
+    face = detection["samples"]["face"]["detection"]
+    assert face["rect"] == {"x": 0, "y": 0, "width": 250, "height": 250} and "landmarks5" not in face
+    assert list(face["attributes"]) == ["mask"]  # head pose needs a photo
+    assert "body" not in detection["samples"] and event["face_attributes"]["basic_attributes"]["gender"] == 1
+    events = events_of(post_events(rest, account, handler, photo("obama.jpg")))["events"]
+    bodies = [e["detections"][0]["samples"]["body"] for e in events if "body" in e["detections"][0]["samples"]]
+    assert bodies and all(body["url"] == f"/6/samples/bodies/{body['sample_id']}" for body in bodies)
+    assert rest.get(bodies[0]["url"], headers=auth(account)).status_code == 200
