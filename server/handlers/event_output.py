@@ -20,6 +20,7 @@ from server.face_results import (
     fill_face_detection,
     mask_message,
 )
+from server.matching.events import FoundEvent
 from server.services.faces import to_face
 from server.storage.descriptors import DEFAULT_VERSION
 from server.storage.repositories.events import EventDetection, EventLocation, EventRecord, EventRect, GeoPosition
@@ -156,6 +157,19 @@ def handler_event(event: Event, plan: Plan, meta: EventMeta) -> handler_events_p
         for found in result.found:
             candidate = group.candidates.add(similarity=found.match.similarity)
             candidate.face.CopyFrom(to_face(found.row, result.lists.get(found.match.face_id, []), list(result.targets)))
+        for matched in result.events:
+            candidate = group.candidates.add(similarity=matched.match.similarity)
+            record = matched.record
+            candidate.event.CopyFrom(
+                handler_events_pb2.EventMatchEvent(
+                    event_id=record.event_id,
+                    external_id=record.external_id or "",
+                    user_data=record.user_data,
+                    create_time=record.create_time,
+                    handler_id=_text(record.handler_id),
+                    source=_text(record.source),
+                )
+            )
     message.detections.extend(_detection(detection, event, plan) for detection in event.detections)
     if event.aggregated:
         attributes = message.aggregate_estimations.face.attributes
@@ -207,10 +221,27 @@ def _match_result(event: Event) -> list[dict[str, Any]]:
                     "similarity": found.match.similarity,
                 }
                 for found in result.found
+            ]
+            + [
+                {"event": _event_candidate(matched), "similarity": matched.match.similarity}
+                for matched in result.events
             ],
         }
         for result in event.matches
     ]
+
+
+def _event_candidate(matched: FoundEvent) -> dict[str, Any]:
+    """An event candidate: {event_id, external_id, user_data, create_time, handler_id, source} (§2.8, §4.1)."""
+    record = matched.record
+    return {
+        "event_id": record.event_id,
+        "external_id": record.external_id or "",
+        "user_data": record.user_data,
+        "create_time": record.create_time,
+        "handler_id": record.handler_id,
+        "source": record.source,
+    }
 
 
 def event_record(event: Event, plan: Plan, meta: EventMeta, handler_id: str, account_id: str) -> EventRecord:

@@ -25,7 +25,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
@@ -38,6 +38,7 @@ from lumen.v6 import common_pb2, handler_events_service_pb2, iso_pb2
 from server import errors
 from server.clock import now
 from server.errors import LunaError
+from server.events.filters import event_filter
 from server.face_inference import FaceInference, analyse_input, require
 from server.face_results import SUCCESS, WARP_CONTENT_TYPE, encode_warp, filtered_detections, per_image_error
 from server.handlers.event_filters import EventValues, passes
@@ -46,15 +47,18 @@ from server.handlers.event_sink import EventSink
 from server.handlers.face_quality import check_values, face_quality_result
 from server.handlers.inputs import IMAGE_FACE_WARP, EventImage, EventMeta, EventsBody
 from server.handlers.plan import MATCH_FACE_FIELDS, Plan, reported_only
+from server.handlers.policies import EventCandidates as EventCandidatesPolicy
 from server.handlers.policies import FaceCandidates as FaceCandidatesPolicy
 from server.handlers.policies import MatchPolicy
 from server.handlers.times import resolve_time_bound
-from server.matching.faces import FaceCandidates, FoundFace, lists_of, search_faces
+from server.matching.events import FoundEvent, search_events
+from server.matching.faces import FaceCandidates, FoundFace, lists_of, scope, search_faces
 from server.matching.live import MatchingIndexes
 from server.services.blob_resources import BODY_SAMPLES, FACE_SAMPLES, IMAGES, BlobResources, sniff_image
 from server.services.detector import exif_tags
 from server.storage.descriptors import DEFAULT_VERSION
 from server.storage.repositories.attributes import AttributeData
+from server.storage.repositories.events import EventFilter
 from server.storage.repositories.faces import FaceRow
 from server.storage.store import Storage
 
@@ -77,10 +81,18 @@ class Detection:
 
 @dataclass
 class MatchResult:
+    """The candidates of one match_policy item, best first: faces (origin "faces") or events ("events")."""
+
     label: str
-    found: list[FoundFace]
-    lists: dict[str, list[str]]
-    targets: tuple[str, ...]
+    found: list[FoundFace] = field(default_factory=list)
+    lists: dict[str, list[str]] = field(default_factory=dict)
+    targets: tuple[str, ...] = MATCH_FACE_FIELDS
+    events: list[FoundEvent] = field(default_factory=list)
+
+    @property
+    def best(self) -> float | None:
+        found = [item.match.similarity for item in self.found[:1]] + [item.match.similarity for item in self.events[:1]]
+        return max(found) if found else None
 
 
 @dataclass
@@ -118,7 +130,7 @@ class Event:
         return None if self.score_filtered is not None else self.descriptor
 
     def top_similarity(self) -> dict[str, float]:
-        return {m.label: m.found[0].match.similarity for m in self.matches if m.found}
+        return {m.label: best for m in self.matches if (best := m.best) is not None}
 
 
 @dataclass
@@ -353,8 +365,20 @@ class EventsPipeline:
                 continue
             targets = tuple(t for t in (group.targets or MATCH_FACE_FIELDS) if t != "similarity")
             if not isinstance(group.candidates, FaceCandidatesPolicy):
-                # Event candidates: not matched by handlers yet (docs/handler-events.md).
-                event.matches.append(MatchResult(group.label, [], {}, targets))
+                possible, account = scope(group.candidates.account_id, account_id)
+                events = (
+                    search_events(
+                        self.storage,
+                        self.matching,
+                        vectors,
+                        event_candidates(group.candidates, account),
+                        limit=group.limit,
+                        threshold=group.threshold,
+                    )[0]
+                    if possible
+                    else []
+                )
+                event.matches.append(MatchResult(group.label, targets=targets, events=events))
                 continue
             (found,) = search_faces(
                 self.storage,
@@ -495,3 +519,12 @@ def face_candidates(group: MatchPolicy) -> FaceCandidates:
         face_id_lt=given.face_id__lt,
         list_id=given.list_id,
     )
+
+
+def event_candidates(candidates: EventCandidatesPolicy, account_id: str | None) -> EventFilter:
+    """The events filter (§4.5) of a match_policy item of origin "events" (relative times resolved now)."""
+    document = {name: value for name, value in asdict(candidates).items() if value is not None}
+    for name in ("create_time__gte", "create_time__lt", "end_time__gte", "end_time__lt"):
+        if name in document:
+            document[name] = resolve_time_bound(document[name])
+    return event_filter(document, account_id, "match_policy.candidates")

@@ -139,7 +139,10 @@ def test_enrol_then_identify_by_the_list(rest: httpx.Client, account: str) -> No
         rest,
         account,
         {
-            "match_policy": [{"label": "staff", "candidates": {"origin": "faces", "list_id": list_id}, "limit": 2}],
+            "match_policy": [
+                {"label": "staff", "candidates": {"origin": "faces", "list_id": list_id}, "limit": 2},
+                {"label": "seen", "candidates": {"origin": "events", "handler_ids": [enrol]}},
+            ],
             "conditional_tags_policy": [
                 {"tag": "known", "filters": {"match": [{"label": "staff", "similarity__gte": 0.7}]}},
                 {"tag": "stranger", "filters": {"match": [{"label": "staff", "similarity__lte": 0.5}]}},
@@ -149,8 +152,11 @@ def test_enrol_then_identify_by_the_list(rest: httpx.Client, account: str) -> No
     )
     same = events_of(post_events(rest, account, identify, photo("obama2.jpg")))["events"][0]
     other = events_of(post_events(rest, account, identify, photo("biden.jpg")))["events"][0]
-    (match,) = same["matches"]
-    assert match["label"] == "staff"
+    match, seen = same["matches"]
+    assert (match["label"], seen["label"]) == ("staff", "seen")
+    (earlier,) = seen["candidates"]  # the enrolment event, a candidate through its descriptor
+    assert earlier["event"]["event_id"] == event["event_id"] and earlier["event"]["handler_id"] == enrol
+    assert earlier["event"]["source"] == "door" and earlier["similarity"] > 0.7
     (candidate,) = match["candidates"]
     assert candidate["face"]["face_id"] == face["face_id"] and candidate["face"]["lists"] == [list_id]
     assert candidate["similarity"] > 0.7, candidate
