@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
-from google.protobuf import json_format
+from google.protobuf import struct_pb2
 
 from lumen.v6 import events_pb2, events_service_pb2, events_service_pb2_grpc
 from server import errors
@@ -351,8 +351,41 @@ def event_filters(request: events_service_pb2.GetEventsRequest, account_id: str 
     )
 
 
-def to_event(record_json: dict[str, Any]) -> events_pb2.Event:
-    return json_format.ParseDict(record_json, events_pb2.Event())
+_PLAIN_FIELDS = frozenset({"event_id", "account_id", "create_time", "end_time", "user_data"})
+_LIST_FIELDS = frozenset({"tags", "match_result", "face_detections", "attach_result"})
+
+
+def _set_value(target: struct_pb2.Value, value: Any) -> None:
+    if value is None:
+        target.null_value = struct_pb2.NULL_VALUE
+    elif isinstance(value, bool):
+        target.bool_value = value
+    elif isinstance(value, int | float):
+        target.number_value = value
+    elif isinstance(value, str):
+        target.string_value = value
+    elif isinstance(value, dict):
+        target.struct_value.SetInParent()
+        target.struct_value.update(value)
+    else:
+        target.list_value.SetInParent()
+        target.list_value.extend(value)
+
+
+def to_event(document: dict[str, Any]) -> events_pb2.Event:
+    """The Event message of a stored event's JSON (server/events/records.py stored_event_json). Built field by
+    field: json_format.ParseDict takes 3x as long, which a page of 1 000 events feels."""
+    event = events_pb2.Event()
+    for name, value in document.items():
+        if name in _PLAIN_FIELDS:
+            setattr(event, name, value)
+        elif name in _LIST_FIELDS:
+            field = getattr(event, name)
+            field.SetInParent()
+            field.extend(value)
+        else:
+            _set_value(getattr(event, name), value)
+    return event
 
 
 def _json_error(path: str, message: str) -> LunaError:

@@ -425,14 +425,10 @@ class EventFilter:
                 g.origin_latitude - g.latitude_delta,
                 g.origin_latitude + g.latitude_delta,
             )
-        if self.tags:
-            tags = list(dict.fromkeys(self.tags))
-            where.add(
-                f"event_id IN (SELECT event_id FROM event_tags WHERE tag IN ({marks(tags)}) "
-                "GROUP BY event_id HAVING COUNT(*) = ?)",
-                *tags,
-                len(tags),
-            )
+        # One indexed probe per tag and row: pages stop after `limit` rows (an IN (subquery) of the events
+        # holding every tag reads all of them first: 100x slower at 1 M events, bench/events_stats.py).
+        for tag in dict.fromkeys(self.tags or ()):
+            where.add("EXISTS (SELECT 1 FROM event_tags t WHERE t.tag = ? AND t.event_id = events.event_id)", tag)
         if self.with_descriptor is not None:
             where.add("has_descriptor = ?", int(self.with_descriptor))
         return where
@@ -651,6 +647,13 @@ class EventRepository:
         rows = self.db.connection().conn.execute("SELECT event_id, account_id FROM events WHERE has_descriptor = 1")
         return {str(e): str(a) for e, a in rows}
 
+    def _scan_is_cheaper(self, filters: EventFilter, conditions: Sequence[StatsCondition]) -> bool:
+        if filters.account_id is None or _narrows_by_index(filters, conditions):
+            return False
+        rows = self.db.count("SELECT COUNT(*) FROM events WHERE account_id = ?", (filters.account_id,))
+        total = self.db.count("SELECT COUNT(*) FROM events")
+        return rows > SCAN_SHARE * total
+
     def stats(
         self,
         filters: EventFilter,
@@ -674,13 +677,16 @@ class EventRepository:
             if target.aggregator == "group_by":
                 groups.append((label, column))
             elif target.aggregator == "count":
-                aggregates.append((label, f"COUNT({column})"))
+                # event_id is never NULL: COUNT(*) counts from an index alone (30x faster than COUNT(event_id)).
+                aggregates.append((label, "COUNT(*)" if column == "event_id" else f"COUNT({column})"))
             else:
                 aggregates.append((label, f"{target.aggregator.upper()}({column})"))
         select = [sql for _, sql in groups] + [sql for _, sql in aggregates]
         if not select:
             return StatsResult([], [])
-        sql = f"SELECT {', '.join(select)} FROM events{where.sql()}"
+        covered = all(t.column in ("event_id", "account_id", "create_time") for t in targets)  # by the account index
+        hint = " NOT INDEXED" if not covered and self._scan_is_cheaper(filters, conditions) else ""
+        sql = f"SELECT {', '.join(select)} FROM events{hint}{where.sql()}"
         if groups:
             positions = ", ".join(str(i + 1) for i in range(len(groups)))
             sql += f" GROUP BY {positions} ORDER BY {positions}"
@@ -692,6 +698,24 @@ class EventRepository:
                 values[0] = _group_label(grouping, values[0])
             result.append([_clean(v) for v in values])
         return StatsResult([label for label, _ in groups] + [label for label, _ in aggregates], result)
+
+
+def _narrows_by_index(filters: EventFilter, conditions: Sequence[StatsCondition]) -> bool:
+    """Whether an index other than the account's can narrow the rows (then SQLite's own plan is right)."""
+    values = {name: value for name, value in filters.__dict__.items() if name != "account_id" and value is not None}
+    if values:
+        return True
+    return any(
+        c.column in _INDEXED_STATS_COLUMNS and c.operator in ("eq", "in", "gt", "gte", "lt", "lte") for c in conditions
+    )
+
+
+_INDEXED_STATS_COLUMNS = frozenset(
+    {"event_id", "create_time", "handler_id", "source", "track_id", "top_similar_object_id", "external_id", "face_id"}
+)
+#: Share of the table above which aggregating an account's events reads the whole table in order rather than
+#: its rows through the account index (random access; measured 2x slower at a quarter of the rows).
+SCAN_SHARE = 0.1
 
 
 def _clean(value: Any) -> Any:
