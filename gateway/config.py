@@ -17,8 +17,10 @@ import yaml
 from google.api import annotations_pb2, http_pb2
 from google.protobuf import descriptor_pb2
 
+from gateway.query_types import FIELD_REPLIES, rpc_query_kinds
 from server import errors
 from server.accounts import PUBLIC_RPCS, Credential, load_credentials
+from server.storage.descriptors import supported_versions
 
 GATEWAY_DIR = Path(__file__).resolve().parent
 DESCRIPTOR_SET = GATEWAY_DIR / "lumen.pb"
@@ -60,7 +62,10 @@ LUA_REPLIES = {
     "UNKNOWN_PATH": errors.UNKNOWN_RESOURCE,  # path, as sent (bounded)
     "METHOD_NOT_ALLOWED": errors.METHOD_NOT_ALLOWED,  # method
     "BAD_QUERY_PARAMETER": errors.BAD_QUERY_PARAM,  # parameter name
+    "BAD_DESCRIPTOR_VERSION": errors.BAD_DESCRIPTOR_VERSION_PARAM,  # (the versions, filled in by lua_code)
 }
+#: Detail values of LUA_REPLIES known when the configuration is generated.
+LUA_REPLY_VALUES = {"BAD_DESCRIPTOR_VERSION": {"supported": supported_versions()}}
 # A gRPC error that gRPC core answered (the Lumen wrapper sends its LUNA body as x-lumen-error
 # metadata; these came without one): grpc-status -> (HTTP status, LUNA body); applied by lumen.lua.
 GRPC_ERRORS: dict[str, tuple[int, dict[str, object]]] = {
@@ -147,6 +152,19 @@ def _spelt_out(path: str) -> list[str]:
     return paths
 
 
+def _route_patterns(all_routes: list[Route]) -> list[tuple[Route, str, str]]:
+    """(route, path, lua pattern) of every route; see allow_table for how twins of one shape are told apart."""
+    shapes: dict[str, set[str]] = defaultdict(set)
+    for route in all_routes:
+        shapes[_lua_pattern(route.path)].add(route.path)
+    found = []
+    for route in all_routes:
+        ambiguous = len(shapes[_lua_pattern(route.path)]) > 1
+        for path in _spelt_out(route.path) if ambiguous else [route.path]:
+            found.append((route, path, _lua_pattern(path, typed=ambiguous)))
+    return found
+
+
 def allow_table(all_routes: list[Route]) -> list[tuple[str, str, str, str]]:
     """(path, lua pattern, "GET,HEAD,OPTIONS", "var1,var2") ordered so literal paths win over templates.
 
@@ -156,19 +174,13 @@ def allow_table(all_routes: list[Route]) -> list[tuple[str, str, str, str]]:
     the methods of its own route (OPTIONS, 405 and routing agree) and a segment that is neither is 404.
     Templates without such a twin keep `[^/]+` (a malformed id is the service's 12001).
     """
-    shapes: dict[str, set[str]] = defaultdict(set)
-    for route in all_routes:
-        shapes[_lua_pattern(route.path)].add(route.path)
     methods: dict[str, set[str]] = defaultdict(set)
     variables: dict[str, set[str]] = defaultdict(set)
     paths: dict[str, str] = {}
-    for route in all_routes:
-        ambiguous = len(shapes[_lua_pattern(route.path)]) > 1
-        for path in _spelt_out(route.path) if ambiguous else [route.path]:
-            pattern = _lua_pattern(path, typed=ambiguous)
-            methods[pattern].add(route.method)
-            variables[pattern].update(re.findall(r"\{([^}=]+)", route.path))
-            paths.setdefault(pattern, path)
+    for route, path, pattern in _route_patterns(all_routes):
+        methods[pattern].add(route.method)
+        variables[pattern].update(re.findall(r"\{([^}=]+)", route.path))
+        paths.setdefault(pattern, path)
     table = []
     for pattern, verbs in methods.items():
         verbs.add("OPTIONS")
@@ -177,28 +189,50 @@ def allow_table(all_routes: list[Route]) -> list[tuple[str, str, str, str]]:
     return table
 
 
-def lua_code(all_routes: list[Route]) -> str:
+def query_table(all_routes: list[Route], kinds: dict[str, dict[str, str]]) -> dict[str, dict[str, dict[str, str]]]:
+    """lua pattern -> method -> {query field: kind} (gateway/query_types.py), for the routes with typed fields."""
+    table: dict[str, dict[str, dict[str, str]]] = defaultdict(dict)
+    for route, _, pattern in _route_patterns(all_routes):
+        if kinds.get(route.rpc):
+            table[pattern][route.method] = kinds[route.rpc]
+    return dict(table)
+
+
+def _lua_table(mapping: dict[str, str]) -> str:
+    return "{" + ", ".join(f'{name} = "{value}"' for name, value in sorted(mapping.items())) + "}"
+
+
+def lua_code(all_routes: list[Route], kinds: dict[str, dict[str, str]] | None = None) -> str:
+    """The Lua filter: generated tables (routes, typed query fields, LUNA replies) + gateway/lumen.lua."""
+    typed = query_table(all_routes, kinds or {})
     rows = "\n".join(
-        f'  {{"{pattern}", "{allow}", "{names}"}}, -- {path}' for path, pattern, allow, names in allow_table(all_routes)
+        f'  {{"{pattern}", "{allow}", "{names}", '
+        + "{"
+        + ", ".join(f"{method} = {_lua_table(fields)}" for method, fields in sorted(typed.get(pattern, {}).items()))
+        + f"}}}}, -- {path}"
+        for path, pattern, allow, names in allow_table(all_routes)
     )
     grpc_errors = "\n".join(
         f'  ["{key}"] = {{"{status}", {_lua_string(json.dumps(body, separators=(", ", ": ")))}}},'
         for key, (status, body) in GRPC_ERRORS.items()
     )
     replies = "\n".join(
-        f'  {name} = {{"{spec.http_status}", {_lua_string(lua_body_format(spec))}}},'
+        f'  {name} = {{"{spec.http_status}", {_lua_string(lua_body_format(spec, **LUA_REPLY_VALUES.get(name, {})))}}},'
         for name, spec in LUA_REPLIES.items()
     )
     return (
         f"ROUTES = {{\n{rows}\n}}\n\nGRPC_ERRORS = {{\n{grpc_errors}\n}}\n\nLUNA_REPLIES = {{\n{replies}\n}}\n\n"
+        f"QUERY_FIELD_REPLIES = {_lua_table(FIELD_REPLIES)}\n\n"
         f'LUNA_REPLY_HEADER = "{LUNA_REPLY_HEADER}"\n\n' + LUA_SOURCE.read_text()
     )
 
 
-def lua_body_format(spec: errors.ErrorSpec) -> str:
-    """The LUNA body of `spec` as a Lua string.format format: each detail field becomes %s, in order."""
+def lua_body_format(spec: errors.ErrorSpec, **known: str) -> str:
+    """The LUNA body of `spec` as a Lua string.format format: each detail field becomes %s, in order, except
+    those given in `known` (filled in now)."""
     detail = "".join(
-        literal.replace("%", "%%") + ("%s" if field is not None else "")
+        literal.replace("%", "%%")
+        + ("" if field is None else known[field].replace("%", "%%") if field in known else "%s")
         for literal, field, _, _ in string.Formatter().parse(spec.detail)
     )
     body = {"error_code": spec.code, "desc": spec.desc.replace("%", "%%"), "detail": detail}
@@ -382,7 +416,7 @@ def envoy_config(
             "name": "envoy.filters.http.lua",
             "typed_config": {
                 "@type": "type.googleapis.com/envoy.extensions.filters.http.lua.v3.Lua",
-                "default_source_code": {"inline_string": lua_code(all_routes)},
+                "default_source_code": {"inline_string": lua_code(all_routes, rpc_query_kinds(descriptor_set))},
             },
         },
         {

@@ -6,12 +6,14 @@ Details: docs/image-operations.md, "server/analysis_options.py".
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+
+from google.protobuf.message import Message
 
 from inference.analysis import AnalysisOptions, Multiface
 from server import errors
 from server.errors import LunaError
-from server.validation import query_int
+from server.validation import flag_param, float_param, int_param, query_int
 
 MULTIFACE_ERROR, MULTIFACE_ALL, MULTIFACE_BEST = Multiface.ERROR, Multiface.ALL, Multiface.BEST
 #: LUNA's mask codes: 1 medical_mask, 2 missing, 3 occluded (MaskEstimation.predominant_code).
@@ -19,27 +21,24 @@ MASK_CODES = (1, 2, 3)
 NO_ANGLE_FILTER = 180
 ANGLE_THRESHOLDS = ("pitch_threshold", "roll_threshold", "yaw_threshold")
 
-#: Reads an optional query parameter by name (None when absent).
-Given = Callable[[str], str | None]
 
-
-def reject_unavailable(given: Given, names: Iterable[str]) -> None:
-    """40005 for an estimation switch set to 1 that Lumen has no model for (12012 for a bad value)."""
+def reject_unavailable(request: Message, names: Iterable[str]) -> None:
+    """40005 for an estimation switch set to 1 that Lumen has no model for."""
     for name in names:
-        if query_int(given(name), name, 0, choices=(0, 1)):
+        if flag_param(request, name):
             raise LunaError(errors.ESTIMATION_NOT_AVAILABLE, name=name)
 
 
-def multiface_policy(given: Given, default: Multiface = Multiface.ALL) -> Multiface:
-    code = query_int(given("multiface_policy"), "multiface_policy", int(default), choices=tuple(map(int, Multiface)))
+def multiface_policy(request: Message, default: Multiface = Multiface.ALL) -> Multiface:
+    code = int_param(request, "multiface_policy", int(default), choices=tuple(map(int, Multiface)))
     return Multiface(code)
 
 
-def angle_thresholds(given: Given) -> tuple[tuple[str, int], ...]:
+def angle_thresholds(request: Message) -> tuple[tuple[str, int], ...]:
     """The active angle filters (12012 outside 0..180)."""
     active = []
     for name in ANGLE_THRESHOLDS:
-        threshold = query_int(given(name), name, NO_ANGLE_FILTER, minimum=0, maximum=NO_ANGLE_FILTER)
+        threshold = int_param(request, name, NO_ANGLE_FILTER, minimum=0, maximum=NO_ANGLE_FILTER)
         if threshold != NO_ANGLE_FILTER:
             active.append((name, threshold))
     return tuple(active)
@@ -63,17 +62,9 @@ def mask_states(values: Sequence[str]) -> tuple[int, ...]:
     return coded_states(values, "mask_states", MASK_CODES)
 
 
-def score_threshold(value: str | None) -> float:
+def score_threshold(request: Message) -> float:
     """score_threshold, 0..1 (12012 otherwise); 0 when absent (no filtering)."""
-    if value is None or value == "":
-        return 0.0
-    try:
-        threshold = float(value)
-    except ValueError:
-        raise LunaError(errors.BAD_QUERY_PARAM, name="score_threshold") from None
-    if not 0.0 <= threshold <= 1.0:
-        raise LunaError(errors.BAD_QUERY_PARAM, name="score_threshold")
-    return threshold
+    return float_param(request, "score_threshold", 0.0, minimum=0.0, maximum=1.0)
 
 
 def check_warp_facemesh(options: AnalysisOptions, landmarks68_flag: str) -> None:

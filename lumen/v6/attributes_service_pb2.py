@@ -29,7 +29,7 @@ from lumen.v6 import common_pb2 as lumen_dot_v6_dot_common__pb2
 from lumen.v6 import options_pb2 as lumen_dot_v6_dot_options__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!lumen/v6/attributes_service.proto\x12\x08lumen.v6\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x19lumen/v6/attributes.proto\x1a\x15lumen/v6/common.proto\x1a\x16lumen/v6/options.proto\"\x7f\n\x16\x43reateAttributeRequest\x12\x10\n\x03ttl\x18\x01 \x01(\tH\x00\x88\x01\x01\x12\"\n\x04\x62ody\x18\x02 \x01(\x0b\x32\x14.google.api.HttpBody\x12\'\n\x06params\x18\x03 \x01(\x0b\x32\x17.lumen.v6.AttributeDataB\x06\n\x04_ttl\"<\n\x17\x43reateAttributeResponse\x12\x14\n\x0c\x61ttribute_id\x18\x01 \x01(\t\x12\x0b\n\x03url\x18\x02 \x01(\t\"\x9e\x01\n\x14GetAttributesRequest\x12\x1a\n\rattribute_ids\x18\x01 \x01(\tH\x00\x88\x01\x01\x12\x14\n\x07targets\x18\x02 \x01(\tH\x01\x88\x01\x01\x12\x1f\n\x12\x64\x65scriptor_version\x18\x03 \x01(\tH\x02\x88\x01\x01\x42\x10\n\x0e_attribute_idsB\n\n\x08_targetsB\x15\n\x13_descriptor_version\"I\n\x15GetAttributesResponse\x12\x30\n\nattributes\x18\x01 \x03(\x0b\x32\x1c.lumen.v6.TemporaryAttribute\"\x85\x01\n\x13GetAttributeRequest\x12\x14\n\x0c\x61ttribute_id\x18\x01 \x01(\t\x12\x14\n\x07targets\x18\x02 \x01(\tH\x00\x88\x01\x01\x12\x1f\n\x12\x64\x65scriptor_version\x18\x03 \x01(\tH\x01\x88\x01\x01\x42\n\n\x08_targetsB\x15\n\x13_descriptor_version\".\n\x16\x41ttributeExistsRequest\x12\x14\n\x0c\x61ttribute_id\x18\x01 \x01(\t\".\n\x16\x44\x65leteAttributeRequest\x12\x14\n\x0c\x61ttribute_id\x18\x01 \x01(\t\"2\n\x1aGetAttributeSamplesRequest\x12\x14\n\x0c\x61ttribute_id\x18\x01 \x01(\t2\xde\x05\n\x11\x41ttributesService\x12x\n\x0f\x43reateAttribute\x12 .lumen.v6.CreateAttributeRequest\x1a!.lumen.v6.CreateAttributeResponse\" \x88\xb5\x18\xc9\x01\x82\xd3\xe4\x93\x02\x15\"\r/6/attributes:\x04\x62ody\x12g\n\rGetAttributes\x12\x1e.lumen.v6.GetAttributesRequest\x1a\x1f.lumen.v6.GetAttributesResponse\"\x15\x82\xd3\xe4\x93\x02\x0f\x12\r/6/attributes\x12q\n\x0cGetAttribute\x12\x1d.lumen.v6.GetAttributeRequest\x1a\x1c.lumen.v6.TemporaryAttribute\"$\x82\xd3\xe4\x93\x02\x1e\x12\x1c/6/attributes/{attribute_id}\x12v\n\x0f\x41ttributeExists\x12 .lumen.v6.AttributeExistsRequest\x1a\x13.lumen.v6.NoContent\",\x82\xd3\xe4\x93\x02&B$\n\x04HEAD\x12\x1c/6/attributes/{attribute_id}\x12s\n\x0f\x44\x65leteAttribute\x12 .lumen.v6.DeleteAttributeRequest\x1a\x13.lumen.v6.NoContent\")\x88\xb5\x18\xcc\x01\x82\xd3\xe4\x93\x02\x1e*\x1c/6/attributes/{attribute_id}\x12\x85\x01\n\x13GetAttributeSamples\x12$.lumen.v6.GetAttributeSamplesRequest\x1a\x1a.lumen.v6.AttributeSamples\",\x82\xd3\xe4\x93\x02&\x12$/6/attributes/{attribute_id}/samplesb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!lumen/v6/attributes_service.proto\x12\x08lumen.v6\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x19lumen/v6/attributes.proto\x1a\x15lumen/v6/common.proto\x1a\x16lumen/v6/options.proto\"\x7f\n\x16\x43reateAttributeRequest\x12\x10\n\x03ttl\x18\x01 \x01(\x05H\x00\x88\x01\x01\x12\"\n\x04\x62ody\x18\x02 \x01(\x0b\x32\x14.google.api.HttpBody\x12\'\n\x06params\x18\x03 \x01(\x0b\x32\x17.lumen.v6.AttributeDataB\x06\n\x04_ttl\"<\n\x17\x43reateAttributeResponse\x12\x14\n\x0c\x61ttribute_id\x18\x01 \x01(\t\x12\x0b\n\x03url\x18\x02 \x01(\t\"v\n\x14GetAttributesRequest\x12\x15\n\rattribute_ids\x18\x01 \x03(\t\x12\x0f\n\x07targets\x18\x02 \x03(\t\x12\x1f\n\x12\x64\x65scriptor_version\x18\x03 \x01(\x05H\x00\x88\x01\x01\x42\x15\n\x13_descriptor_version\"I\n\x15GetAttributesResponse\x12\x30\n\nattributes\x18\x01 \x03(\x0b\x32\x1c.lumen.v6.TemporaryAttribute\"t\n\x13GetAttributeRequest\x12\x14\n\x0c\x61ttribute_id\x18\x01 \x01(\t\x12\x0f\n\x07targets\x18\x02 \x03(\t\x12\x1f\n\x12\x64\x65scriptor_version\x18\x03 \x01(\x05H\x00\x88\x01\x01\x42\x15\n\x13_descriptor_version\".\n\x16\x41ttributeExistsRequest\x12\x14\n\x0c\x61ttribute_id\x18\x01 \x01(\t\".\n\x16\x44\x65leteAttributeRequest\x12\x14\n\x0c\x61ttribute_id\x18\x01 \x01(\t\"2\n\x1aGetAttributeSamplesRequest\x12\x14\n\x0c\x61ttribute_id\x18\x01 \x01(\t2\xde\x05\n\x11\x41ttributesService\x12x\n\x0f\x43reateAttribute\x12 .lumen.v6.CreateAttributeRequest\x1a!.lumen.v6.CreateAttributeResponse\" \x88\xb5\x18\xc9\x01\x82\xd3\xe4\x93\x02\x15\"\r/6/attributes:\x04\x62ody\x12g\n\rGetAttributes\x12\x1e.lumen.v6.GetAttributesRequest\x1a\x1f.lumen.v6.GetAttributesResponse\"\x15\x82\xd3\xe4\x93\x02\x0f\x12\r/6/attributes\x12q\n\x0cGetAttribute\x12\x1d.lumen.v6.GetAttributeRequest\x1a\x1c.lumen.v6.TemporaryAttribute\"$\x82\xd3\xe4\x93\x02\x1e\x12\x1c/6/attributes/{attribute_id}\x12v\n\x0f\x41ttributeExists\x12 .lumen.v6.AttributeExistsRequest\x1a\x13.lumen.v6.NoContent\",\x82\xd3\xe4\x93\x02&B$\n\x04HEAD\x12\x1c/6/attributes/{attribute_id}\x12s\n\x0f\x44\x65leteAttribute\x12 .lumen.v6.DeleteAttributeRequest\x1a\x13.lumen.v6.NoContent\")\x88\xb5\x18\xcc\x01\x82\xd3\xe4\x93\x02\x1e*\x1c/6/attributes/{attribute_id}\x12\x85\x01\n\x13GetAttributeSamples\x12$.lumen.v6.GetAttributeSamplesRequest\x1a\x1a.lumen.v6.AttributeSamples\",\x82\xd3\xe4\x93\x02&\x12$/6/attributes/{attribute_id}/samplesb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -52,18 +52,18 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_CREATEATTRIBUTEREQUEST']._serialized_end=305
   _globals['_CREATEATTRIBUTERESPONSE']._serialized_start=307
   _globals['_CREATEATTRIBUTERESPONSE']._serialized_end=367
-  _globals['_GETATTRIBUTESREQUEST']._serialized_start=370
-  _globals['_GETATTRIBUTESREQUEST']._serialized_end=528
-  _globals['_GETATTRIBUTESRESPONSE']._serialized_start=530
-  _globals['_GETATTRIBUTESRESPONSE']._serialized_end=603
-  _globals['_GETATTRIBUTEREQUEST']._serialized_start=606
-  _globals['_GETATTRIBUTEREQUEST']._serialized_end=739
-  _globals['_ATTRIBUTEEXISTSREQUEST']._serialized_start=741
-  _globals['_ATTRIBUTEEXISTSREQUEST']._serialized_end=787
-  _globals['_DELETEATTRIBUTEREQUEST']._serialized_start=789
-  _globals['_DELETEATTRIBUTEREQUEST']._serialized_end=835
-  _globals['_GETATTRIBUTESAMPLESREQUEST']._serialized_start=837
-  _globals['_GETATTRIBUTESAMPLESREQUEST']._serialized_end=887
-  _globals['_ATTRIBUTESSERVICE']._serialized_start=890
-  _globals['_ATTRIBUTESSERVICE']._serialized_end=1624
+  _globals['_GETATTRIBUTESREQUEST']._serialized_start=369
+  _globals['_GETATTRIBUTESREQUEST']._serialized_end=487
+  _globals['_GETATTRIBUTESRESPONSE']._serialized_start=489
+  _globals['_GETATTRIBUTESRESPONSE']._serialized_end=562
+  _globals['_GETATTRIBUTEREQUEST']._serialized_start=564
+  _globals['_GETATTRIBUTEREQUEST']._serialized_end=680
+  _globals['_ATTRIBUTEEXISTSREQUEST']._serialized_start=682
+  _globals['_ATTRIBUTEEXISTSREQUEST']._serialized_end=728
+  _globals['_DELETEATTRIBUTEREQUEST']._serialized_start=730
+  _globals['_DELETEATTRIBUTEREQUEST']._serialized_end=776
+  _globals['_GETATTRIBUTESAMPLESREQUEST']._serialized_start=778
+  _globals['_GETATTRIBUTESAMPLESREQUEST']._serialized_end=828
+  _globals['_ATTRIBUTESSERVICE']._serialized_start=831
+  _globals['_ATTRIBUTESSERVICE']._serialized_end=1565
 # @@protoc_insertion_point(module_scope)

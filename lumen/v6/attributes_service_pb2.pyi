@@ -16,10 +16,10 @@ class CreateAttributeRequest(_message.Message):
     TTL_FIELD_NUMBER: _ClassVar[int]
     BODY_FIELD_NUMBER: _ClassVar[int]
     PARAMS_FIELD_NUMBER: _ClassVar[int]
-    ttl: str
+    ttl: int
     body: _httpbody_pb2.HttpBody
     params: _attributes_pb2.AttributeData
-    def __init__(self, ttl: _Optional[str] = ..., body: _Optional[_Union[_httpbody_pb2.HttpBody, _Mapping]] = ..., params: _Optional[_Union[_attributes_pb2.AttributeData, _Mapping]] = ...) -> None: ...
+    def __init__(self, ttl: _Optional[int] = ..., body: _Optional[_Union[_httpbody_pb2.HttpBody, _Mapping]] = ..., params: _Optional[_Union[_attributes_pb2.AttributeData, _Mapping]] = ...) -> None: ...
 
 class CreateAttributeResponse(_message.Message):
     __slots__ = ("attribute_id", "url")
@@ -34,10 +34,10 @@ class GetAttributesRequest(_message.Message):
     ATTRIBUTE_IDS_FIELD_NUMBER: _ClassVar[int]
     TARGETS_FIELD_NUMBER: _ClassVar[int]
     DESCRIPTOR_VERSION_FIELD_NUMBER: _ClassVar[int]
-    attribute_ids: str
-    targets: str
-    descriptor_version: str
-    def __init__(self, attribute_ids: _Optional[str] = ..., targets: _Optional[str] = ..., descriptor_version: _Optional[str] = ...) -> None: ...
+    attribute_ids: _containers.RepeatedScalarFieldContainer[str]
+    targets: _containers.RepeatedScalarFieldContainer[str]
+    descriptor_version: int
+    def __init__(self, attribute_ids: _Optional[_Iterable[str]] = ..., targets: _Optional[_Iterable[str]] = ..., descriptor_version: _Optional[int] = ...) -> None: ...
 
 class GetAttributesResponse(_message.Message):
     __slots__ = ("attributes",)
@@ -51,9 +51,9 @@ class GetAttributeRequest(_message.Message):
     TARGETS_FIELD_NUMBER: _ClassVar[int]
     DESCRIPTOR_VERSION_FIELD_NUMBER: _ClassVar[int]
     attribute_id: str
-    targets: str
-    descriptor_version: str
-    def __init__(self, attribute_id: _Optional[str] = ..., targets: _Optional[str] = ..., descriptor_version: _Optional[str] = ...) -> None: ...
+    targets: _containers.RepeatedScalarFieldContainer[str]
+    descriptor_version: int
+    def __init__(self, attribute_id: _Optional[str] = ..., targets: _Optional[_Iterable[str]] = ..., descriptor_version: _Optional[int] = ...) -> None: ...
 
 class AttributeExistsRequest(_message.Message):
     __slots__ = ("attribute_id",)

@@ -28,23 +28,23 @@ class DetectRequest(_message.Message):
     WARPED_IMAGE_FIELD_NUMBER: _ClassVar[int]
     USE_EXIF_INFO_FIELD_NUMBER: _ClassVar[int]
     BODY_FIELD_NUMBER: _ClassVar[int]
-    multiface_policy: str
-    estimate_head_pose: str
-    estimate_emotions: str
-    estimate_mask: str
-    detect_landmarks68: str
-    extract_exif: str
-    estimate_quality: str
-    estimate_gaze: str
-    estimate_eyes_attributes: str
-    estimate_mouth_attributes: str
-    pitch_threshold: str
-    roll_threshold: str
-    yaw_threshold: str
-    warped_image: str
-    use_exif_info: str
+    multiface_policy: int
+    estimate_head_pose: bool
+    estimate_emotions: bool
+    estimate_mask: bool
+    detect_landmarks68: bool
+    extract_exif: bool
+    estimate_quality: bool
+    estimate_gaze: bool
+    estimate_eyes_attributes: bool
+    estimate_mouth_attributes: bool
+    pitch_threshold: int
+    roll_threshold: int
+    yaw_threshold: int
+    warped_image: bool
+    use_exif_info: bool
     body: _httpbody_pb2.HttpBody
-    def __init__(self, multiface_policy: _Optional[str] = ..., estimate_head_pose: _Optional[str] = ..., estimate_emotions: _Optional[str] = ..., estimate_mask: _Optional[str] = ..., detect_landmarks68: _Optional[str] = ..., extract_exif: _Optional[str] = ..., estimate_quality: _Optional[str] = ..., estimate_gaze: _Optional[str] = ..., estimate_eyes_attributes: _Optional[str] = ..., estimate_mouth_attributes: _Optional[str] = ..., pitch_threshold: _Optional[str] = ..., roll_threshold: _Optional[str] = ..., yaw_threshold: _Optional[str] = ..., warped_image: _Optional[str] = ..., use_exif_info: _Optional[str] = ..., body: _Optional[_Union[_httpbody_pb2.HttpBody, _Mapping]] = ...) -> None: ...
+    def __init__(self, multiface_policy: _Optional[int] = ..., estimate_head_pose: _Optional[bool] = ..., estimate_emotions: _Optional[bool] = ..., estimate_mask: _Optional[bool] = ..., detect_landmarks68: _Optional[bool] = ..., extract_exif: _Optional[bool] = ..., estimate_quality: _Optional[bool] = ..., estimate_gaze: _Optional[bool] = ..., estimate_eyes_attributes: _Optional[bool] = ..., estimate_mouth_attributes: _Optional[bool] = ..., pitch_threshold: _Optional[int] = ..., roll_threshold: _Optional[int] = ..., yaw_threshold: _Optional[int] = ..., warped_image: _Optional[bool] = ..., use_exif_info: _Optional[bool] = ..., body: _Optional[_Union[_httpbody_pb2.HttpBody, _Mapping]] = ...) -> None: ...
 
 class DetectResponse(_message.Message):
     __slots__ = ("images",)

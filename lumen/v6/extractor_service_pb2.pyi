@@ -20,12 +20,12 @@ class ExtractRequest(_message.Message):
     AGGREGATE_ATTRIBUTES_FIELD_NUMBER: _ClassVar[int]
     TTL_FIELD_NUMBER: _ClassVar[int]
     body: _httpbody_pb2.HttpBody
-    score_threshold: str
-    extract_descriptor: str
-    extract_basic_attributes: str
-    aggregate_attributes: str
-    ttl: str
-    def __init__(self, body: _Optional[_Union[_httpbody_pb2.HttpBody, _Mapping]] = ..., score_threshold: _Optional[str] = ..., extract_descriptor: _Optional[str] = ..., extract_basic_attributes: _Optional[str] = ..., aggregate_attributes: _Optional[str] = ..., ttl: _Optional[str] = ...) -> None: ...
+    score_threshold: float
+    extract_descriptor: bool
+    extract_basic_attributes: bool
+    aggregate_attributes: bool
+    ttl: int
+    def __init__(self, body: _Optional[_Union[_httpbody_pb2.HttpBody, _Mapping]] = ..., score_threshold: _Optional[float] = ..., extract_descriptor: _Optional[bool] = ..., extract_basic_attributes: _Optional[bool] = ..., aggregate_attributes: _Optional[bool] = ..., ttl: _Optional[int] = ...) -> None: ...
 
 class ExtractAttributesRequest(_message.Message):
     __slots__ = ("sample_ids", "score_threshold", "extract_descriptor", "extract_basic_attributes", "aggregate_attributes", "ttl")
@@ -36,12 +36,12 @@ class ExtractAttributesRequest(_message.Message):
     AGGREGATE_ATTRIBUTES_FIELD_NUMBER: _ClassVar[int]
     TTL_FIELD_NUMBER: _ClassVar[int]
     sample_ids: _containers.RepeatedScalarFieldContainer[str]
-    score_threshold: str
-    extract_descriptor: str
-    extract_basic_attributes: str
-    aggregate_attributes: str
-    ttl: str
-    def __init__(self, sample_ids: _Optional[_Iterable[str]] = ..., score_threshold: _Optional[str] = ..., extract_descriptor: _Optional[str] = ..., extract_basic_attributes: _Optional[str] = ..., aggregate_attributes: _Optional[str] = ..., ttl: _Optional[str] = ...) -> None: ...
+    score_threshold: float
+    extract_descriptor: bool
+    extract_basic_attributes: bool
+    aggregate_attributes: bool
+    ttl: int
+    def __init__(self, sample_ids: _Optional[_Iterable[str]] = ..., score_threshold: _Optional[float] = ..., extract_descriptor: _Optional[bool] = ..., extract_basic_attributes: _Optional[bool] = ..., aggregate_attributes: _Optional[bool] = ..., ttl: _Optional[int] = ...) -> None: ...
 
 class ExtractAttributesResponse(_message.Message):
     __slots__ = ("attributes",)

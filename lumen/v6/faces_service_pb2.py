@@ -24,13 +24,14 @@ _sym_db = _symbol_database.Default()
 
 from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 from google.api import httpbody_pb2 as google_dot_api_dot_httpbody__pb2
+from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from lumen.v6 import attributes_pb2 as lumen_dot_v6_dot_attributes__pb2
 from lumen.v6 import common_pb2 as lumen_dot_v6_dot_common__pb2
 from lumen.v6 import faces_pb2 as lumen_dot_v6_dot_faces__pb2
 from lumen.v6 import options_pb2 as lumen_dot_v6_dot_options__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1clumen/v6/faces_service.proto\x12\x08lumen.v6\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x19lumen/v6/attributes.proto\x1a\x15lumen/v6/common.proto\x1a\x14lumen/v6/faces.proto\x1a\x16lumen/v6/options.proto\"c\n\x11\x43reateFaceRequest\x12\"\n\x04\x62ody\x18\x01 \x01(\x0b\x32\x14.google.api.HttpBody\x12*\n\x06params\x18\x02 \x01(\x0b\x32\x1a.lumen.v6.FaceCreateParams\"2\n\x12\x43reateFaceResponse\x12\x0f\n\x07\x66\x61\x63\x65_id\x18\x01 \x01(\t\x12\x0b\n\x03url\x18\x02 \x01(\t\"\xed\x03\n\x0fGetFacesRequest\x12\x11\n\x04page\x18\x01 \x01(\tH\x00\x88\x01\x01\x12\x16\n\tpage_size\x18\x02 \x01(\tH\x01\x88\x01\x01\x12\x1c\n\x0f\x63reate_time__lt\x18\x03 \x01(\tH\x02\x88\x01\x01\x12\x1d\n\x10\x63reate_time__gte\x18\x04 \x01(\tH\x03\x88\x01\x01\x12\x15\n\x08\x65vent_id\x18\x05 \x01(\tH\x04\x88\x01\x01\x12\x18\n\x0b\x66\x61\x63\x65_id__lt\x18\x06 \x01(\tH\x05\x88\x01\x01\x12\x19\n\x0c\x66\x61\x63\x65_id__gte\x18\x07 \x01(\tH\x06\x88\x01\x01\x12\x15\n\x08\x66\x61\x63\x65_ids\x18\x08 \x01(\tH\x07\x88\x01\x01\x12\x19\n\x0c\x65xternal_ids\x18\t \x01(\tH\x08\x88\x01\x01\x12\x16\n\tuser_data\x18\n \x01(\tH\t\x88\x01\x01\x12\x14\n\x07list_id\x18\x0b \x01(\tH\n\x88\x01\x01\x12\x14\n\x07targets\x18\x0c \x01(\tH\x0b\x88\x01\x01\x42\x07\n\x05_pageB\x0c\n\n_page_sizeB\x12\n\x10_create_time__ltB\x13\n\x11_create_time__gteB\x0b\n\t_event_idB\x0e\n\x0c_face_id__ltB\x0f\n\r_face_id__gteB\x0b\n\t_face_idsB\x0f\n\r_external_idsB\x0c\n\n_user_dataB\n\n\x08_list_idB\n\n\x08_targets\"1\n\x10GetFacesResponse\x12\x1d\n\x05\x66\x61\x63\x65s\x18\x01 \x03(\x0b\x32\x0e.lumen.v6.Face\"\x85\x01\n\x12\x44\x65leteFacesRequest\x12\x13\n\x06ignore\x18\x01 \x01(\tH\x00\x88\x01\x01\x12\"\n\x04\x62ody\x18\x02 \x01(\x0b\x32\x14.google.api.HttpBody\x12+\n\x06params\x18\x03 \x01(\x0b\x32\x1b.lumen.v6.FacesDeleteParamsB\t\n\x07_ignore\"\x8b\x03\n\x11\x43ountFacesRequest\x12\x1c\n\x0f\x63reate_time__lt\x18\x01 \x01(\tH\x00\x88\x01\x01\x12\x1d\n\x10\x63reate_time__gte\x18\x02 \x01(\tH\x01\x88\x01\x01\x12\x15\n\x08\x66\x61\x63\x65_ids\x18\x03 \x01(\tH\x02\x88\x01\x01\x12\x18\n\x0b\x66\x61\x63\x65_id__lt\x18\x04 \x01(\tH\x03\x88\x01\x01\x12\x19\n\x0c\x66\x61\x63\x65_id__gte\x18\x05 \x01(\tH\x04\x88\x01\x01\x12\x15\n\x08\x65vent_id\x18\x06 \x01(\tH\x05\x88\x01\x01\x12\x19\n\x0c\x65xternal_ids\x18\x07 \x01(\tH\x06\x88\x01\x01\x12\x16\n\tuser_data\x18\x08 \x01(\tH\x07\x88\x01\x01\x12\x14\n\x07list_id\x18\t \x01(\tH\x08\x88\x01\x01\x42\x12\n\x10_create_time__ltB\x13\n\x11_create_time__gteB\x0b\n\t_face_idsB\x0e\n\x0c_face_id__ltB\x0f\n\r_face_id__gteB\x0b\n\t_event_idB\x0f\n\r_external_idsB\x0c\n\n_user_dataB\n\n\x08_list_id\")\n\x12\x43ountFacesResponse\x12\x13\n\x0b\x66\x61\x63\x65s_count\x18\x01 \x01(\x05\"\x1c\n\x1a\x43ountFaceAttributesRequest\"C\n\x0eGetFaceRequest\x12\x0f\n\x07\x66\x61\x63\x65_id\x18\x01 \x01(\t\x12\x14\n\x07targets\x18\x02 \x01(\tH\x00\x88\x01\x01\x42\n\n\x08_targets\"r\n\x10PatchFaceRequest\x12\x0f\n\x07\x66\x61\x63\x65_id\x18\x01 \x01(\t\x12\"\n\x04\x62ody\x18\x02 \x01(\x0b\x32\x14.google.api.HttpBody\x12)\n\x06params\x18\x03 \x01(\x0b\x32\x19.lumen.v6.FacePatchParams\"$\n\x11\x44\x65leteFaceRequest\x12\x0f\n\x07\x66\x61\x63\x65_id\x18\x01 \x01(\t\"$\n\x11\x46\x61\x63\x65\x45xistsRequest\x12\x0f\n\x07\x66\x61\x63\x65_id\x18\x01 \x01(\t\"|\n\x17PutFaceAttributeRequest\x12\x0f\n\x07\x66\x61\x63\x65_id\x18\x01 \x01(\t\x12\"\n\x04\x62ody\x18\x02 \x01(\x0b\x32\x14.google.api.HttpBody\x12,\n\x06params\x18\x03 \x01(\x0b\x32\x1c.lumen.v6.FaceAttributeInput\"\x84\x01\n\x17GetFaceAttributeRequest\x12\x0f\n\x07\x66\x61\x63\x65_id\x18\x01 \x01(\t\x12\x14\n\x07targets\x18\x02 \x01(\tH\x00\x88\x01\x01\x12\x1f\n\x12\x64\x65scriptor_version\x18\x03 \x01(\tH\x01\x88\x01\x01\x42\n\n\x08_targetsB\x15\n\x13_descriptor_version\"G\n\x18GetFaceAttributeResponse\x12+\n\nattributes\x18\x01 \x01(\x0b\x32\x17.lumen.v6.FaceAttribute\"-\n\x1a\x44\x65leteFaceAttributeRequest\x12\x0f\n\x07\x66\x61\x63\x65_id\x18\x01 \x01(\t\"1\n\x1eGetFaceAttributeSamplesRequest\x12\x0f\n\x07\x66\x61\x63\x65_id\x18\x01 \x01(\t2\x92\x0b\n\x0c\x46\x61\x63\x65sService\x12\x64\n\nCreateFace\x12\x1b.lumen.v6.CreateFaceRequest\x1a\x1c.lumen.v6.CreateFaceResponse\"\x1b\x88\xb5\x18\xc9\x01\x82\xd3\xe4\x93\x02\x10\"\x08/6/faces:\x04\x62ody\x12S\n\x08GetFaces\x12\x19.lumen.v6.GetFacesRequest\x1a\x1a.lumen.v6.GetFacesResponse\"\x10\x82\xd3\xe4\x93\x02\n\x12\x08/6/faces\x12]\n\x0b\x44\x65leteFaces\x12\x1c.lumen.v6.DeleteFacesRequest\x1a\x13.lumen.v6.NoContent\"\x1b\x88\xb5\x18\xcc\x01\x82\xd3\xe4\x93\x02\x10*\x08/6/faces:\x04\x62ody\x12_\n\nCountFaces\x12\x1b.lumen.v6.CountFacesRequest\x1a\x1c.lumen.v6.CountFacesResponse\"\x16\x82\xd3\xe4\x93\x02\x10\x12\x0e/6/faces/count\x12|\n\x13\x43ountFaceAttributes\x12$.lumen.v6.CountFaceAttributesRequest\x1a\x1c.lumen.v6.CountFacesResponse\"!\x82\xd3\xe4\x93\x02\x1b\x12\x19/6/faces/attributes/count\x12O\n\x07GetFace\x12\x18.lumen.v6.GetFaceRequest\x1a\x0e.lumen.v6.Face\"\x1a\x82\xd3\xe4\x93\x02\x14\x12\x12/6/faces/{face_id}\x12\x63\n\tPatchFace\x12\x1a.lumen.v6.PatchFaceRequest\x1a\x13.lumen.v6.NoContent\"%\x88\xb5\x18\xcc\x01\x82\xd3\xe4\x93\x02\x1a\x32\x12/6/faces/{face_id}:\x04\x62ody\x12_\n\nDeleteFace\x12\x1b.lumen.v6.DeleteFaceRequest\x1a\x13.lumen.v6.NoContent\"\x1f\x88\xb5\x18\xcc\x01\x82\xd3\xe4\x93\x02\x14*\x12/6/faces/{face_id}\x12\x62\n\nFaceExists\x12\x1b.lumen.v6.FaceExistsRequest\x1a\x13.lumen.v6.NoContent\"\"\x82\xd3\xe4\x93\x02\x1c\x42\x1a\n\x04HEAD\x12\x12/6/faces/{face_id}\x12|\n\x10PutFaceAttribute\x12!.lumen.v6.PutFaceAttributeRequest\x1a\x13.lumen.v6.NoContent\"0\x88\xb5\x18\xcc\x01\x82\xd3\xe4\x93\x02%\x1a\x1d/6/faces/{face_id}/attributes:\x04\x62ody\x12\x80\x01\n\x10GetFaceAttribute\x12!.lumen.v6.GetFaceAttributeRequest\x1a\".lumen.v6.GetFaceAttributeResponse\"%\x82\xd3\xe4\x93\x02\x1f\x12\x1d/6/faces/{face_id}/attributes\x12|\n\x13\x44\x65leteFaceAttribute\x12$.lumen.v6.DeleteFaceAttributeRequest\x1a\x13.lumen.v6.NoContent\"*\x88\xb5\x18\xcc\x01\x82\xd3\xe4\x93\x02\x1f*\x1d/6/faces/{face_id}/attributes\x12\x8e\x01\n\x17GetFaceAttributeSamples\x12(.lumen.v6.GetFaceAttributeSamplesRequest\x1a\x1a.lumen.v6.AttributeSamples\"-\x82\xd3\xe4\x93\x02\'\x12%/6/faces/{face_id}/attributes/samplesb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1clumen/v6/faces_service.proto\x12\x08lumen.v6\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x19lumen/v6/attributes.proto\x1a\x15lumen/v6/common.proto\x1a\x14lumen/v6/faces.proto\x1a\x16lumen/v6/options.proto\"c\n\x11\x43reateFaceRequest\x12\"\n\x04\x62ody\x18\x01 \x01(\x0b\x32\x14.google.api.HttpBody\x12*\n\x06params\x18\x02 \x01(\x0b\x32\x1a.lumen.v6.FaceCreateParams\"2\n\x12\x43reateFaceResponse\x12\x0f\n\x07\x66\x61\x63\x65_id\x18\x01 \x01(\t\x12\x0b\n\x03url\x18\x02 \x01(\t\"\xb9\x03\n\x0fGetFacesRequest\x12\x11\n\x04page\x18\x01 \x01(\x05H\x00\x88\x01\x01\x12\x16\n\tpage_size\x18\x02 \x01(\x05H\x01\x88\x01\x01\x12\x33\n\x0f\x63reate_time__lt\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x34\n\x10\x63reate_time__gte\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x15\n\x08\x65vent_id\x18\x05 \x01(\tH\x02\x88\x01\x01\x12\x18\n\x0b\x66\x61\x63\x65_id__lt\x18\x06 \x01(\tH\x03\x88\x01\x01\x12\x19\n\x0c\x66\x61\x63\x65_id__gte\x18\x07 \x01(\tH\x04\x88\x01\x01\x12\x10\n\x08\x66\x61\x63\x65_ids\x18\x08 \x03(\t\x12\x14\n\x0c\x65xternal_ids\x18\t \x03(\t\x12\x16\n\tuser_data\x18\n \x01(\tH\x05\x88\x01\x01\x12\x14\n\x07list_id\x18\x0b \x01(\tH\x06\x88\x01\x01\x12\x0f\n\x07targets\x18\x0c \x03(\tB\x07\n\x05_pageB\x0c\n\n_page_sizeB\x0b\n\t_event_idB\x0e\n\x0c_face_id__ltB\x0f\n\r_face_id__gteB\x0c\n\n_user_dataB\n\n\x08_list_id\"1\n\x10GetFacesResponse\x12\x1d\n\x05\x66\x61\x63\x65s\x18\x01 \x03(\x0b\x32\x0e.lumen.v6.Face\"\x85\x01\n\x12\x44\x65leteFacesRequest\x12\x13\n\x06ignore\x18\x01 \x01(\x08H\x00\x88\x01\x01\x12\"\n\x04\x62ody\x18\x02 \x01(\x0b\x32\x14.google.api.HttpBody\x12+\n\x06params\x18\x03 \x01(\x0b\x32\x1b.lumen.v6.FacesDeleteParamsB\t\n\x07_ignore\"\xe8\x02\n\x11\x43ountFacesRequest\x12\x33\n\x0f\x63reate_time__lt\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x34\n\x10\x63reate_time__gte\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08\x66\x61\x63\x65_ids\x18\x03 \x03(\t\x12\x18\n\x0b\x66\x61\x63\x65_id__lt\x18\x04 \x01(\tH\x00\x88\x01\x01\x12\x19\n\x0c\x66\x61\x63\x65_id__gte\x18\x05 \x01(\tH\x01\x88\x01\x01\x12\x15\n\x08\x65vent_id\x18\x06 \x01(\tH\x02\x88\x01\x01\x12\x14\n\x0c\x65xternal_ids\x18\x07 \x03(\t\x12\x16\n\tuser_data\x18\x08 \x01(\tH\x03\x88\x01\x01\x12\x14\n\x07list_id\x18\t \x01(\tH\x04\x88\x01\x01\x42\x0e\n\x0c_face_id__ltB\x0f\n\r_face_id__gteB\x0b\n\t_event_idB\x0c\n\n_user_dataB\n\n\x08_list_id\")\n\x12\x43ountFacesResponse\x12\x13\n\x0b\x66\x61\x63\x65s_count\x18\x01 \x01(\x05\"\x1c\n\x1a\x43ountFaceAttributesRequest\"2\n\x0eGetFaceRequest\x12\x0f\n\x07\x66\x61\x63\x65_id\x18\x01 \x01(\t\x12\x0f\n\x07targets\x18\x02 \x03(\t\"r\n\x10PatchFaceRequest\x12\x0f\n\x07\x66\x61\x63\x65_id\x18\x01 \x01(\t\x12\"\n\x04\x62ody\x18\x02 \x01(\x0b\x32\x14.google.api.HttpBody\x12)\n\x06params\x18\x03 \x01(\x0b\x32\x19.lumen.v6.FacePatchParams\"$\n\x11\x44\x65leteFaceRequest\x12\x0f\n\x07\x66\x61\x63\x65_id\x18\x01 \x01(\t\"$\n\x11\x46\x61\x63\x65\x45xistsRequest\x12\x0f\n\x07\x66\x61\x63\x65_id\x18\x01 \x01(\t\"|\n\x17PutFaceAttributeRequest\x12\x0f\n\x07\x66\x61\x63\x65_id\x18\x01 \x01(\t\x12\"\n\x04\x62ody\x18\x02 \x01(\x0b\x32\x14.google.api.HttpBody\x12,\n\x06params\x18\x03 \x01(\x0b\x32\x1c.lumen.v6.FaceAttributeInput\"s\n\x17GetFaceAttributeRequest\x12\x0f\n\x07\x66\x61\x63\x65_id\x18\x01 \x01(\t\x12\x0f\n\x07targets\x18\x02 \x03(\t\x12\x1f\n\x12\x64\x65scriptor_version\x18\x03 \x01(\x05H\x00\x88\x01\x01\x42\x15\n\x13_descriptor_version\"G\n\x18GetFaceAttributeResponse\x12+\n\nattributes\x18\x01 \x01(\x0b\x32\x17.lumen.v6.FaceAttribute\"-\n\x1a\x44\x65leteFaceAttributeRequest\x12\x0f\n\x07\x66\x61\x63\x65_id\x18\x01 \x01(\t\"1\n\x1eGetFaceAttributeSamplesRequest\x12\x0f\n\x07\x66\x61\x63\x65_id\x18\x01 \x01(\t2\x92\x0b\n\x0c\x46\x61\x63\x65sService\x12\x64\n\nCreateFace\x12\x1b.lumen.v6.CreateFaceRequest\x1a\x1c.lumen.v6.CreateFaceResponse\"\x1b\x88\xb5\x18\xc9\x01\x82\xd3\xe4\x93\x02\x10\"\x08/6/faces:\x04\x62ody\x12S\n\x08GetFaces\x12\x19.lumen.v6.GetFacesRequest\x1a\x1a.lumen.v6.GetFacesResponse\"\x10\x82\xd3\xe4\x93\x02\n\x12\x08/6/faces\x12]\n\x0b\x44\x65leteFaces\x12\x1c.lumen.v6.DeleteFacesRequest\x1a\x13.lumen.v6.NoContent\"\x1b\x88\xb5\x18\xcc\x01\x82\xd3\xe4\x93\x02\x10*\x08/6/faces:\x04\x62ody\x12_\n\nCountFaces\x12\x1b.lumen.v6.CountFacesRequest\x1a\x1c.lumen.v6.CountFacesResponse\"\x16\x82\xd3\xe4\x93\x02\x10\x12\x0e/6/faces/count\x12|\n\x13\x43ountFaceAttributes\x12$.lumen.v6.CountFaceAttributesRequest\x1a\x1c.lumen.v6.CountFacesResponse\"!\x82\xd3\xe4\x93\x02\x1b\x12\x19/6/faces/attributes/count\x12O\n\x07GetFace\x12\x18.lumen.v6.GetFaceRequest\x1a\x0e.lumen.v6.Face\"\x1a\x82\xd3\xe4\x93\x02\x14\x12\x12/6/faces/{face_id}\x12\x63\n\tPatchFace\x12\x1a.lumen.v6.PatchFaceRequest\x1a\x13.lumen.v6.NoContent\"%\x88\xb5\x18\xcc\x01\x82\xd3\xe4\x93\x02\x1a\x32\x12/6/faces/{face_id}:\x04\x62ody\x12_\n\nDeleteFace\x12\x1b.lumen.v6.DeleteFaceRequest\x1a\x13.lumen.v6.NoContent\"\x1f\x88\xb5\x18\xcc\x01\x82\xd3\xe4\x93\x02\x14*\x12/6/faces/{face_id}\x12\x62\n\nFaceExists\x12\x1b.lumen.v6.FaceExistsRequest\x1a\x13.lumen.v6.NoContent\"\"\x82\xd3\xe4\x93\x02\x1c\x42\x1a\n\x04HEAD\x12\x12/6/faces/{face_id}\x12|\n\x10PutFaceAttribute\x12!.lumen.v6.PutFaceAttributeRequest\x1a\x13.lumen.v6.NoContent\"0\x88\xb5\x18\xcc\x01\x82\xd3\xe4\x93\x02%\x1a\x1d/6/faces/{face_id}/attributes:\x04\x62ody\x12\x80\x01\n\x10GetFaceAttribute\x12!.lumen.v6.GetFaceAttributeRequest\x1a\".lumen.v6.GetFaceAttributeResponse\"%\x82\xd3\xe4\x93\x02\x1f\x12\x1d/6/faces/{face_id}/attributes\x12|\n\x13\x44\x65leteFaceAttribute\x12$.lumen.v6.DeleteFaceAttributeRequest\x1a\x13.lumen.v6.NoContent\"*\x88\xb5\x18\xcc\x01\x82\xd3\xe4\x93\x02\x1f*\x1d/6/faces/{face_id}/attributes\x12\x8e\x01\n\x17GetFaceAttributeSamples\x12(.lumen.v6.GetFaceAttributeSamplesRequest\x1a\x1a.lumen.v6.AttributeSamples\"-\x82\xd3\xe4\x93\x02\'\x12%/6/faces/{face_id}/attributes/samplesb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -63,40 +64,40 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_FACESSERVICE'].methods_by_name['DeleteFaceAttribute']._serialized_options = b'\210\265\030\314\001\202\323\344\223\002\037*\035/6/faces/{face_id}/attributes'
   _globals['_FACESSERVICE'].methods_by_name['GetFaceAttributeSamples']._loaded_options = None
   _globals['_FACESSERVICE'].methods_by_name['GetFaceAttributeSamples']._serialized_options = b'\202\323\344\223\002\'\022%/6/faces/{face_id}/attributes/samples'
-  _globals['_CREATEFACEREQUEST']._serialized_start=195
-  _globals['_CREATEFACEREQUEST']._serialized_end=294
-  _globals['_CREATEFACERESPONSE']._serialized_start=296
-  _globals['_CREATEFACERESPONSE']._serialized_end=346
-  _globals['_GETFACESREQUEST']._serialized_start=349
-  _globals['_GETFACESREQUEST']._serialized_end=842
-  _globals['_GETFACESRESPONSE']._serialized_start=844
-  _globals['_GETFACESRESPONSE']._serialized_end=893
-  _globals['_DELETEFACESREQUEST']._serialized_start=896
-  _globals['_DELETEFACESREQUEST']._serialized_end=1029
-  _globals['_COUNTFACESREQUEST']._serialized_start=1032
-  _globals['_COUNTFACESREQUEST']._serialized_end=1427
-  _globals['_COUNTFACESRESPONSE']._serialized_start=1429
-  _globals['_COUNTFACESRESPONSE']._serialized_end=1470
-  _globals['_COUNTFACEATTRIBUTESREQUEST']._serialized_start=1472
-  _globals['_COUNTFACEATTRIBUTESREQUEST']._serialized_end=1500
-  _globals['_GETFACEREQUEST']._serialized_start=1502
-  _globals['_GETFACEREQUEST']._serialized_end=1569
-  _globals['_PATCHFACEREQUEST']._serialized_start=1571
-  _globals['_PATCHFACEREQUEST']._serialized_end=1685
-  _globals['_DELETEFACEREQUEST']._serialized_start=1687
-  _globals['_DELETEFACEREQUEST']._serialized_end=1723
-  _globals['_FACEEXISTSREQUEST']._serialized_start=1725
-  _globals['_FACEEXISTSREQUEST']._serialized_end=1761
-  _globals['_PUTFACEATTRIBUTEREQUEST']._serialized_start=1763
-  _globals['_PUTFACEATTRIBUTEREQUEST']._serialized_end=1887
-  _globals['_GETFACEATTRIBUTEREQUEST']._serialized_start=1890
-  _globals['_GETFACEATTRIBUTEREQUEST']._serialized_end=2022
-  _globals['_GETFACEATTRIBUTERESPONSE']._serialized_start=2024
-  _globals['_GETFACEATTRIBUTERESPONSE']._serialized_end=2095
-  _globals['_DELETEFACEATTRIBUTEREQUEST']._serialized_start=2097
-  _globals['_DELETEFACEATTRIBUTEREQUEST']._serialized_end=2142
-  _globals['_GETFACEATTRIBUTESAMPLESREQUEST']._serialized_start=2144
-  _globals['_GETFACEATTRIBUTESAMPLESREQUEST']._serialized_end=2193
-  _globals['_FACESSERVICE']._serialized_start=2196
-  _globals['_FACESSERVICE']._serialized_end=3622
+  _globals['_CREATEFACEREQUEST']._serialized_start=228
+  _globals['_CREATEFACEREQUEST']._serialized_end=327
+  _globals['_CREATEFACERESPONSE']._serialized_start=329
+  _globals['_CREATEFACERESPONSE']._serialized_end=379
+  _globals['_GETFACESREQUEST']._serialized_start=382
+  _globals['_GETFACESREQUEST']._serialized_end=823
+  _globals['_GETFACESRESPONSE']._serialized_start=825
+  _globals['_GETFACESRESPONSE']._serialized_end=874
+  _globals['_DELETEFACESREQUEST']._serialized_start=877
+  _globals['_DELETEFACESREQUEST']._serialized_end=1010
+  _globals['_COUNTFACESREQUEST']._serialized_start=1013
+  _globals['_COUNTFACESREQUEST']._serialized_end=1373
+  _globals['_COUNTFACESRESPONSE']._serialized_start=1375
+  _globals['_COUNTFACESRESPONSE']._serialized_end=1416
+  _globals['_COUNTFACEATTRIBUTESREQUEST']._serialized_start=1418
+  _globals['_COUNTFACEATTRIBUTESREQUEST']._serialized_end=1446
+  _globals['_GETFACEREQUEST']._serialized_start=1448
+  _globals['_GETFACEREQUEST']._serialized_end=1498
+  _globals['_PATCHFACEREQUEST']._serialized_start=1500
+  _globals['_PATCHFACEREQUEST']._serialized_end=1614
+  _globals['_DELETEFACEREQUEST']._serialized_start=1616
+  _globals['_DELETEFACEREQUEST']._serialized_end=1652
+  _globals['_FACEEXISTSREQUEST']._serialized_start=1654
+  _globals['_FACEEXISTSREQUEST']._serialized_end=1690
+  _globals['_PUTFACEATTRIBUTEREQUEST']._serialized_start=1692
+  _globals['_PUTFACEATTRIBUTEREQUEST']._serialized_end=1816
+  _globals['_GETFACEATTRIBUTEREQUEST']._serialized_start=1818
+  _globals['_GETFACEATTRIBUTEREQUEST']._serialized_end=1933
+  _globals['_GETFACEATTRIBUTERESPONSE']._serialized_start=1935
+  _globals['_GETFACEATTRIBUTERESPONSE']._serialized_end=2006
+  _globals['_DELETEFACEATTRIBUTEREQUEST']._serialized_start=2008
+  _globals['_DELETEFACEATTRIBUTEREQUEST']._serialized_end=2053
+  _globals['_GETFACEATTRIBUTESAMPLESREQUEST']._serialized_start=2055
+  _globals['_GETFACEATTRIBUTESAMPLESREQUEST']._serialized_end=2104
+  _globals['_FACESSERVICE']._serialized_start=2107
+  _globals['_FACESSERVICE']._serialized_end=3533
 # @@protoc_insertion_point(module_scope)

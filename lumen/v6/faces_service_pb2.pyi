@@ -1,5 +1,8 @@
+import datetime
+
 from google.api import annotations_pb2 as _annotations_pb2
 from google.api import httpbody_pb2 as _httpbody_pb2
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from lumen.v6 import attributes_pb2 as _attributes_pb2
 from lumen.v6 import common_pb2 as _common_pb2
 from lumen.v6 import faces_pb2 as _faces_pb2
@@ -42,19 +45,19 @@ class GetFacesRequest(_message.Message):
     USER_DATA_FIELD_NUMBER: _ClassVar[int]
     LIST_ID_FIELD_NUMBER: _ClassVar[int]
     TARGETS_FIELD_NUMBER: _ClassVar[int]
-    page: str
-    page_size: str
-    create_time__lt: str
-    create_time__gte: str
+    page: int
+    page_size: int
+    create_time__lt: _timestamp_pb2.Timestamp
+    create_time__gte: _timestamp_pb2.Timestamp
     event_id: str
     face_id__lt: str
     face_id__gte: str
-    face_ids: str
-    external_ids: str
+    face_ids: _containers.RepeatedScalarFieldContainer[str]
+    external_ids: _containers.RepeatedScalarFieldContainer[str]
     user_data: str
     list_id: str
-    targets: str
-    def __init__(self, page: _Optional[str] = ..., page_size: _Optional[str] = ..., create_time__lt: _Optional[str] = ..., create_time__gte: _Optional[str] = ..., event_id: _Optional[str] = ..., face_id__lt: _Optional[str] = ..., face_id__gte: _Optional[str] = ..., face_ids: _Optional[str] = ..., external_ids: _Optional[str] = ..., user_data: _Optional[str] = ..., list_id: _Optional[str] = ..., targets: _Optional[str] = ...) -> None: ...
+    targets: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, page: _Optional[int] = ..., page_size: _Optional[int] = ..., create_time__lt: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., create_time__gte: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., event_id: _Optional[str] = ..., face_id__lt: _Optional[str] = ..., face_id__gte: _Optional[str] = ..., face_ids: _Optional[_Iterable[str]] = ..., external_ids: _Optional[_Iterable[str]] = ..., user_data: _Optional[str] = ..., list_id: _Optional[str] = ..., targets: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class GetFacesResponse(_message.Message):
     __slots__ = ("faces",)
@@ -67,10 +70,10 @@ class DeleteFacesRequest(_message.Message):
     IGNORE_FIELD_NUMBER: _ClassVar[int]
     BODY_FIELD_NUMBER: _ClassVar[int]
     PARAMS_FIELD_NUMBER: _ClassVar[int]
-    ignore: str
+    ignore: bool
     body: _httpbody_pb2.HttpBody
     params: _faces_pb2.FacesDeleteParams
-    def __init__(self, ignore: _Optional[str] = ..., body: _Optional[_Union[_httpbody_pb2.HttpBody, _Mapping]] = ..., params: _Optional[_Union[_faces_pb2.FacesDeleteParams, _Mapping]] = ...) -> None: ...
+    def __init__(self, ignore: _Optional[bool] = ..., body: _Optional[_Union[_httpbody_pb2.HttpBody, _Mapping]] = ..., params: _Optional[_Union[_faces_pb2.FacesDeleteParams, _Mapping]] = ...) -> None: ...
 
 class CountFacesRequest(_message.Message):
     __slots__ = ("create_time__lt", "create_time__gte", "face_ids", "face_id__lt", "face_id__gte", "event_id", "external_ids", "user_data", "list_id")
@@ -83,16 +86,16 @@ class CountFacesRequest(_message.Message):
     EXTERNAL_IDS_FIELD_NUMBER: _ClassVar[int]
     USER_DATA_FIELD_NUMBER: _ClassVar[int]
     LIST_ID_FIELD_NUMBER: _ClassVar[int]
-    create_time__lt: str
-    create_time__gte: str
-    face_ids: str
+    create_time__lt: _timestamp_pb2.Timestamp
+    create_time__gte: _timestamp_pb2.Timestamp
+    face_ids: _containers.RepeatedScalarFieldContainer[str]
     face_id__lt: str
     face_id__gte: str
     event_id: str
-    external_ids: str
+    external_ids: _containers.RepeatedScalarFieldContainer[str]
     user_data: str
     list_id: str
-    def __init__(self, create_time__lt: _Optional[str] = ..., create_time__gte: _Optional[str] = ..., face_ids: _Optional[str] = ..., face_id__lt: _Optional[str] = ..., face_id__gte: _Optional[str] = ..., event_id: _Optional[str] = ..., external_ids: _Optional[str] = ..., user_data: _Optional[str] = ..., list_id: _Optional[str] = ...) -> None: ...
+    def __init__(self, create_time__lt: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., create_time__gte: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., face_ids: _Optional[_Iterable[str]] = ..., face_id__lt: _Optional[str] = ..., face_id__gte: _Optional[str] = ..., event_id: _Optional[str] = ..., external_ids: _Optional[_Iterable[str]] = ..., user_data: _Optional[str] = ..., list_id: _Optional[str] = ...) -> None: ...
 
 class CountFacesResponse(_message.Message):
     __slots__ = ("faces_count",)
@@ -109,8 +112,8 @@ class GetFaceRequest(_message.Message):
     FACE_ID_FIELD_NUMBER: _ClassVar[int]
     TARGETS_FIELD_NUMBER: _ClassVar[int]
     face_id: str
-    targets: str
-    def __init__(self, face_id: _Optional[str] = ..., targets: _Optional[str] = ...) -> None: ...
+    targets: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, face_id: _Optional[str] = ..., targets: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class PatchFaceRequest(_message.Message):
     __slots__ = ("face_id", "body", "params")
@@ -150,9 +153,9 @@ class GetFaceAttributeRequest(_message.Message):
     TARGETS_FIELD_NUMBER: _ClassVar[int]
     DESCRIPTOR_VERSION_FIELD_NUMBER: _ClassVar[int]
     face_id: str
-    targets: str
-    descriptor_version: str
-    def __init__(self, face_id: _Optional[str] = ..., targets: _Optional[str] = ..., descriptor_version: _Optional[str] = ...) -> None: ...
+    targets: _containers.RepeatedScalarFieldContainer[str]
+    descriptor_version: int
+    def __init__(self, face_id: _Optional[str] = ..., targets: _Optional[_Iterable[str]] = ..., descriptor_version: _Optional[int] = ...) -> None: ...
 
 class GetFaceAttributeResponse(_message.Message):
     __slots__ = ("attributes",)

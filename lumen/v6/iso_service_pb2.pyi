@@ -15,11 +15,11 @@ class CheckRequest(_message.Message):
     MULTIFACE_POLICY_FIELD_NUMBER: _ClassVar[int]
     EXTRACT_EXIF_FIELD_NUMBER: _ClassVar[int]
     BODY_FIELD_NUMBER: _ClassVar[int]
-    image_type: str
-    multiface_policy: str
-    extract_exif: str
+    image_type: int
+    multiface_policy: int
+    extract_exif: bool
     body: _httpbody_pb2.HttpBody
-    def __init__(self, image_type: _Optional[str] = ..., multiface_policy: _Optional[str] = ..., extract_exif: _Optional[str] = ..., body: _Optional[_Union[_httpbody_pb2.HttpBody, _Mapping]] = ...) -> None: ...
+    def __init__(self, image_type: _Optional[int] = ..., multiface_policy: _Optional[int] = ..., extract_exif: _Optional[bool] = ..., body: _Optional[_Union[_httpbody_pb2.HttpBody, _Mapping]] = ...) -> None: ...
 
 class CheckImagesRequest(_message.Message):
     __slots__ = ("image_type", "multiface_policy", "extract_exif", "body")
@@ -27,11 +27,11 @@ class CheckImagesRequest(_message.Message):
     MULTIFACE_POLICY_FIELD_NUMBER: _ClassVar[int]
     EXTRACT_EXIF_FIELD_NUMBER: _ClassVar[int]
     BODY_FIELD_NUMBER: _ClassVar[int]
-    image_type: str
-    multiface_policy: str
-    extract_exif: str
+    image_type: int
+    multiface_policy: int
+    extract_exif: bool
     body: _httpbody_pb2.HttpBody
-    def __init__(self, image_type: _Optional[str] = ..., multiface_policy: _Optional[str] = ..., extract_exif: _Optional[str] = ..., body: _Optional[_Union[_httpbody_pb2.HttpBody, _Mapping]] = ...) -> None: ...
+    def __init__(self, image_type: _Optional[int] = ..., multiface_policy: _Optional[int] = ..., extract_exif: _Optional[bool] = ..., body: _Optional[_Union[_httpbody_pb2.HttpBody, _Mapping]] = ...) -> None: ...
 
 class CheckImagesResponse(_message.Message):
     __slots__ = ("images",)

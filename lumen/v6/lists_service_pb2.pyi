@@ -1,5 +1,8 @@
+import datetime
+
 from google.api import annotations_pb2 as _annotations_pb2
 from google.api import httpbody_pb2 as _httpbody_pb2
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from lumen.v6 import common_pb2 as _common_pb2
 from lumen.v6 import lists_pb2 as _lists_pb2
 from lumen.v6 import options_pb2 as _options_pb2
@@ -42,16 +45,16 @@ class GetListsRequest(_message.Message):
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     user_data: str
     user_data__eq: str
-    list_ids: str
+    list_ids: _containers.RepeatedScalarFieldContainer[str]
     list_id__gte: str
     list_id__lt: str
-    create_time__gte: str
-    create_time__lt: str
-    last_update_time__gte: str
-    last_update_time__lt: str
-    page: str
-    page_size: str
-    def __init__(self, user_data: _Optional[str] = ..., user_data__eq: _Optional[str] = ..., list_ids: _Optional[str] = ..., list_id__gte: _Optional[str] = ..., list_id__lt: _Optional[str] = ..., create_time__gte: _Optional[str] = ..., create_time__lt: _Optional[str] = ..., last_update_time__gte: _Optional[str] = ..., last_update_time__lt: _Optional[str] = ..., page: _Optional[str] = ..., page_size: _Optional[str] = ...) -> None: ...
+    create_time__gte: _timestamp_pb2.Timestamp
+    create_time__lt: _timestamp_pb2.Timestamp
+    last_update_time__gte: _timestamp_pb2.Timestamp
+    last_update_time__lt: _timestamp_pb2.Timestamp
+    page: int
+    page_size: int
+    def __init__(self, user_data: _Optional[str] = ..., user_data__eq: _Optional[str] = ..., list_ids: _Optional[_Iterable[str]] = ..., list_id__gte: _Optional[str] = ..., list_id__lt: _Optional[str] = ..., create_time__gte: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., create_time__lt: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., last_update_time__gte: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., last_update_time__lt: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., page: _Optional[int] = ..., page_size: _Optional[int] = ...) -> None: ...
 
 class GetListsResponse(_message.Message):
     __slots__ = ("lists",)
@@ -64,10 +67,10 @@ class DeleteListsRequest(_message.Message):
     WITH_FACES_FIELD_NUMBER: _ClassVar[int]
     BODY_FIELD_NUMBER: _ClassVar[int]
     PARAMS_FIELD_NUMBER: _ClassVar[int]
-    with_faces: str
+    with_faces: bool
     body: _httpbody_pb2.HttpBody
     params: _lists_pb2.ListsDeleteParams
-    def __init__(self, with_faces: _Optional[str] = ..., body: _Optional[_Union[_httpbody_pb2.HttpBody, _Mapping]] = ..., params: _Optional[_Union[_lists_pb2.ListsDeleteParams, _Mapping]] = ...) -> None: ...
+    def __init__(self, with_faces: _Optional[bool] = ..., body: _Optional[_Union[_httpbody_pb2.HttpBody, _Mapping]] = ..., params: _Optional[_Union[_lists_pb2.ListsDeleteParams, _Mapping]] = ...) -> None: ...
 
 class CountListsRequest(_message.Message):
     __slots__ = ("user_data", "user_data__eq", "list_ids", "list_id__gte", "list_id__lt", "create_time__gte", "create_time__lt", "last_update_time__gte", "last_update_time__lt")
@@ -82,14 +85,14 @@ class CountListsRequest(_message.Message):
     LAST_UPDATE_TIME__LT_FIELD_NUMBER: _ClassVar[int]
     user_data: str
     user_data__eq: str
-    list_ids: str
+    list_ids: _containers.RepeatedScalarFieldContainer[str]
     list_id__gte: str
     list_id__lt: str
-    create_time__gte: str
-    create_time__lt: str
-    last_update_time__gte: str
-    last_update_time__lt: str
-    def __init__(self, user_data: _Optional[str] = ..., user_data__eq: _Optional[str] = ..., list_ids: _Optional[str] = ..., list_id__gte: _Optional[str] = ..., list_id__lt: _Optional[str] = ..., create_time__gte: _Optional[str] = ..., create_time__lt: _Optional[str] = ..., last_update_time__gte: _Optional[str] = ..., last_update_time__lt: _Optional[str] = ...) -> None: ...
+    create_time__gte: _timestamp_pb2.Timestamp
+    create_time__lt: _timestamp_pb2.Timestamp
+    last_update_time__gte: _timestamp_pb2.Timestamp
+    last_update_time__lt: _timestamp_pb2.Timestamp
+    def __init__(self, user_data: _Optional[str] = ..., user_data__eq: _Optional[str] = ..., list_ids: _Optional[_Iterable[str]] = ..., list_id__gte: _Optional[str] = ..., list_id__lt: _Optional[str] = ..., create_time__gte: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., create_time__lt: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., last_update_time__gte: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., last_update_time__lt: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class CountListsResponse(_message.Message):
     __slots__ = ("lists_count",)
@@ -124,8 +127,8 @@ class DeleteListRequest(_message.Message):
     LIST_ID_FIELD_NUMBER: _ClassVar[int]
     WITH_FACES_FIELD_NUMBER: _ClassVar[int]
     list_id: str
-    with_faces: str
-    def __init__(self, list_id: _Optional[str] = ..., with_faces: _Optional[str] = ...) -> None: ...
+    with_faces: bool
+    def __init__(self, list_id: _Optional[str] = ..., with_faces: _Optional[bool] = ...) -> None: ...
 
 class UpdateListFacesRequest(_message.Message):
     __slots__ = ("list_id", "body", "params")

@@ -13,9 +13,9 @@ class PredictLivenessRequest(_message.Message):
     __slots__ = ("aggregate", "body")
     AGGREGATE_FIELD_NUMBER: _ClassVar[int]
     BODY_FIELD_NUMBER: _ClassVar[int]
-    aggregate: str
+    aggregate: bool
     body: _httpbody_pb2.HttpBody
-    def __init__(self, aggregate: _Optional[str] = ..., body: _Optional[_Union[_httpbody_pb2.HttpBody, _Mapping]] = ...) -> None: ...
+    def __init__(self, aggregate: _Optional[bool] = ..., body: _Optional[_Union[_httpbody_pb2.HttpBody, _Mapping]] = ...) -> None: ...
 
 class PredictLivenessResponse(_message.Message):
     __slots__ = ("images", "aggregate_estimations")

@@ -46,36 +46,36 @@ class EstimateRequest(_message.Message):
     LIVENESS_STATES_FIELD_NUMBER: _ClassVar[int]
     USE_EXIF_INFO_FIELD_NUMBER: _ClassVar[int]
     BODY_FIELD_NUMBER: _ClassVar[int]
-    image_type: str
-    multiface_policy: str
-    detect_face: str
-    detect_body: str
-    estimate_head_pose: str
-    estimate_emotions: str
-    estimate_mask: str
-    estimate_glasses: str
-    estimate_liveness: str
-    estimate_landmarks68: str
-    estimate_landmarks5: str
-    estimate_quality: str
-    estimate_gaze: str
-    estimate_eyes_attributes: str
-    estimate_mouth_attributes: str
-    estimate_face_descriptor: str
-    estimate_basic_attributes: str
-    estimate_body_descriptor: str
-    estimate_body_warp: str
-    estimate_face_warp: str
-    aggregate_attributes: str
-    pitch_threshold: str
-    roll_threshold: str
-    yaw_threshold: str
-    score_threshold: str
+    image_type: int
+    multiface_policy: int
+    detect_face: bool
+    detect_body: bool
+    estimate_head_pose: bool
+    estimate_emotions: bool
+    estimate_mask: bool
+    estimate_glasses: bool
+    estimate_liveness: bool
+    estimate_landmarks68: bool
+    estimate_landmarks5: bool
+    estimate_quality: bool
+    estimate_gaze: bool
+    estimate_eyes_attributes: bool
+    estimate_mouth_attributes: bool
+    estimate_face_descriptor: bool
+    estimate_basic_attributes: bool
+    estimate_body_descriptor: bool
+    estimate_body_warp: bool
+    estimate_face_warp: bool
+    aggregate_attributes: bool
+    pitch_threshold: int
+    roll_threshold: int
+    yaw_threshold: int
+    score_threshold: float
     mask_states: _containers.RepeatedScalarFieldContainer[str]
     liveness_states: _containers.RepeatedScalarFieldContainer[str]
-    use_exif_info: str
+    use_exif_info: bool
     body: _httpbody_pb2.HttpBody
-    def __init__(self, image_type: _Optional[str] = ..., multiface_policy: _Optional[str] = ..., detect_face: _Optional[str] = ..., detect_body: _Optional[str] = ..., estimate_head_pose: _Optional[str] = ..., estimate_emotions: _Optional[str] = ..., estimate_mask: _Optional[str] = ..., estimate_glasses: _Optional[str] = ..., estimate_liveness: _Optional[str] = ..., estimate_landmarks68: _Optional[str] = ..., estimate_landmarks5: _Optional[str] = ..., estimate_quality: _Optional[str] = ..., estimate_gaze: _Optional[str] = ..., estimate_eyes_attributes: _Optional[str] = ..., estimate_mouth_attributes: _Optional[str] = ..., estimate_face_descriptor: _Optional[str] = ..., estimate_basic_attributes: _Optional[str] = ..., estimate_body_descriptor: _Optional[str] = ..., estimate_body_warp: _Optional[str] = ..., estimate_face_warp: _Optional[str] = ..., aggregate_attributes: _Optional[str] = ..., pitch_threshold: _Optional[str] = ..., roll_threshold: _Optional[str] = ..., yaw_threshold: _Optional[str] = ..., score_threshold: _Optional[str] = ..., mask_states: _Optional[_Iterable[str]] = ..., liveness_states: _Optional[_Iterable[str]] = ..., use_exif_info: _Optional[str] = ..., body: _Optional[_Union[_httpbody_pb2.HttpBody, _Mapping]] = ...) -> None: ...
+    def __init__(self, image_type: _Optional[int] = ..., multiface_policy: _Optional[int] = ..., detect_face: _Optional[bool] = ..., detect_body: _Optional[bool] = ..., estimate_head_pose: _Optional[bool] = ..., estimate_emotions: _Optional[bool] = ..., estimate_mask: _Optional[bool] = ..., estimate_glasses: _Optional[bool] = ..., estimate_liveness: _Optional[bool] = ..., estimate_landmarks68: _Optional[bool] = ..., estimate_landmarks5: _Optional[bool] = ..., estimate_quality: _Optional[bool] = ..., estimate_gaze: _Optional[bool] = ..., estimate_eyes_attributes: _Optional[bool] = ..., estimate_mouth_attributes: _Optional[bool] = ..., estimate_face_descriptor: _Optional[bool] = ..., estimate_basic_attributes: _Optional[bool] = ..., estimate_body_descriptor: _Optional[bool] = ..., estimate_body_warp: _Optional[bool] = ..., estimate_face_warp: _Optional[bool] = ..., aggregate_attributes: _Optional[bool] = ..., pitch_threshold: _Optional[int] = ..., roll_threshold: _Optional[int] = ..., yaw_threshold: _Optional[int] = ..., score_threshold: _Optional[float] = ..., mask_states: _Optional[_Iterable[str]] = ..., liveness_states: _Optional[_Iterable[str]] = ..., use_exif_info: _Optional[bool] = ..., body: _Optional[_Union[_httpbody_pb2.HttpBody, _Mapping]] = ...) -> None: ...
 
 class EstimateResponse(_message.Message):
     __slots__ = ("images_estimations", "aggregate_estimations")

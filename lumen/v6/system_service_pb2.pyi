@@ -15,8 +15,8 @@ class GetVersionRequest(_message.Message):
 class GetHealthRequest(_message.Message):
     __slots__ = ("include_luna_services",)
     INCLUDE_LUNA_SERVICES_FIELD_NUMBER: _ClassVar[int]
-    include_luna_services: str
-    def __init__(self, include_luna_services: _Optional[str] = ...) -> None: ...
+    include_luna_services: bool
+    def __init__(self, include_luna_services: _Optional[bool] = ...) -> None: ...
 
 class GetConfigRequest(_message.Message):
     __slots__ = ()

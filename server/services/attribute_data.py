@@ -14,13 +14,14 @@ from typing import Any
 
 import numpy as np
 from google.protobuf import struct_pb2
+from google.protobuf.message import Message
 
 from server import errors
 from server.descriptor_codec import decode_raw, decode_sdk
 from server.errors import LunaError
 from server.storage.descriptors import DEFAULT_VERSION, FORMATS, supported_versions
 from server.storage.repositories.attributes import AttributeData, TemporaryAttributeRepository
-from server.validation import UUID_SCHEMA, query_int
+from server.validation import UUID_SCHEMA
 
 AGE_MAX = 100
 GENDERS = (0, 1)
@@ -104,13 +105,10 @@ def parse_attribute_data(document: dict[str, Any]) -> AttributeData:
     )
 
 
-def query_descriptor_version(value: str | None) -> int:
-    """The `descriptor_version` query parameter: a version Lumen knows (12012 naming the versions otherwise)."""
-    try:
-        version: int | None = query_int(value, "descriptor_version", DEFAULT_VERSION)
-    except LunaError:
-        version = None
-    if version is None or version not in FORMATS:
+def query_descriptor_version(request: Message) -> int:
+    """The `descriptor_version` query field: a version Lumen knows (12012 naming the versions otherwise)."""
+    version = int(request.descriptor_version) if request.HasField("descriptor_version") else DEFAULT_VERSION
+    if version not in FORMATS:
         raise LunaError(errors.BAD_DESCRIPTOR_VERSION_PARAM, supported=supported_versions())
     return version
 

@@ -26,7 +26,13 @@ from server.services.attribute_data import (
 from server.settings import MAX_ATTRIBUTE_TTL_S, Settings
 from server.storage.repositories.attributes import TemporaryAttributeRow
 from server.storage.store import Storage
-from server.validation import json_body, path_uuid, query_int, query_param, query_targets, query_uuid_list
+from server.validation import (
+    int_param,
+    json_body,
+    path_uuid,
+    targets_param,
+    uuid_list_param,
+)
 
 ATTRIBUTE_TARGETS = (
     "create_time",
@@ -80,8 +86,8 @@ class AttributesService(attributes_service_pb2_grpc.AttributesServiceServicer):
     def CreateAttribute(
         self, request: attributes_service_pb2.CreateAttributeRequest, call: Call
     ) -> attributes_service_pb2.CreateAttributeResponse:
-        ttl = query_int(
-            query_param(request, "ttl"),
+        ttl = int_param(
+            request,
             "ttl",
             self.settings.default_attribute_ttl_s,
             minimum=1,
@@ -100,14 +106,14 @@ class AttributesService(attributes_service_pb2_grpc.AttributesServiceServicer):
     def GetAttributes(
         self, request: attributes_service_pb2.GetAttributesRequest, call: Call
     ) -> attributes_service_pb2.GetAttributesResponse:
-        if not request.HasField("attribute_ids"):
+        attribute_ids = uuid_list_param(request, "attribute_ids")
+        if attribute_ids is None:
             raise LunaError(errors.BAD_QUERY_PARAM, name="attribute_ids")
-        attribute_ids = query_uuid_list(request.attribute_ids, "attribute_ids") or []
         attribute_ids = list(dict.fromkeys(attribute_ids))
         if len(attribute_ids) > MAX_ATTRIBUTE_IDS:
             raise LunaError(errors.BAD_QUERY_PARAM, name="attribute_ids")
-        targets = query_targets(query_param(request, "targets"), "targets", ATTRIBUTE_TARGETS)
-        version = query_descriptor_version(query_param(request, "descriptor_version"))
+        targets = targets_param(request, "targets", ATTRIBUTE_TARGETS)
+        version = query_descriptor_version(request)
         return attributes_service_pb2.GetAttributesResponse(
             attributes=self._render(attribute_ids, call.account_id, targets, version)
         )
@@ -117,8 +123,8 @@ class AttributesService(attributes_service_pb2_grpc.AttributesServiceServicer):
         self, request: attributes_service_pb2.GetAttributeRequest, call: Call
     ) -> attributes_pb2.TemporaryAttribute:
         attribute_id = path_uuid(request.attribute_id, "attribute_id")
-        targets = query_targets(query_param(request, "targets"), "targets", ATTRIBUTE_TARGETS)
-        version = query_descriptor_version(query_param(request, "descriptor_version"))
+        targets = targets_param(request, "targets", ATTRIBUTE_TARGETS)
+        version = query_descriptor_version(request)
         found = self._render([attribute_id], call.account_id, targets, version)
         if not found:
             raise LunaError(errors.ATTRIBUTE_NOT_FOUND, id=attribute_id)

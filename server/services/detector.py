@@ -6,7 +6,6 @@ Details: docs/image-operations.md, "server/services/detector.py".
 from __future__ import annotations
 
 import logging
-from functools import partial
 from typing import Any
 
 from PIL import Image
@@ -34,7 +33,7 @@ from server.rpc import Call, luna_rpc
 from server.services.blob_resources import FACE_SAMPLES, BlobResources
 from server.services.image_input import InputImage, parse_image_body
 from server.storage.store import Storage
-from server.validation import query_flag, query_param
+from server.validation import flag_param
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -100,26 +99,24 @@ class DetectorService(detector_service_pb2_grpc.DetectorServiceServicer):
     def Detect(self, request: detector_service_pb2.DetectRequest, call: Call) -> detector_service_pb2.DetectResponse:
         account_id = call.require_account()
 
-        given = partial(query_param, request)
-
-        policy = multiface_policy(given)
-        reject_unavailable(given, [name for name, served in ESTIMATORS.items() if not served])
+        policy = multiface_policy(request)
+        reject_unavailable(request, [name for name, served in ESTIMATORS.items() if not served])
         estimations = AnalysisOptions(
-            head_pose=query_flag(given("estimate_head_pose"), "estimate_head_pose"),
-            quality=query_flag(given("estimate_quality"), "estimate_quality"),
-            emotions=query_flag(given("estimate_emotions"), "estimate_emotions"),
-            mask=query_flag(given("estimate_mask"), "estimate_mask"),
-            landmarks68=query_flag(given("detect_landmarks68"), "detect_landmarks68"),
-            eyes=query_flag(given("estimate_eyes_attributes"), "estimate_eyes_attributes"),
-            mouth=query_flag(given("estimate_mouth_attributes"), "estimate_mouth_attributes"),
-            gaze=query_flag(given("estimate_gaze"), "estimate_gaze"),
+            head_pose=flag_param(request, "estimate_head_pose"),
+            quality=flag_param(request, "estimate_quality"),
+            emotions=flag_param(request, "estimate_emotions"),
+            mask=flag_param(request, "estimate_mask"),
+            landmarks68=flag_param(request, "detect_landmarks68"),
+            eyes=flag_param(request, "estimate_eyes_attributes"),
+            mouth=flag_param(request, "estimate_mouth_attributes"),
+            gaze=flag_param(request, "estimate_gaze"),
             warp=True,
-            thresholds=angle_thresholds(given),
+            thresholds=angle_thresholds(request),
             multiface=policy,
         )
-        extract_exif = query_flag(given("extract_exif"), "extract_exif")
-        warped = query_flag(given("warped_image"), "warped_image")
-        use_exif_info = query_flag(given("use_exif_info"), "use_exif_info", default=True)
+        extract_exif = flag_param(request, "extract_exif")
+        warped = flag_param(request, "warped_image")
+        use_exif_info = flag_param(request, "use_exif_info", default=True)
         if warped:
             check_warp_options(estimations, "estimate_head_pose")
             check_warp_facemesh(estimations, "detect_landmarks68")
@@ -127,9 +124,7 @@ class DetectorService(detector_service_pb2_grpc.DetectorServiceServicer):
         inference = self.inference if warped else require(self.inference)
         results = []
         for item in images:
-            results.append(
-                self._image(item, account_id, inference, estimations, warped, use_exif_info, extract_exif)
-            )
+            results.append(self._image(item, account_id, inference, estimations, warped, use_exif_info, extract_exif))
         return detector_service_pb2.DetectResponse(images=results)
 
     def _image(

@@ -31,7 +31,13 @@ from server.services.image_input import decode
 from server.settings import MAX_ATTRIBUTE_TTL_S, Settings
 from server.storage.descriptors import DEFAULT_VERSION
 from server.storage.store import Storage
-from server.validation import UUID_SCHEMA, json_document, query_flag, query_int, query_param, validate_json
+from server.validation import (
+    UUID_SCHEMA,
+    flag_param,
+    int_param,
+    json_document,
+    validate_json,
+)
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -76,17 +82,17 @@ class ExtractorService(extractor_service_pb2_grpc.ExtractorServiceServicer):
     def _extract(
         self, request: ExtractParams, sample_ids: list[str], account_id: str
     ) -> list[extractor_service_pb2.ExtractedAttribute]:
-        ttl = query_int(
-            query_param(request, "ttl"),
+        ttl = int_param(
+            request,
             "ttl",
             self.settings.default_attribute_ttl_s,
             minimum=1,
             maximum=MAX_ATTRIBUTE_TTL_S,
         )
-        extract_descriptor = query_flag(query_param(request, "extract_descriptor"), "extract_descriptor", default=True)
-        extract_basic = query_flag(query_param(request, "extract_basic_attributes"), "extract_basic_attributes")
-        aggregate = query_flag(query_param(request, "aggregate_attributes"), "aggregate_attributes")
-        threshold = score_threshold(query_param(request, "score_threshold"))
+        extract_descriptor = flag_param(request, "extract_descriptor", default=True)
+        extract_basic = flag_param(request, "extract_basic_attributes")
+        aggregate = flag_param(request, "aggregate_attributes")
+        threshold = score_threshold(request)
         if not extract_descriptor and not extract_basic:
             raise LunaError(errors.BAD_QUERY_PARAM, name="extract_descriptor")
         inference = require(self.inference)

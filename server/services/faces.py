@@ -31,18 +31,17 @@ from server.validation import (
     UUID_ARRAY_SCHEMA,
     UUID_PATTERN,
     UUID_SCHEMA,
+    flag_param,
     json_body,
+    list_param,
     now,
-    paging,
+    page_params,
     path_uuid,
-    query_flag,
-    query_param,
-    query_str,
-    query_str_list,
-    query_targets,
-    query_time,
-    query_uuid,
-    query_uuid_list,
+    str_param,
+    targets_param,
+    time_param,
+    uuid_list_param,
+    uuid_param,
 )
 
 FACE_TARGETS = ("face_id", "account_id", "event_id", "user_data", "create_time", "external_id", "avatar", "lists")
@@ -88,20 +87,20 @@ DELETE_SCHEMA: dict[str, Any] = {
 
 def face_filters(request: Any, account_id: str | None) -> FaceFilter:
     """The filters of GET /6/faces and GET /6/faces/count."""
-    external_ids = query_str_list(query_param(request, "external_ids"), "external_ids")
+    external_ids = list_param(request, "external_ids")
     if external_ids is not None and any(len(item) > EXTERNAL_ID_MAX for item in external_ids):
         raise LunaError(errors.BAD_QUERY_PARAM, name="external_ids")
     return FaceFilter(
         account_id=account_id,
-        face_ids=query_uuid_list(query_param(request, "face_ids"), "face_ids"),
+        face_ids=uuid_list_param(request, "face_ids"),
         external_ids=external_ids,
-        user_data_contains=query_str(query_param(request, "user_data"), "user_data", max_length=USER_DATA_MAX),
-        event_id=query_uuid(query_param(request, "event_id"), "event_id"),
-        face_id_gte=query_uuid(query_param(request, "face_id__gte"), "face_id__gte"),
-        face_id_lt=query_uuid(query_param(request, "face_id__lt"), "face_id__lt"),
-        create_time_gte=query_time(query_param(request, "create_time__gte"), "create_time__gte"),
-        create_time_lt=query_time(query_param(request, "create_time__lt"), "create_time__lt"),
-        list_id=query_uuid(query_param(request, "list_id"), "list_id"),
+        user_data_contains=str_param(request, "user_data", max_length=USER_DATA_MAX),
+        event_id=uuid_param(request, "event_id"),
+        face_id_gte=uuid_param(request, "face_id__gte"),
+        face_id_lt=uuid_param(request, "face_id__lt"),
+        create_time_gte=time_param(request, "create_time__gte"),
+        create_time_lt=time_param(request, "create_time__lt"),
+        list_id=uuid_param(request, "list_id"),
     )
 
 
@@ -191,14 +190,14 @@ class FacesService(faces_service_pb2_grpc.FacesServiceServicer):
 
     @luna_rpc()
     def GetFaces(self, request: faces_service_pb2.GetFacesRequest, call: Call) -> faces_service_pb2.GetFacesResponse:
-        offset, limit = paging(query_param(request, "page"), query_param(request, "page_size"))
-        targets = query_targets(query_param(request, "targets"), "targets", FACE_TARGETS)
+        offset, limit = page_params(request)
+        targets = targets_param(request, "targets", FACE_TARGETS)
         rows = self.storage.faces.find(face_filters(request, call.account_id), offset=offset, limit=limit)
         return faces_service_pb2.GetFacesResponse(faces=self._faces(rows, targets))
 
     @luna_rpc(account_required=True)
     def DeleteFaces(self, request: faces_service_pb2.DeleteFacesRequest, call: Call) -> common_pb2.NoContent:
-        ignore = query_flag(query_param(request, "ignore"), "ignore")
+        ignore = flag_param(request, "ignore")
         body = json_body(request.body, request.params, DELETE_SCHEMA, has_params=request.HasField("params"))
         face_ids = [i.lower() for i in dict.fromkeys(body["face_ids"])]
         self._delete_faces(face_ids, call.require_account(), must_exist=not ignore)
@@ -221,7 +220,7 @@ class FacesService(faces_service_pb2_grpc.FacesServiceServicer):
     @luna_rpc()
     def GetFace(self, request: faces_service_pb2.GetFaceRequest, call: Call) -> faces_pb2.Face:
         face_id = path_uuid(request.face_id, "face_id")
-        targets = query_targets(query_param(request, "targets"), "targets", FACE_TARGETS)
+        targets = targets_param(request, "targets", FACE_TARGETS)
         return self._faces([self._owned_face(face_id, call.account_id)], targets)[0]
 
     @luna_rpc(account_required=True)
@@ -272,8 +271,8 @@ class FacesService(faces_service_pb2_grpc.FacesServiceServicer):
         self, request: faces_service_pb2.GetFaceAttributeRequest, call: Call
     ) -> faces_service_pb2.GetFaceAttributeResponse:
         face_id = path_uuid(request.face_id, "face_id")
-        targets = query_targets(query_param(request, "targets"), "targets", FACE_ATTRIBUTE_TARGETS)
-        version = query_descriptor_version(query_param(request, "descriptor_version"))
+        targets = targets_param(request, "targets", FACE_ATTRIBUTE_TARGETS)
+        version = query_descriptor_version(request)
         self._owned_face(face_id, call.account_id)
         row = self._attribute_row(face_id)
         wanted = set(FACE_ATTRIBUTE_TARGETS if targets is None else targets)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from functools import partial
 from typing import Any
 
 from google.api import httpbody_pb2
@@ -27,7 +26,7 @@ from server.json_http import accept_header, message_to_json_value, negotiated_bo
 from server.rpc import Call, luna_rpc
 from server.services.detector import exif_tags
 from server.services.image_input import InputImage, parse_image_body
-from server.validation import query_flag, query_int, query_param
+from server.validation import flag_param, int_param
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -114,10 +113,9 @@ class IsoService(iso_service_pb2_grpc.IsoServiceServicer):
         return self._check(request)
 
     def _check(self, request: CheckParams) -> iso_service_pb2.CheckImagesResponse:
-        given = partial(query_param, request)
-        image_type = query_int(given("image_type"), "image_type", IMAGE_RAW, choices=(IMAGE_RAW, IMAGE_FACE_WARP))
-        policy = multiface_policy(given, default=Multiface.ERROR)
-        extract_exif = query_flag(given("extract_exif"), "extract_exif")
+        image_type = int_param(request, "image_type", IMAGE_RAW, choices=(IMAGE_RAW, IMAGE_FACE_WARP))
+        policy = multiface_policy(request, default=Multiface.ERROR)
+        extract_exif = flag_param(request, "extract_exif")
         images = parse_image_body(request.body).images
         inference = require(self.inference)
         response = iso_service_pb2.CheckImagesResponse()

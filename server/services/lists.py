@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from functools import partial
 from typing import Any
 
 from lumen.v6 import common_pb2, lists_pb2, lists_service_pb2, lists_service_pb2_grpc
@@ -15,16 +14,15 @@ from server.storage.repositories.lists import ListFilter, ListRow
 from server.storage.store import Storage
 from server.validation import (
     UUID_ARRAY_SCHEMA,
+    flag_param,
     json_body,
     now,
-    paging,
+    page_params,
     path_uuid,
-    query_flag,
-    query_param,
-    query_str,
-    query_time,
-    query_uuid,
-    query_uuid_list,
+    str_param,
+    time_param,
+    uuid_list_param,
+    uuid_param,
 )
 
 CREATE_SCHEMA: dict[str, Any] = {
@@ -53,20 +51,17 @@ LIST_COLUMNS = ("list_id", "account_id", "user_data", "create_time", "last_updat
 
 def list_filters(request: Any, account_id: str | None) -> ListFilter:
     """The filters of GET /6/lists and GET /6/lists/count."""
-
-    field = partial(query_param, request)
-
     return ListFilter(
         account_id=account_id,
-        user_data_contains=query_str(field("user_data"), "user_data", max_length=USER_DATA_MAX),
-        user_data=query_str(field("user_data__eq"), "user_data__eq", max_length=USER_DATA_MAX),
-        list_ids=query_uuid_list(field("list_ids"), "list_ids"),
-        list_id_gte=query_uuid(field("list_id__gte"), "list_id__gte"),
-        list_id_lt=query_uuid(field("list_id__lt"), "list_id__lt"),
-        create_time_gte=query_time(field("create_time__gte"), "create_time__gte"),
-        create_time_lt=query_time(field("create_time__lt"), "create_time__lt"),
-        last_update_time_gte=query_time(field("last_update_time__gte"), "last_update_time__gte"),
-        last_update_time_lt=query_time(field("last_update_time__lt"), "last_update_time__lt"),
+        user_data_contains=str_param(request, "user_data", max_length=USER_DATA_MAX),
+        user_data=str_param(request, "user_data__eq", max_length=USER_DATA_MAX),
+        list_ids=uuid_list_param(request, "list_ids"),
+        list_id_gte=uuid_param(request, "list_id__gte"),
+        list_id_lt=uuid_param(request, "list_id__lt"),
+        create_time_gte=time_param(request, "create_time__gte"),
+        create_time_lt=time_param(request, "create_time__lt"),
+        last_update_time_gte=time_param(request, "last_update_time__gte"),
+        last_update_time_lt=time_param(request, "last_update_time__lt"),
     )
 
 
@@ -112,10 +107,7 @@ class ListsService(lists_service_pb2_grpc.ListsServiceServicer):
 
     @luna_rpc()
     def GetLists(self, request: lists_service_pb2.GetListsRequest, call: Call) -> lists_service_pb2.GetListsResponse:
-        offset, limit = paging(
-            query_param(request, "page"),
-            query_param(request, "page_size"),
-        )
+        offset, limit = page_params(request)
         rows = self.storage.lists.find(list_filters(request, call.account_id), offset=offset, limit=limit)
         return lists_service_pb2.GetListsResponse(lists=[to_message(r) for r in rows])
 
@@ -128,7 +120,7 @@ class ListsService(lists_service_pb2_grpc.ListsServiceServicer):
 
     @luna_rpc(account_required=True)
     def DeleteLists(self, request: lists_service_pb2.DeleteListsRequest, call: Call) -> common_pb2.NoContent:
-        with_faces = query_flag(query_param(request, "with_faces"), "with_faces")
+        with_faces = flag_param(request, "with_faces")
         body = json_body(request.body, request.params, DELETE_SCHEMA, has_params=request.HasField("params"))
         list_ids = [i.lower() for i in dict.fromkeys(body["list_ids"])]
         self._delete_lists(list_ids, call.require_account(), with_faces, all_must_exist=True)
@@ -167,7 +159,7 @@ class ListsService(lists_service_pb2_grpc.ListsServiceServicer):
     @luna_rpc(account_required=True)
     def DeleteList(self, request: lists_service_pb2.DeleteListRequest, call: Call) -> common_pb2.NoContent:
         list_id = path_uuid(request.list_id, "list_id")
-        with_faces = query_flag(query_param(request, "with_faces"), "with_faces")
+        with_faces = flag_param(request, "with_faces")
         self._delete_lists([list_id], call.require_account(), with_faces, all_must_exist=True)
         return common_pb2.NoContent()
 

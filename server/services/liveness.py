@@ -24,7 +24,7 @@ from server.face_inference import FaceInference, require
 from server.face_results import SUCCESS, image_error
 from server.rpc import Call, luna_rpc
 from server.services.image_input import InputImage, decode, parse_image_body
-from server.validation import query_flag, query_param
+from server.validation import flag_param
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ class LivenessService(liveness_service_pb2_grpc.LivenessServiceServicer):
     def PredictLiveness(
         self, request: liveness_service_pb2.PredictLivenessRequest, call: Call
     ) -> liveness_service_pb2.PredictLivenessResponse:
-        aggregate_flag = query_flag(query_param(request, "aggregate"), "aggregate")
+        aggregate_flag = flag_param(request, "aggregate")
         images = parse_image_body(request.body, skip_parts=NON_IMAGE_PARTS).images
         inference = require(self.inference)
         response = liveness_service_pb2.PredictLivenessResponse()

@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import replace
-from functools import partial
 from typing import Any
 
 import numpy as np
@@ -52,7 +51,7 @@ from server.json_http import accept_header, message_to_json_value, negotiated_bo
 from server.rpc import Call, luna_rpc
 from server.services.image_input import InputImage, parse_image_body
 from server.storage.descriptors import DEFAULT_VERSION
-from server.validation import query_flag, query_int, query_param
+from server.validation import flag_param, int_param
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -107,45 +106,42 @@ class SdkService(sdk_service_pb2_grpc.SdkServiceServicer):
         return self._estimate(request.params)
 
     def _estimate(self, request: sdk_service_pb2.EstimateRequest) -> sdk_service_pb2.EstimateResponse:
-        given = partial(query_param, request)
 
-        image_type = query_int(
-            given("image_type"), "image_type", IMAGE_RAW, choices=(IMAGE_RAW, IMAGE_FACE_WARP, IMAGE_BODY_WARP)
-        )
-        policy = multiface_policy(given)
-        detect_body = query_flag(given("detect_body"), "detect_body")
-        body_warp = query_flag(given("estimate_body_warp"), "estimate_body_warp")
+        image_type = int_param(request, "image_type", IMAGE_RAW, choices=(IMAGE_RAW, IMAGE_FACE_WARP, IMAGE_BODY_WARP))
+        policy = multiface_policy(request)
+        detect_body = flag_param(request, "detect_body")
+        body_warp = flag_param(request, "estimate_body_warp")
         bodies = detect_body or body_warp
-        body_descriptor = query_flag(given("estimate_body_descriptor"), "estimate_body_descriptor", default=True)
-        reject_unavailable(given, UNAVAILABLE)
+        body_descriptor = flag_param(request, "estimate_body_descriptor", default=True)
+        reject_unavailable(request, UNAVAILABLE)
         if image_type == IMAGE_BODY_WARP:
             raise LunaError(errors.ESTIMATION_NOT_AVAILABLE, name="image_type=2 (body warps)")
         estimations = AnalysisOptions(
-            head_pose=query_flag(given("estimate_head_pose"), "estimate_head_pose"),
-            quality=query_flag(given("estimate_quality"), "estimate_quality"),
-            basic_attributes=query_flag(given("estimate_basic_attributes"), "estimate_basic_attributes"),
-            descriptor=query_flag(given("estimate_face_descriptor"), "estimate_face_descriptor", default=True),
-            warp=query_flag(given("estimate_face_warp"), "estimate_face_warp"),
-            emotions=query_flag(given("estimate_emotions"), "estimate_emotions"),
-            mask=query_flag(given("estimate_mask"), "estimate_mask"),
-            thresholds=angle_thresholds(given),
+            head_pose=flag_param(request, "estimate_head_pose"),
+            quality=flag_param(request, "estimate_quality"),
+            basic_attributes=flag_param(request, "estimate_basic_attributes"),
+            descriptor=flag_param(request, "estimate_face_descriptor", default=True),
+            warp=flag_param(request, "estimate_face_warp"),
+            emotions=flag_param(request, "estimate_emotions"),
+            mask=flag_param(request, "estimate_mask"),
+            thresholds=angle_thresholds(request),
             mask_states=mask_states(request.mask_states),
-            liveness=query_flag(given("estimate_liveness"), "estimate_liveness"),
+            liveness=flag_param(request, "estimate_liveness"),
             liveness_states=liveness_states(request.liveness_states),
-            landmarks68=query_flag(given("estimate_landmarks68"), "estimate_landmarks68"),
-            eyes=query_flag(given("estimate_eyes_attributes"), "estimate_eyes_attributes"),
-            mouth=query_flag(given("estimate_mouth_attributes"), "estimate_mouth_attributes"),
-            gaze=query_flag(given("estimate_gaze"), "estimate_gaze"),
-            glasses=query_flag(given("estimate_glasses"), "estimate_glasses"),
-            score_threshold=score_threshold(given("score_threshold")),
+            landmarks68=flag_param(request, "estimate_landmarks68"),
+            eyes=flag_param(request, "estimate_eyes_attributes"),
+            mouth=flag_param(request, "estimate_mouth_attributes"),
+            gaze=flag_param(request, "estimate_gaze"),
+            glasses=flag_param(request, "estimate_glasses"),
+            score_threshold=score_threshold(request),
             multiface=policy,
         )
-        landmarks = query_flag(given("estimate_landmarks5"), "estimate_landmarks5")
-        detect_face = query_flag(given("detect_face"), "detect_face")
-        aggregate = query_flag(given("aggregate_attributes"), "aggregate_attributes")
-        use_exif_info = query_flag(given("use_exif_info"), "use_exif_info", default=True)
+        landmarks = flag_param(request, "estimate_landmarks5")
+        detect_face = flag_param(request, "detect_face")
+        aggregate = flag_param(request, "aggregate_attributes")
+        use_exif_info = flag_param(request, "use_exif_info", default=True)
         # With bodies asked for, the default estimate_face_descriptor=1 alone does not ask for faces.
-        descriptor_asked = estimations.descriptor and (given("estimate_face_descriptor") is not None or not bodies)
+        descriptor_asked = estimations.descriptor and (request.HasField("estimate_face_descriptor") or not bodies)
         requested = (
             detect_face,
             landmarks,
@@ -190,8 +186,9 @@ class SdkService(sdk_service_pb2_grpc.SdkServiceServicer):
         every_face: list[FaceAnalysis] = []
         estimations = replace(estimations, faces=faces, bodies=bodies, body_warp=body_warp)
         for item in images:
-            image, kept = self._image(item, inference, estimations, warped, landmarks, use_exif_info, aggregate,
-                                      body_descriptor)
+            image, kept = self._image(
+                item, inference, estimations, warped, landmarks, use_exif_info, aggregate, body_descriptor
+            )
             response.images_estimations.append(image)
             every_face.extend(kept)
         if aggregate:
@@ -231,9 +228,7 @@ class SdkService(sdk_service_pb2_grpc.SdkServiceServicer):
         for index, found in enumerate(bodies):
             if index not in paired:
                 result.estimations.add().body.detection.CopyFrom(body_detection(found, body_descriptor))
-        result.filtered_detections.CopyFrom(
-            filtered_detections(item.filename, analysis.filtered, landmarks=landmarks)
-        )
+        result.filtered_detections.CopyFrom(filtered_detections(item.filename, analysis.filtered, landmarks=landmarks))
         return result, kept
 
     @staticmethod

@@ -46,7 +46,7 @@ from server.json_http import accept_header, preferred
 from server.rpc import HTTP_STATUS_HEADER, Call, luna_rpc
 from server.settings import Settings
 from server.storage.store import Storage
-from server.validation import query_flag, query_param
+from server.validation import flag_param
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -262,10 +262,7 @@ class SystemService(system_service_pb2_grpc.SystemServiceServicer):
 
     @luna_rpc()
     def GetHealth(self, request: system_service_pb2.GetHealthRequest, call: Call) -> system_pb2.Health:
-        include = query_flag(
-            query_param(request, "include_luna_services"),
-            "include_luna_services",
-        )
+        include = flag_param(request, "include_luna_services")
         started = time.perf_counter()
         with _EXTRA_LOCK:
             checks = [*self.checks, *_EXTRA_CHECKS]
@@ -304,9 +301,7 @@ class SystemService(system_service_pb2_grpc.SystemServiceServicer):
         return httpbody_pb2.HttpBody(content_type=HTML, data=link.encode())
 
     @luna_rpc()
-    def GetDocsDevIndex(
-        self, request: system_service_pb2.GetDocsDevIndexRequest, call: Call
-    ) -> httpbody_pb2.HttpBody:
+    def GetDocsDevIndex(self, request: system_service_pb2.GetDocsDevIndexRequest, call: Call) -> httpbody_pb2.HttpBody:
         return httpbody_pb2.HttpBody(content_type=HTML, data=render_html(self.document()).encode())
 
 

@@ -35,9 +35,7 @@ def jpeg(image: Image.Image, **save: Any) -> bytes:
     return out.getvalue()
 
 
-def detect(
-    rest: httpx.Client, account: str, data: bytes, content_type: str = "image/jpeg", /, **params: Any
-) -> Any:
+def detect(rest: httpx.Client, account: str, data: bytes, content_type: str = "image/jpeg", /, **params: Any) -> Any:
     reply = rest.post(
         "/6/detector", content=data, params=params, headers=auth(account, **{"Content-Type": content_type})
     )

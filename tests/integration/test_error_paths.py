@@ -226,3 +226,66 @@ def test_msgpack_nested_too_deeply_is_12021(client: httpx.Client) -> None:
 def test_query_key_not_utf8_is_named_as_sent(client: httpx.Client) -> None:
     body = assert_luna_error(raw_get(client, "/6/faces?%FFkey=1"), 400, 12012)
     assert body["detail"] == "Bad query parameters '%FFkey'"
+
+
+# Typed query fields: the gateway checks REST syntax from the descriptor (gateway/query_types.py) and hands the
+# transcoder canonical values; what it refuses is 12012 naming the parameter, as the services answer.
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        ("page=abc", "page"),
+        ("page=1.5", "page"),
+        ("page=0x10", "page"),
+        ("page_size=2147483648", "page_size"),
+        ("page=-2147483649", "page"),
+        ("create_time__lt=bad", "create_time__lt"),
+        ("create_time__lt=2020-02-30", "create_time__lt"),
+        ("create_time__lt=2021-02-29T00:00:00Z", "create_time__lt"),
+        ("create_time__gte=2020-01-01T24:00:00Z", "create_time__gte"),
+        ("create_time__gte=2020-01-01T10:00:5Z", "create_time__gte"),
+        ("create_time__gte=2020-01-01T10:00:00%2B25:00", "create_time__gte"),
+        ("create_time__gte=2020-01-01T10:00:00+03:00", "create_time__gte"),  # '+' is a space in a query
+    ],
+)
+def test_malformed_typed_query_value_is_12012(client: httpx.Client, query: str, name: str) -> None:
+    body = assert_luna_error(raw_get(client, f"/6/faces?{query}"), 400, 12012)
+    assert body["detail"] == f"Bad query parameters '{name}'"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "page=%2B2",
+        "page=%202%20",
+        "page=007",
+        "page=",
+        "create_time__lt=2020-01-01",
+        "create_time__lt=2020-01-01T10:00",
+        "create_time__lt=2020-01-01%2010:00:00",
+        "create_time__lt=2020-01-01T10:00:00.1234567890123Z",
+        "create_time__lt=2020-01-01T10:00:00%2B0300",
+        "create_time__lt=2020-01-01T10:00:00-05",
+        "create_time__lt=2024-02-29T23:59:59z",
+    ],
+)
+def test_typed_query_values_in_accepted_spellings_are_served(client: httpx.Client, query: str) -> None:
+    response = raw_get(client, f"/6/faces?{query}")
+    assert response.status_code == 200, response.text
+    assert isinstance(response.json()["faces"], list)
+
+
+@pytest.mark.parametrize("value", ["yes", "true", "2", "-1", "1.0"])
+def test_flag_other_than_0_or_1_is_12012(client: httpx.Client, value: str) -> None:
+    body = assert_luna_error(raw_get(client, f"/6/healthcheck?include_luna_services={value}"), 400, 12012)
+    assert body["detail"] == "Bad query parameters 'include_luna_services'"
+
+
+def test_malformed_descriptor_version_names_the_supported_versions(client: httpx.Client) -> None:
+    body = assert_luna_error(raw_get(client, f"/6/attributes?attribute_ids={ACCOUNT}&descriptor_version=x"), 400, 12012)
+    assert body["detail"].startswith("Bad query parameters 'descriptor_version': supported versions: ")
+
+
+def test_list_fields_take_commas_and_repeated_parameters(client: httpx.Client) -> None:
+    for query in ("targets=face_id,user_data", "targets=face_id&targets=user_data"):
+        assert raw_get(client, f"/6/faces?{query}").status_code == 200
+    assert_luna_error(raw_get(client, "/6/faces?targets=face_id&targets=bogus"), 400, 12012)

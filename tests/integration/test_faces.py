@@ -556,7 +556,7 @@ def test_typed_grpc_params(stack: Stack, account: str) -> None:
         basic_attributes_samples=samples(1),
     )
     created = attributes.CreateAttribute(
-        attributes_service_pb2.CreateAttributeRequest(params=data, ttl="60"), metadata=metadata
+        attributes_service_pb2.CreateAttributeRequest(params=data, ttl=60), metadata=metadata
     )
     got = attributes.GetAttribute(attributes_service_pb2.GetAttributeRequest(attribute_id=created.attribute_id))
     assert got.face_descriptor.string_value == raw_descriptor(12)

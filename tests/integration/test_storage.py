@@ -174,22 +174,22 @@ def small_lancedb_disk(tmp_path: Path) -> Iterator[Path]:
 
 
 def fill(path: Path) -> None:
-    """Write `path` until the disk is full."""
+    """Write `path` until the disk is full.
+
+    Unbuffered: a buffered writer keeps the bytes a failed write left over and raises again when closed."""
     chunk = b"\0" * (256 * 1024)
-    with path.open("wb") as handle:
+    with path.open("wb", buffering=0) as handle:
         while True:
             try:
                 handle.write(chunk)
-                handle.flush()
             except OSError as error:
                 assert error.errno == errno.ENOSPC
                 break
     for size in (4096, 512):  # the page cache may hold a few more bytes
         try:
-            with path.open("ab") as handle:
+            with path.open("ab", buffering=0) as handle:
                 while True:
                     handle.write(b"\0" * size)
-                    handle.flush()
         except OSError:
             pass
 

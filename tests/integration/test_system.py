@@ -96,7 +96,7 @@ def test_healthcheck_leaves_no_probe_files(rest: httpx.Client, stack: Stack) -> 
 def test_healthcheck_over_grpc(stack: Stack) -> None:
     with grpc.insecure_channel(stack.grpc_target) as channel:
         stub = system_service_pb2_grpc.SystemServiceStub(channel)
-        health = stub.GetHealth(system_service_pb2.GetHealthRequest(include_luna_services="1"))
+        health = stub.GetHealth(system_service_pb2.GetHealthRequest(include_luna_services=True))
         assert health.execution_time >= 0 and not health.HasField("errors")
         versions = stub.GetVersion(system_service_pb2.GetVersionRequest())
         assert versions.lumen_api.api == 6 and not versions.lumen.HasField("api")

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from lumen.v6 import faces_service_pb2
 from server import errors
 from server.errors import MAX_DETAIL_CHARS, MAX_DETAIL_VALUE_CHARS, LunaError, truncate
 from server.logs import MAX_LOG_LINE_CHARS, BoundedFormatter, configure_server_logging, server_log_path
 from server.settings import Settings
-from server.validation import MAX_JSON_DEPTH, paging, parse_json, query_int
+from server.validation import MAX_JSON_DEPTH, page_params, parse_json, query_int
 
 
 def test_truncate_keeps_short_text_and_cuts_long_text() -> None:
@@ -45,11 +46,13 @@ def test_query_int_outside_int64_is_12012(value: str) -> None:
     assert caught.value.code == 12012 and caught.value.detail == "Bad query parameters 'page'"
 
 
-def test_page_whose_offset_overflows_int64_is_12012() -> None:
-    with pytest.raises(LunaError) as caught:
-        paging(str(2**63 - 1), "100")
-    assert caught.value.detail == "Bad query parameters 'page'"
-    assert paging(str(2**62), "1") == (2**62 - 1, 1)
+def test_typed_page_fields_are_range_checked_and_their_offset_fits_int64() -> None:
+    largest = faces_service_pb2.GetFacesRequest(page=2**31 - 1, page_size=100)
+    assert page_params(largest) == ((2**31 - 2) * 100, 100)
+    for bad in (faces_service_pb2.GetFacesRequest(page=0), faces_service_pb2.GetFacesRequest(page_size=101)):
+        with pytest.raises(LunaError) as caught:
+            page_params(bad)
+        assert caught.value.code == 12012
 
 
 @pytest.mark.parametrize(

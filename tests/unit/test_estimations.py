@@ -150,7 +150,8 @@ def test_mirrored_photo_flips_yaw_and_roll(pipeline: FaceAnalyser, portraits: Po
     flipped = flipped[[1, 0, 2, 4, 3]]
     exact = head_pose_from_landmarks(flipped)
     assert (exact.pitch, exact.yaw, exact.roll) == pytest.approx(
-        (original.pitch, -original.yaw, -original.roll), abs=1e-3)
+        (original.pitch, -original.yaw, -original.roll), abs=1e-3
+    )
 
 
 def test_rotated_photo_changes_roll(pipeline: FaceAnalyser, portraits: Portraits) -> None:
@@ -176,8 +177,9 @@ def test_rotated_landmarks_change_roll_exactly(portraits: Portraits) -> None:
     angle = np.radians(15)
     rotation = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
     pose = head_pose_from_landmarks(detection.landmarks.astype(np.float64) @ rotation.T)
-    assert (pose.pitch, pose.yaw, pose.roll) == pytest.approx((original.pitch, original.yaw, original.roll + 15),
-                                                              abs=1e-3)
+    assert (pose.pitch, pose.yaw, pose.roll) == pytest.approx(
+        (original.pitch, original.yaw, original.roll + 15), abs=1e-3
+    )
 
 
 # --- quality ---------------------------------------------------------------------------------------------------
@@ -198,7 +200,7 @@ def _highlights(image: np.ndarray, detection: FaceDetection, count: int) -> np.n
     """White Gaussian spots (specular highlights) on the face."""
     rng = np.random.default_rng(11)
     out = image.astype(np.float64)
-    yy, xx = np.mgrid[0:image.shape[0], 0:image.shape[1]]
+    yy, xx = np.mgrid[0 : image.shape[0], 0 : image.shape[1]]
     radius = detection.width * 0.03
     for _ in range(count):
         cx = detection.x + detection.width * rng.uniform(0.3, 0.7)
@@ -324,8 +326,12 @@ def test_attribute_chips_and_batching(transport: LocalTransport, portraits: Port
     chips = [attribute_chips(image, [det.landmarks]) for image, det in images]
     age_chips = np.concatenate([c[0] for c in chips])
     gender_chips = np.concatenate([c[1] for c in chips])
-    assert age_chips.shape == (2, AGE_CHIP_SIZE, AGE_CHIP_SIZE, 3) and gender_chips.shape == (2, GENDER_CHIP_SIZE,
-                                                                                              GENDER_CHIP_SIZE, 3)
+    assert age_chips.shape == (2, AGE_CHIP_SIZE, AGE_CHIP_SIZE, 3) and gender_chips.shape == (
+        2,
+        GENDER_CHIP_SIZE,
+        GENDER_CHIP_SIZE,
+        3,
+    )
     batched = estimator.estimate_chips(age_chips, gender_chips)
     single = [estimator.estimate(image, [det])[0] for image, det in images]
     for a, b in zip(batched, single, strict=True):
@@ -366,8 +372,9 @@ def test_head_pose_dataclass_defaults() -> None:
 # --- over Triton ------------------------------------------------------------------------------------------------
 
 
-def test_age_and_gender_over_triton_match_local(transport: LocalTransport, portraits: Portraits,
-                                                triton_server: TritonServer) -> None:
+def test_age_and_gender_over_triton_match_local(
+    transport: LocalTransport, portraits: Portraits, triton_server: TritonServer
+) -> None:
     from inference.triton import TritonTransport
 
     with TritonTransport(triton_server.url) as remote:

@@ -95,8 +95,9 @@ def test_portraits(transport: LocalTransport, portraits: Portraits) -> None:
 
 
 @pytest.mark.parametrize("name", ["obama.jpg", "biden.jpg"])
-def test_mirrored_portrait_keeps_its_emotion(pipeline: FaceAnalyser, transport: LocalTransport, portraits: Portraits,
-                                             name: str) -> None:
+def test_mirrored_portrait_keeps_its_emotion(
+    pipeline: FaceAnalyser, transport: LocalTransport, portraits: Portraits, name: str
+) -> None:
     image, detection = portraits[name]
     mirrored = np.ascontiguousarray(image[:, ::-1])
     detections = pipeline.detect(mirrored)
@@ -112,8 +113,9 @@ def test_chips_and_batching(transport: LocalTransport, portraits: Portraits) -> 
     image, detection = portraits["obama.jpg"]
     chips = emotion_chips(image, [detection.landmarks, detection.landmarks])
     assert chips.shape == (2, EMOTION_CHIP_SIZE, EMOTION_CHIP_SIZE, 3) and chips.dtype == np.uint8
-    np.testing.assert_array_equal(chips[0], crop_chip(image, detection.landmarks, EMOTION_CHIP_SIZE,
-                                                      EMOTION_CROP_SCALE, EMOTION_CROP_OFFSET))
+    np.testing.assert_array_equal(
+        chips[0], crop_chip(image, detection.landmarks, EMOTION_CHIP_SIZE, EMOTION_CROP_SCALE, EMOTION_CROP_OFFSET)
+    )
     estimator = EmotionEstimator(transport)
     batched = estimator.estimate_chips(np.concatenate([chips, chips[::-1]]))
     single = estimator.estimate_chips(chips[:1])[0]
@@ -170,8 +172,9 @@ def test_v6_shape_codes_and_aggregate() -> None:
         aggregate([])
 
 
-def test_emotions_and_mask_over_triton_match_local(transport: LocalTransport, portraits: Portraits,
-                                                   triton_server: TritonServer) -> None:
+def test_emotions_and_mask_over_triton_match_local(
+    transport: LocalTransport, portraits: Portraits, triton_server: TritonServer
+) -> None:
     from inference.estimations.mask import MaskEstimator
     from inference.triton import TritonTransport
 

@@ -68,8 +68,9 @@ def paint(image: np.ndarray, landmarks: np.ndarray, region: str) -> np.ndarray:
     left, right = left_eye[0] - 0.5 * eye, right_eye[0] + 0.5 * eye
     pil = Image.fromarray(image)
     draw = ImageDraw.Draw(pil)
-    draw.polygon([(left, top), (right, top), (right - 0.15 * eye, bottom), (left + 0.15 * eye, bottom)],
-                 fill=SURGICAL_BLUE)
+    draw.polygon(
+        [(left, top), (right, top), (right - 0.15 * eye, bottom), (left + 0.15 * eye, bottom)], fill=SURGICAL_BLUE
+    )
     for k in (1, 2, 3):
         y = top + (bottom - top) * k / 4
         draw.line([(left + 0.05 * eye, y), (right - 0.05 * eye, y)], fill=(130, 170, 200), width=max(1, int(eye / 25)))

@@ -48,8 +48,10 @@ def jpeg(width: int, height: int) -> bytes:
 
 def multipart(*images: bytes) -> bytes:
     parts = [
-        f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"image{index}\"; filename=\"{index}.jpg\"\r\n"
-        f"Content-Type: image/jpeg\r\n\r\n".encode() + data + b"\r\n"
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="image{index}"; filename="{index}.jpg"\r\n'
+        f"Content-Type: image/jpeg\r\n\r\n".encode()
+        + data
+        + b"\r\n"
         for index, data in enumerate(images)
     ]
     return b"".join(parts) + f"--{BOUNDARY}--\r\n".encode()
@@ -63,10 +65,10 @@ def test_each_sdk_image_is_one_call_into_inference() -> None:
         body=httpbody_pb2.HttpBody(
             content_type=f"multipart/form-data; boundary={BOUNDARY}", data=multipart(jpeg(64, 48), jpeg(32, 80))
         ),
-        detect_body="1",
-        estimate_quality="1",
-        estimate_landmarks5="1",
-        multiface_policy="2",
+        detect_body=True,
+        estimate_quality=True,
+        estimate_landmarks5=True,
+        multiface_policy=2,
     )
     response = SdkService(inference)._estimate(request)
     assert [shape for shape, _, _ in analyser.calls] == [(48, 64, 3), (80, 32, 3)]

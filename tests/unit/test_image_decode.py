@@ -56,8 +56,8 @@ def test_working_size() -> None:
 
 
 @pytest.mark.parametrize(
-    ("image_format", "mode"), [("PNG", "RGB"), ("PNG", "P"), ("PNG", "L"), ("PNG", "RGBA"), ("JPEG", "RGB"),
-                               ("BMP", "RGB"), ("TIFF", "RGB")]
+    ("image_format", "mode"),
+    [("PNG", "RGB"), ("PNG", "P"), ("PNG", "L"), ("PNG", "RGBA"), ("JPEG", "RGB"), ("BMP", "RGB"), ("TIFF", "RGB")],
 )
 def test_reduced_decode_maps_to_the_full_image(image_format: str, mode: str) -> None:
     image = marked((3001, 2001), (2000, 500, 200)).convert(mode)

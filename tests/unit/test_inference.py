@@ -181,16 +181,18 @@ def test_detection_on_labelled_dlib_faces(pipeline: FaceAnalyser) -> None:
     for xml in ("training.xml", "testing.xml"):
         for item in ET.parse(examples / "faces" / xml).getroot().iter("image"):
             image = decode_image((examples / "faces" / item.get("file", "")).read_bytes())
-            truth = [tuple(int(box.get(k, 0)) for k in ("left", "top", "width", "height"))
-                     for box in item.iter("box")]
+            truth = [tuple(int(box.get(k, 0)) for k in ("left", "top", "width", "height")) for box in item.iter("box")]
             labelled += len(truth)
             faces = pipeline.detect(image)
             matched = set()
             for face in faces:
                 _check_geometry(face)
                 cx, cy = face.x + face.width / 2, face.y + face.height / 2
-                hits = [i for i, (x, y, w, h) in enumerate(truth)
-                        if i not in matched and x <= cx <= x + w and y <= cy <= y + h]
+                hits = [
+                    i
+                    for i, (x, y, w, h) in enumerate(truth)
+                    if i not in matched and x <= cx <= x + w and y <= cy <= y + h
+                ]
                 if hits:
                     matched.add(hits[0])
                 else:
@@ -238,14 +240,11 @@ def test_raw_euclidean_follows_dlib_threshold(pipeline: FaceAnalyser, portraits:
     assert max(same) < DLIB_EUCLIDEAN_THRESHOLD < min(different)
 
 
-def test_batch_and_single_give_the_same_descriptor(pipeline: FaceAnalyser,
-                                                   portraits: dict[str, np.ndarray]) -> None:
-    chips = np.stack([
-        face_chip(image, pipeline.detect(image)[0].landmarks) for image in portraits.values()
-    ])
+def test_batch_and_single_give_the_same_descriptor(pipeline: FaceAnalyser, portraits: dict[str, np.ndarray]) -> None:
+    chips = np.stack([face_chip(image, pipeline.detect(image)[0].landmarks) for image in portraits.values()])
     batched = pipeline.extractor.extract(chips)
     for i in range(len(chips)):
-        single = pipeline.extractor.extract(chips[i:i + 1])[0]
+        single = pipeline.extractor.extract(chips[i : i + 1])[0]
         assert float(single @ batched[i]) > 0.99999
         np.testing.assert_allclose(single, batched[i], atol=2e-5)
     # Larger than the model's max batch: split by the transport, same results.
@@ -271,6 +270,9 @@ def test_johns_identities_separate(transport: LocalTransport) -> None:
     distances = np.linalg.norm(raw[:, None] - raw[None], axis=2)
     same = np.array([[a == b for b in labels] for a in labels])
     upper = np.triu(np.ones_like(same), 1).astype(bool)
-    _LOGGER.info("johns euclidean: same max %.4f, different min %.4f",
-                 distances[same & upper].max(), distances[~same & upper].min())
+    _LOGGER.info(
+        "johns euclidean: same max %.4f, different min %.4f",
+        distances[same & upper].max(),
+        distances[~same & upper].min(),
+    )
     assert distances[same & upper].max() < DLIB_EUCLIDEAN_THRESHOLD < distances[~same & upper].min()

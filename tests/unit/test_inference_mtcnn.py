@@ -67,7 +67,7 @@ def test_pyramid_is_the_reference_ladder_without_its_top(shape: tuple[int, int])
     assert pyramid_scales(height, width, REFERENCE) == reference
     default = MtcnnOptions(max_image_size=None)
     scales = pyramid_scales(height, width, default)
-    assert scales == reference[len(reference) - len(scales):]  # the same floats, top levels dropped
+    assert scales == reference[len(reference) - len(scales) :]  # the same floats, top levels dropped
     assert effective_min_face_size(height, width, default) == pytest.approx(20 / 0.709**2)  # 40 -> 39.8
     assert 12 / scales[0] <= 40
 
@@ -93,8 +93,9 @@ def test_nms_matches_the_reference_loop(count: int, min_overlap: bool) -> None:
     boxes = np.hstack([corner, corner + size])
     scores = rng.choice(np.linspace(0.5, 1.0, 20), count)  # ties on purpose
     for threshold in (0.3, 0.5, 0.7):
-        assert nms(boxes, scores, threshold, min_overlap).tolist() == reference_nms(boxes, scores, threshold,
-                                                                                     min_overlap)
+        assert nms(boxes, scores, threshold, min_overlap).tolist() == reference_nms(
+            boxes, scores, threshold, min_overlap
+        )
 
 
 def test_pack_places_levels_apart_on_even_offsets() -> None:
@@ -112,8 +113,10 @@ def test_packed_levels_give_the_single_level_outputs(transport: LocalTransport) 
     """Every output cell of a packed level equals the level's own P-Net output, except the last row/column
     when that side is odd (its stride-2 pooling meets the gap instead of the border)."""
     rng = np.random.default_rng(7)
-    levels = [rng.integers(0, 256, (h, w, 3), dtype=np.uint8)
-              for h, w in ((64, 90), (45, 63), (32, 45), (23, 32), (16, 22), (12, 16))]
+    levels = [
+        rng.integers(0, 256, (h, w, 3), dtype=np.uint8)
+        for h, w in ((64, 90), (45, 63), (32, 45), (23, 32), (16, 22), (12, 16))
+    ]
     detector = MtcnnDetector(transport)
     single = detector._pnet(levels, pack_pixels=0)
     packed = detector._pnet(levels, pack_pixels=10**9)

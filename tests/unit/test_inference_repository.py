@@ -135,8 +135,13 @@ def _config_json(name: str) -> dict[str, Any]:
     def block(names: tuple[str, ...]) -> list[dict[str, Any]]:
         return [{"name": n, "data_type": tensors[n][0], "dims": [str(d) for d in tensors[n][1]]} for n in names]
 
-    return {"name": name, "max_batch_size": spec.max_batch, "input": block(spec.inputs),
-            "output": block(spec.outputs), "parameters": {"intra_op_threads": {"string_value": "1"}}}
+    return {
+        "name": name,
+        "max_batch_size": spec.max_batch,
+        "input": block(spec.inputs),
+        "output": block(spec.outputs),
+        "parameters": {"intra_op_threads": {"string_value": "1"}},
+    }
 
 
 @pytest.fixture
@@ -149,8 +154,13 @@ def python_model(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], Any]:
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
         model = module.TritonPythonModel()
-        model.initialize({"model_config": json.dumps(_config_json(name)),
-                          "model_repository": str(REPOSITORY / name), "model_version": "1"})
+        model.initialize(
+            {
+                "model_config": json.dumps(_config_json(name)),
+                "model_repository": str(REPOSITORY / name),
+                "model_version": "1",
+            }
+        )
         return model
 
     return load
@@ -189,8 +199,11 @@ def test_backend_directory_has_python_and_every_config_backend(tmp_path: Path) -
     (home / "backends" / "python").mkdir(parents=True)
     target = backend_directory(home, tmp_path / "backends")
     assert (target / "python").resolve() == (home / "backends" / "python").resolve()
-    named = {line.split('"')[1] for spec in ALL_MODELS
-             for line in (REPOSITORY / spec.name / "config.pbtxt").read_text().splitlines()
-             if line.startswith("backend:")}
+    named = {
+        line.split('"')[1]
+        for spec in ALL_MODELS
+        for line in (REPOSITORY / spec.name / "config.pbtxt").read_text().splitlines()
+        if line.startswith("backend:")
+    }
     assert named == {"lumen_onnx"}
     assert (target / "lumen_onnx" / "model.py").read_bytes() == BACKEND.read_bytes()

@@ -27,8 +27,16 @@ def test_msgpack_only_when_accept_ranks_it_first() -> None:
     assert prefers_msgpack("application/msgpack")
     assert prefers_msgpack("application/msgpack, application/json;q=0.5")
     assert prefers_msgpack("application/json;q=0.4, application/msgpack;q=0.9")
-    for accept in (None, "", "*/*", "application/json", "application/json, application/msgpack",
-                   "application/msgpack;q=0", "application/msgpack;q=x", "text/html"):
+    for accept in (
+        None,
+        "",
+        "*/*",
+        "application/json",
+        "application/json, application/msgpack",
+        "application/msgpack;q=0",
+        "application/msgpack;q=x",
+        "text/html",
+    ):
         assert not prefers_msgpack(accept), accept
 
 
