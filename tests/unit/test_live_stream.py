@@ -63,7 +63,7 @@ def subscribe(stub: Any, request: events_stream_service_pb2.StreamEventsRequest,
 
 
 def luna_error(failure: grpc.RpcError) -> common_pb2.Error:
-    status = rpc_status.from_call(failure)  # type: ignore[arg-type]
+    status = rpc_status.from_call(failure)
     assert status is not None
     error = common_pb2.Error()
     assert status.details[0].Unpack(error)
@@ -92,7 +92,7 @@ def test_a_subscriber_gets_the_matching_events_of_its_account(served: Any) -> No
     other_account.cancel()
     with pytest.raises(grpc.RpcError) as ended:
         next(other_account)
-    assert ended.value.code() == grpc.StatusCode.CANCELLED  # type: ignore[attr-defined]
+    assert ended.value.code() == grpc.StatusCode.CANCELLED
 
 
 @pytest.mark.parametrize(
@@ -158,7 +158,7 @@ def test_a_client_that_stops_reading_is_dropped_after_its_queued_events(served: 
     with pytest.raises(grpc.RpcError) as ended:
         for _ in call:
             received += 1
-    assert ended.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED  # type: ignore[attr-defined]
+    assert ended.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
     assert 0 < received < published
 
 
