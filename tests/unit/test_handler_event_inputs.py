@@ -15,7 +15,8 @@ from server.descriptor_codec import encode_sdk
 from server.errors import LunaError
 from server.handlers.event_filters import EventValues, failed_filters, passes
 from server.handlers.inputs import event_meta, header_time, parse_events_body
-from server.handlers.policies import AttributeFilters, MatchFilter, StorageFilters
+from server.handlers.plan import make_plan
+from server.handlers.policies import AttributeFilters, MatchFilter, StorageFilters, parse_policies
 from server.storage.descriptors import DEFAULT_VERSION, descriptor_format
 
 JPEG = b"\xff\xd8\xff\xe0fake"
@@ -121,3 +122,28 @@ def test_filters_need_the_values_they_test() -> None:
     assert passes(known, male_adult)
     assert not passes(StorageFilters(match=(MatchFilter("staff", similarity__lte=0.5),)), male_adult)
     assert not passes(StorageFilters(match=(MatchFilter("other"),)), male_adult)
+
+
+def test_plan_leaves_photo_only_estimations_out_on_warps() -> None:
+    policies = parse_policies(
+        {
+            "detect_policy": {
+                "estimate_head_pose": 1,
+                "yaw_threshold": 30,
+                "detect_landmarks68": 1,
+                "estimate_liveness": {"estimate": 1},
+                "liveness_states": [1],
+                "detect_body": 1,
+                "estimate_mask": 1,
+            },
+            "storage_policy": {"face_sample_policy": {"store_sample": 0}},
+        }
+    )
+    photo = make_plan(policies, warped=False)
+    assert photo.analysis.head_pose and photo.analysis.thresholds == (("yaw_threshold", 30),)
+    assert photo.analysis.liveness and photo.liveness_states == (1,) and photo.analysis.bodies
+    assert not photo.analysis.warp and photo.analysis.body_warp and photo.analysis.descriptor
+    warp = make_plan(policies, warped=True)
+    assert not (warp.analysis.head_pose or warp.analysis.thresholds or warp.analysis.landmarks68)
+    assert not (warp.analysis.liveness or warp.liveness_states or warp.analysis.bodies)
+    assert warp.analysis.mask
