@@ -345,6 +345,8 @@ def test_account_isolation(rest: httpx.Client, account: str) -> None:
 def test_bad_handler_id(rest: httpx.Client, account: str, handler_id: str) -> None:
     assert_luna_error(post_events(rest, account, handler_id, photo("obama.jpg")), 400, 12001)
     assert_luna_error(post_events(rest, account, str(uuid.uuid4()), photo("obama.jpg")), 404, 34000)
+    options = rest.options(f"/6/handlers/{uuid.uuid4()}/events")
+    assert options.status_code == 200 and "POST" in options.headers["allow"]
 
 
 def test_events_reach_the_live_stream(stack: Stack, rest: httpx.Client, account: str) -> None:
