@@ -1,6 +1,7 @@
 """Live events fan-out: the publisher is not slowed by subscribers, nor by a stalled one.
 
-    python -m bench.ws_fanout [--subscribers 8] [--events 10000] [--rate 1000] [--stack-events 2000] [--skip-stack]
+    python -m bench.ws_fanout [--subscribers 8] [--events 10000] [--rate 1000] [--stack-events 2000]
+                              [--skip-stack] [--skip-bus]
 
 Part "bus" (in process, server/events/bus.py): publish --events events at --rate per second with (a) no
 subscriber, (b) N subscribers whose threads build each message as the stream server does, (c) the same plus
@@ -10,11 +11,11 @@ publish call, and whether every reader kept up (none dropped) while the stalled 
 
 Part "stack" (real processes: gRPC server, websocket bridge, Envoy; Triton off): the publisher is
 POST /6/handlers/{id}/events/raw through Envoy (stored, then published), sequential, --stack-events events
-of about 5 KB each (a) with no websocket, (b) with N websocket clients reading, (c) the same plus one that completed the
-handshake and never reads (4 KiB receive buffer), posting more until that one is dropped. Reports the POST
-rate and latency, the delivery latency (POST sent -> websocket message received), whether every reader got
-every event, and how many events it took until the stalled subscriber was dropped. The gateway's
-per-connection buffer is 1 MiB here (LUMEN_MAX_REQUEST_BYTES), so the stall reaches the bus within a few MB.
+of about 5 KB each (a) with no websocket, (b) with N + 1 websocket clients reading, (c) N reading plus one
+that completed the handshake and never reads (4 KiB receive buffer), posting more until that one is dropped.
+Reports the POST rate and latency, the delivery latency (POST sent -> websocket message received), whether
+every reader got every event, and how many events it took until the stalled subscriber was dropped. The
+gateway's per-connection buffer is 1 MiB here (LUMEN_MAX_REQUEST_BYTES): the stall reaches the bus within MBs.
 Prints one JSON document.
 """
 
@@ -289,9 +290,10 @@ def bench_stack(subscribers: int, count: int) -> dict[str, Any]:
             post_events(host, port, handler_id, min(200, count))  # warm-up
             result: dict[str, Any] = {"event_bytes": len(raw_event(0))}
             result["no_subscriber"] = phase(count, *post_events(host, port, handler_id, count))
-            readers = Readers(f"ws://{host}:{port}/6/ws", subscribers).start()
+            # N + 1 readers: as many streams as the next phase, whose last one stalls instead
+            readers = Readers(f"ws://{host}:{port}/6/ws", subscribers + 1).start()
             result["readers"] = phase(count, *post_events(host, port, handler_id, count))
-            result["readers"]["subscribers"] = subscribers
+            result["readers"]["subscribers"] = subscribers + 1
             result["readers"]["delivery_post_to_websocket"] = percentiles_ms(readers.delays)
             result["readers"]["events_received_per_reader"] = readers.finish(count)
             readers = Readers(f"ws://{host}:{port}/6/ws", subscribers).start()
@@ -323,13 +325,15 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=1000, help="events per second published in part bus")
     parser.add_argument("--stack-events", type=int, default=2000, help="events POSTed per phase of part stack")
     parser.add_argument("--skip-stack", action="store_true")
+    parser.add_argument("--skip-bus", action="store_true")
     options = parser.parse_args()
     result: dict[str, Any] = {
         "benchmark": "ws_fanout",
         "time": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
-        "bus": bench_bus(options.subscribers, options.events, options.rate),
     }
+    if not options.skip_bus:
+        result["bus"] = bench_bus(options.subscribers, options.events, options.rate)
     if not options.skip_stack:
         result["stack"] = bench_stack(options.subscribers, options.stack_events)
     print(json.dumps(result, indent=2))

@@ -27,7 +27,7 @@ import logging
 import math
 import signal
 import urllib.parse
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import grpc
@@ -176,14 +176,16 @@ def error_response(error: LunaError, request_id: str) -> Response:
 
 @dataclass
 class Bridge:
-    """The websocket server; one gRPC channel to the stream server shared by every websocket."""
+    """The websocket server. Each websocket gets its own gRPC channel (its own HTTP/2 connection) to the stream
+    server: a stream whose websocket stalls then holds back that connection only, never the flow-control
+    window the other streams would share with it on one connection."""
 
     stream_target: str
-    calls: dict[ServerConnection, Any]
+    calls: dict[ServerConnection, tuple[Any, grpc.aio.Channel]] = field(default_factory=dict)
+    _closing: set[asyncio.Future[None]] = field(default_factory=set)
 
-    def __post_init__(self) -> None:
-        self.channel = grpc.aio.insecure_channel(self.stream_target)
-        self.stub = events_stream_service_pb2_grpc.EventsStreamServiceStub(self.channel)
+    def _channel(self) -> grpc.aio.Channel:
+        return grpc.aio.insecure_channel(self.stream_target, options=[("grpc.use_local_subchannel_pool", 1)])
 
     async def process_request(self, connection: ServerConnection, request: Request) -> Response | None:
         request_id = request.headers.get(REQUEST_ID_HEADER, "")
@@ -201,16 +203,17 @@ class Bridge:
         metadata = [(REQUEST_ID_HEADER, request_id)] if request_id.isascii() and request_id.isprintable() else []
         if account is not None:
             metadata.append((ACCOUNT_ID_HEADER, account))
-        call = self.stub.StreamEvents(typed, metadata=metadata)
+        channel = self._channel()
+        call = events_stream_service_pb2_grpc.EventsStreamServiceStub(channel).StreamEvents(typed, metadata=metadata)
         try:
             refused = await asyncio.wait_for(self._subscribed(call, request_id), SUBSCRIBE_TIMEOUT_S)
         except (TimeoutError, grpc.aio.AioRpcError):
-            call.cancel()
-            return error_response(LunaError(errors.SERVICE_UNAVAILABLE, service="lumen-live-events"), request_id)
+            refused = error_response(LunaError(errors.SERVICE_UNAVAILABLE, service="lumen-live-events"), request_id)
         if refused is not None:
             call.cancel()
+            await channel.close()
             return refused
-        self.calls[connection] = call
+        self.calls[connection] = (call, channel)
         return None
 
     async def _subscribed(self, call: Any, request_id: str) -> Response | None:
@@ -227,14 +230,18 @@ class Bridge:
 
     def process_response(self, connection: ServerConnection, _request: Request, response: Response) -> None:
         if response.status_code != 101:  # the handshake failed after the subscription: let it go
-            call = self.calls.pop(connection, None)
-            if call is not None:
-                call.cancel()
+            opened = self.calls.pop(connection, None)
+            if opened is not None:
+                opened[0].cancel()
+                closing = asyncio.ensure_future(opened[1].close())
+                self._closing.add(closing)  # held until done (the loop keeps weak references only)
+                closing.add_done_callback(self._closing.discard)
 
     async def handle(self, connection: ServerConnection) -> None:
-        call = self.calls.pop(connection, None)
-        if call is None:  # pragma: no cover - process_request always leaves one for an accepted handshake
+        opened = self.calls.pop(connection, None)
+        if opened is None:  # pragma: no cover - process_request always leaves one for an accepted handshake
             return
+        call, channel = opened
         forward = asyncio.create_task(self._forward(connection, call))
         listen = asyncio.create_task(self._ignore_client_messages(connection))
         try:
@@ -244,6 +251,7 @@ class Bridge:
             for task in (forward, listen):
                 task.cancel()
             await asyncio.gather(forward, listen, return_exceptions=True)
+            await channel.close()
 
     async def _forward(self, connection: ServerConnection, call: Any) -> None:
         try:
@@ -265,13 +273,13 @@ class Bridge:
                 pass
 
     async def close(self) -> None:
-        for call in self.calls.values():
+        for call, channel in self.calls.values():
             call.cancel()
-        await self.channel.close()
+            await channel.close()
 
 
 async def run(settings: Settings, stop: asyncio.Event) -> None:
-    bridge = Bridge(f"{settings.grpc_host}:{settings.grpc_stream_port}", {})
+    bridge = Bridge(f"{settings.grpc_host}:{settings.grpc_stream_port}")
     async with serve(
         bridge.handle,
         HOST,
