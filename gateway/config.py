@@ -299,6 +299,7 @@ READ_ONLY_RPCS = frozenset(
         "lumen.v6.MatcherService/MatchRaw",
         "lumen.v6.EventsService/GetEventStats",
         "lumen.v6.HandlersService/ValidateHandlerPolicies",
+        "lumen.v6.VerifiersService/VerifyRaw",
     }
 )
 READ_VERBS = frozenset({"GET", "HEAD"})

@@ -76,6 +76,8 @@ DESCRIPTOR_LENGTH = ErrorSpec(
 )
 # Handlers (v6 API-082..095): LUNA's own code and text for an unknown handler (Handlers service 34000).
 HANDLER_NOT_FOUND = ErrorSpec(34000, NOT_FOUND, "Handler with id '{id}' not found", 404)
+# Verifiers (v6 API-139..147): LUNA's Handlers service code and text for an unknown verifier.
+VERIFIER_NOT_FOUND = ErrorSpec(34004, NOT_FOUND, "Verifier with id '{id}' not found", 404)
 DUPLICATE_DESCRIPTOR_VERSION = ErrorSpec(22019, BAD_INPUT, "Several descriptors of version {version} given", 400)
 # A descriptor body (application/x-sdk-descriptor[-base64]) that is no SDK descriptor (handler events).
 BAD_SDK_DESCRIPTOR = ErrorSpec(22020, BAD_INPUT, "Failed to read the SDK descriptor: {reason}", 400)

@@ -102,6 +102,19 @@ CREATE TABLE IF NOT EXISTS handlers (
 );
 CREATE INDEX IF NOT EXISTS handlers_account ON handlers(account_id, create_time, handler_id);
 
+-- Verifiers (v6 API-139..147): policies is the complete verifier policies JSON; version counts replacements
+-- (server/storage/repositories/verifiers.py).
+CREATE TABLE IF NOT EXISTS verifiers (
+    verifier_id TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    policies TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 0,
+    create_time TEXT NOT NULL,
+    last_update_time TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS verifiers_account ON verifiers(account_id, create_time, verifier_id);
+
 -- Multi-store writes in flight (server/storage/journal.py).
 CREATE TABLE IF NOT EXISTS journal (
     op_id TEXT PRIMARY KEY,

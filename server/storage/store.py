@@ -51,6 +51,7 @@ from server.storage.repositories.blobs import BlobRepository, BlobRow
 from server.storage.repositories.faces import FaceRepository
 from server.storage.repositories.handlers import HandlerRepository
 from server.storage.repositories.lists import ListRepository
+from server.storage.repositories.verifiers import VerifierRepository
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -89,6 +90,7 @@ class Storage:
         self.attributes = TemporaryAttributeRepository(self.db)
         self.blob_rows = BlobRepository(self.db)
         self.handlers = HandlerRepository(self.db)
+        self.verifiers = VerifierRepository(self.db)
         # Events: their own SQLite file and LanceDB tables (server/storage/event_store.py).
         self.events = EventStore(
             data_dir, optimize_interval_s=optimize_interval_s, version_retention_s=version_retention_s
