@@ -26,51 +26,52 @@ from google.protobuf import struct_pb2 as google_dot_protobuf_dot_struct__pb2
 from lumen.v6 import common_pb2 as lumen_dot_v6_dot_common__pb2
 from lumen.v6 import detector_pb2 as lumen_dot_v6_dot_detector__pb2
 from lumen.v6 import handlers_pb2 as lumen_dot_v6_dot_handlers__pb2
+from lumen.v6 import iso_pb2 as lumen_dot_v6_dot_iso__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18lumen/v6/verifiers.proto\x12\x08lumen.v6\x1a\x1cgoogle/protobuf/struct.proto\x1a\x15lumen/v6/common.proto\x1a\x17lumen/v6/detector.proto\x1a\x17lumen/v6/handlers.proto\"\xc6\x02\n\x08Verifier\x12\x18\n\x0bverifier_id\x18\x01 \x01(\tH\x00\x88\x01\x01\x12\x17\n\naccount_id\x18\x02 \x01(\tH\x01\x88\x01\x01\x12\x18\n\x0b\x64\x65scription\x18\x03 \x01(\tH\x02\x88\x01\x01\x12\x31\n\x08policies\x18\x04 \x01(\x0b\x32\x1a.lumen.v6.VerifierPoliciesH\x03\x88\x01\x01\x12\x18\n\x0b\x63reate_time\x18\x05 \x01(\tH\x04\x88\x01\x01\x12\x1d\n\x10last_update_time\x18\x06 \x01(\tH\x05\x88\x01\x01\x12\x14\n\x07version\x18\x07 \x01(\x05H\x06\x88\x01\x01\x42\x0e\n\x0c_verifier_idB\r\n\x0b_account_idB\x0e\n\x0c_descriptionB\x0b\n\t_policiesB\x0e\n\x0c_create_timeB\x13\n\x11_last_update_timeB\n\n\x08_version\"z\n\x0eVerifierParams\x12\x18\n\x0b\x64\x65scription\x18\x01 \x01(\tH\x00\x88\x01\x01\x12\x31\n\x08policies\x18\x02 \x01(\x0b\x32\x1a.lumen.v6.VerifierPoliciesH\x01\x88\x01\x01\x42\x0e\n\x0c_descriptionB\x0b\n\t_policies\"\xba\x02\n\x10VerifierPolicies\x12#\n\x16verification_threshold\x18\x01 \x01(\x01H\x00\x88\x01\x01\x12\x32\n\rdetect_policy\x18\x02 \x01(\x0b\x32\x16.lumen.v6.DetectPolicyH\x01\x88\x01\x01\x12<\n\x0e\x65xtract_policy\x18\x03 \x01(\x0b\x32\x1f.lumen.v6.VerifierExtractPolicyH\x02\x88\x01\x01\x12<\n\x0estorage_policy\x18\x04 \x01(\x0b\x32\x1f.lumen.v6.VerifierStoragePolicyH\x03\x88\x01\x01\x42\x19\n\x17_verification_thresholdB\x10\n\x0e_detect_policyB\x11\n\x0f_extract_policyB\x11\n\x0f_storage_policy\"\x93\x01\n\x15VerifierExtractPolicy\x12%\n\x18\x65xtract_basic_attributes\x18\x01 \x01(\x05H\x00\x88\x01\x01\x12\x1f\n\x12\x66\x64_score_threshold\x18\x02 \x01(\x01H\x01\x88\x01\x01\x42\x1b\n\x19_extract_basic_attributesB\x15\n\x13_fd_score_threshold\"\xc6\x01\n\x15VerifierStoragePolicy\x12@\n\x10\x61ttribute_policy\x18\x01 \x01(\x0b\x32!.lumen.v6.VerifierAttributePolicyH\x00\x88\x01\x01\x12?\n\x12\x66\x61\x63\x65_sample_policy\x18\x02 \x01(\x0b\x32\x1e.lumen.v6.VerifierSamplePolicyH\x01\x88\x01\x01\x42\x13\n\x11_attribute_policyB\x15\n\x13_face_sample_policy\"K\n\x17VerifierAttributePolicy\x12\x1c\n\x0fstore_attribute\x18\x01 \x01(\x05H\x00\x88\x01\x01\x42\x12\n\x10_store_attribute\"B\n\x14VerifierSamplePolicy\x12\x19\n\x0cstore_sample\x18\x01 \x01(\x05H\x00\x88\x01\x01\x42\x0f\n\r_store_sample\"K\n\x0fRawVerification\x12\x14\n\x0c\x63\x61ndidate_id\x18\x01 \x01(\t\x12\x12\n\nsimilarity\x18\x02 \x01(\x01\x12\x0e\n\x06status\x18\x03 \x01(\x08\"]\n\x19RawReferenceVerifications\x12\x14\n\x0creference_id\x18\x01 \x01(\t\x12*\n\x07matches\x18\x02 \x03(\x0b\x32\x19.lumen.v6.RawVerification\"\x1f\n\x0cVerifiedFace\x12\x0f\n\x07\x66\x61\x63\x65_id\x18\x01 \x01(\t\"!\n\rVerifiedEvent\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\")\n\x11VerifiedAttribute\x12\x14\n\x0c\x61ttribute_id\x18\x01 \x01(\t\"\xc3\x01\n\x0cVerification\x12\x12\n\nsimilarity\x18\x01 \x01(\x01\x12\x0e\n\x06status\x18\x02 \x01(\x08\x12&\n\x04\x66\x61\x63\x65\x18\x03 \x01(\x0b\x32\x16.lumen.v6.VerifiedFaceH\x00\x12(\n\x05\x65vent\x18\x04 \x01(\x0b\x32\x17.lumen.v6.VerifiedEventH\x00\x12\x30\n\tattribute\x18\x05 \x01(\x0b\x32\x1b.lumen.v6.VerifiedAttributeH\x00\x42\x0b\n\tcandidate\"\xcd\x01\n\x1aVerificationFaceAttributes\x12,\n\x0c\x61ttribute_id\x18\x01 \x01(\x0b\x32\x16.google.protobuf.Value\x12#\n\x03url\x18\x02 \x01(\x0b\x32\x16.google.protobuf.Value\x12\x0f\n\x07samples\x18\x03 \x03(\t\x12\r\n\x05score\x18\x04 \x01(\x01\x12<\n\x10\x62\x61sic_attributes\x18\x05 \x01(\x0b\x32\".lumen.v6.EstimatedBasicAttributes\"\xce\x02\n\x16VerificationSampleFace\x12)\n\tsample_id\x18\x01 \x01(\x0b\x32\x16.google.protobuf.Value\x12#\n\x03url\x18\x02 \x01(\x0b\x32\x16.google.protobuf.Value\x12%\n\x04rect\x18\x03 \x01(\x0b\x32\x17.lumen.v6.DetectionRect\x12.\n\nlandmarks5\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.ListValue\x12/\n\x0blandmarks68\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.ListValue\x12\x34\n\nattributes\x18\x06 \x01(\x0b\x32 .lumen.v6.DetectorFaceAttributes\x12&\n\x07quality\x18\x07 \x01(\x0b\x32\x15.lumen.v6.FaceQuality\"D\n\x12VerificationSample\x12.\n\x04\x66\x61\x63\x65\x18\x01 \x01(\x0b\x32 .lumen.v6.VerificationSampleFace\"\xb3\x01\n\x15VerifiedFaceDetection\x12-\n\rverifications\x18\x01 \x03(\x0b\x32\x16.lumen.v6.Verification\x12=\n\x0f\x66\x61\x63\x65_attributes\x18\x02 \x01(\x0b\x32$.lumen.v6.VerificationFaceAttributes\x12,\n\x06sample\x18\x03 \x01(\x0b\x32\x1c.lumen.v6.VerificationSample\"\x8d\x01\n\x16VerificationDetections\x12\x38\n\x0f\x66\x61\x63\x65_detections\x18\x01 \x03(\x0b\x32\x1f.lumen.v6.VerifiedFaceDetection\x12\x39\n\x13\x66iltered_detections\x18\x02 \x01(\x0b\x32\x1c.lumen.v6.FilteredDetections\"\xb2\x01\n\x11VerificationImage\x12\x10\n\x08\x66ilename\x18\x01 \x01(\t\x12\x1e\n\x05\x65rror\x18\x02 \x01(\x0b\x32\x0f.lumen.v6.Error\x12\x0e\n\x06status\x18\x03 \x01(\x05\x12%\n\x04\x65xif\x18\x04 \x01(\x0b\x32\x17.google.protobuf.Struct\x12\x34\n\ndetections\x18\x05 \x01(\x0b\x32 .lumen.v6.VerificationDetectionsb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18lumen/v6/verifiers.proto\x12\x08lumen.v6\x1a\x1cgoogle/protobuf/struct.proto\x1a\x15lumen/v6/common.proto\x1a\x17lumen/v6/detector.proto\x1a\x17lumen/v6/handlers.proto\x1a\x12lumen/v6/iso.proto\"\xc6\x02\n\x08Verifier\x12\x18\n\x0bverifier_id\x18\x01 \x01(\tH\x00\x88\x01\x01\x12\x17\n\naccount_id\x18\x02 \x01(\tH\x01\x88\x01\x01\x12\x18\n\x0b\x64\x65scription\x18\x03 \x01(\tH\x02\x88\x01\x01\x12\x31\n\x08policies\x18\x04 \x01(\x0b\x32\x1a.lumen.v6.VerifierPoliciesH\x03\x88\x01\x01\x12\x18\n\x0b\x63reate_time\x18\x05 \x01(\tH\x04\x88\x01\x01\x12\x1d\n\x10last_update_time\x18\x06 \x01(\tH\x05\x88\x01\x01\x12\x14\n\x07version\x18\x07 \x01(\x05H\x06\x88\x01\x01\x42\x0e\n\x0c_verifier_idB\r\n\x0b_account_idB\x0e\n\x0c_descriptionB\x0b\n\t_policiesB\x0e\n\x0c_create_timeB\x13\n\x11_last_update_timeB\n\n\x08_version\"z\n\x0eVerifierParams\x12\x18\n\x0b\x64\x65scription\x18\x01 \x01(\tH\x00\x88\x01\x01\x12\x31\n\x08policies\x18\x02 \x01(\x0b\x32\x1a.lumen.v6.VerifierPoliciesH\x01\x88\x01\x01\x42\x0e\n\x0c_descriptionB\x0b\n\t_policies\"\xba\x02\n\x10VerifierPolicies\x12#\n\x16verification_threshold\x18\x01 \x01(\x01H\x00\x88\x01\x01\x12\x32\n\rdetect_policy\x18\x02 \x01(\x0b\x32\x16.lumen.v6.DetectPolicyH\x01\x88\x01\x01\x12<\n\x0e\x65xtract_policy\x18\x03 \x01(\x0b\x32\x1f.lumen.v6.VerifierExtractPolicyH\x02\x88\x01\x01\x12<\n\x0estorage_policy\x18\x04 \x01(\x0b\x32\x1f.lumen.v6.VerifierStoragePolicyH\x03\x88\x01\x01\x42\x19\n\x17_verification_thresholdB\x10\n\x0e_detect_policyB\x11\n\x0f_extract_policyB\x11\n\x0f_storage_policy\"\x93\x01\n\x15VerifierExtractPolicy\x12%\n\x18\x65xtract_basic_attributes\x18\x01 \x01(\x05H\x00\x88\x01\x01\x12\x1f\n\x12\x66\x64_score_threshold\x18\x02 \x01(\x01H\x01\x88\x01\x01\x42\x1b\n\x19_extract_basic_attributesB\x15\n\x13_fd_score_threshold\"\xc6\x01\n\x15VerifierStoragePolicy\x12@\n\x10\x61ttribute_policy\x18\x01 \x01(\x0b\x32!.lumen.v6.VerifierAttributePolicyH\x00\x88\x01\x01\x12?\n\x12\x66\x61\x63\x65_sample_policy\x18\x02 \x01(\x0b\x32\x1e.lumen.v6.VerifierSamplePolicyH\x01\x88\x01\x01\x42\x13\n\x11_attribute_policyB\x15\n\x13_face_sample_policy\"K\n\x17VerifierAttributePolicy\x12\x1c\n\x0fstore_attribute\x18\x01 \x01(\x05H\x00\x88\x01\x01\x42\x12\n\x10_store_attribute\"B\n\x14VerifierSamplePolicy\x12\x19\n\x0cstore_sample\x18\x01 \x01(\x05H\x00\x88\x01\x01\x42\x0f\n\r_store_sample\"K\n\x0fRawVerification\x12\x14\n\x0c\x63\x61ndidate_id\x18\x01 \x01(\t\x12\x12\n\nsimilarity\x18\x02 \x01(\x01\x12\x0e\n\x06status\x18\x03 \x01(\x08\"]\n\x19RawReferenceVerifications\x12\x14\n\x0creference_id\x18\x01 \x01(\t\x12*\n\x07matches\x18\x02 \x03(\x0b\x32\x19.lumen.v6.RawVerification\"\x1f\n\x0cVerifiedFace\x12\x0f\n\x07\x66\x61\x63\x65_id\x18\x01 \x01(\t\"!\n\rVerifiedEvent\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\")\n\x11VerifiedAttribute\x12\x14\n\x0c\x61ttribute_id\x18\x01 \x01(\t\"\xc3\x01\n\x0cVerification\x12\x12\n\nsimilarity\x18\x01 \x01(\x01\x12\x0e\n\x06status\x18\x02 \x01(\x08\x12&\n\x04\x66\x61\x63\x65\x18\x03 \x01(\x0b\x32\x16.lumen.v6.VerifiedFaceH\x00\x12(\n\x05\x65vent\x18\x04 \x01(\x0b\x32\x17.lumen.v6.VerifiedEventH\x00\x12\x30\n\tattribute\x18\x05 \x01(\x0b\x32\x1b.lumen.v6.VerifiedAttributeH\x00\x42\x0b\n\tcandidate\"\xcd\x01\n\x1aVerificationFaceAttributes\x12,\n\x0c\x61ttribute_id\x18\x01 \x01(\x0b\x32\x16.google.protobuf.Value\x12#\n\x03url\x18\x02 \x01(\x0b\x32\x16.google.protobuf.Value\x12\x0f\n\x07samples\x18\x03 \x03(\t\x12\r\n\x05score\x18\x04 \x01(\x01\x12<\n\x10\x62\x61sic_attributes\x18\x05 \x01(\x0b\x32\".lumen.v6.EstimatedBasicAttributes\"\xf9\x02\n\x16VerificationSampleFace\x12)\n\tsample_id\x18\x01 \x01(\x0b\x32\x16.google.protobuf.Value\x12#\n\x03url\x18\x02 \x01(\x0b\x32\x16.google.protobuf.Value\x12%\n\x04rect\x18\x03 \x01(\x0b\x32\x17.lumen.v6.DetectionRect\x12.\n\nlandmarks5\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.ListValue\x12/\n\x0blandmarks68\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.ListValue\x12\x34\n\nattributes\x18\x06 \x01(\x0b\x32 .lumen.v6.DetectorFaceAttributes\x12&\n\x07quality\x18\x07 \x01(\x0b\x32\x15.lumen.v6.FaceQuality\x12)\n\x0c\x66\x61\x63\x65_quality\x18\x08 \x01(\x0b\x32\x13.lumen.v6.IsoResult\"D\n\x12VerificationSample\x12.\n\x04\x66\x61\x63\x65\x18\x01 \x01(\x0b\x32 .lumen.v6.VerificationSampleFace\"\xb3\x01\n\x15VerifiedFaceDetection\x12-\n\rverifications\x18\x01 \x03(\x0b\x32\x16.lumen.v6.Verification\x12=\n\x0f\x66\x61\x63\x65_attributes\x18\x02 \x01(\x0b\x32$.lumen.v6.VerificationFaceAttributes\x12,\n\x06sample\x18\x03 \x01(\x0b\x32\x1c.lumen.v6.VerificationSample\"\x8d\x01\n\x16VerificationDetections\x12\x38\n\x0f\x66\x61\x63\x65_detections\x18\x01 \x03(\x0b\x32\x1f.lumen.v6.VerifiedFaceDetection\x12\x39\n\x13\x66iltered_detections\x18\x02 \x01(\x0b\x32\x1c.lumen.v6.FilteredDetections\"\xb2\x01\n\x11VerificationImage\x12\x10\n\x08\x66ilename\x18\x01 \x01(\t\x12\x1e\n\x05\x65rror\x18\x02 \x01(\x0b\x32\x0f.lumen.v6.Error\x12\x0e\n\x06status\x18\x03 \x01(\x05\x12%\n\x04\x65xif\x18\x04 \x01(\x0b\x32\x17.google.protobuf.Struct\x12\x34\n\ndetections\x18\x05 \x01(\x0b\x32 .lumen.v6.VerificationDetectionsb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'lumen.v6.verifiers_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_VERIFIER']._serialized_start=142
-  _globals['_VERIFIER']._serialized_end=468
-  _globals['_VERIFIERPARAMS']._serialized_start=470
-  _globals['_VERIFIERPARAMS']._serialized_end=592
-  _globals['_VERIFIERPOLICIES']._serialized_start=595
-  _globals['_VERIFIERPOLICIES']._serialized_end=909
-  _globals['_VERIFIEREXTRACTPOLICY']._serialized_start=912
-  _globals['_VERIFIEREXTRACTPOLICY']._serialized_end=1059
-  _globals['_VERIFIERSTORAGEPOLICY']._serialized_start=1062
-  _globals['_VERIFIERSTORAGEPOLICY']._serialized_end=1260
-  _globals['_VERIFIERATTRIBUTEPOLICY']._serialized_start=1262
-  _globals['_VERIFIERATTRIBUTEPOLICY']._serialized_end=1337
-  _globals['_VERIFIERSAMPLEPOLICY']._serialized_start=1339
-  _globals['_VERIFIERSAMPLEPOLICY']._serialized_end=1405
-  _globals['_RAWVERIFICATION']._serialized_start=1407
-  _globals['_RAWVERIFICATION']._serialized_end=1482
-  _globals['_RAWREFERENCEVERIFICATIONS']._serialized_start=1484
-  _globals['_RAWREFERENCEVERIFICATIONS']._serialized_end=1577
-  _globals['_VERIFIEDFACE']._serialized_start=1579
-  _globals['_VERIFIEDFACE']._serialized_end=1610
-  _globals['_VERIFIEDEVENT']._serialized_start=1612
-  _globals['_VERIFIEDEVENT']._serialized_end=1645
-  _globals['_VERIFIEDATTRIBUTE']._serialized_start=1647
-  _globals['_VERIFIEDATTRIBUTE']._serialized_end=1688
-  _globals['_VERIFICATION']._serialized_start=1691
-  _globals['_VERIFICATION']._serialized_end=1886
-  _globals['_VERIFICATIONFACEATTRIBUTES']._serialized_start=1889
-  _globals['_VERIFICATIONFACEATTRIBUTES']._serialized_end=2094
-  _globals['_VERIFICATIONSAMPLEFACE']._serialized_start=2097
-  _globals['_VERIFICATIONSAMPLEFACE']._serialized_end=2431
-  _globals['_VERIFICATIONSAMPLE']._serialized_start=2433
-  _globals['_VERIFICATIONSAMPLE']._serialized_end=2501
-  _globals['_VERIFIEDFACEDETECTION']._serialized_start=2504
-  _globals['_VERIFIEDFACEDETECTION']._serialized_end=2683
-  _globals['_VERIFICATIONDETECTIONS']._serialized_start=2686
-  _globals['_VERIFICATIONDETECTIONS']._serialized_end=2827
-  _globals['_VERIFICATIONIMAGE']._serialized_start=2830
-  _globals['_VERIFICATIONIMAGE']._serialized_end=3008
+  _globals['_VERIFIER']._serialized_start=162
+  _globals['_VERIFIER']._serialized_end=488
+  _globals['_VERIFIERPARAMS']._serialized_start=490
+  _globals['_VERIFIERPARAMS']._serialized_end=612
+  _globals['_VERIFIERPOLICIES']._serialized_start=615
+  _globals['_VERIFIERPOLICIES']._serialized_end=929
+  _globals['_VERIFIEREXTRACTPOLICY']._serialized_start=932
+  _globals['_VERIFIEREXTRACTPOLICY']._serialized_end=1079
+  _globals['_VERIFIERSTORAGEPOLICY']._serialized_start=1082
+  _globals['_VERIFIERSTORAGEPOLICY']._serialized_end=1280
+  _globals['_VERIFIERATTRIBUTEPOLICY']._serialized_start=1282
+  _globals['_VERIFIERATTRIBUTEPOLICY']._serialized_end=1357
+  _globals['_VERIFIERSAMPLEPOLICY']._serialized_start=1359
+  _globals['_VERIFIERSAMPLEPOLICY']._serialized_end=1425
+  _globals['_RAWVERIFICATION']._serialized_start=1427
+  _globals['_RAWVERIFICATION']._serialized_end=1502
+  _globals['_RAWREFERENCEVERIFICATIONS']._serialized_start=1504
+  _globals['_RAWREFERENCEVERIFICATIONS']._serialized_end=1597
+  _globals['_VERIFIEDFACE']._serialized_start=1599
+  _globals['_VERIFIEDFACE']._serialized_end=1630
+  _globals['_VERIFIEDEVENT']._serialized_start=1632
+  _globals['_VERIFIEDEVENT']._serialized_end=1665
+  _globals['_VERIFIEDATTRIBUTE']._serialized_start=1667
+  _globals['_VERIFIEDATTRIBUTE']._serialized_end=1708
+  _globals['_VERIFICATION']._serialized_start=1711
+  _globals['_VERIFICATION']._serialized_end=1906
+  _globals['_VERIFICATIONFACEATTRIBUTES']._serialized_start=1909
+  _globals['_VERIFICATIONFACEATTRIBUTES']._serialized_end=2114
+  _globals['_VERIFICATIONSAMPLEFACE']._serialized_start=2117
+  _globals['_VERIFICATIONSAMPLEFACE']._serialized_end=2494
+  _globals['_VERIFICATIONSAMPLE']._serialized_start=2496
+  _globals['_VERIFICATIONSAMPLE']._serialized_end=2564
+  _globals['_VERIFIEDFACEDETECTION']._serialized_start=2567
+  _globals['_VERIFIEDFACEDETECTION']._serialized_end=2746
+  _globals['_VERIFICATIONDETECTIONS']._serialized_start=2749
+  _globals['_VERIFICATIONDETECTIONS']._serialized_end=2890
+  _globals['_VERIFICATIONIMAGE']._serialized_start=2893
+  _globals['_VERIFICATIONIMAGE']._serialized_end=3071
 # @@protoc_insertion_point(module_scope)

@@ -2,6 +2,7 @@ from google.protobuf import struct_pb2 as _struct_pb2
 from lumen.v6 import common_pb2 as _common_pb2
 from lumen.v6 import detector_pb2 as _detector_pb2
 from lumen.v6 import handlers_pb2 as _handlers_pb2
+from lumen.v6 import iso_pb2 as _iso_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
@@ -141,7 +142,7 @@ class VerificationFaceAttributes(_message.Message):
     def __init__(self, attribute_id: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., url: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., samples: _Optional[_Iterable[str]] = ..., score: _Optional[float] = ..., basic_attributes: _Optional[_Union[_detector_pb2.EstimatedBasicAttributes, _Mapping]] = ...) -> None: ...
 
 class VerificationSampleFace(_message.Message):
-    __slots__ = ("sample_id", "url", "rect", "landmarks5", "landmarks68", "attributes", "quality")
+    __slots__ = ("sample_id", "url", "rect", "landmarks5", "landmarks68", "attributes", "quality", "face_quality")
     SAMPLE_ID_FIELD_NUMBER: _ClassVar[int]
     URL_FIELD_NUMBER: _ClassVar[int]
     RECT_FIELD_NUMBER: _ClassVar[int]
@@ -149,6 +150,7 @@ class VerificationSampleFace(_message.Message):
     LANDMARKS68_FIELD_NUMBER: _ClassVar[int]
     ATTRIBUTES_FIELD_NUMBER: _ClassVar[int]
     QUALITY_FIELD_NUMBER: _ClassVar[int]
+    FACE_QUALITY_FIELD_NUMBER: _ClassVar[int]
     sample_id: _struct_pb2.Value
     url: _struct_pb2.Value
     rect: _detector_pb2.DetectionRect
@@ -156,7 +158,8 @@ class VerificationSampleFace(_message.Message):
     landmarks68: _struct_pb2.ListValue
     attributes: _detector_pb2.DetectorFaceAttributes
     quality: _detector_pb2.FaceQuality
-    def __init__(self, sample_id: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., url: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., rect: _Optional[_Union[_detector_pb2.DetectionRect, _Mapping]] = ..., landmarks5: _Optional[_Union[_struct_pb2.ListValue, _Mapping]] = ..., landmarks68: _Optional[_Union[_struct_pb2.ListValue, _Mapping]] = ..., attributes: _Optional[_Union[_detector_pb2.DetectorFaceAttributes, _Mapping]] = ..., quality: _Optional[_Union[_detector_pb2.FaceQuality, _Mapping]] = ...) -> None: ...
+    face_quality: _iso_pb2.IsoResult
+    def __init__(self, sample_id: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., url: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., rect: _Optional[_Union[_detector_pb2.DetectionRect, _Mapping]] = ..., landmarks5: _Optional[_Union[_struct_pb2.ListValue, _Mapping]] = ..., landmarks68: _Optional[_Union[_struct_pb2.ListValue, _Mapping]] = ..., attributes: _Optional[_Union[_detector_pb2.DetectorFaceAttributes, _Mapping]] = ..., quality: _Optional[_Union[_detector_pb2.FaceQuality, _Mapping]] = ..., face_quality: _Optional[_Union[_iso_pb2.IsoResult, _Mapping]] = ...) -> None: ...
 
 class VerificationSample(_message.Message):
     __slots__ = ("face",)

@@ -29,7 +29,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from inference.analysis import BodyAnalysis, FaceAnalysis, FilterReason, aggregate_faces
+from inference.analysis import BodyAnalysis, FaceAnalysis, aggregate_faces
 from inference.estimations.attributes import BasicAttributes
 from inference.estimations.emotions import Emotions
 from inference.estimations.liveness import Liveness
@@ -39,14 +39,14 @@ from server import errors
 from server.clock import now
 from server.errors import LunaError
 from server.events.filters import event_filter
-from server.face_inference import FaceInference, analyse_input, require
+from server.face_inference import FaceInference, require
 from server.face_results import SUCCESS, WARP_CONTENT_TYPE, encode_warp, filtered_detections, per_image_error
+from server.handlers.detections import analyse_with_plan
 from server.handlers.event_filters import EventValues, passes
 from server.handlers.event_output import event_record, handler_event, image_result
 from server.handlers.event_sink import EventSink
-from server.handlers.face_quality import check_values, face_quality_result
 from server.handlers.inputs import IMAGE_FACE_WARP, EventImage, EventMeta, EventsBody
-from server.handlers.plan import MATCH_FACE_FIELDS, Plan, reported_only
+from server.handlers.plan import MATCH_FACE_FIELDS, Plan
 from server.handlers.policies import EventCandidates as EventCandidatesPolicy
 from server.handlers.policies import FaceCandidates as FaceCandidatesPolicy
 from server.handlers.policies import MatchPolicy
@@ -55,7 +55,6 @@ from server.matching.events import FoundEvent, search_events
 from server.matching.faces import FaceCandidates, FoundFace, lists_of, scope, search_faces
 from server.matching.live import MatchingIndexes
 from server.services.blob_resources import BODY_SAMPLES, FACE_SAMPLES, IMAGES, BlobResources, sniff_image
-from server.services.detector import exif_tags
 from server.storage.descriptors import DEFAULT_VERSION
 from server.storage.repositories.attributes import AttributeData
 from server.storage.repositories.events import EventFilter
@@ -236,50 +235,18 @@ class EventsPipeline:
         needs_models = not warped or options.descriptor or options.basic_attributes or options.emotions
         inference = require(self.inference) if needs_models else self.inference
         try:
-            # face_quality measures the image itself (pixels at the landmarks): not reduced then.
-            analysed = analyse_input(
-                image.image,
-                inference,
-                options,
-                warped=warped,
-                use_exif_info=meta.use_exif_info,
-                reduce=not plan.face_quality,
-            )
+            found = analyse_with_plan(image.image, inference, plan, warped=warped, use_exif_info=meta.use_exif_info)
         except LunaError as error:
             return ImageOutcome(image, per_image_error(error))
-        analysis = analysed.analysis
-        detect = plan.policies.detect_policy
-        qualities: dict[int, iso_pb2.IsoResult] = {}
-        if plan.face_quality:
-            decoded = analysed.decoded
-            size = (decoded.pixels.shape[1], decoded.pixels.shape[0])
-            for face in analysis.kept:
-                values = check_values(face, decoded.pixels, decoded.format, size, len(image.image.data))
-                qualities[id(face)] = face_quality_result(detect.face_quality, values)
-        rejected: dict[int, FilterReason] = {}
-        for face in analysis.kept:
-            code = plan.liveness_code(face.liveness) if plan.liveness_states and face.liveness is not None else None
-            if code is not None and code not in plan.liveness_states:
-                rejected[id(face)] = ("liveness_states", float(code), list(plan.liveness_states))
-            elif detect.face_quality.filter and id(face) in qualities and not qualities[id(face)].status:
-                rejected[id(face)] = ("face_quality", 0.0, 1.0)
-        kept, filtered = list(analysis.kept), list(analysis.filtered)
-        pairs = dict(analysis.face_bodies)
-        if rejected:
-            order = [index for index, face in enumerate(kept) if id(face) not in rejected]
-            for face in kept:
-                if id(face) in rejected:
-                    face.filter_reasons.append(rejected[id(face)])
-                    filtered.append(face)
-            pairs = {order.index(face): body for face, body in pairs.items() if face in order}
-            kept = [kept[index] for index in order]
-        if plan.face_quality:
-            for face in (*kept, *filtered):
-                reported_only(face, detect)
-        _append_filtered(response, image.filename, filtered)
-        exif = exif_tags(analysed.decoded.exif) if detect.extract_exif else None
+        _append_filtered(response, image.filename, found.filtered)
         return ImageOutcome(
-            image, SUCCESS, kept=kept, bodies=list(analysis.bodies), pairs=pairs, exif=exif, face_quality=qualities
+            image,
+            SUCCESS,
+            kept=found.kept,
+            bodies=found.bodies,
+            pairs=found.pairs,
+            exif=found.exif,
+            face_quality=found.face_quality,
         )
 
     def _events(

@@ -12,7 +12,6 @@ verification.py). A pair is verified (status true) when its similarity is greate
 
 from __future__ import annotations
 
-import base64
 import uuid
 from typing import Any
 
@@ -24,7 +23,7 @@ from inference.analysis import FaceAnalysis
 from lumen.v6 import common_pb2, verifiers_pb2, verifiers_service_pb2, verifiers_service_pb2_grpc
 from server import errors
 from server.errors import LunaError
-from server.face_inference import FaceInference, analyse_input, require
+from server.face_inference import FaceInference, require
 from server.face_results import (
     SUCCESS,
     basic_attributes_message,
@@ -34,13 +33,15 @@ from server.face_results import (
     per_image_error,
     stored_basic_attributes,
 )
+from server.handlers.detections import analyse_with_plan
+from server.handlers.inputs import parse_events_body
+from server.handlers.plan import Plan
 from server.json_http import json_http_body
 from server.matching.live import MatchingIndexes
 from server.rpc import Call, luna_rpc
-from server.services.blob_resources import FACE_SAMPLES, BlobResources, media_type
+from server.services.blob_resources import FACE_SAMPLES, BlobResources
 from server.services.common import EXTERNAL_ID_MAX
-from server.services.detector import exif_tags
-from server.services.image_input import InputImage, parse_image_body
+from server.services.image_input import InputImage
 from server.services.matcher import MATCH_RAW_SCHEMA, descriptor_from_data
 from server.storage.descriptors import DEFAULT_VERSION
 from server.storage.repositories.attributes import AttributeData
@@ -68,8 +69,8 @@ from server.verifiers.verification import (
     Candidate,
     CandidateIds,
     CandidateResolver,
-    analysis_options,
     similarities,
+    verifier_plan,
     verify,
 )
 
@@ -85,9 +86,6 @@ BODY_SCHEMA: dict[str, Any] = {
     },
     "additionalProperties": False,
 }
-SDK_DESCRIPTOR = "application/x-sdk-descriptor"
-SDK_DESCRIPTOR_BASE64 = "application/x-sdk-descriptor-base64"
-XPK_TYPES = ("application/x-vl-xpk", "application/x-vl-xpk-base64")
 DESCRIPTOR_FILENAME = "raw descriptor"
 CANDIDATE_PARAMS = ("face_ids", "external_ids", "attribute_ids", "event_ids")
 
@@ -160,22 +158,6 @@ def fill_verifications(
             item.attribute.attribute_id = candidate.object_id
         else:
             item.event.event_id = candidate.object_id
-
-
-def sdk_descriptor_body(body: httpbody_pb2.HttpBody) -> np.ndarray | None:
-    """The face descriptor of an SDK descriptor body (None for an image body); 40023 for XPK files."""
-    declared = media_type(body.content_type)
-    if declared in XPK_TYPES:
-        raise LunaError(errors.MATCH_XPK_NOT_SUPPORTED)
-    if declared not in (SDK_DESCRIPTOR, SDK_DESCRIPTOR_BASE64):
-        return None
-    if not body.data:
-        raise LunaError(errors.EMPTY_BODY)
-    if declared == SDK_DESCRIPTOR:
-        text = base64.b64encode(body.data).decode("ascii")
-    else:
-        text = b"".join(body.data.split()).decode("ascii", "replace")
-    return descriptor_from_data("sdk_descriptor", text, "body")
 
 
 class VerifiersService(verifiers_service_pb2_grpc.VerifiersServiceServicer):
@@ -321,29 +303,32 @@ class VerifiersService(verifiers_service_pb2_grpc.VerifiersServiceServicer):
         ids = candidate_ids(request)
         use_exif_info = flag_param(request, "use_exif_info", True)
         policies = self._policies(request, account_id)
-        descriptor = sdk_descriptor_body(request.body)
-        images = parse_image_body(request.body).images if descriptor is None else []
+        body = parse_events_body(request.body)
         candidates = self.candidates.resolve(ids, account_id)
         threshold = policies.verification_threshold
         response = verifiers_service_pb2.VerifyResponse()
-        if descriptor is not None:
+        if body.descriptor is not None:
             image = response.images.add(filename=DESCRIPTOR_FILENAME, status=1)
             image.error.CopyFrom(SUCCESS)
             detection = image.detections.face_detections.add()
-            fill_verifications(detection, verify(descriptor, candidates, threshold))
+            fill_verifications(detection, verify(body.descriptor, candidates, threshold))
             detection.face_attributes.attribute_id.CopyFrom(_text_or_null(None))
             detection.face_attributes.url.CopyFrom(_text_or_null(None))
             image.detections.filtered_detections.SetInParent()
             return response
         inference = require(self.inference)
-        for item in images:
-            response.images.append(self._image(item, inference, policies, candidates, account_id, use_exif_info))
+        plan = verifier_plan(policies)
+        for item in body.images:
+            response.images.append(
+                self._image(item.image, inference, plan, policies, candidates, account_id, use_exif_info)
+            )
         return response
 
     def _image(
         self,
         item: InputImage,
         inference: FaceInference,
+        plan: Plan,
         policies: VerifierPolicies,
         candidates: list[Candidate],
         account_id: str,
@@ -351,27 +336,26 @@ class VerifiersService(verifiers_service_pb2_grpc.VerifiersServiceServicer):
     ) -> verifiers_pb2.VerificationImage:
         result = verifiers_pb2.VerificationImage(filename=item.filename)
         try:
-            analysed = analyse_input(item, inference, analysis_options(policies), use_exif_info=use_exif_info)
+            found = analyse_with_plan(item, inference, plan, warped=False, use_exif_info=use_exif_info)
         except LunaError as error:
             result.error.CopyFrom(per_image_error(error))
             result.status = 0
             return result
         result.error.CopyFrom(SUCCESS)
         result.status = 1
-        if policies.policies.detect_policy.extract_exif:
-            tags = exif_tags(analysed.decoded.exif)
-            if tags is not None:
-                result.exif.update(tags)
+        if found.exif is not None:
+            result.exif.update(found.exif)
         detections = result.detections
-        for face in analysed.kept:
+        for face in found.kept:
             detection = detections.face_detections.add()
             if face.descriptor is not None:
-                verified = verify(
-                    np.asarray(face.descriptor, dtype=np.float32), candidates, policies.verification_threshold
-                )
-                fill_verifications(detection, verified)
+                probe = np.asarray(face.descriptor, dtype=np.float32)
+                fill_verifications(detection, verify(probe, candidates, policies.verification_threshold))
             self._store_and_describe(detection, face, policies, account_id)
-        detections.filtered_detections.CopyFrom(filtered_detections(item.filename, analysed.filtered))
+            quality = found.face_quality.get(id(face))
+            if quality is not None:
+                detection.sample.face.face_quality.CopyFrom(quality)
+        detections.filtered_detections.CopyFrom(filtered_detections(item.filename, found.filtered))
         return result
 
     def _store_and_describe(

@@ -3,7 +3,7 @@ verifier's `verification_threshold` (status = similarity > threshold).
 
     candidates = CandidateResolver(storage, matching).resolve(ids, account_id)   # stored descriptors
     verify(probe, candidates, threshold)                                        # [(candidate, sim, status)]
-    analysis_options(policies)                                                  # one analysis call per image
+    verifier_plan(policies)                                                     # one analysis call per image
 
 Similarities use the matcher's calibration (server/matching/similarity.py) on L2-normalised descriptors, so a
 verification and a /6/matcher search of the same pair agree.
@@ -11,13 +11,13 @@ verification and a /6/matcher search of the same pair agree.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from inference.analysis import AnalysisOptions, Multiface
 from server import errors
 from server.errors import LunaError
+from server.handlers.plan import Plan, make_plan
 from server.matching.index import normalise
 from server.matching.live import MatchingIndexes
 from server.matching.similarity import similarity_from_cosine
@@ -25,7 +25,6 @@ from server.storage.repositories.faces import FaceFilter
 from server.storage.store import Storage
 from server.verifiers.policies import VerifierPolicies
 
-NO_ANGLE_FILTER = 180
 #: At most this many candidates (all kinds together) per verification request.
 MAX_CANDIDATES = 100
 
@@ -124,38 +123,10 @@ def verify(probe: np.ndarray, candidates: list[Candidate], threshold: float) -> 
     return [(candidates[i], float(line[i]), bool(line[i] > threshold)) for i in order.tolist()]
 
 
-def _thresholds(policies: VerifierPolicies) -> tuple[tuple[str, int], ...]:
-    detect = policies.policies.detect_policy
-    found = []
-    for name in ("pitch_threshold", "roll_threshold", "yaw_threshold"):
-        value: int | None = getattr(detect, name)
-        if value is not None and value < NO_ANGLE_FILTER:
-            found.append((name, value))
-    return tuple(found)
-
-
-def analysis_options(policies: VerifierPolicies) -> AnalysisOptions:
-    """What one analysis call per image computes for a verifier: its detect_policy estimations and filters, the
-    face descriptor (always), basic attributes, the warp when samples are stored, the fd_score_threshold filter."""
-    detect = policies.policies.detect_policy
-    extract = policies.policies.extract_policy
-    liveness_states = tuple(detect.liveness_states or ())
-    return AnalysisOptions(
-        multiface=Multiface(detect.multiface_policy),
-        head_pose=detect.estimate_head_pose,
-        emotions=detect.estimate_emotions,
-        mask=detect.estimate_mask,
-        quality=detect.estimate_quality,
-        gaze=detect.estimate_gaze,
-        eyes=detect.estimate_eyes_attributes,
-        mouth=detect.estimate_mouth_attributes,
-        landmarks68=detect.detect_landmarks68,
-        thresholds=_thresholds(policies),
-        mask_states=tuple(detect.mask_states or ()),
-        liveness=detect.estimate_liveness.estimate or bool(liveness_states),
-        liveness_states=liveness_states,
-        descriptor=True,
-        basic_attributes=extract.extract_basic_attributes,
-        warp=policies.store_sample,
-        score_threshold=extract.fd_score_threshold,
-    )
+def verifier_plan(policies: VerifierPolicies) -> Plan:
+    """What one analysis call per image computes for a verifier: the handler plan of its policies (detect_policy
+    estimations and filters, face_quality, the face descriptor, basic attributes, the warp when samples are stored)
+    with extract_policy.fd_score_threshold as the analysis' score filter (such a detection is filtered out)."""
+    plan = make_plan(policies.policies, warped=False)
+    threshold = policies.policies.extract_policy.fd_score_threshold
+    return replace(plan, analysis=replace(plan.analysis, score_threshold=threshold))

@@ -252,6 +252,40 @@ def test_raw_verification(client: httpx.Client, account: str) -> None:
     assert_luna_error(client.post(f"/6/verifiers/{uuid.uuid4()}/raw", json=body, headers=auth(account)), 404, 34004)
 
 
+def test_descriptor_body_against_events(client: httpx.Client, account: str) -> None:
+    handler = client.post("/6/handlers", json={"is_dynamic": True}, headers=auth(account)).json()["handler_id"]
+    events = []
+    for seed in (11, 12):
+        body = {"face_attributes": {"descriptor": b64(unit(seed))}}
+        created = client.post(f"/6/handlers/{handler}/events/raw", json=body, headers=auth(account))
+        assert created.status_code == 201, created.text
+        events.append(created.json()["event_id"])
+    verifier_id = create(client, account, {"policies": {"verification_threshold": 0.5}})
+    reply = client.post(
+        f"/6/verifiers/{verifier_id}/verifications",
+        params={"event_ids": ",".join(events)},
+        content=encode_sdk(DEFAULT_VERSION, unit(12)).encode(),
+        headers=auth(account, **{"Content-Type": "application/x-sdk-descriptor-base64"}),
+    )
+    assert reply.status_code == 200, reply.text
+    (image,) = reply.json()["images"]
+    assert image["status"] == 1 and image["detections"]["filtered_detections"] == {"face_detections": []}
+    (detection,) = image["detections"]["face_detections"]
+    same, other = detection["verifications"]
+    assert same["event"] == {"event_id": events[1]} and same["similarity"] == pytest.approx(1.0) and same["status"]
+    assert other["event"] == {"event_id": events[0]} and other["status"] is False
+    assert detection["face_attributes"]["attribute_id"] is None
+    # Another account's events are not candidates.
+    stranger = str(uuid.uuid4())
+    foreign = client.post(
+        f"/6/verifiers/{create(client, stranger, {})}/verifications",
+        params={"event_ids": events[0]},
+        content=encode_sdk(DEFAULT_VERSION, unit(12)).encode(),
+        headers=auth(stranger, **{"Content-Type": "application/x-sdk-descriptor-base64"}),
+    )
+    assert_luna_error(foreign, 404, 23001)
+
+
 def test_grpc_typed_client(verifiers_stack: Stack, account: str) -> None:
     metadata = (("luna-account-id", account),)
     with grpc.insecure_channel(verifiers_stack.grpc_target) as channel:
@@ -369,7 +403,9 @@ def test_verification_against_stored_faces(rest: httpx.Client, account: str) -> 
             headers=auth(stranger, **{"Content-Type": "image/jpeg"}),
         )
         assert_luna_error(refused, 404, code)
-    plain = create(rest, account, {"policies": {"verification_threshold": 0.5}})
+    plain = create(
+        rest, account, {"policies": {"verification_threshold": 0.5, "detect_policy": {"face_quality": {"estimate": 1}}}}
+    )
     (bare,) = verify(rest, account, plain, {"face_ids": biden}, photo("obama2.jpg"))["images"][0]["detections"][
         "face_detections"
     ]
@@ -382,6 +418,8 @@ def test_verification_against_stored_faces(rest: httpx.Client, account: str) -> 
     ]
     assert bare["face_attributes"]["attribute_id"] is None and bare["face_attributes"]["samples"] == []
     assert bare["sample"]["face"]["sample_id"] is None and bare["sample"]["face"]["url"] is None
+    quality = bare["sample"]["face"]["face_quality"]
+    assert quality["status"] in (0, 1) and {c["name"] for c in quality["checks"]} >= {"head_yaw", "eye_distance"}
 
 
 def test_verification_errors_per_image_and_descriptor_body(rest: httpx.Client, account: str) -> None:
