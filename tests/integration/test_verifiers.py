@@ -185,13 +185,15 @@ def test_request_errors(client: httpx.Client, account: str) -> None:
     assert_luna_error(missing_face, 404, 22002)
 
 
-@pytest.mark.xfail(
-    not (Path(__file__).resolve().parents[2] / "gateway" / "query_types.py").exists(),
-    reason="the gateway answers 12021 until its typed query check (gateway/query_types.py, issue 9 item 3) lands",
-    strict=True,
-)
 def test_malformed_query_values_are_12012(client: httpx.Client, account: str) -> None:
     assert_luna_error(client.get("/6/verifiers", params={"page": "abc"}, headers=auth(account)), 400, 12012)
+    malformed = client.post(
+        f"/6/verifiers/{uuid.uuid4()}/verifications",
+        params={"face_ids": str(uuid.uuid4()), "use_exif_info": "yes"},
+        content=b"x",
+        headers=auth(account, **{"Content-Type": "image/jpeg"}),
+    )
+    assert "use_exif_info" in assert_luna_error(malformed, 400, 12012)["detail"]
 
 
 def test_account_isolation(client: httpx.Client, account: str) -> None:
