@@ -69,22 +69,25 @@ def similarity_transform(source: Matrix, target: Matrix) -> Matrix:
     return matrix
 
 
-def chip_to_image_transform(landmarks: NDArray[np.floating], size: int = CHIP_SIZE,
-                            padding: float = CHIP_PADDING) -> Matrix:
+def chip_to_image_transform(
+    landmarks: NDArray[np.floating], size: int = CHIP_SIZE, padding: float = CHIP_PADDING
+) -> Matrix:
     """The 2x3 map from chip pixel coordinates to image pixel coordinates for these five landmarks."""
     points = np.asarray(landmarks, dtype=np.float64).reshape(5, 2)
     return similarity_transform(template(size, padding), points)
 
 
-def face_chip(image: RgbImage | Image.Image, landmarks: NDArray[np.floating], size: int = CHIP_SIZE,
-              padding: float = CHIP_PADDING) -> NDArray[np.uint8]:
+def face_chip(
+    image: RgbImage | Image.Image, landmarks: NDArray[np.floating], size: int = CHIP_SIZE, padding: float = CHIP_PADDING
+) -> NDArray[np.uint8]:
     """The aligned face chip (uint8 [size, size, 3] RGB) for five landmarks; outside the image is black."""
     pil = image if isinstance(image, Image.Image) else from_array(image)
     return warp_affine(pil, chip_to_image_transform(landmarks, size, padding), size)
 
 
-def crop_to_image_transform(landmarks: NDArray[np.floating], size: int, scale: tuple[float, float],
-                            offset: tuple[float, float]) -> Matrix:
+def crop_to_image_transform(
+    landmarks: NDArray[np.floating], size: int, scale: tuple[float, float], offset: tuple[float, float]
+) -> Matrix:
     """The 2x3 map from chip pixels to image pixels for a chip in which the unit template point u lands at
     size * (scale * u + offset), per axis. With scale_x != scale_y the face is stretched (an affine chip):
     this reproduces crops of a detector's box that a model's own pipeline resized to a square.
@@ -101,8 +104,13 @@ def crop_to_image_transform(landmarks: NDArray[np.floating], size: int, scale: t
     return matrix
 
 
-def crop_chip(image: RgbImage | Image.Image, landmarks: NDArray[np.floating], size: int,
-              scale: tuple[float, float], offset: tuple[float, float]) -> NDArray[np.uint8]:
+def crop_chip(
+    image: RgbImage | Image.Image,
+    landmarks: NDArray[np.floating],
+    size: int,
+    scale: tuple[float, float],
+    offset: tuple[float, float],
+) -> NDArray[np.uint8]:
     """An aligned (possibly anisotropic) face crop, uint8 [size, size, 3] RGB: see crop_to_image_transform.
     Resampling as face_chip; outside the image is black."""
     pil = image if isinstance(image, Image.Image) else from_array(image)
@@ -131,13 +139,19 @@ def warp_affine(pil: Image.Image, matrix: Matrix, size: int) -> NDArray[np.uint8
     # [k, k + 1); our matrices use pixel centres at integers. Convert, then account for crop and reduce.
     offset = matrix[:, 2] + linear @ np.array([-0.5, -0.5]) + 0.5 - np.array([left, top], dtype=np.float64)
     coeffs = np.concatenate([linear / factor, (offset / factor)[:, None]], axis=1)
-    chip = region.transform((size, size), Image.Transform.AFFINE, tuple(coeffs.reshape(-1)),
-                            resample=Image.Resampling.BILINEAR, fillcolor=(0, 0, 0))
+    chip = region.transform(
+        (size, size),
+        Image.Transform.AFFINE,
+        tuple(coeffs.reshape(-1)),
+        resample=Image.Resampling.BILINEAR,
+        fillcolor=(0, 0, 0),
+    )
     return np.asarray(chip, dtype=np.uint8)
 
 
-def face_chips(image: RgbImage, landmarks: list[NDArray[np.floating]], size: int = CHIP_SIZE,
-               padding: float = CHIP_PADDING) -> NDArray[np.uint8]:
+def face_chips(
+    image: RgbImage, landmarks: list[NDArray[np.floating]], size: int = CHIP_SIZE, padding: float = CHIP_PADDING
+) -> NDArray[np.uint8]:
     """Chips for several faces of one image, stacked [N, size, size, 3]."""
     if not landmarks:
         return np.empty((0, size, size, 3), dtype=np.uint8)

@@ -40,6 +40,7 @@ from inference.estimations.gaze import Gaze, estimate_gaze
 from inference.estimations.glasses import Glasses, estimate_glasses
 from inference.estimations.head_pose import HeadPose, estimate_head_pose
 from inference.estimations.iris import Irises, IrisEstimator
+from inference.estimations.iso import IsoFace
 from inference.estimations.landmarks68 import FaceMeshEstimator
 from inference.estimations.liveness import Liveness, LivenessEstimator
 from inference.estimations.liveness import aggregate as aggregate_liveness
@@ -161,6 +162,18 @@ class FaceAnalysis:
     warp: NDArray[np.uint8] | None = None
     #: Every failed filter ([] for a kept face).
     filter_reasons: list[FilterReason] = field(default_factory=list)
+
+    def iso_face(self) -> IsoFace:
+        """What the ISO checks (inference/estimations/iso.py) measure of this face."""
+        return IsoFace(
+            landmarks68=self.landmarks68,
+            quality=self.quality,
+            head_pose=self.head_pose,
+            gaze=self.gaze,
+            mouth=self.mouth,
+            eyes=self.eyes,
+            glasses=self.glasses,
+        )
 
 
 @dataclass(frozen=True)
@@ -348,9 +361,11 @@ class FaceAnalyser:
                 )
                 for body in self.body_detector.detect(pixels)
             ]
-            result.face_bodies = pair_faces_with_bodies(
-                [face.box for face in result.kept], [body.detection for body in result.bodies]
-            ) if result.bodies else {}
+            result.face_bodies = (
+                pair_faces_with_bodies([face.box for face in result.kept], [body.detection for body in result.bodies])
+                if result.bodies
+                else {}
+            )
         if (scale_x, scale_y) != (1.0, 1.0):
             for face in (*result.kept, *result.filtered):
                 scale_face(face, scale_x, scale_y)

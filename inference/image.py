@@ -286,8 +286,15 @@ def decode_reduced(
                     result = _decode_opened(opened, image_format, target, orient)
     except ImageDecodeError:
         raise
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError,
-            Image.DecompressionBombWarning) as exc:
+    except (
+        UnidentifiedImageError,
+        OSError,
+        ValueError,
+        SyntaxError,
+        EOFError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+    ) as exc:
         raise ImageDecodeError(f"cannot decode image: {type(exc).__name__}") from exc
     except Exception as exc:  # Pillow raises many types for broken files
         raise ImageDecodeError("broken image data") from exc

@@ -80,7 +80,14 @@ CENTERNET_BODY = ModelSpec("centernet_body", ("image",), ("heatmap", "wh"), max_
 FACE_MODELS = (MTCNN_PNET, MTCNN_RNET, MTCNN_ONET, DLIB_DESCRIPTOR)
 #: Estimations (inference/estimations).
 ESTIMATION_MODELS = (
-    DLIB_AGE, DLIB_GENDER, FER_EMOTIONS, MOBILENET_MASK, FACEMESH, HUMAN_LIVENESS, IRIS, GEAR_ETHNICITY
+    DLIB_AGE,
+    DLIB_GENDER,
+    FER_EMOTIONS,
+    MOBILENET_MASK,
+    FACEMESH,
+    HUMAN_LIVENESS,
+    IRIS,
+    GEAR_ETHNICITY,
 )
 #: Body detection (inference/estimations/body.py).
 BODY_MODELS = (CENTERNET_BODY,)

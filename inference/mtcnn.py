@@ -209,6 +209,7 @@ def pnet_output_size(side: int) -> int:
 def pack(shapes: list[tuple[int, ...]]) -> tuple[list[tuple[int, int]], int, int]:
     """Shelf-pack rectangles (h, w) (given largest first): their (x, y) offsets (even, PACK_GAP apart) and
     the canvas width and height."""
+
     def even(value: int) -> int:
         return value + (value & 1)
 
@@ -254,8 +255,11 @@ class MtcnnDetector:
             y2 = float(np.clip(box[3], 0, height))
             if x2 <= x1 or y2 <= y1 or box[4] < opts.min_score:
                 continue
-            detections.append(FaceDetection(x=x1, y=y1, width=x2 - x1, height=y2 - y1, score=float(box[4]),
-                                            landmarks=pts.astype(np.float32)))
+            detections.append(
+                FaceDetection(
+                    x=x1, y=y1, width=x2 - x1, height=y2 - y1, score=float(box[4]), landmarks=pts.astype(np.float32)
+                )
+            )
         detections.sort(key=lambda d: d.score, reverse=True)
         return detections
 
@@ -281,13 +285,17 @@ class MtcnnDetector:
         boxes = boxes[nms(boxes, boxes[:, 4], NMS_PYRAMID)]
         width = boxes[:, 2] - boxes[:, 0]
         height = boxes[:, 3] - boxes[:, 1]
-        refined = square(np.column_stack([
-            boxes[:, 0] + boxes[:, 5] * width,
-            boxes[:, 1] + boxes[:, 6] * height,
-            boxes[:, 2] + boxes[:, 7] * width,
-            boxes[:, 3] + boxes[:, 8] * height,
-            boxes[:, 4],
-        ]))
+        refined = square(
+            np.column_stack(
+                [
+                    boxes[:, 0] + boxes[:, 5] * width,
+                    boxes[:, 1] + boxes[:, 6] * height,
+                    boxes[:, 2] + boxes[:, 7] * width,
+                    boxes[:, 3] + boxes[:, 8] * height,
+                    boxes[:, 4],
+                ]
+            )
+        )
         refined[:, :4] = np.fix(refined[:, :4])
         return refined
 
@@ -309,13 +317,12 @@ class MtcnnDetector:
             canvas = np.full((width, height, 3), PACK_FILL, dtype=np.uint8)
             for i, (x, y) in zip(small, offsets, strict=True):
                 level = levels[i]
-                canvas[x:x + level.shape[1], y:y + level.shape[0]] = level.transpose(1, 0, 2)
+                canvas[x : x + level.shape[1], y : y + level.shape[0]] = level.transpose(1, 0, 2)
             places = [(x, y, shape) for (x, y), shape in zip(offsets, shapes, strict=True)]
             results.update(zip(small, self._pnet_call(canvas, places), strict=True))
         return [results[i] for i in range(len(levels))]
 
-    def _pnet_call(self, canvas: NDArray[np.uint8],
-                   places: list[tuple[int, int, tuple[int, ...]]]) -> list[PnetOutput]:
+    def _pnet_call(self, canvas: NDArray[np.uint8], places: list[tuple[int, int, tuple[int, ...]]]) -> list[PnetOutput]:
         """One P-Net call on a transposed canvas [W, H, 3]; the outputs of the levels placed at (x, y) (both
         even) with shape (h, w)."""
         out = self._transport.infer(MTCNN_PNET, {MTCNN_PNET.inputs[0]: np.ascontiguousarray(canvas[None])})
@@ -324,8 +331,9 @@ class MtcnnDetector:
         for x, y, (height, width) in places:
             cols, rows = pnet_output_size(width), pnet_output_size(height)
             cx, cy = x // PNET_STRIDE, y // PNET_STRIDE
-            results.append((prob[cx:cx + cols, cy:cy + rows, 1].T,
-                            offsets[cx:cx + cols, cy:cy + rows].transpose(1, 0, 2)))
+            results.append(
+                (prob[cx : cx + cols, cy : cy + rows, 1].T, offsets[cx : cx + cols, cy : cy + rows].transpose(1, 0, 2))
+            )
         return results
 
     def _stage2(self, image: Image.Image, boxes: FloatArray, opts: MtcnnOptions) -> FloatArray:

@@ -64,8 +64,10 @@ def split_batches(inputs: Mapping[str, Tensor], max_batch: int) -> list[dict[str
     total = sizes.pop()
     if max_batch <= 0 or total <= max_batch:
         return [dict(inputs)]
-    return [{name: array[start:start + max_batch] for name, array in inputs.items()}
-            for start in range(0, total, max_batch)]
+    return [
+        {name: array[start : start + max_batch] for name, array in inputs.items()}
+        for start in range(0, total, max_batch)
+    ]
 
 
 def concat_outputs(parts: list[dict[str, Tensor]]) -> dict[str, Tensor]:

@@ -81,9 +81,23 @@ def prepare_server(home: Path | None = None) -> Path:
     python_version = f"{sys.version_info.major}.{sys.version_info.minor}"
     with tempfile.TemporaryDirectory(dir=home.parent) as tmp:
         result = subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check", "--no-deps",
-             "--only-binary", ":all:", "--dest", tmp, f"{PYTRITON_PACKAGE}=={PYTRITON_VERSION}"],
-            capture_output=True, text=True, check=False,
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--quiet",
+                "--disable-pip-version-check",
+                "--no-deps",
+                "--only-binary",
+                ":all:",
+                "--dest",
+                tmp,
+                f"{PYTRITON_PACKAGE}=={PYTRITON_VERSION}",
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
         )
         wheels = list(Path(tmp).glob("*.whl"))
         if result.returncode != 0 or len(wheels) != 1:
@@ -98,19 +112,24 @@ def prepare_server(home: Path | None = None) -> Path:
                 if name.endswith("/"):
                     continue
                 if name.startswith(LIBS_PREFIX):
-                    target = staging / "libs" / name[len(LIBS_PREFIX):]
+                    target = staging / "libs" / name[len(LIBS_PREFIX) :]
                 elif name == stub_member:
                     target = staging / "backends" / "python" / "triton_python_backend_stub"
-                elif name.startswith(SERVER_PREFIX) and name[len(SERVER_PREFIX):].split("/")[0] in (
-                        "bin", "backends", "caches"):
-                    target = staging / name[len(SERVER_PREFIX):]
+                elif name.startswith(SERVER_PREFIX) and name[len(SERVER_PREFIX) :].split("/")[0] in (
+                    "bin",
+                    "backends",
+                    "caches",
+                ):
+                    target = staging / name[len(SERVER_PREFIX) :]
                 else:
                     continue
                 target.parent.mkdir(parents=True, exist_ok=True)
                 with wheel.open(name) as source, target.open("wb") as out:
                     shutil.copyfileobj(source, out)
-        for executable in (staging / "bin" / "tritonserver",
-                           staging / "backends" / "python" / "triton_python_backend_stub"):
+        for executable in (
+            staging / "bin" / "tritonserver",
+            staging / "backends" / "python" / "triton_python_backend_stub",
+        ):
             executable.chmod(executable.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
         if home.exists():
             shutil.rmtree(home)
@@ -136,9 +155,19 @@ def prepare_stub_python(home: Path | None = None, requirements: Path = PYTHON_BA
     staging = Path(tempfile.mkdtemp(prefix="python-building-", dir=home))
     _LOGGER.info("creating the python backend environment %s", venv)
     try:
-        for command in ([base, "-m", "venv", str(staging)],
-                        [str(staging / "bin" / "python"), "-m", "pip", "install", "--quiet",
-                         "--disable-pip-version-check", "-r", str(requirements)]):
+        for command in (
+            [base, "-m", "venv", str(staging)],
+            [
+                str(staging / "bin" / "python"),
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "-r",
+                str(requirements),
+            ],
+        ):
             result = subprocess.run(command, capture_output=True, text=True, check=False)
             if result.returncode != 0:
                 raise InferenceError(f"{' '.join(command[:4])} failed: {result.stderr[-2000:]}")
@@ -244,8 +273,13 @@ class TritonServer:
         log = self._log_path.open("ab") if self._log_path else subprocess.DEVNULL
         self._log = log
         _LOGGER.info("starting tritonserver on %s with %s", self.url, self.model_repository)
-        self._process = subprocess.Popen(command, env=server_environment(home, stub_python), stdout=log,
-                                         stderr=subprocess.STDOUT, start_new_session=True)
+        self._process = subprocess.Popen(
+            command,
+            env=server_environment(home, stub_python),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
     @property
     def pid(self) -> int | None:
@@ -319,6 +353,7 @@ class TritonServer:
     def __enter__(self) -> TritonServer:
         return self.start() if self._process is None else self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.stop()

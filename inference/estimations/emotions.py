@@ -70,8 +70,9 @@ def emotion_chips(image: RgbImage, landmarks: Sequence[NDArray[np.floating]]) ->
     if not landmarks:
         return np.empty((0, EMOTION_CHIP_SIZE, EMOTION_CHIP_SIZE, 3), np.uint8)
     pil = from_array(image)
-    return np.stack([crop_chip(pil, points, EMOTION_CHIP_SIZE, EMOTION_CROP_SCALE, EMOTION_CROP_OFFSET)
-                     for points in landmarks])
+    return np.stack(
+        [crop_chip(pil, points, EMOTION_CHIP_SIZE, EMOTION_CROP_SCALE, EMOTION_CROP_OFFSET) for points in landmarks]
+    )
 
 
 class EmotionEstimator:
@@ -83,12 +84,14 @@ class EmotionEstimator:
     def estimate_chips(self, chips: NDArray[np.uint8]) -> list[Emotions]:
         """Emotions of ready crops (as made by emotion_chips), one batched call."""
         if chips.ndim != 4 or chips.shape[1:] != (EMOTION_CHIP_SIZE, EMOTION_CHIP_SIZE, 3) or chips.dtype != np.uint8:
-            raise ValueError(f"expected uint8 [N, {EMOTION_CHIP_SIZE}, {EMOTION_CHIP_SIZE}, 3], "
-                             f"got {chips.dtype} {chips.shape}")
+            raise ValueError(
+                f"expected uint8 [N, {EMOTION_CHIP_SIZE}, {EMOTION_CHIP_SIZE}, 3], got {chips.dtype} {chips.shape}"
+            )
         if chips.shape[0] == 0:
             return []
-        probabilities = self._transport.infer(
-            FER_EMOTIONS, {FER_EMOTIONS.inputs[0]: np.ascontiguousarray(chips)})[FER_EMOTIONS.outputs[0]]
+        probabilities = self._transport.infer(FER_EMOTIONS, {FER_EMOTIONS.inputs[0]: np.ascontiguousarray(chips)})[
+            FER_EMOTIONS.outputs[0]
+        ]
         return [_emotions(row) for row in probabilities]
 
     def estimate(self, image: RgbImage, detections: Sequence[FaceDetection]) -> list[Emotions]:

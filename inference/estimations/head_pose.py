@@ -57,8 +57,9 @@ def rotation_matrix(pitch: float, yaw: float, roll: float) -> NDArray[np.float64
     return rz @ ry @ rx
 
 
-def project(pitch: float, yaw: float, roll: float, scale: float = 1.0,
-            offset: tuple[float, float] = (0.0, 0.0)) -> NDArray[np.float64]:
+def project(
+    pitch: float, yaw: float, roll: float, scale: float = 1.0, offset: tuple[float, float] = (0.0, 0.0)
+) -> NDArray[np.float64]:
     """The five image points [5, 2] of the mean face seen in this pose (weak perspective)."""
     rotated = MEAN_FACE_3D @ rotation_matrix(pitch, yaw, roll).T
     return scale * rotated[:, :2] + np.asarray(offset, dtype=np.float64)

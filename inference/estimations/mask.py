@@ -70,8 +70,7 @@ def mask_chips(image: RgbImage, landmarks: Sequence[NDArray[np.floating]]) -> ND
     if not landmarks:
         return np.empty((0, MASK_CHIP_SIZE, MASK_CHIP_SIZE, 3), np.uint8)
     pil = from_array(image)
-    return np.stack([crop_chip(pil, points, MASK_CHIP_SIZE, MASK_CROP_SCALE, MASK_CROP_OFFSET)
-                     for points in landmarks])
+    return np.stack([crop_chip(pil, points, MASK_CHIP_SIZE, MASK_CROP_SCALE, MASK_CROP_OFFSET) for points in landmarks])
 
 
 class MaskEstimator:
@@ -83,12 +82,14 @@ class MaskEstimator:
     def estimate_chips(self, chips: NDArray[np.uint8]) -> list[MaskEstimation]:
         """Mask states of ready crops (as made by mask_chips), one batched call."""
         if chips.ndim != 4 or chips.shape[1:] != (MASK_CHIP_SIZE, MASK_CHIP_SIZE, 3) or chips.dtype != np.uint8:
-            raise ValueError(f"expected uint8 [N, {MASK_CHIP_SIZE}, {MASK_CHIP_SIZE}, 3], "
-                             f"got {chips.dtype} {chips.shape}")
+            raise ValueError(
+                f"expected uint8 [N, {MASK_CHIP_SIZE}, {MASK_CHIP_SIZE}, 3], got {chips.dtype} {chips.shape}"
+            )
         if chips.shape[0] == 0:
             return []
-        probabilities = self._transport.infer(
-            MOBILENET_MASK, {MOBILENET_MASK.inputs[0]: np.ascontiguousarray(chips)})[MOBILENET_MASK.outputs[0]]
+        probabilities = self._transport.infer(MOBILENET_MASK, {MOBILENET_MASK.inputs[0]: np.ascontiguousarray(chips)})[
+            MOBILENET_MASK.outputs[0]
+        ]
         return [mask_from_probabilities(row) for row in probabilities]
 
     def estimate(self, image: RgbImage, detections: Sequence[FaceDetection]) -> list[MaskEstimation]:

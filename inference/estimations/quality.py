@@ -87,8 +87,7 @@ def _luminance(chip: NDArray[np.uint8]) -> NDArray[np.float64]:
 def _laplacian(grey: NDArray[np.float64]) -> NDArray[np.float64]:
     """4-neighbour Laplacian, same size (edges replicated)."""
     padded = np.pad(grey, 1, mode="edge")
-    return (padded[1:-1, :-2] + padded[1:-1, 2:] + padded[:-2, 1:-1] + padded[2:, 1:-1]
-            - 4.0 * padded[1:-1, 1:-1])
+    return padded[1:-1, :-2] + padded[1:-1, 2:] + padded[:-2, 1:-1] + padded[2:, 1:-1] - 4.0 * padded[1:-1, 1:-1]
 
 
 def _box_mean(values: NDArray[np.float64], size: int) -> NDArray[np.float64]:
@@ -97,8 +96,12 @@ def _box_mean(values: NDArray[np.float64], size: int) -> NDArray[np.float64]:
     padded = np.pad(values, half, mode="edge")
     table = np.pad(padded.cumsum(axis=0).cumsum(axis=1), ((1, 0), (1, 0)))
     h, w = values.shape
-    total = (table[size:size + h, size:size + w] - table[:h, size:size + w]
-             - table[size:size + h, :w] + table[:h, :w])
+    total = (
+        table[size : size + h, size : size + w]
+        - table[:h, size : size + w]
+        - table[size : size + h, :w]
+        + table[:h, :w]
+    )
     return total / float(size * size)
 
 
@@ -141,12 +144,18 @@ def measure(chip: NDArray[np.uint8], valid: NDArray[np.bool_] | None = None) -> 
     high = rgb.max(axis=2)
     saturation = (high - rgb.min(axis=2)) / np.maximum(high, 1.0)
     local = _box_mean(grey, SPECULAR_WINDOW)
-    specular = ((grey >= SPECULAR_LEVEL) & (saturation < SPECULAR_MAX_SATURATION)
-                & (grey >= local + SPECULAR_LOCAL_CONTRAST))
+    specular = (
+        (grey >= SPECULAR_LEVEL) & (saturation < SPECULAR_MAX_SATURATION) & (grey >= local + SPECULAR_LOCAL_CONTRAST)
+    )
     specular_fraction = float(specular[face].mean())
-    return QualityMeasurements(sharpness=sharpness, mean_luminance=mean_luminance, clipped_fraction=clipped,
-                               uniformity=uniformity, specular_fraction=specular_fraction,
-                               valid_fraction=valid_fraction)
+    return QualityMeasurements(
+        sharpness=sharpness,
+        mean_luminance=mean_luminance,
+        clipped_fraction=clipped,
+        uniformity=uniformity,
+        specular_fraction=specular_fraction,
+        valid_fraction=valid_fraction,
+    )
 
 
 def quality_from_measurements(values: QualityMeasurements) -> FaceQuality:
@@ -155,11 +164,13 @@ def quality_from_measurements(values: QualityMeasurements) -> FaceQuality:
     blurriness = smoothstep(math.log10(max(values.sharpness, 1e-12)), *SHARPNESS_RAMP)
     dark = smoothstep(values.mean_luminance, *DARK_RAMP)
     light = (1.0 - smoothstep(values.mean_luminance, *LIGHT_RAMP)) * (
-        1.0 - smoothstep(values.clipped_fraction, *CLIPPED_RAMP))
+        1.0 - smoothstep(values.clipped_fraction, *CLIPPED_RAMP)
+    )
     illumination = smoothstep(values.uniformity, *UNIFORMITY_RAMP)
     specularity = 1.0 - smoothstep(values.specular_fraction, *SPECULAR_RAMP)
-    return FaceQuality(blurriness=blurriness, dark=dark, light=light, illumination=illumination,
-                       specularity=specularity)
+    return FaceQuality(
+        blurriness=blurriness, dark=dark, light=light, illumination=illumination, specularity=specularity
+    )
 
 
 def chip_quality(chip: NDArray[np.uint8], valid: NDArray[np.bool_] | None = None) -> FaceQuality:
@@ -167,8 +178,13 @@ def chip_quality(chip: NDArray[np.uint8], valid: NDArray[np.bool_] | None = None
     return quality_from_measurements(measure(chip, valid))
 
 
-def valid_chip_pixels(landmarks: NDArray[np.floating], image_height: int, image_width: int,
-                      size: int = CHIP_SIZE, padding: float = CHIP_PADDING) -> NDArray[np.bool_]:
+def valid_chip_pixels(
+    landmarks: NDArray[np.floating],
+    image_height: int,
+    image_width: int,
+    size: int = CHIP_SIZE,
+    padding: float = CHIP_PADDING,
+) -> NDArray[np.bool_]:
     """[size, size] mask of the chip pixels whose source lies inside the photo."""
     matrix = chip_to_image_transform(landmarks, size, padding)
     yy, xx = np.mgrid[0:size, 0:size].astype(np.float64)
@@ -177,8 +193,7 @@ def valid_chip_pixels(landmarks: NDArray[np.floating], image_height: int, image_
     return (x >= -0.5) & (x <= image_width - 0.5) & (y >= -0.5) & (y <= image_height - 0.5)
 
 
-def estimate_quality(image: RgbImage, detection: FaceDetection,
-                     chip: NDArray[np.uint8] | None = None) -> FaceQuality:
+def estimate_quality(image: RgbImage, detection: FaceDetection, chip: NDArray[np.uint8] | None = None) -> FaceQuality:
     """Quality of a detected face; pass its chip when it is already made (ExtractedFace.chip)."""
     if chip is None:
         chip = face_chip(image, detection.landmarks)

@@ -17,7 +17,7 @@ from typing import Any
 from google.protobuf import struct_pb2
 
 from inference.analysis import FaceAnalysis
-from inference.estimations.iso import IsoFace, IsoImage, Value, iso_values
+from inference.estimations.iso import IsoImage, Value, iso_values
 from lumen.v6 import iso_pb2
 from server.handlers.policies import FaceQualityPolicy, QualityCheck, RangeThreshold
 
@@ -28,15 +28,7 @@ def check_values(
     """object_value of every check for one face (None where it cannot be estimated). `pixels` must be the
     full-size image the face's coordinates refer to."""
     values = iso_values(
-        IsoFace(
-            landmarks68=face.landmarks68,
-            quality=face.quality,
-            head_pose=face.head_pose,
-            gaze=face.gaze,
-            mouth=face.mouth,
-            eyes=face.eyes,
-            glasses=face.glasses,
-        ),
+        face.iso_face(),
         IsoImage(pixels=pixels, format=image_format),
     )
     width, height = size

@@ -156,9 +156,7 @@ class HandlersService(handlers_service_pb2_grpc.HandlersServiceServicer):
         return json_http_body(handler_json(self._row(handler_id, call.account_id)))
 
     @luna_rpc()
-    def GetHandlerTyped(
-        self, request: handlers_service_pb2.GetHandlerTypedRequest, call: Call
-    ) -> handlers_pb2.Handler:
+    def GetHandlerTyped(self, request: handlers_service_pb2.GetHandlerTypedRequest, call: Call) -> handlers_pb2.Handler:
         handler_id = path_uuid(request.handler_id, "handler_id")
         return handler_message(self._row(handler_id, call.account_id))
 

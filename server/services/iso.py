@@ -16,7 +16,7 @@ from google.api import httpbody_pb2
 from google.protobuf import struct_pb2
 
 from inference.analysis import AnalysisOptions, FaceAnalysis, Multiface
-from inference.estimations.iso import IsoFace, IsoImage, iso_checks, iso_status
+from inference.estimations.iso import IsoImage, iso_checks, iso_status
 from lumen.v6 import iso_pb2, iso_service_pb2, iso_service_pb2_grpc
 from server.analysis_options import multiface_policy
 from server.errors import LunaError
@@ -62,15 +62,7 @@ def python_value(value: Any) -> struct_pb2.Value:
 def iso_result(face: FaceAnalysis, pixels: Any, image_format: str) -> iso_pb2.IsoResult:
     """detection.iso of one face."""
     checks = iso_checks(
-        IsoFace(
-            landmarks68=face.landmarks68,
-            quality=face.quality,
-            head_pose=face.head_pose,
-            gaze=face.gaze,
-            mouth=face.mouth,
-            eyes=face.eyes,
-            glasses=face.glasses,
-        ),
+        face.iso_face(),
         IsoImage(pixels=pixels, format=image_format),
     )
     result = iso_pb2.IsoResult(status=iso_status(checks))
