@@ -164,6 +164,8 @@ def luna_response(status: int, body: str, request_id: str) -> Response:
     headers = Headers()
     headers["Content-Type"] = "application/json"
     headers["Content-Length"] = str(len(body.encode()))
+    # websockets closes the connection after a refusal: say so, or Envoy reuses it and answers 503 (40001)
+    headers["Connection"] = "close"
     if request_id:
         headers[REQUEST_ID_HEADER] = request_id
     reason = {400: "Bad Request", 403: "Forbidden", 426: "Upgrade Required", 500: "Internal Server Error"}

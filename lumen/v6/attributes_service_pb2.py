@@ -29,13 +29,19 @@ from lumen.v6 import common_pb2 as lumen_dot_v6_dot_common__pb2
 from lumen.v6 import options_pb2 as lumen_dot_v6_dot_options__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!lumen/v6/attributes_service.proto\x12\x08lumen.v6\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x19lumen/v6/attributes.proto\x1a\x15lumen/v6/common.proto\x1a\x16lumen/v6/options.proto\"\x7f\n\x16\x43reateAttributeRequest\x12\x10\n\x03ttl\x18\x01 \x01(\x05H\x00\x88\x01\x01\x12\"\n\x04\x62ody\x18\x02 \x01(\x0b\x32\x14.google.api.HttpBody\x12\'\n\x06params\x18\x03 \x01(\x0b\x32\x17.lumen.v6.AttributeDataB\x06\n\x04_ttl\"<\n\x17\x43reateAttributeResponse\x12\x14\n\x0c\x61ttribute_id\x18\x01 \x01(\t\x12\x0b\n\x03url\x18\x02 \x01(\t\"v\n\x14GetAttributesRequest\x12\x15\n\rattribute_ids\x18\x01 \x03(\t\x12\x0f\n\x07targets\x18\x02 \x03(\t\x12\x1f\n\x12\x64\x65scriptor_version\x18\x03 \x01(\x05H\x00\x88\x01\x01\x42\x15\n\x13_descriptor_version\"I\n\x15GetAttributesResponse\x12\x30\n\nattributes\x18\x01 \x03(\x0b\x32\x1c.lumen.v6.TemporaryAttribute\"t\n\x13GetAttributeRequest\x12\x14\n\x0c\x61ttribute_id\x18\x01 \x01(\t\x12\x0f\n\x07targets\x18\x02 \x03(\t\x12\x1f\n\x12\x64\x65scriptor_version\x18\x03 \x01(\x05H\x00\x88\x01\x01\x42\x15\n\x13_descriptor_version\".\n\x16\x41ttributeExistsRequest\x12\x14\n\x0c\x61ttribute_id\x18\x01 \x01(\t\".\n\x16\x44\x65leteAttributeRequest\x12\x14\n\x0c\x61ttribute_id\x18\x01 \x01(\t\"2\n\x1aGetAttributeSamplesRequest\x12\x14\n\x0c\x61ttribute_id\x18\x01 \x01(\t2\xde\x05\n\x11\x41ttributesService\x12x\n\x0f\x43reateAttribute\x12 .lumen.v6.CreateAttributeRequest\x1a!.lumen.v6.CreateAttributeResponse\" \x88\xb5\x18\xc9\x01\x82\xd3\xe4\x93\x02\x15\"\r/6/attributes:\x04\x62ody\x12g\n\rGetAttributes\x12\x1e.lumen.v6.GetAttributesRequest\x1a\x1f.lumen.v6.GetAttributesResponse\"\x15\x82\xd3\xe4\x93\x02\x0f\x12\r/6/attributes\x12q\n\x0cGetAttribute\x12\x1d.lumen.v6.GetAttributeRequest\x1a\x1c.lumen.v6.TemporaryAttribute\"$\x82\xd3\xe4\x93\x02\x1e\x12\x1c/6/attributes/{attribute_id}\x12v\n\x0f\x41ttributeExists\x12 .lumen.v6.AttributeExistsRequest\x1a\x13.lumen.v6.NoContent\",\x82\xd3\xe4\x93\x02&B$\n\x04HEAD\x12\x1c/6/attributes/{attribute_id}\x12s\n\x0f\x44\x65leteAttribute\x12 .lumen.v6.DeleteAttributeRequest\x1a\x13.lumen.v6.NoContent\")\x88\xb5\x18\xcc\x01\x82\xd3\xe4\x93\x02\x1e*\x1c/6/attributes/{attribute_id}\x12\x85\x01\n\x13GetAttributeSamples\x12$.lumen.v6.GetAttributeSamplesRequest\x1a\x1a.lumen.v6.AttributeSamples\",\x82\xd3\xe4\x93\x02&\x12$/6/attributes/{attribute_id}/samplesb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!lumen/v6/attributes_service.proto\x12\x08lumen.v6\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x19lumen/v6/attributes.proto\x1a\x15lumen/v6/common.proto\x1a\x16lumen/v6/options.proto\"\x9c\x01\n\x16\x43reateAttributeRequest\x12-\n\x03ttl\x18\x01 \x01(\x05\x42\x1b\x92\xb5\x18\x17\t\x00\x00\x00\x00\x00\x00\xf0?\x11\x00\x00\x00\x00\x00\x18\xf5@\"\x03\x33\x30\x30H\x00\x88\x01\x01\x12\"\n\x04\x62ody\x18\x02 \x01(\x0b\x32\x14.google.api.HttpBody\x12\'\n\x06params\x18\x03 \x01(\x0b\x32\x17.lumen.v6.AttributeDataB\x06\n\x04_ttl\"<\n\x17\x43reateAttributeResponse\x12\x14\n\x0c\x61ttribute_id\x18\x01 \x01(\t\x12\x0b\n\x03url\x18\x02 \x01(\t\"\xfb\x01\n\x14GetAttributesRequest\x12\x15\n\rattribute_ids\x18\x01 \x03(\t\x12\x93\x01\n\x07targets\x18\x02 \x03(\tB\x81\x01\x92\xb5\x18}\x1a\x0b\x63reate_time\x1a\x0c\x61ttribute_id\x1a\naccount_id\x1a\x17\x66\x61\x63\x65_descriptor_samples\x1a\x18\x62\x61sic_attributes_samples\x1a\x0f\x66\x61\x63\x65_descriptor\x1a\x10\x62\x61sic_attributes\x12\x1f\n\x12\x64\x65scriptor_version\x18\x03 \x01(\x05H\x00\x88\x01\x01\x42\x15\n\x13_descriptor_version\"I\n\x15GetAttributesResponse\x12\x30\n\nattributes\x18\x01 \x03(\x0b\x32\x1c.lumen.v6.TemporaryAttribute\"\xf9\x01\n\x13GetAttributeRequest\x12\x14\n\x0c\x61ttribute_id\x18\x01 \x01(\t\x12\x93\x01\n\x07targets\x18\x02 \x03(\tB\x81\x01\x92\xb5\x18}\x1a\x0b\x63reate_time\x1a\x0c\x61ttribute_id\x1a\naccount_id\x1a\x17\x66\x61\x63\x65_descriptor_samples\x1a\x18\x62\x61sic_attributes_samples\x1a\x0f\x66\x61\x63\x65_descriptor\x1a\x10\x62\x61sic_attributes\x12\x1f\n\x12\x64\x65scriptor_version\x18\x03 \x01(\x05H\x00\x88\x01\x01\x42\x15\n\x13_descriptor_version\".\n\x16\x41ttributeExistsRequest\x12\x14\n\x0c\x61ttribute_id\x18\x01 \x01(\t\".\n\x16\x44\x65leteAttributeRequest\x12\x14\n\x0c\x61ttribute_id\x18\x01 \x01(\t\"2\n\x1aGetAttributeSamplesRequest\x12\x14\n\x0c\x61ttribute_id\x18\x01 \x01(\t2\xde\x05\n\x11\x41ttributesService\x12x\n\x0f\x43reateAttribute\x12 .lumen.v6.CreateAttributeRequest\x1a!.lumen.v6.CreateAttributeResponse\" \x88\xb5\x18\xc9\x01\x82\xd3\xe4\x93\x02\x15\"\r/6/attributes:\x04\x62ody\x12g\n\rGetAttributes\x12\x1e.lumen.v6.GetAttributesRequest\x1a\x1f.lumen.v6.GetAttributesResponse\"\x15\x82\xd3\xe4\x93\x02\x0f\x12\r/6/attributes\x12q\n\x0cGetAttribute\x12\x1d.lumen.v6.GetAttributeRequest\x1a\x1c.lumen.v6.TemporaryAttribute\"$\x82\xd3\xe4\x93\x02\x1e\x12\x1c/6/attributes/{attribute_id}\x12v\n\x0f\x41ttributeExists\x12 .lumen.v6.AttributeExistsRequest\x1a\x13.lumen.v6.NoContent\",\x82\xd3\xe4\x93\x02&B$\n\x04HEAD\x12\x1c/6/attributes/{attribute_id}\x12s\n\x0f\x44\x65leteAttribute\x12 .lumen.v6.DeleteAttributeRequest\x1a\x13.lumen.v6.NoContent\")\x88\xb5\x18\xcc\x01\x82\xd3\xe4\x93\x02\x1e*\x1c/6/attributes/{attribute_id}\x12\x85\x01\n\x13GetAttributeSamples\x12$.lumen.v6.GetAttributeSamplesRequest\x1a\x1a.lumen.v6.AttributeSamples\",\x82\xd3\xe4\x93\x02&\x12$/6/attributes/{attribute_id}/samplesb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'lumen.v6.attributes_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_CREATEATTRIBUTEREQUEST'].fields_by_name['ttl']._loaded_options = None
+  _globals['_CREATEATTRIBUTEREQUEST'].fields_by_name['ttl']._serialized_options = b'\222\265\030\027\t\000\000\000\000\000\000\360?\021\000\000\000\000\000\030\365@\"\003300'
+  _globals['_GETATTRIBUTESREQUEST'].fields_by_name['targets']._loaded_options = None
+  _globals['_GETATTRIBUTESREQUEST'].fields_by_name['targets']._serialized_options = b'\222\265\030}\032\013create_time\032\014attribute_id\032\naccount_id\032\027face_descriptor_samples\032\030basic_attributes_samples\032\017face_descriptor\032\020basic_attributes'
+  _globals['_GETATTRIBUTEREQUEST'].fields_by_name['targets']._loaded_options = None
+  _globals['_GETATTRIBUTEREQUEST'].fields_by_name['targets']._serialized_options = b'\222\265\030}\032\013create_time\032\014attribute_id\032\naccount_id\032\027face_descriptor_samples\032\030basic_attributes_samples\032\017face_descriptor\032\020basic_attributes'
   _globals['_ATTRIBUTESSERVICE'].methods_by_name['CreateAttribute']._loaded_options = None
   _globals['_ATTRIBUTESSERVICE'].methods_by_name['CreateAttribute']._serialized_options = b'\210\265\030\311\001\202\323\344\223\002\025\"\r/6/attributes:\004body'
   _globals['_ATTRIBUTESSERVICE'].methods_by_name['GetAttributes']._loaded_options = None
@@ -48,22 +54,22 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_ATTRIBUTESSERVICE'].methods_by_name['DeleteAttribute']._serialized_options = b'\210\265\030\314\001\202\323\344\223\002\036*\034/6/attributes/{attribute_id}'
   _globals['_ATTRIBUTESSERVICE'].methods_by_name['GetAttributeSamples']._loaded_options = None
   _globals['_ATTRIBUTESSERVICE'].methods_by_name['GetAttributeSamples']._serialized_options = b'\202\323\344\223\002&\022$/6/attributes/{attribute_id}/samples'
-  _globals['_CREATEATTRIBUTEREQUEST']._serialized_start=178
-  _globals['_CREATEATTRIBUTEREQUEST']._serialized_end=305
-  _globals['_CREATEATTRIBUTERESPONSE']._serialized_start=307
-  _globals['_CREATEATTRIBUTERESPONSE']._serialized_end=367
-  _globals['_GETATTRIBUTESREQUEST']._serialized_start=369
-  _globals['_GETATTRIBUTESREQUEST']._serialized_end=487
-  _globals['_GETATTRIBUTESRESPONSE']._serialized_start=489
-  _globals['_GETATTRIBUTESRESPONSE']._serialized_end=562
-  _globals['_GETATTRIBUTEREQUEST']._serialized_start=564
-  _globals['_GETATTRIBUTEREQUEST']._serialized_end=680
-  _globals['_ATTRIBUTEEXISTSREQUEST']._serialized_start=682
-  _globals['_ATTRIBUTEEXISTSREQUEST']._serialized_end=728
-  _globals['_DELETEATTRIBUTEREQUEST']._serialized_start=730
-  _globals['_DELETEATTRIBUTEREQUEST']._serialized_end=776
-  _globals['_GETATTRIBUTESAMPLESREQUEST']._serialized_start=778
-  _globals['_GETATTRIBUTESAMPLESREQUEST']._serialized_end=828
-  _globals['_ATTRIBUTESSERVICE']._serialized_start=831
-  _globals['_ATTRIBUTESSERVICE']._serialized_end=1565
+  _globals['_CREATEATTRIBUTEREQUEST']._serialized_start=179
+  _globals['_CREATEATTRIBUTEREQUEST']._serialized_end=335
+  _globals['_CREATEATTRIBUTERESPONSE']._serialized_start=337
+  _globals['_CREATEATTRIBUTERESPONSE']._serialized_end=397
+  _globals['_GETATTRIBUTESREQUEST']._serialized_start=400
+  _globals['_GETATTRIBUTESREQUEST']._serialized_end=651
+  _globals['_GETATTRIBUTESRESPONSE']._serialized_start=653
+  _globals['_GETATTRIBUTESRESPONSE']._serialized_end=726
+  _globals['_GETATTRIBUTEREQUEST']._serialized_start=729
+  _globals['_GETATTRIBUTEREQUEST']._serialized_end=978
+  _globals['_ATTRIBUTEEXISTSREQUEST']._serialized_start=980
+  _globals['_ATTRIBUTEEXISTSREQUEST']._serialized_end=1026
+  _globals['_DELETEATTRIBUTEREQUEST']._serialized_start=1028
+  _globals['_DELETEATTRIBUTEREQUEST']._serialized_end=1074
+  _globals['_GETATTRIBUTESAMPLESREQUEST']._serialized_start=1076
+  _globals['_GETATTRIBUTESAMPLESREQUEST']._serialized_end=1126
+  _globals['_ATTRIBUTESSERVICE']._serialized_start=1129
+  _globals['_ATTRIBUTESSERVICE']._serialized_end=1863
 # @@protoc_insertion_point(module_scope)

@@ -28,19 +28,29 @@ from lumen.v6 import detector_pb2 as lumen_dot_v6_dot_detector__pb2
 from lumen.v6 import options_pb2 as lumen_dot_v6_dot_options__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1flumen/v6/detector_service.proto\x12\x08lumen.v6\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x17lumen/v6/detector.proto\x1a\x16lumen/v6/options.proto\"\xbd\x06\n\rDetectRequest\x12\x1d\n\x10multiface_policy\x18\x01 \x01(\x05H\x00\x88\x01\x01\x12\x1f\n\x12\x65stimate_head_pose\x18\x02 \x01(\x08H\x01\x88\x01\x01\x12\x1e\n\x11\x65stimate_emotions\x18\x03 \x01(\x08H\x02\x88\x01\x01\x12\x1a\n\restimate_mask\x18\x04 \x01(\x08H\x03\x88\x01\x01\x12\x1f\n\x12\x64\x65tect_landmarks68\x18\x05 \x01(\x08H\x04\x88\x01\x01\x12\x19\n\x0c\x65xtract_exif\x18\x06 \x01(\x08H\x05\x88\x01\x01\x12\x1d\n\x10\x65stimate_quality\x18\x07 \x01(\x08H\x06\x88\x01\x01\x12\x1a\n\restimate_gaze\x18\x08 \x01(\x08H\x07\x88\x01\x01\x12%\n\x18\x65stimate_eyes_attributes\x18\t \x01(\x08H\x08\x88\x01\x01\x12&\n\x19\x65stimate_mouth_attributes\x18\n \x01(\x08H\t\x88\x01\x01\x12\x1c\n\x0fpitch_threshold\x18\x0b \x01(\x05H\n\x88\x01\x01\x12\x1b\n\x0eroll_threshold\x18\x0c \x01(\x05H\x0b\x88\x01\x01\x12\x1a\n\ryaw_threshold\x18\r \x01(\x05H\x0c\x88\x01\x01\x12\x19\n\x0cwarped_image\x18\x0e \x01(\x08H\r\x88\x01\x01\x12\x1a\n\ruse_exif_info\x18\x0f \x01(\x08H\x0e\x88\x01\x01\x12\"\n\x04\x62ody\x18\x10 \x01(\x0b\x32\x14.google.api.HttpBodyB\x13\n\x11_multiface_policyB\x15\n\x13_estimate_head_poseB\x14\n\x12_estimate_emotionsB\x10\n\x0e_estimate_maskB\x15\n\x13_detect_landmarks68B\x0f\n\r_extract_exifB\x13\n\x11_estimate_qualityB\x10\n\x0e_estimate_gazeB\x1b\n\x19_estimate_eyes_attributesB\x1c\n\x1a_estimate_mouth_attributesB\x12\n\x10_pitch_thresholdB\x11\n\x0f_roll_thresholdB\x10\n\x0e_yaw_thresholdB\x0f\n\r_warped_imageB\x10\n\x0e_use_exif_info\"9\n\x0e\x44\x65tectResponse\x12\'\n\x06images\x18\x01 \x03(\x0b\x32\x17.lumen.v6.DetectorImage2n\n\x0f\x44\x65tectorService\x12[\n\x06\x44\x65tect\x12\x17.lumen.v6.DetectRequest\x1a\x18.lumen.v6.DetectResponse\"\x1e\x88\xb5\x18\xc9\x01\x82\xd3\xe4\x93\x02\x13\"\x0b/6/detector:\x04\x62odyb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1flumen/v6/detector_service.proto\x12\x08lumen.v6\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x17lumen/v6/detector.proto\x1a\x16lumen/v6/options.proto\"\xaf\x07\n\rDetectRequest\x12/\n\x10multiface_policy\x18\x01 \x01(\x05\x42\x10\x92\xb5\x18\x0c\x1a\x01\x30\x1a\x01\x31\x1a\x01\x32\"\x01\x31H\x00\x88\x01\x01\x12\x1f\n\x12\x65stimate_head_pose\x18\x02 \x01(\x08H\x01\x88\x01\x01\x12\x1e\n\x11\x65stimate_emotions\x18\x03 \x01(\x08H\x02\x88\x01\x01\x12\x1a\n\restimate_mask\x18\x04 \x01(\x08H\x03\x88\x01\x01\x12\x1f\n\x12\x64\x65tect_landmarks68\x18\x05 \x01(\x08H\x04\x88\x01\x01\x12\x19\n\x0c\x65xtract_exif\x18\x06 \x01(\x08H\x05\x88\x01\x01\x12\x1d\n\x10\x65stimate_quality\x18\x07 \x01(\x08H\x06\x88\x01\x01\x12\x1a\n\restimate_gaze\x18\x08 \x01(\x08H\x07\x88\x01\x01\x12%\n\x18\x65stimate_eyes_attributes\x18\t \x01(\x08H\x08\x88\x01\x01\x12&\n\x19\x65stimate_mouth_attributes\x18\n \x01(\x08H\t\x88\x01\x01\x12\x39\n\x0fpitch_threshold\x18\x0b \x01(\x05\x42\x1b\x92\xb5\x18\x17\t\x00\x00\x00\x00\x00\x00\x00\x00\x11\x00\x00\x00\x00\x00\x80\x66@\"\x03\x31\x38\x30H\n\x88\x01\x01\x12\x38\n\x0eroll_threshold\x18\x0c \x01(\x05\x42\x1b\x92\xb5\x18\x17\t\x00\x00\x00\x00\x00\x00\x00\x00\x11\x00\x00\x00\x00\x00\x80\x66@\"\x03\x31\x38\x30H\x0b\x88\x01\x01\x12\x37\n\ryaw_threshold\x18\r \x01(\x05\x42\x1b\x92\xb5\x18\x17\t\x00\x00\x00\x00\x00\x00\x00\x00\x11\x00\x00\x00\x00\x00\x80\x66@\"\x03\x31\x38\x30H\x0c\x88\x01\x01\x12\x19\n\x0cwarped_image\x18\x0e \x01(\x08H\r\x88\x01\x01\x12#\n\ruse_exif_info\x18\x0f \x01(\x08\x42\x07\x92\xb5\x18\x03\"\x01\x31H\x0e\x88\x01\x01\x12\"\n\x04\x62ody\x18\x10 \x01(\x0b\x32\x14.google.api.HttpBodyB\x13\n\x11_multiface_policyB\x15\n\x13_estimate_head_poseB\x14\n\x12_estimate_emotionsB\x10\n\x0e_estimate_maskB\x15\n\x13_detect_landmarks68B\x0f\n\r_extract_exifB\x13\n\x11_estimate_qualityB\x10\n\x0e_estimate_gazeB\x1b\n\x19_estimate_eyes_attributesB\x1c\n\x1a_estimate_mouth_attributesB\x12\n\x10_pitch_thresholdB\x11\n\x0f_roll_thresholdB\x10\n\x0e_yaw_thresholdB\x0f\n\r_warped_imageB\x10\n\x0e_use_exif_info\"9\n\x0e\x44\x65tectResponse\x12\'\n\x06images\x18\x01 \x03(\x0b\x32\x17.lumen.v6.DetectorImage2n\n\x0f\x44\x65tectorService\x12[\n\x06\x44\x65tect\x12\x17.lumen.v6.DetectRequest\x1a\x18.lumen.v6.DetectResponse\"\x1e\x88\xb5\x18\xc9\x01\x82\xd3\xe4\x93\x02\x13\"\x0b/6/detector:\x04\x62odyb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'lumen.v6.detector_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_DETECTREQUEST'].fields_by_name['multiface_policy']._loaded_options = None
+  _globals['_DETECTREQUEST'].fields_by_name['multiface_policy']._serialized_options = b'\222\265\030\014\032\0010\032\0011\032\0012\"\0011'
+  _globals['_DETECTREQUEST'].fields_by_name['pitch_threshold']._loaded_options = None
+  _globals['_DETECTREQUEST'].fields_by_name['pitch_threshold']._serialized_options = b'\222\265\030\027\t\000\000\000\000\000\000\000\000\021\000\000\000\000\000\200f@\"\003180'
+  _globals['_DETECTREQUEST'].fields_by_name['roll_threshold']._loaded_options = None
+  _globals['_DETECTREQUEST'].fields_by_name['roll_threshold']._serialized_options = b'\222\265\030\027\t\000\000\000\000\000\000\000\000\021\000\000\000\000\000\200f@\"\003180'
+  _globals['_DETECTREQUEST'].fields_by_name['yaw_threshold']._loaded_options = None
+  _globals['_DETECTREQUEST'].fields_by_name['yaw_threshold']._serialized_options = b'\222\265\030\027\t\000\000\000\000\000\000\000\000\021\000\000\000\000\000\200f@\"\003180'
+  _globals['_DETECTREQUEST'].fields_by_name['use_exif_info']._loaded_options = None
+  _globals['_DETECTREQUEST'].fields_by_name['use_exif_info']._serialized_options = b'\222\265\030\003\"\0011'
   _globals['_DETECTORSERVICE'].methods_by_name['Detect']._loaded_options = None
   _globals['_DETECTORSERVICE'].methods_by_name['Detect']._serialized_options = b'\210\265\030\311\001\202\323\344\223\002\023\"\013/6/detector:\004body'
   _globals['_DETECTREQUEST']._serialized_start=152
-  _globals['_DETECTREQUEST']._serialized_end=981
-  _globals['_DETECTRESPONSE']._serialized_start=983
-  _globals['_DETECTRESPONSE']._serialized_end=1040
-  _globals['_DETECTORSERVICE']._serialized_start=1042
-  _globals['_DETECTORSERVICE']._serialized_end=1152
+  _globals['_DETECTREQUEST']._serialized_end=1095
+  _globals['_DETECTRESPONSE']._serialized_start=1097
+  _globals['_DETECTRESPONSE']._serialized_end=1154
+  _globals['_DETECTORSERVICE']._serialized_start=1156
+  _globals['_DETECTORSERVICE']._serialized_end=1266
 # @@protoc_insertion_point(module_scope)

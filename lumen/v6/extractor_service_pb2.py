@@ -29,29 +29,39 @@ from lumen.v6 import detector_pb2 as lumen_dot_v6_dot_detector__pb2
 from lumen.v6 import options_pb2 as lumen_dot_v6_dot_options__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n lumen/v6/extractor_service.proto\x12\x08lumen.v6\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x17lumen/v6/detector.proto\x1a\x16lumen/v6/options.proto\"\xca\x02\n\x0e\x45xtractRequest\x12\"\n\x04\x62ody\x18\x07 \x01(\x0b\x32\x14.google.api.HttpBody\x12\x1c\n\x0fscore_threshold\x18\x02 \x01(\x01H\x00\x88\x01\x01\x12\x1f\n\x12\x65xtract_descriptor\x18\x03 \x01(\x08H\x01\x88\x01\x01\x12%\n\x18\x65xtract_basic_attributes\x18\x04 \x01(\x08H\x02\x88\x01\x01\x12!\n\x14\x61ggregate_attributes\x18\x05 \x01(\x08H\x03\x88\x01\x01\x12\x10\n\x03ttl\x18\x06 \x01(\x05H\x04\x88\x01\x01\x42\x12\n\x10_score_thresholdB\x15\n\x13_extract_descriptorB\x1b\n\x19_extract_basic_attributesB\x17\n\x15_aggregate_attributesB\x06\n\x04_ttlJ\x04\x08\x01\x10\x02R\nsample_ids\"\xb2\x02\n\x18\x45xtractAttributesRequest\x12\x12\n\nsample_ids\x18\x01 \x03(\t\x12\x1c\n\x0fscore_threshold\x18\x02 \x01(\x01H\x00\x88\x01\x01\x12\x1f\n\x12\x65xtract_descriptor\x18\x03 \x01(\x08H\x01\x88\x01\x01\x12%\n\x18\x65xtract_basic_attributes\x18\x04 \x01(\x08H\x02\x88\x01\x01\x12!\n\x14\x61ggregate_attributes\x18\x05 \x01(\x08H\x03\x88\x01\x01\x12\x10\n\x03ttl\x18\x06 \x01(\x05H\x04\x88\x01\x01\x42\x12\n\x10_score_thresholdB\x15\n\x13_extract_descriptorB\x1b\n\x19_extract_basic_attributesB\x17\n\x15_aggregate_attributesB\x06\n\x04_ttl\"M\n\x19\x45xtractAttributesResponse\x12\x30\n\nattributes\x18\x01 \x03(\x0b\x32\x1c.lumen.v6.ExtractedAttribute\"\\\n\x16\x45xtractionFilterReason\x12\x13\n\x0b\x66ilter_name\x18\x01 \x01(\t\x12\x14\n\x0cobject_value\x18\x02 \x01(\x01\x12\x17\n\x0fthreshold_value\x18\x03 \x01(\x01\"a\n\x10\x45xtractionFilter\x12\x13\n\x0bis_filtered\x18\x01 \x01(\x08\x12\x38\n\x0e\x66ilter_reasons\x18\x02 \x03(\x0b\x32 .lumen.v6.ExtractionFilterReason\"\x80\x02\n\x12\x45xtractedAttribute\x12\x0f\n\x07samples\x18\x01 \x03(\t\x12,\n\x0c\x61ttribute_id\x18\x02 \x01(\x0b\x32\x16.google.protobuf.Value\x12#\n\x03url\x18\x03 \x01(\x0b\x32\x16.google.protobuf.Value\x12<\n\x10\x62\x61sic_attributes\x18\x04 \x01(\x0b\x32\".lumen.v6.EstimatedBasicAttributes\x12\x12\n\x05score\x18\x05 \x01(\x01H\x00\x88\x01\x01\x12*\n\x06\x66ilter\x18\x06 \x01(\x0b\x32\x1a.lumen.v6.ExtractionFilterB\x08\n\x06_score2\xd3\x01\n\x10\x45xtractorService\x12Z\n\x07\x45xtract\x12\x18.lumen.v6.ExtractRequest\x1a\x14.google.api.HttpBody\"\x1f\x88\xb5\x18\xc9\x01\x82\xd3\xe4\x93\x02\x14\"\x0c/6/extractor:\x04\x62ody\x12\x63\n\x11\x45xtractAttributes\x12\".lumen.v6.ExtractAttributesRequest\x1a#.lumen.v6.ExtractAttributesResponse\"\x05\x88\xb5\x18\xc9\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n lumen/v6/extractor_service.proto\x12\x08lumen.v6\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x17lumen/v6/detector.proto\x1a\x16lumen/v6/options.proto\"\x9d\x03\n\x0e\x45xtractRequest\x12\"\n\x04\x62ody\x18\x07 \x01(\x0b\x32\x14.google.api.HttpBody\x12\x37\n\x0fscore_threshold\x18\x02 \x01(\x01\x42\x19\x92\xb5\x18\x15\t\x00\x00\x00\x00\x00\x00\x00\x00\x11\x00\x00\x00\x00\x00\x00\xf0?\"\x01\x30H\x00\x88\x01\x01\x12(\n\x12\x65xtract_descriptor\x18\x03 \x01(\x08\x42\x07\x92\xb5\x18\x03\"\x01\x31H\x01\x88\x01\x01\x12.\n\x18\x65xtract_basic_attributes\x18\x04 \x01(\x08\x42\x07\x92\xb5\x18\x03\"\x01\x30H\x02\x88\x01\x01\x12*\n\x14\x61ggregate_attributes\x18\x05 \x01(\x08\x42\x07\x92\xb5\x18\x03\"\x01\x30H\x03\x88\x01\x01\x12-\n\x03ttl\x18\x06 \x01(\x05\x42\x1b\x92\xb5\x18\x17\t\x00\x00\x00\x00\x00\x00\xf0?\x11\x00\x00\x00\x00\x00\x18\xf5@\"\x03\x33\x30\x30H\x04\x88\x01\x01\x42\x12\n\x10_score_thresholdB\x15\n\x13_extract_descriptorB\x1b\n\x19_extract_basic_attributesB\x17\n\x15_aggregate_attributesB\x06\n\x04_ttlJ\x04\x08\x01\x10\x02R\nsample_ids\"\xb2\x02\n\x18\x45xtractAttributesRequest\x12\x12\n\nsample_ids\x18\x01 \x03(\t\x12\x1c\n\x0fscore_threshold\x18\x02 \x01(\x01H\x00\x88\x01\x01\x12\x1f\n\x12\x65xtract_descriptor\x18\x03 \x01(\x08H\x01\x88\x01\x01\x12%\n\x18\x65xtract_basic_attributes\x18\x04 \x01(\x08H\x02\x88\x01\x01\x12!\n\x14\x61ggregate_attributes\x18\x05 \x01(\x08H\x03\x88\x01\x01\x12\x10\n\x03ttl\x18\x06 \x01(\x05H\x04\x88\x01\x01\x42\x12\n\x10_score_thresholdB\x15\n\x13_extract_descriptorB\x1b\n\x19_extract_basic_attributesB\x17\n\x15_aggregate_attributesB\x06\n\x04_ttl\"M\n\x19\x45xtractAttributesResponse\x12\x30\n\nattributes\x18\x01 \x03(\x0b\x32\x1c.lumen.v6.ExtractedAttribute\"\\\n\x16\x45xtractionFilterReason\x12\x13\n\x0b\x66ilter_name\x18\x01 \x01(\t\x12\x14\n\x0cobject_value\x18\x02 \x01(\x01\x12\x17\n\x0fthreshold_value\x18\x03 \x01(\x01\"a\n\x10\x45xtractionFilter\x12\x13\n\x0bis_filtered\x18\x01 \x01(\x08\x12\x38\n\x0e\x66ilter_reasons\x18\x02 \x03(\x0b\x32 .lumen.v6.ExtractionFilterReason\"\x80\x02\n\x12\x45xtractedAttribute\x12\x0f\n\x07samples\x18\x01 \x03(\t\x12,\n\x0c\x61ttribute_id\x18\x02 \x01(\x0b\x32\x16.google.protobuf.Value\x12#\n\x03url\x18\x03 \x01(\x0b\x32\x16.google.protobuf.Value\x12<\n\x10\x62\x61sic_attributes\x18\x04 \x01(\x0b\x32\".lumen.v6.EstimatedBasicAttributes\x12\x12\n\x05score\x18\x05 \x01(\x01H\x00\x88\x01\x01\x12*\n\x06\x66ilter\x18\x06 \x01(\x0b\x32\x1a.lumen.v6.ExtractionFilterB\x08\n\x06_score2\x89\x02\n\x10\x45xtractorService\x12\x8f\x01\n\x07\x45xtract\x12\x18.lumen.v6.ExtractRequest\x1a\x14.google.api.HttpBody\"T\x88\xb5\x18\xc9\x01\x92\xb5\x18\x31\n\x10\x61pplication/json\x12\x1blumen.v6.ExtractedAttribute\x18\x01\x82\xd3\xe4\x93\x02\x14\"\x0c/6/extractor:\x04\x62ody\x12\x63\n\x11\x45xtractAttributes\x12\".lumen.v6.ExtractAttributesRequest\x1a#.lumen.v6.ExtractAttributesResponse\"\x05\x88\xb5\x18\xc9\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'lumen.v6.extractor_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_EXTRACTREQUEST'].fields_by_name['score_threshold']._loaded_options = None
+  _globals['_EXTRACTREQUEST'].fields_by_name['score_threshold']._serialized_options = b'\222\265\030\025\t\000\000\000\000\000\000\000\000\021\000\000\000\000\000\000\360?\"\0010'
+  _globals['_EXTRACTREQUEST'].fields_by_name['extract_descriptor']._loaded_options = None
+  _globals['_EXTRACTREQUEST'].fields_by_name['extract_descriptor']._serialized_options = b'\222\265\030\003\"\0011'
+  _globals['_EXTRACTREQUEST'].fields_by_name['extract_basic_attributes']._loaded_options = None
+  _globals['_EXTRACTREQUEST'].fields_by_name['extract_basic_attributes']._serialized_options = b'\222\265\030\003\"\0010'
+  _globals['_EXTRACTREQUEST'].fields_by_name['aggregate_attributes']._loaded_options = None
+  _globals['_EXTRACTREQUEST'].fields_by_name['aggregate_attributes']._serialized_options = b'\222\265\030\003\"\0010'
+  _globals['_EXTRACTREQUEST'].fields_by_name['ttl']._loaded_options = None
+  _globals['_EXTRACTREQUEST'].fields_by_name['ttl']._serialized_options = b'\222\265\030\027\t\000\000\000\000\000\000\360?\021\000\000\000\000\000\030\365@\"\003300'
   _globals['_EXTRACTORSERVICE'].methods_by_name['Extract']._loaded_options = None
-  _globals['_EXTRACTORSERVICE'].methods_by_name['Extract']._serialized_options = b'\210\265\030\311\001\202\323\344\223\002\024\"\014/6/extractor:\004body'
+  _globals['_EXTRACTORSERVICE'].methods_by_name['Extract']._serialized_options = b'\210\265\030\311\001\222\265\0301\n\020application/json\022\033lumen.v6.ExtractedAttribute\030\001\202\323\344\223\002\024\"\014/6/extractor:\004body'
   _globals['_EXTRACTORSERVICE'].methods_by_name['ExtractAttributes']._loaded_options = None
   _globals['_EXTRACTORSERVICE'].methods_by_name['ExtractAttributes']._serialized_options = b'\210\265\030\311\001'
   _globals['_EXTRACTREQUEST']._serialized_start=183
-  _globals['_EXTRACTREQUEST']._serialized_end=513
-  _globals['_EXTRACTATTRIBUTESREQUEST']._serialized_start=516
-  _globals['_EXTRACTATTRIBUTESREQUEST']._serialized_end=822
-  _globals['_EXTRACTATTRIBUTESRESPONSE']._serialized_start=824
-  _globals['_EXTRACTATTRIBUTESRESPONSE']._serialized_end=901
-  _globals['_EXTRACTIONFILTERREASON']._serialized_start=903
-  _globals['_EXTRACTIONFILTERREASON']._serialized_end=995
-  _globals['_EXTRACTIONFILTER']._serialized_start=997
-  _globals['_EXTRACTIONFILTER']._serialized_end=1094
-  _globals['_EXTRACTEDATTRIBUTE']._serialized_start=1097
-  _globals['_EXTRACTEDATTRIBUTE']._serialized_end=1353
-  _globals['_EXTRACTORSERVICE']._serialized_start=1356
-  _globals['_EXTRACTORSERVICE']._serialized_end=1567
+  _globals['_EXTRACTREQUEST']._serialized_end=596
+  _globals['_EXTRACTATTRIBUTESREQUEST']._serialized_start=599
+  _globals['_EXTRACTATTRIBUTESREQUEST']._serialized_end=905
+  _globals['_EXTRACTATTRIBUTESRESPONSE']._serialized_start=907
+  _globals['_EXTRACTATTRIBUTESRESPONSE']._serialized_end=984
+  _globals['_EXTRACTIONFILTERREASON']._serialized_start=986
+  _globals['_EXTRACTIONFILTERREASON']._serialized_end=1078
+  _globals['_EXTRACTIONFILTER']._serialized_start=1080
+  _globals['_EXTRACTIONFILTER']._serialized_end=1177
+  _globals['_EXTRACTEDATTRIBUTE']._serialized_start=1180
+  _globals['_EXTRACTEDATTRIBUTE']._serialized_end=1436
+  _globals['_EXTRACTORSERVICE']._serialized_start=1439
+  _globals['_EXTRACTORSERVICE']._serialized_end=1704
 # @@protoc_insertion_point(module_scope)

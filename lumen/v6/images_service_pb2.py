@@ -28,7 +28,7 @@ from lumen.v6 import common_pb2 as lumen_dot_v6_dot_common__pb2
 from lumen.v6 import options_pb2 as lumen_dot_v6_dot_options__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dlumen/v6/images_service.proto\x12\x08lumen.v6\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x15lumen/v6/common.proto\x1a\x16lumen/v6/options.proto\"8\n\x12\x43reateImageRequest\x12\"\n\x04\x62ody\x18\x01 \x01(\x0b\x32\x14.google.api.HttpBody\"4\n\x13\x43reateImageResponse\x12\x10\n\x08image_id\x18\x01 \x01(\t\x12\x0b\n\x03url\x18\x02 \x01(\t\"#\n\x0fGetImageRequest\x12\x10\n\x08image_id\x18\x01 \x01(\t\"&\n\x12ImageExistsRequest\x12\x10\n\x08image_id\x18\x01 \x01(\t\"&\n\x12\x44\x65leteImageRequest\x12\x10\n\x08image_id\x18\x01 \x01(\t2\xa1\x03\n\rImagesService\x12h\n\x0b\x43reateImage\x12\x1c.lumen.v6.CreateImageRequest\x1a\x1d.lumen.v6.CreateImageResponse\"\x1c\x88\xb5\x18\xc9\x01\x82\xd3\xe4\x93\x02\x11\"\t/6/images:\x04\x62ody\x12Y\n\x08GetImage\x12\x19.lumen.v6.GetImageRequest\x1a\x14.google.api.HttpBody\"\x1c\x82\xd3\xe4\x93\x02\x16\x12\x14/6/images/{image_id}\x12\x66\n\x0bImageExists\x12\x1c.lumen.v6.ImageExistsRequest\x1a\x13.lumen.v6.NoContent\"$\x82\xd3\xe4\x93\x02\x1e\x42\x1c\n\x04HEAD\x12\x14/6/images/{image_id}\x12\x63\n\x0b\x44\x65leteImage\x12\x1c.lumen.v6.DeleteImageRequest\x1a\x13.lumen.v6.NoContent\"!\x88\xb5\x18\xcc\x01\x82\xd3\xe4\x93\x02\x16*\x14/6/images/{image_id}b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dlumen/v6/images_service.proto\x12\x08lumen.v6\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x15lumen/v6/common.proto\x1a\x16lumen/v6/options.proto\"8\n\x12\x43reateImageRequest\x12\"\n\x04\x62ody\x18\x01 \x01(\x0b\x32\x14.google.api.HttpBody\"4\n\x13\x43reateImageResponse\x12\x10\n\x08image_id\x18\x01 \x01(\t\x12\x0b\n\x03url\x18\x02 \x01(\t\"#\n\x0fGetImageRequest\x12\x10\n\x08image_id\x18\x01 \x01(\t\"&\n\x12ImageExistsRequest\x12\x10\n\x08image_id\x18\x01 \x01(\t\"&\n\x12\x44\x65leteImageRequest\x12\x10\n\x08image_id\x18\x01 \x01(\t2\xed\x03\n\rImagesService\x12h\n\x0b\x43reateImage\x12\x1c.lumen.v6.CreateImageRequest\x1a\x1d.lumen.v6.CreateImageResponse\"\x1c\x88\xb5\x18\xc9\x01\x82\xd3\xe4\x93\x02\x11\"\t/6/images:\x04\x62ody\x12\xa4\x01\n\x08GetImage\x12\x19.lumen.v6.GetImageRequest\x1a\x14.google.api.HttpBody\"g\x92\xb5\x18G\n\nimage/jpeg\n\timage/png\n\timage/bmp\n\nimage/tiff\n\x17image/x-portable-pixmap\x82\xd3\xe4\x93\x02\x16\x12\x14/6/images/{image_id}\x12\x66\n\x0bImageExists\x12\x1c.lumen.v6.ImageExistsRequest\x1a\x13.lumen.v6.NoContent\"$\x82\xd3\xe4\x93\x02\x1e\x42\x1c\n\x04HEAD\x12\x14/6/images/{image_id}\x12\x63\n\x0b\x44\x65leteImage\x12\x1c.lumen.v6.DeleteImageRequest\x1a\x13.lumen.v6.NoContent\"!\x88\xb5\x18\xcc\x01\x82\xd3\xe4\x93\x02\x16*\x14/6/images/{image_id}b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -38,7 +38,7 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_IMAGESSERVICE'].methods_by_name['CreateImage']._loaded_options = None
   _globals['_IMAGESSERVICE'].methods_by_name['CreateImage']._serialized_options = b'\210\265\030\311\001\202\323\344\223\002\021\"\t/6/images:\004body'
   _globals['_IMAGESSERVICE'].methods_by_name['GetImage']._loaded_options = None
-  _globals['_IMAGESSERVICE'].methods_by_name['GetImage']._serialized_options = b'\202\323\344\223\002\026\022\024/6/images/{image_id}'
+  _globals['_IMAGESSERVICE'].methods_by_name['GetImage']._serialized_options = b'\222\265\030G\n\nimage/jpeg\n\timage/png\n\timage/bmp\n\nimage/tiff\n\027image/x-portable-pixmap\202\323\344\223\002\026\022\024/6/images/{image_id}'
   _globals['_IMAGESSERVICE'].methods_by_name['ImageExists']._loaded_options = None
   _globals['_IMAGESSERVICE'].methods_by_name['ImageExists']._serialized_options = b'\202\323\344\223\002\036B\034\n\004HEAD\022\024/6/images/{image_id}'
   _globals['_IMAGESSERVICE'].methods_by_name['DeleteImage']._loaded_options = None
@@ -54,5 +54,5 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_DELETEIMAGEREQUEST']._serialized_start=336
   _globals['_DELETEIMAGEREQUEST']._serialized_end=374
   _globals['_IMAGESSERVICE']._serialized_start=377
-  _globals['_IMAGESSERVICE']._serialized_end=794
+  _globals['_IMAGESSERVICE']._serialized_end=870
 # @@protoc_insertion_point(module_scope)

@@ -25,23 +25,30 @@ _sym_db = _symbol_database.Default()
 from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 from google.api import httpbody_pb2 as google_dot_api_dot_httpbody__pb2
 from lumen.v6 import iso_pb2 as lumen_dot_v6_dot_iso__pb2
+from lumen.v6 import options_pb2 as lumen_dot_v6_dot_options__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1alumen/v6/iso_service.proto\x12\x08lumen.v6\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x12lumen/v6/iso.proto\"\xba\x01\n\x0c\x43heckRequest\x12\x17\n\nimage_type\x18\x01 \x01(\x05H\x00\x88\x01\x01\x12\x1d\n\x10multiface_policy\x18\x02 \x01(\x05H\x01\x88\x01\x01\x12\x19\n\x0c\x65xtract_exif\x18\x03 \x01(\x08H\x02\x88\x01\x01\x12\"\n\x04\x62ody\x18\x04 \x01(\x0b\x32\x14.google.api.HttpBodyB\r\n\x0b_image_typeB\x13\n\x11_multiface_policyB\x0f\n\r_extract_exif\"\xc0\x01\n\x12\x43heckImagesRequest\x12\x17\n\nimage_type\x18\x01 \x01(\x05H\x00\x88\x01\x01\x12\x1d\n\x10multiface_policy\x18\x02 \x01(\x05H\x01\x88\x01\x01\x12\x19\n\x0c\x65xtract_exif\x18\x03 \x01(\x08H\x02\x88\x01\x01\x12\"\n\x04\x62ody\x18\x04 \x01(\x0b\x32\x14.google.api.HttpBodyB\r\n\x0b_image_typeB\x13\n\x11_multiface_policyB\x0f\n\r_extract_exif\"9\n\x13\x43heckImagesResponse\x12\"\n\x06images\x18\x01 \x03(\x0b\x32\x12.lumen.v6.IsoImage2\xa5\x01\n\nIsoService\x12K\n\x05\x43heck\x12\x16.lumen.v6.CheckRequest\x1a\x14.google.api.HttpBody\"\x14\x82\xd3\xe4\x93\x02\x0e\"\x06/6/iso:\x04\x62ody\x12J\n\x0b\x43heckImages\x12\x1c.lumen.v6.CheckImagesRequest\x1a\x1d.lumen.v6.CheckImagesResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1alumen/v6/iso_service.proto\x12\x08lumen.v6\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x12lumen/v6/iso.proto\x1a\x16lumen/v6/options.proto\"\xe4\x01\n\x0c\x43heckRequest\x12&\n\nimage_type\x18\x01 \x01(\x05\x42\r\x92\xb5\x18\t\x1a\x01\x30\x1a\x01\x31\"\x01\x30H\x00\x88\x01\x01\x12/\n\x10multiface_policy\x18\x02 \x01(\x05\x42\x10\x92\xb5\x18\x0c\x1a\x01\x30\x1a\x01\x31\x1a\x01\x32\"\x01\x30H\x01\x88\x01\x01\x12\"\n\x0c\x65xtract_exif\x18\x03 \x01(\x08\x42\x07\x92\xb5\x18\x03\"\x01\x30H\x02\x88\x01\x01\x12\"\n\x04\x62ody\x18\x04 \x01(\x0b\x32\x14.google.api.HttpBodyB\r\n\x0b_image_typeB\x13\n\x11_multiface_policyB\x0f\n\r_extract_exif\"\xc0\x01\n\x12\x43heckImagesRequest\x12\x17\n\nimage_type\x18\x01 \x01(\x05H\x00\x88\x01\x01\x12\x1d\n\x10multiface_policy\x18\x02 \x01(\x05H\x01\x88\x01\x01\x12\x19\n\x0c\x65xtract_exif\x18\x03 \x01(\x08H\x02\x88\x01\x01\x12\"\n\x04\x62ody\x18\x04 \x01(\x0b\x32\x14.google.api.HttpBodyB\r\n\x0b_image_typeB\x13\n\x11_multiface_policyB\x0f\n\r_extract_exif\"9\n\x13\x43heckImagesResponse\x12\"\n\x06images\x18\x01 \x03(\x0b\x32\x12.lumen.v6.IsoImage2\xef\x01\n\nIsoService\x12\x94\x01\n\x05\x43heck\x12\x16.lumen.v6.CheckRequest\x1a\x14.google.api.HttpBody\"]\x92\xb5\x18\x45\n\x10\x61pplication/json\n\x13\x61pplication/msgpack\x12\x1clumen.v6.CheckImagesResponse\x82\xd3\xe4\x93\x02\x0e\"\x06/6/iso:\x04\x62ody\x12J\n\x0b\x43heckImages\x12\x1c.lumen.v6.CheckImagesRequest\x1a\x1d.lumen.v6.CheckImagesResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'lumen.v6.iso_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_CHECKREQUEST'].fields_by_name['image_type']._loaded_options = None
+  _globals['_CHECKREQUEST'].fields_by_name['image_type']._serialized_options = b'\222\265\030\t\032\0010\032\0011\"\0010'
+  _globals['_CHECKREQUEST'].fields_by_name['multiface_policy']._loaded_options = None
+  _globals['_CHECKREQUEST'].fields_by_name['multiface_policy']._serialized_options = b'\222\265\030\014\032\0010\032\0011\032\0012\"\0010'
+  _globals['_CHECKREQUEST'].fields_by_name['extract_exif']._loaded_options = None
+  _globals['_CHECKREQUEST'].fields_by_name['extract_exif']._serialized_options = b'\222\265\030\003\"\0010'
   _globals['_ISOSERVICE'].methods_by_name['Check']._loaded_options = None
-  _globals['_ISOSERVICE'].methods_by_name['Check']._serialized_options = b'\202\323\344\223\002\016\"\006/6/iso:\004body'
-  _globals['_CHECKREQUEST']._serialized_start=118
-  _globals['_CHECKREQUEST']._serialized_end=304
-  _globals['_CHECKIMAGESREQUEST']._serialized_start=307
-  _globals['_CHECKIMAGESREQUEST']._serialized_end=499
-  _globals['_CHECKIMAGESRESPONSE']._serialized_start=501
-  _globals['_CHECKIMAGESRESPONSE']._serialized_end=558
-  _globals['_ISOSERVICE']._serialized_start=561
-  _globals['_ISOSERVICE']._serialized_end=726
+  _globals['_ISOSERVICE'].methods_by_name['Check']._serialized_options = b'\222\265\030E\n\020application/json\n\023application/msgpack\022\034lumen.v6.CheckImagesResponse\202\323\344\223\002\016\"\006/6/iso:\004body'
+  _globals['_CHECKREQUEST']._serialized_start=142
+  _globals['_CHECKREQUEST']._serialized_end=370
+  _globals['_CHECKIMAGESREQUEST']._serialized_start=373
+  _globals['_CHECKIMAGESREQUEST']._serialized_end=565
+  _globals['_CHECKIMAGESRESPONSE']._serialized_start=567
+  _globals['_CHECKIMAGESRESPONSE']._serialized_end=624
+  _globals['_ISOSERVICE']._serialized_start=627
+  _globals['_ISOSERVICE']._serialized_end=866
 # @@protoc_insertion_point(module_scope)

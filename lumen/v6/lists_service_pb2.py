@@ -30,13 +30,21 @@ from lumen.v6 import lists_pb2 as lumen_dot_v6_dot_lists__pb2
 from lumen.v6 import options_pb2 as lumen_dot_v6_dot_options__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1clumen/v6/lists_service.proto\x12\x08lumen.v6\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x15lumen/v6/common.proto\x1a\x14lumen/v6/lists.proto\x1a\x16lumen/v6/options.proto\"c\n\x11\x43reateListRequest\x12\"\n\x04\x62ody\x18\x01 \x01(\x0b\x32\x14.google.api.HttpBody\x12*\n\x06params\x18\x02 \x01(\x0b\x32\x1a.lumen.v6.ListCreateParams\"2\n\x12\x43reateListResponse\x12\x0f\n\x07list_id\x18\x01 \x01(\t\x12\x0b\n\x03url\x18\x02 \x01(\t\"\xef\x03\n\x0fGetListsRequest\x12\x16\n\tuser_data\x18\x01 \x01(\tH\x00\x88\x01\x01\x12\x1a\n\ruser_data__eq\x18\x02 \x01(\tH\x01\x88\x01\x01\x12\x10\n\x08list_ids\x18\x03 \x03(\t\x12\x19\n\x0clist_id__gte\x18\x04 \x01(\tH\x02\x88\x01\x01\x12\x18\n\x0blist_id__lt\x18\x05 \x01(\tH\x03\x88\x01\x01\x12\x34\n\x10\x63reate_time__gte\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x33\n\x0f\x63reate_time__lt\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x39\n\x15last_update_time__gte\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x38\n\x14last_update_time__lt\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x11\n\x04page\x18\n \x01(\x05H\x04\x88\x01\x01\x12\x16\n\tpage_size\x18\x0b \x01(\x05H\x05\x88\x01\x01\x42\x0c\n\n_user_dataB\x10\n\x0e_user_data__eqB\x0f\n\r_list_id__gteB\x0e\n\x0c_list_id__ltB\x07\n\x05_pageB\x0c\n\n_page_size\"5\n\x10GetListsResponse\x12!\n\x05lists\x18\x01 \x03(\x0b\x32\x12.lumen.v6.FaceList\"\x8d\x01\n\x12\x44\x65leteListsRequest\x12\x17\n\nwith_faces\x18\x01 \x01(\x08H\x00\x88\x01\x01\x12\"\n\x04\x62ody\x18\x02 \x01(\x0b\x32\x14.google.api.HttpBody\x12+\n\x06params\x18\x03 \x01(\x0b\x32\x1b.lumen.v6.ListsDeleteParamsB\r\n\x0b_with_faces\"\xaf\x03\n\x11\x43ountListsRequest\x12\x16\n\tuser_data\x18\x01 \x01(\tH\x00\x88\x01\x01\x12\x1a\n\ruser_data__eq\x18\x02 \x01(\tH\x01\x88\x01\x01\x12\x10\n\x08list_ids\x18\x03 \x03(\t\x12\x19\n\x0clist_id__gte\x18\x04 \x01(\tH\x02\x88\x01\x01\x12\x18\n\x0blist_id__lt\x18\x05 \x01(\tH\x03\x88\x01\x01\x12\x34\n\x10\x63reate_time__gte\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x33\n\x0f\x63reate_time__lt\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x39\n\x15last_update_time__gte\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x38\n\x14last_update_time__lt\x18\t \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x0c\n\n_user_dataB\x10\n\x0e_user_data__eqB\x0f\n\r_list_id__gteB\x0e\n\x0c_list_id__lt\")\n\x12\x43ountListsResponse\x12\x13\n\x0blists_count\x18\x01 \x01(\x05\"!\n\x0eGetListRequest\x12\x0f\n\x07list_id\x18\x01 \x01(\t\"$\n\x11ListExistsRequest\x12\x0f\n\x07list_id\x18\x01 \x01(\t\"r\n\x10PatchListRequest\x12\x0f\n\x07list_id\x18\x01 \x01(\t\x12\"\n\x04\x62ody\x18\x02 \x01(\x0b\x32\x14.google.api.HttpBody\x12)\n\x06params\x18\x03 \x01(\x0b\x32\x19.lumen.v6.ListPatchParams\"L\n\x11\x44\x65leteListRequest\x12\x0f\n\x07list_id\x18\x01 \x01(\t\x12\x17\n\nwith_faces\x18\x02 \x01(\x08H\x00\x88\x01\x01\x42\r\n\x0b_with_faces\"x\n\x16UpdateListFacesRequest\x12\x0f\n\x07list_id\x18\x01 \x01(\t\x12\"\n\x04\x62ody\x18\x02 \x01(\x0b\x32\x14.google.api.HttpBody\x12)\n\x06params\x18\x03 \x01(\x0b\x32\x19.lumen.v6.ListFacesParams2\xff\x06\n\x0cListsService\x12\x64\n\nCreateList\x12\x1b.lumen.v6.CreateListRequest\x1a\x1c.lumen.v6.CreateListResponse\"\x1b\x88\xb5\x18\xc9\x01\x82\xd3\xe4\x93\x02\x10\"\x08/6/lists:\x04\x62ody\x12S\n\x08GetLists\x12\x19.lumen.v6.GetListsRequest\x1a\x1a.lumen.v6.GetListsResponse\"\x10\x82\xd3\xe4\x93\x02\n\x12\x08/6/lists\x12]\n\x0b\x44\x65leteLists\x12\x1c.lumen.v6.DeleteListsRequest\x1a\x13.lumen.v6.NoContent\"\x1b\x88\xb5\x18\xcc\x01\x82\xd3\xe4\x93\x02\x10*\x08/6/lists:\x04\x62ody\x12_\n\nCountLists\x12\x1b.lumen.v6.CountListsRequest\x1a\x1c.lumen.v6.CountListsResponse\"\x16\x82\xd3\xe4\x93\x02\x10\x12\x0e/6/lists/count\x12S\n\x07GetList\x12\x18.lumen.v6.GetListRequest\x1a\x12.lumen.v6.FaceList\"\x1a\x82\xd3\xe4\x93\x02\x14\x12\x12/6/lists/{list_id}\x12\x62\n\nListExists\x12\x1b.lumen.v6.ListExistsRequest\x1a\x13.lumen.v6.NoContent\"\"\x82\xd3\xe4\x93\x02\x1c\x42\x1a\n\x04HEAD\x12\x12/6/lists/{list_id}\x12\x63\n\tPatchList\x12\x1a.lumen.v6.PatchListRequest\x1a\x13.lumen.v6.NoContent\"%\x88\xb5\x18\xcc\x01\x82\xd3\xe4\x93\x02\x1a\x32\x12/6/lists/{list_id}:\x04\x62ody\x12_\n\nDeleteList\x12\x1b.lumen.v6.DeleteListRequest\x1a\x13.lumen.v6.NoContent\"\x1f\x88\xb5\x18\xcc\x01\x82\xd3\xe4\x93\x02\x14*\x12/6/lists/{list_id}\x12u\n\x0fUpdateListFaces\x12 .lumen.v6.UpdateListFacesRequest\x1a\x13.lumen.v6.NoContent\"+\x88\xb5\x18\xcc\x01\x82\xd3\xe4\x93\x02 2\x18/6/lists/{list_id}/faces:\x04\x62odyb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1clumen/v6/lists_service.proto\x12\x08lumen.v6\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x15lumen/v6/common.proto\x1a\x14lumen/v6/lists.proto\x1a\x16lumen/v6/options.proto\"c\n\x11\x43reateListRequest\x12\"\n\x04\x62ody\x18\x01 \x01(\x0b\x32\x14.google.api.HttpBody\x12*\n\x06params\x18\x02 \x01(\x0b\x32\x1a.lumen.v6.ListCreateParams\"2\n\x12\x43reateListResponse\x12\x0f\n\x07list_id\x18\x01 \x01(\t\x12\x0b\n\x03url\x18\x02 \x01(\t\"\x9d\x04\n\x0fGetListsRequest\x12\x16\n\tuser_data\x18\x01 \x01(\tH\x00\x88\x01\x01\x12\x1a\n\ruser_data__eq\x18\x02 \x01(\tH\x01\x88\x01\x01\x12\x10\n\x08list_ids\x18\x03 \x03(\t\x12\x19\n\x0clist_id__gte\x18\x04 \x01(\tH\x02\x88\x01\x01\x12\x18\n\x0blist_id__lt\x18\x05 \x01(\tH\x03\x88\x01\x01\x12\x34\n\x10\x63reate_time__gte\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x33\n\x0f\x63reate_time__lt\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x39\n\x15last_update_time__gte\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x38\n\x14last_update_time__lt\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12#\n\x04page\x18\n \x01(\x05\x42\x10\x92\xb5\x18\x0c\t\x00\x00\x00\x00\x00\x00\xf0?\"\x01\x31H\x04\x88\x01\x01\x12\x32\n\tpage_size\x18\x0b \x01(\x05\x42\x1a\x92\xb5\x18\x16\t\x00\x00\x00\x00\x00\x00\xf0?\x11\x00\x00\x00\x00\x00\x00Y@\"\x02\x31\x30H\x05\x88\x01\x01\x42\x0c\n\n_user_dataB\x10\n\x0e_user_data__eqB\x0f\n\r_list_id__gteB\x0e\n\x0c_list_id__ltB\x07\n\x05_pageB\x0c\n\n_page_size\"5\n\x10GetListsResponse\x12!\n\x05lists\x18\x01 \x03(\x0b\x32\x12.lumen.v6.FaceList\"\x96\x01\n\x12\x44\x65leteListsRequest\x12 \n\nwith_faces\x18\x01 \x01(\x08\x42\x07\x92\xb5\x18\x03\"\x01\x30H\x00\x88\x01\x01\x12\"\n\x04\x62ody\x18\x02 \x01(\x0b\x32\x14.google.api.HttpBody\x12+\n\x06params\x18\x03 \x01(\x0b\x32\x1b.lumen.v6.ListsDeleteParamsB\r\n\x0b_with_faces\"\xaf\x03\n\x11\x43ountListsRequest\x12\x16\n\tuser_data\x18\x01 \x01(\tH\x00\x88\x01\x01\x12\x1a\n\ruser_data__eq\x18\x02 \x01(\tH\x01\x88\x01\x01\x12\x10\n\x08list_ids\x18\x03 \x03(\t\x12\x19\n\x0clist_id__gte\x18\x04 \x01(\tH\x02\x88\x01\x01\x12\x18\n\x0blist_id__lt\x18\x05 \x01(\tH\x03\x88\x01\x01\x12\x34\n\x10\x63reate_time__gte\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x33\n\x0f\x63reate_time__lt\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x39\n\x15last_update_time__gte\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x38\n\x14last_update_time__lt\x18\t \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x0c\n\n_user_dataB\x10\n\x0e_user_data__eqB\x0f\n\r_list_id__gteB\x0e\n\x0c_list_id__lt\")\n\x12\x43ountListsResponse\x12\x13\n\x0blists_count\x18\x01 \x01(\x05\"!\n\x0eGetListRequest\x12\x0f\n\x07list_id\x18\x01 \x01(\t\"$\n\x11ListExistsRequest\x12\x0f\n\x07list_id\x18\x01 \x01(\t\"r\n\x10PatchListRequest\x12\x0f\n\x07list_id\x18\x01 \x01(\t\x12\"\n\x04\x62ody\x18\x02 \x01(\x0b\x32\x14.google.api.HttpBody\x12)\n\x06params\x18\x03 \x01(\x0b\x32\x19.lumen.v6.ListPatchParams\"U\n\x11\x44\x65leteListRequest\x12\x0f\n\x07list_id\x18\x01 \x01(\t\x12 \n\nwith_faces\x18\x02 \x01(\x08\x42\x07\x92\xb5\x18\x03\"\x01\x30H\x00\x88\x01\x01\x42\r\n\x0b_with_faces\"x\n\x16UpdateListFacesRequest\x12\x0f\n\x07list_id\x18\x01 \x01(\t\x12\"\n\x04\x62ody\x18\x02 \x01(\x0b\x32\x14.google.api.HttpBody\x12)\n\x06params\x18\x03 \x01(\x0b\x32\x19.lumen.v6.ListFacesParams2\xff\x06\n\x0cListsService\x12\x64\n\nCreateList\x12\x1b.lumen.v6.CreateListRequest\x1a\x1c.lumen.v6.CreateListResponse\"\x1b\x88\xb5\x18\xc9\x01\x82\xd3\xe4\x93\x02\x10\"\x08/6/lists:\x04\x62ody\x12S\n\x08GetLists\x12\x19.lumen.v6.GetListsRequest\x1a\x1a.lumen.v6.GetListsResponse\"\x10\x82\xd3\xe4\x93\x02\n\x12\x08/6/lists\x12]\n\x0b\x44\x65leteLists\x12\x1c.lumen.v6.DeleteListsRequest\x1a\x13.lumen.v6.NoContent\"\x1b\x88\xb5\x18\xcc\x01\x82\xd3\xe4\x93\x02\x10*\x08/6/lists:\x04\x62ody\x12_\n\nCountLists\x12\x1b.lumen.v6.CountListsRequest\x1a\x1c.lumen.v6.CountListsResponse\"\x16\x82\xd3\xe4\x93\x02\x10\x12\x0e/6/lists/count\x12S\n\x07GetList\x12\x18.lumen.v6.GetListRequest\x1a\x12.lumen.v6.FaceList\"\x1a\x82\xd3\xe4\x93\x02\x14\x12\x12/6/lists/{list_id}\x12\x62\n\nListExists\x12\x1b.lumen.v6.ListExistsRequest\x1a\x13.lumen.v6.NoContent\"\"\x82\xd3\xe4\x93\x02\x1c\x42\x1a\n\x04HEAD\x12\x12/6/lists/{list_id}\x12\x63\n\tPatchList\x12\x1a.lumen.v6.PatchListRequest\x1a\x13.lumen.v6.NoContent\"%\x88\xb5\x18\xcc\x01\x82\xd3\xe4\x93\x02\x1a\x32\x12/6/lists/{list_id}:\x04\x62ody\x12_\n\nDeleteList\x12\x1b.lumen.v6.DeleteListRequest\x1a\x13.lumen.v6.NoContent\"\x1f\x88\xb5\x18\xcc\x01\x82\xd3\xe4\x93\x02\x14*\x12/6/lists/{list_id}\x12u\n\x0fUpdateListFaces\x12 .lumen.v6.UpdateListFacesRequest\x1a\x13.lumen.v6.NoContent\"+\x88\xb5\x18\xcc\x01\x82\xd3\xe4\x93\x02 2\x18/6/lists/{list_id}/faces:\x04\x62odyb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'lumen.v6.lists_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_GETLISTSREQUEST'].fields_by_name['page']._loaded_options = None
+  _globals['_GETLISTSREQUEST'].fields_by_name['page']._serialized_options = b'\222\265\030\014\t\000\000\000\000\000\000\360?\"\0011'
+  _globals['_GETLISTSREQUEST'].fields_by_name['page_size']._loaded_options = None
+  _globals['_GETLISTSREQUEST'].fields_by_name['page_size']._serialized_options = b'\222\265\030\026\t\000\000\000\000\000\000\360?\021\000\000\000\000\000\000Y@\"\00210'
+  _globals['_DELETELISTSREQUEST'].fields_by_name['with_faces']._loaded_options = None
+  _globals['_DELETELISTSREQUEST'].fields_by_name['with_faces']._serialized_options = b'\222\265\030\003\"\0010'
+  _globals['_DELETELISTREQUEST'].fields_by_name['with_faces']._loaded_options = None
+  _globals['_DELETELISTREQUEST'].fields_by_name['with_faces']._serialized_options = b'\222\265\030\003\"\0010'
   _globals['_LISTSSERVICE'].methods_by_name['CreateList']._loaded_options = None
   _globals['_LISTSSERVICE'].methods_by_name['CreateList']._serialized_options = b'\210\265\030\311\001\202\323\344\223\002\020\"\010/6/lists:\004body'
   _globals['_LISTSSERVICE'].methods_by_name['GetLists']._loaded_options = None
@@ -60,25 +68,25 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_CREATELISTRESPONSE']._serialized_start=302
   _globals['_CREATELISTRESPONSE']._serialized_end=352
   _globals['_GETLISTSREQUEST']._serialized_start=355
-  _globals['_GETLISTSREQUEST']._serialized_end=850
-  _globals['_GETLISTSRESPONSE']._serialized_start=852
-  _globals['_GETLISTSRESPONSE']._serialized_end=905
-  _globals['_DELETELISTSREQUEST']._serialized_start=908
-  _globals['_DELETELISTSREQUEST']._serialized_end=1049
-  _globals['_COUNTLISTSREQUEST']._serialized_start=1052
-  _globals['_COUNTLISTSREQUEST']._serialized_end=1483
-  _globals['_COUNTLISTSRESPONSE']._serialized_start=1485
-  _globals['_COUNTLISTSRESPONSE']._serialized_end=1526
-  _globals['_GETLISTREQUEST']._serialized_start=1528
-  _globals['_GETLISTREQUEST']._serialized_end=1561
-  _globals['_LISTEXISTSREQUEST']._serialized_start=1563
-  _globals['_LISTEXISTSREQUEST']._serialized_end=1599
-  _globals['_PATCHLISTREQUEST']._serialized_start=1601
-  _globals['_PATCHLISTREQUEST']._serialized_end=1715
-  _globals['_DELETELISTREQUEST']._serialized_start=1717
-  _globals['_DELETELISTREQUEST']._serialized_end=1793
-  _globals['_UPDATELISTFACESREQUEST']._serialized_start=1795
-  _globals['_UPDATELISTFACESREQUEST']._serialized_end=1915
-  _globals['_LISTSSERVICE']._serialized_start=1918
-  _globals['_LISTSSERVICE']._serialized_end=2813
+  _globals['_GETLISTSREQUEST']._serialized_end=896
+  _globals['_GETLISTSRESPONSE']._serialized_start=898
+  _globals['_GETLISTSRESPONSE']._serialized_end=951
+  _globals['_DELETELISTSREQUEST']._serialized_start=954
+  _globals['_DELETELISTSREQUEST']._serialized_end=1104
+  _globals['_COUNTLISTSREQUEST']._serialized_start=1107
+  _globals['_COUNTLISTSREQUEST']._serialized_end=1538
+  _globals['_COUNTLISTSRESPONSE']._serialized_start=1540
+  _globals['_COUNTLISTSRESPONSE']._serialized_end=1581
+  _globals['_GETLISTREQUEST']._serialized_start=1583
+  _globals['_GETLISTREQUEST']._serialized_end=1616
+  _globals['_LISTEXISTSREQUEST']._serialized_start=1618
+  _globals['_LISTEXISTSREQUEST']._serialized_end=1654
+  _globals['_PATCHLISTREQUEST']._serialized_start=1656
+  _globals['_PATCHLISTREQUEST']._serialized_end=1770
+  _globals['_DELETELISTREQUEST']._serialized_start=1772
+  _globals['_DELETELISTREQUEST']._serialized_end=1857
+  _globals['_UPDATELISTFACESREQUEST']._serialized_start=1859
+  _globals['_UPDATELISTFACESREQUEST']._serialized_end=1979
+  _globals['_LISTSSERVICE']._serialized_start=1982
+  _globals['_LISTSSERVICE']._serialized_end=2877
 # @@protoc_insertion_point(module_scope)

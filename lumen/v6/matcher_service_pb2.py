@@ -25,9 +25,10 @@ _sym_db = _symbol_database.Default()
 from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 from google.api import httpbody_pb2 as google_dot_api_dot_httpbody__pb2
 from lumen.v6 import matcher_pb2 as lumen_dot_v6_dot_matcher__pb2
+from lumen.v6 import options_pb2 as lumen_dot_v6_dot_options__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1elumen/v6/matcher_service.proto\x12\x08lumen.v6\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x16lumen/v6/matcher.proto\"n\n\x11MatchFacesRequest\x12\"\n\x04\x62ody\x18\x01 \x01(\x0b\x32\x14.google.api.HttpBody\x12*\n\x06params\x18\x02 \x01(\x0b\x32\x15.lumen.v6.MatchParamsH\x00\x88\x01\x01\x42\t\n\x07_params\"s\n\x16MatchFacesTypedRequest\x12\"\n\x04\x62ody\x18\x01 \x01(\x0b\x32\x14.google.api.HttpBody\x12*\n\x06params\x18\x02 \x01(\x0b\x32\x15.lumen.v6.MatchParamsH\x00\x88\x01\x01\x42\t\n\x07_params\"A\n\x12MatchFacesResponse\x12+\n\x07matches\x18\x01 \x03(\x0b\x32\x1a.lumen.v6.ReferenceMatches\"o\n\x12MatchBodiesRequest\x12\"\n\x04\x62ody\x18\x01 \x01(\x0b\x32\x14.google.api.HttpBody\x12*\n\x06params\x18\x02 \x01(\x0b\x32\x15.lumen.v6.MatchParamsH\x00\x88\x01\x01\x42\t\n\x07_params\"l\n\x0fMatchRawRequest\x12\"\n\x04\x62ody\x18\x01 \x01(\x0b\x32\x14.google.api.HttpBody\x12*\n\x06params\x18\x02 \x01(\x0b\x32\x15.lumen.v6.MatchParamsH\x00\x88\x01\x01\x42\t\n\x07_params\"B\n\x10MatchRawResponse\x12.\n\x07matches\x18\x01 \x03(\x0b\x32\x1d.lumen.v6.RawReferenceMatches2\x89\x03\n\x0eMatcherService\x12_\n\nMatchFaces\x12\x1b.lumen.v6.MatchFacesRequest\x1a\x14.google.api.HttpBody\"\x1e\x82\xd3\xe4\x93\x02\x18\"\x10/6/matcher/faces:\x04\x62ody\x12Q\n\x0fMatchFacesTyped\x12 .lumen.v6.MatchFacesTypedRequest\x1a\x1c.lumen.v6.MatchFacesResponse\x12\x62\n\x0bMatchBodies\x12\x1c.lumen.v6.MatchBodiesRequest\x1a\x14.google.api.HttpBody\"\x1f\x82\xd3\xe4\x93\x02\x19\"\x11/6/matcher/bodies:\x04\x62ody\x12_\n\x08MatchRaw\x12\x19.lumen.v6.MatchRawRequest\x1a\x1a.lumen.v6.MatchRawResponse\"\x1c\x82\xd3\xe4\x93\x02\x16\"\x0e/6/matcher/raw:\x04\x62odyb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1elumen/v6/matcher_service.proto\x12\x08lumen.v6\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x16lumen/v6/matcher.proto\x1a\x16lumen/v6/options.proto\"n\n\x11MatchFacesRequest\x12\"\n\x04\x62ody\x18\x01 \x01(\x0b\x32\x14.google.api.HttpBody\x12*\n\x06params\x18\x02 \x01(\x0b\x32\x15.lumen.v6.MatchParamsH\x00\x88\x01\x01\x42\t\n\x07_params\"s\n\x16MatchFacesTypedRequest\x12\"\n\x04\x62ody\x18\x01 \x01(\x0b\x32\x14.google.api.HttpBody\x12*\n\x06params\x18\x02 \x01(\x0b\x32\x15.lumen.v6.MatchParamsH\x00\x88\x01\x01\x42\t\n\x07_params\"A\n\x12MatchFacesResponse\x12+\n\x07matches\x18\x01 \x03(\x0b\x32\x1a.lumen.v6.ReferenceMatches\"o\n\x12MatchBodiesRequest\x12\"\n\x04\x62ody\x18\x01 \x01(\x0b\x32\x14.google.api.HttpBody\x12*\n\x06params\x18\x02 \x01(\x0b\x32\x15.lumen.v6.MatchParamsH\x00\x88\x01\x01\x42\t\n\x07_params\"l\n\x0fMatchRawRequest\x12\"\n\x04\x62ody\x18\x01 \x01(\x0b\x32\x14.google.api.HttpBody\x12*\n\x06params\x18\x02 \x01(\x0b\x32\x15.lumen.v6.MatchParamsH\x00\x88\x01\x01\x42\t\n\x07_params\"B\n\x10MatchRawResponse\x12.\n\x07matches\x18\x01 \x03(\x0b\x32\x1d.lumen.v6.RawReferenceMatches2\xf1\x03\n\x0eMatcherService\x12\x92\x01\n\nMatchFaces\x12\x1b.lumen.v6.MatchFacesRequest\x1a\x14.google.api.HttpBody\"Q\x92\xb5\x18/\n\x10\x61pplication/json\x12\x19lumen.v6.ReferenceMatches\x18\x01\x82\xd3\xe4\x93\x02\x18\"\x10/6/matcher/faces:\x04\x62ody\x12Q\n\x0fMatchFacesTyped\x12 .lumen.v6.MatchFacesTypedRequest\x1a\x1c.lumen.v6.MatchFacesResponse\x12\x95\x01\n\x0bMatchBodies\x12\x1c.lumen.v6.MatchBodiesRequest\x1a\x14.google.api.HttpBody\"R\x92\xb5\x18/\n\x10\x61pplication/json\x12\x19lumen.v6.ReferenceMatches\x18\x01\x82\xd3\xe4\x93\x02\x19\"\x11/6/matcher/bodies:\x04\x62ody\x12_\n\x08MatchRaw\x12\x19.lumen.v6.MatchRawRequest\x1a\x1a.lumen.v6.MatchRawResponse\"\x1c\x82\xd3\xe4\x93\x02\x16\"\x0e/6/matcher/raw:\x04\x62odyb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -35,23 +36,23 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'lumen.v6.matcher_service_pb
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_MATCHERSERVICE'].methods_by_name['MatchFaces']._loaded_options = None
-  _globals['_MATCHERSERVICE'].methods_by_name['MatchFaces']._serialized_options = b'\202\323\344\223\002\030\"\020/6/matcher/faces:\004body'
+  _globals['_MATCHERSERVICE'].methods_by_name['MatchFaces']._serialized_options = b'\222\265\030/\n\020application/json\022\031lumen.v6.ReferenceMatches\030\001\202\323\344\223\002\030\"\020/6/matcher/faces:\004body'
   _globals['_MATCHERSERVICE'].methods_by_name['MatchBodies']._loaded_options = None
-  _globals['_MATCHERSERVICE'].methods_by_name['MatchBodies']._serialized_options = b'\202\323\344\223\002\031\"\021/6/matcher/bodies:\004body'
+  _globals['_MATCHERSERVICE'].methods_by_name['MatchBodies']._serialized_options = b'\222\265\030/\n\020application/json\022\031lumen.v6.ReferenceMatches\030\001\202\323\344\223\002\031\"\021/6/matcher/bodies:\004body'
   _globals['_MATCHERSERVICE'].methods_by_name['MatchRaw']._loaded_options = None
   _globals['_MATCHERSERVICE'].methods_by_name['MatchRaw']._serialized_options = b'\202\323\344\223\002\026\"\016/6/matcher/raw:\004body'
-  _globals['_MATCHFACESREQUEST']._serialized_start=125
-  _globals['_MATCHFACESREQUEST']._serialized_end=235
-  _globals['_MATCHFACESTYPEDREQUEST']._serialized_start=237
-  _globals['_MATCHFACESTYPEDREQUEST']._serialized_end=352
-  _globals['_MATCHFACESRESPONSE']._serialized_start=354
-  _globals['_MATCHFACESRESPONSE']._serialized_end=419
-  _globals['_MATCHBODIESREQUEST']._serialized_start=421
-  _globals['_MATCHBODIESREQUEST']._serialized_end=532
-  _globals['_MATCHRAWREQUEST']._serialized_start=534
-  _globals['_MATCHRAWREQUEST']._serialized_end=642
-  _globals['_MATCHRAWRESPONSE']._serialized_start=644
-  _globals['_MATCHRAWRESPONSE']._serialized_end=710
-  _globals['_MATCHERSERVICE']._serialized_start=713
-  _globals['_MATCHERSERVICE']._serialized_end=1106
+  _globals['_MATCHFACESREQUEST']._serialized_start=149
+  _globals['_MATCHFACESREQUEST']._serialized_end=259
+  _globals['_MATCHFACESTYPEDREQUEST']._serialized_start=261
+  _globals['_MATCHFACESTYPEDREQUEST']._serialized_end=376
+  _globals['_MATCHFACESRESPONSE']._serialized_start=378
+  _globals['_MATCHFACESRESPONSE']._serialized_end=443
+  _globals['_MATCHBODIESREQUEST']._serialized_start=445
+  _globals['_MATCHBODIESREQUEST']._serialized_end=556
+  _globals['_MATCHRAWREQUEST']._serialized_start=558
+  _globals['_MATCHRAWREQUEST']._serialized_end=666
+  _globals['_MATCHRAWRESPONSE']._serialized_start=668
+  _globals['_MATCHRAWRESPONSE']._serialized_end=734
+  _globals['_MATCHERSERVICE']._serialized_start=737
+  _globals['_MATCHERSERVICE']._serialized_end=1234
 # @@protoc_insertion_point(module_scope)

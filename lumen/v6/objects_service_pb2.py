@@ -28,7 +28,7 @@ from lumen.v6 import common_pb2 as lumen_dot_v6_dot_common__pb2
 from lumen.v6 import options_pb2 as lumen_dot_v6_dot_options__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1elumen/v6/objects_service.proto\x12\x08lumen.v6\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x15lumen/v6/common.proto\x1a\x16lumen/v6/options.proto\"9\n\x13\x43reateObjectRequest\x12\"\n\x04\x62ody\x18\x01 \x01(\x0b\x32\x14.google.api.HttpBody\"6\n\x14\x43reateObjectResponse\x12\x11\n\tobject_id\x18\x01 \x01(\t\x12\x0b\n\x03url\x18\x02 \x01(\t\"%\n\x10GetObjectRequest\x12\x11\n\tobject_id\x18\x01 \x01(\t\"(\n\x13ObjectExistsRequest\x12\x11\n\tobject_id\x18\x01 \x01(\t\"(\n\x13\x44\x65leteObjectRequest\x12\x11\n\tobject_id\x18\x01 \x01(\t2\xb2\x03\n\x0eObjectsService\x12l\n\x0c\x43reateObject\x12\x1d.lumen.v6.CreateObjectRequest\x1a\x1e.lumen.v6.CreateObjectResponse\"\x1d\x88\xb5\x18\xc9\x01\x82\xd3\xe4\x93\x02\x12\"\n/6/objects:\x04\x62ody\x12]\n\tGetObject\x12\x1a.lumen.v6.GetObjectRequest\x1a\x14.google.api.HttpBody\"\x1e\x82\xd3\xe4\x93\x02\x18\x12\x16/6/objects/{object_id}\x12j\n\x0cObjectExists\x12\x1d.lumen.v6.ObjectExistsRequest\x1a\x13.lumen.v6.NoContent\"&\x82\xd3\xe4\x93\x02 B\x1e\n\x04HEAD\x12\x16/6/objects/{object_id}\x12g\n\x0c\x44\x65leteObject\x12\x1d.lumen.v6.DeleteObjectRequest\x1a\x13.lumen.v6.NoContent\"#\x88\xb5\x18\xcc\x01\x82\xd3\xe4\x93\x02\x18*\x16/6/objects/{object_id}b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1elumen/v6/objects_service.proto\x12\x08lumen.v6\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x15lumen/v6/common.proto\x1a\x16lumen/v6/options.proto\"9\n\x13\x43reateObjectRequest\x12\"\n\x04\x62ody\x18\x01 \x01(\x0b\x32\x14.google.api.HttpBody\"6\n\x14\x43reateObjectResponse\x12\x11\n\tobject_id\x18\x01 \x01(\t\x12\x0b\n\x03url\x18\x02 \x01(\t\"%\n\x10GetObjectRequest\x12\x11\n\tobject_id\x18\x01 \x01(\t\"(\n\x13ObjectExistsRequest\x12\x11\n\tobject_id\x18\x01 \x01(\t\"(\n\x13\x44\x65leteObjectRequest\x12\x11\n\tobject_id\x18\x01 \x01(\t2\xf7\x03\n\x0eObjectsService\x12l\n\x0c\x43reateObject\x12\x1d.lumen.v6.CreateObjectRequest\x1a\x1e.lumen.v6.CreateObjectResponse\"\x1d\x88\xb5\x18\xc9\x01\x82\xd3\xe4\x93\x02\x12\"\n/6/objects:\x04\x62ody\x12\xa1\x01\n\tGetObject\x12\x1a.lumen.v6.GetObjectRequest\x1a\x14.google.api.HttpBody\"b\x92\xb5\x18@\n\x10\x61pplication/json\n\x0f\x61pplication/pdf\n\x0f\x61pplication/zip\n\ntext/plain\x82\xd3\xe4\x93\x02\x18\x12\x16/6/objects/{object_id}\x12j\n\x0cObjectExists\x12\x1d.lumen.v6.ObjectExistsRequest\x1a\x13.lumen.v6.NoContent\"&\x82\xd3\xe4\x93\x02 B\x1e\n\x04HEAD\x12\x16/6/objects/{object_id}\x12g\n\x0c\x44\x65leteObject\x12\x1d.lumen.v6.DeleteObjectRequest\x1a\x13.lumen.v6.NoContent\"#\x88\xb5\x18\xcc\x01\x82\xd3\xe4\x93\x02\x18*\x16/6/objects/{object_id}b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -38,7 +38,7 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_OBJECTSSERVICE'].methods_by_name['CreateObject']._loaded_options = None
   _globals['_OBJECTSSERVICE'].methods_by_name['CreateObject']._serialized_options = b'\210\265\030\311\001\202\323\344\223\002\022\"\n/6/objects:\004body'
   _globals['_OBJECTSSERVICE'].methods_by_name['GetObject']._loaded_options = None
-  _globals['_OBJECTSSERVICE'].methods_by_name['GetObject']._serialized_options = b'\202\323\344\223\002\030\022\026/6/objects/{object_id}'
+  _globals['_OBJECTSSERVICE'].methods_by_name['GetObject']._serialized_options = b'\222\265\030@\n\020application/json\n\017application/pdf\n\017application/zip\n\ntext/plain\202\323\344\223\002\030\022\026/6/objects/{object_id}'
   _globals['_OBJECTSSERVICE'].methods_by_name['ObjectExists']._loaded_options = None
   _globals['_OBJECTSSERVICE'].methods_by_name['ObjectExists']._serialized_options = b'\202\323\344\223\002 B\036\n\004HEAD\022\026/6/objects/{object_id}'
   _globals['_OBJECTSSERVICE'].methods_by_name['DeleteObject']._loaded_options = None
@@ -54,5 +54,5 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_DELETEOBJECTREQUEST']._serialized_start=344
   _globals['_DELETEOBJECTREQUEST']._serialized_end=384
   _globals['_OBJECTSSERVICE']._serialized_start=387
-  _globals['_OBJECTSSERVICE']._serialized_end=821
+  _globals['_OBJECTSSERVICE']._serialized_end=890
 # @@protoc_insertion_point(module_scope)

@@ -1,5 +1,6 @@
 from google.api import annotations_pb2 as _annotations_pb2
 from google.api import httpbody_pb2 as _httpbody_pb2
+from lumen.v6 import options_pb2 as _options_pb2
 from lumen.v6 import sdk_pb2 as _sdk_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor

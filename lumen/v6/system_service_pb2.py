@@ -28,37 +28,39 @@ from lumen.v6 import options_pb2 as lumen_dot_v6_dot_options__pb2
 from lumen.v6 import system_pb2 as lumen_dot_v6_dot_system__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dlumen/v6/system_service.proto\x12\x08lumen.v6\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x16lumen/v6/options.proto\x1a\x15lumen/v6/system.proto\"\x13\n\x11GetVersionRequest\"P\n\x10GetHealthRequest\x12\"\n\x15include_luna_services\x18\x01 \x01(\x08H\x00\x88\x01\x01\x42\x18\n\x16_include_luna_services\"\x12\n\x10GetConfigRequest\"\x14\n\x12GetDocsSpecRequest\"\x13\n\x11GetDocsDevRequest\"\x18\n\x16GetDocsDevIndexRequest2\xb2\x04\n\rSystemService\x12O\n\nGetVersion\x12\x1b.lumen.v6.GetVersionRequest\x1a\x12.lumen.v6.Versions\"\x10\x82\xd3\xe4\x93\x02\n\x12\x08/version\x12\x61\n\tGetHealth\x12\x1a.lumen.v6.GetHealthRequest\x1a\x10.lumen.v6.Health\"&\x82\xd3\xe4\x93\x02 \x12\x0e/6/healthcheckZ\x0e\x12\x0c/healthcheck\x12P\n\tGetConfig\x12\x1a.lumen.v6.GetConfigRequest\x1a\x14.google.api.HttpBody\"\x11\x82\xd3\xe4\x93\x02\x0b\x12\t/6/config\x12W\n\x0bGetDocsSpec\x12\x1c.lumen.v6.GetDocsSpecRequest\x1a\x14.google.api.HttpBody\"\x14\x82\xd3\xe4\x93\x02\x0e\x12\x0c/6/docs/spec\x12Y\n\nGetDocsDev\x12\x1b.lumen.v6.GetDocsDevRequest\x1a\x14.google.api.HttpBody\"\x18\x88\xb5\x18\xae\x02\x82\xd3\xe4\x93\x02\r\x12\x0b/6/docs/dev\x12g\n\x0fGetDocsDevIndex\x12 .lumen.v6.GetDocsDevIndexRequest\x1a\x14.google.api.HttpBody\"\x1c\x82\xd3\xe4\x93\x02\x16\x12\x14/docs/dev/index.htmlb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dlumen/v6/system_service.proto\x12\x08lumen.v6\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x16lumen/v6/options.proto\x1a\x15lumen/v6/system.proto\"\x13\n\x11GetVersionRequest\"Y\n\x10GetHealthRequest\x12+\n\x15include_luna_services\x18\x01 \x01(\x08\x42\x07\x92\xb5\x18\x03\"\x01\x30H\x00\x88\x01\x01\x42\x18\n\x16_include_luna_services\"\x12\n\x10GetConfigRequest\"\x14\n\x12GetDocsSpecRequest\"\x13\n\x11GetDocsDevRequest\"\x18\n\x16GetDocsDevIndexRequest2\xa8\x05\n\rSystemService\x12O\n\nGetVersion\x12\x1b.lumen.v6.GetVersionRequest\x1a\x12.lumen.v6.Versions\"\x10\x82\xd3\xe4\x93\x02\n\x12\x08/version\x12\x61\n\tGetHealth\x12\x1a.lumen.v6.GetHealthRequest\x1a\x10.lumen.v6.Health\"&\x82\xd3\xe4\x93\x02 \x12\x0e/6/healthcheckZ\x0e\x12\x0c/healthcheck\x12r\n\tGetConfig\x12\x1a.lumen.v6.GetConfigRequest\x1a\x14.google.api.HttpBody\"3\x92\xb5\x18\x1e\n\x10\x61pplication/json\n\ntext/plain\x82\xd3\xe4\x93\x02\x0b\x12\t/6/config\x12\x8c\x01\n\x0bGetDocsSpec\x12\x1c.lumen.v6.GetDocsSpecRequest\x1a\x14.google.api.HttpBody\"I\x92\xb5\x18\x31\n\x10\x61pplication/json\n\x12\x61pplication/x-yaml\n\ttext/html\x82\xd3\xe4\x93\x02\x0e\x12\x0c/6/docs/spec\x12h\n\nGetDocsDev\x12\x1b.lumen.v6.GetDocsDevRequest\x1a\x14.google.api.HttpBody\"\'\x88\xb5\x18\xae\x02\x92\xb5\x18\x0b\n\ttext/html\x82\xd3\xe4\x93\x02\r\x12\x0b/6/docs/dev\x12v\n\x0fGetDocsDevIndex\x12 .lumen.v6.GetDocsDevIndexRequest\x1a\x14.google.api.HttpBody\"+\x92\xb5\x18\x0b\n\ttext/html\x82\xd3\xe4\x93\x02\x16\x12\x14/docs/dev/index.htmlb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'lumen.v6.system_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_GETHEALTHREQUEST'].fields_by_name['include_luna_services']._loaded_options = None
+  _globals['_GETHEALTHREQUEST'].fields_by_name['include_luna_services']._serialized_options = b'\222\265\030\003\"\0010'
   _globals['_SYSTEMSERVICE'].methods_by_name['GetVersion']._loaded_options = None
   _globals['_SYSTEMSERVICE'].methods_by_name['GetVersion']._serialized_options = b'\202\323\344\223\002\n\022\010/version'
   _globals['_SYSTEMSERVICE'].methods_by_name['GetHealth']._loaded_options = None
   _globals['_SYSTEMSERVICE'].methods_by_name['GetHealth']._serialized_options = b'\202\323\344\223\002 \022\016/6/healthcheckZ\016\022\014/healthcheck'
   _globals['_SYSTEMSERVICE'].methods_by_name['GetConfig']._loaded_options = None
-  _globals['_SYSTEMSERVICE'].methods_by_name['GetConfig']._serialized_options = b'\202\323\344\223\002\013\022\t/6/config'
+  _globals['_SYSTEMSERVICE'].methods_by_name['GetConfig']._serialized_options = b'\222\265\030\036\n\020application/json\n\ntext/plain\202\323\344\223\002\013\022\t/6/config'
   _globals['_SYSTEMSERVICE'].methods_by_name['GetDocsSpec']._loaded_options = None
-  _globals['_SYSTEMSERVICE'].methods_by_name['GetDocsSpec']._serialized_options = b'\202\323\344\223\002\016\022\014/6/docs/spec'
+  _globals['_SYSTEMSERVICE'].methods_by_name['GetDocsSpec']._serialized_options = b'\222\265\0301\n\020application/json\n\022application/x-yaml\n\ttext/html\202\323\344\223\002\016\022\014/6/docs/spec'
   _globals['_SYSTEMSERVICE'].methods_by_name['GetDocsDev']._loaded_options = None
-  _globals['_SYSTEMSERVICE'].methods_by_name['GetDocsDev']._serialized_options = b'\210\265\030\256\002\202\323\344\223\002\r\022\013/6/docs/dev'
+  _globals['_SYSTEMSERVICE'].methods_by_name['GetDocsDev']._serialized_options = b'\210\265\030\256\002\222\265\030\013\n\ttext/html\202\323\344\223\002\r\022\013/6/docs/dev'
   _globals['_SYSTEMSERVICE'].methods_by_name['GetDocsDevIndex']._loaded_options = None
-  _globals['_SYSTEMSERVICE'].methods_by_name['GetDocsDevIndex']._serialized_options = b'\202\323\344\223\002\026\022\024/docs/dev/index.html'
+  _globals['_SYSTEMSERVICE'].methods_by_name['GetDocsDevIndex']._serialized_options = b'\222\265\030\013\n\ttext/html\202\323\344\223\002\026\022\024/docs/dev/index.html'
   _globals['_GETVERSIONREQUEST']._serialized_start=147
   _globals['_GETVERSIONREQUEST']._serialized_end=166
   _globals['_GETHEALTHREQUEST']._serialized_start=168
-  _globals['_GETHEALTHREQUEST']._serialized_end=248
-  _globals['_GETCONFIGREQUEST']._serialized_start=250
-  _globals['_GETCONFIGREQUEST']._serialized_end=268
-  _globals['_GETDOCSSPECREQUEST']._serialized_start=270
-  _globals['_GETDOCSSPECREQUEST']._serialized_end=290
-  _globals['_GETDOCSDEVREQUEST']._serialized_start=292
-  _globals['_GETDOCSDEVREQUEST']._serialized_end=311
-  _globals['_GETDOCSDEVINDEXREQUEST']._serialized_start=313
-  _globals['_GETDOCSDEVINDEXREQUEST']._serialized_end=337
-  _globals['_SYSTEMSERVICE']._serialized_start=340
-  _globals['_SYSTEMSERVICE']._serialized_end=902
+  _globals['_GETHEALTHREQUEST']._serialized_end=257
+  _globals['_GETCONFIGREQUEST']._serialized_start=259
+  _globals['_GETCONFIGREQUEST']._serialized_end=277
+  _globals['_GETDOCSSPECREQUEST']._serialized_start=279
+  _globals['_GETDOCSSPECREQUEST']._serialized_end=299
+  _globals['_GETDOCSDEVREQUEST']._serialized_start=301
+  _globals['_GETDOCSDEVREQUEST']._serialized_end=320
+  _globals['_GETDOCSDEVINDEXREQUEST']._serialized_start=322
+  _globals['_GETDOCSDEVINDEXREQUEST']._serialized_end=346
+  _globals['_SYSTEMSERVICE']._serialized_start=349
+  _globals['_SYSTEMSERVICE']._serialized_end=1029
 # @@protoc_insertion_point(module_scope)

@@ -9,10 +9,13 @@ the 501/503 of features that are unavailable, and every non-2xx a LUNA JSON body
 Bounded: LUMEN_FUZZ_EXAMPLES examples per operation and mode (default 10), derandomized so CI
 sees the same requests every run; LUMEN_FUZZ_RANDOM=1 draws new ones (exploration).
 
-The spec types most query parameters as strings, so schemathesis never sends what broke the
-gateway before (an integer beyond int64, bytes that are not UTF-8, a 20 KB value, a lone
-surrogate, deep nesting): test_hostile_values sends each of those to every parameter, path
-variable and top-level body property the spec lists, under the same contract.
+The spec types the query parameters (integers with their ranges, 0/1 flags, numbers, date-times,
+comma lists), so schemathesis sends typed values and, in negative mode, values out of range or of
+the wrong type; it never sends what broke the gateway before (an integer beyond int64, bytes that
+are not UTF-8, a 20 KB value, a lone surrogate, deep nesting, header names gRPC refuses):
+test_hostile_values sends each of those to every parameter, path variable and top-level body
+property the spec lists, under the same contract. test_documented_ranges_are_enforced checks that
+the documented ranges and values are the ones the servicers accept.
 """
 
 from __future__ import annotations

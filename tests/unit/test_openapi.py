@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 from pathlib import Path
 from typing import Any
@@ -13,8 +14,15 @@ import pytest
 import yaml
 from grpc_tools import protoc
 
+from gateway.config import DESCRIPTOR_SET
+from inference.analysis import Multiface
+from server.analysis_options import MASK_CODES, NO_ANGLE_FILTER
 from server.docs.html import render_html
 from server.docs.openapi import build_openapi, render
+from server.services.attributes import ATTRIBUTE_TARGETS
+from server.services.faces import FACE_ATTRIBUTE_TARGETS, FACE_TARGETS
+from server.settings import DEFAULT_ATTRIBUTE_TTL_S, MAX_ATTRIBUTE_TTL_S
+from server.validation import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
 PROTO_ROOT = Path(__file__).resolve().parents[2] / "proto"
 
@@ -819,3 +827,106 @@ def test_required_account_and_public_operations(tmp_path: Path) -> None:
     assert "LUMEN_REQUIRE_ACCOUNT" in doc["components"]["parameters"]["LunaAccountId"]["description"]
     assert _header_refs(doc["paths"]["/6/items/{item_id}"]["get"]) == [REQUEST_ID_REF]  # public: no account
     assert _header_refs(doc["paths"]["/6/items/{item_id}"]["delete"]) == [ACCOUNT_REF, REQUEST_ID_REF]
+
+
+# -- the served document (gateway/lumen.pb) ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def served() -> dict[str, Any]:
+    return build_openapi(DESCRIPTOR_SET.read_bytes())
+
+
+def test_served_document_builds_without_warnings(caplog: pytest.LogCaptureFixture) -> None:
+    # a (lumen.v6.http_response) message that does not exist, a range on a text field, a value that is no number...
+    with caplog.at_level(logging.WARNING, logger="server.docs.openapi"):
+        build_openapi(DESCRIPTOR_SET.read_bytes())
+    assert caplog.records == []
+
+
+def test_served_query_types_ranges_and_enums(served: dict[str, Any]) -> None:
+    paths = served["paths"]
+    for path in ("/6/faces", "/6/lists"):
+        params = _params(paths[path]["get"])
+        assert params[("query", "page")]["schema"] == {"type": "integer", "format": "int32", "minimum": 1, "default": 1}
+        assert params[("query", "page_size")]["schema"] == {
+            "type": "integer",
+            "format": "int32",
+            "minimum": 1,
+            "maximum": MAX_PAGE_SIZE,
+            "default": DEFAULT_PAGE_SIZE,
+        }
+        assert params[("query", "create_time__gte")]["schema"] == {"type": "string", "format": "date-time"}
+    faces = _params(paths["/6/faces"]["get"])
+    assert faces[("query", "face_ids")]["schema"] == {"type": "array", "items": {"type": "string", "format": "uuid"}}
+    assert faces[("query", "external_ids")]["schema"] == {"type": "array", "items": {"type": "string"}}
+    assert faces[("query", "targets")]["schema"]["items"]["enum"] == list(FACE_TARGETS)
+    assert faces[("query", "face_ids")]["explode"] is False
+    assert _params(paths["/6/faces/{face_id}/attributes"]["get"])[("query", "targets")]["schema"]["items"][
+        "enum"
+    ] == list(FACE_ATTRIBUTE_TARGETS)
+    assert _params(paths["/6/attributes"]["get"])[("query", "targets")]["schema"]["items"]["enum"] == list(
+        ATTRIBUTE_TARGETS
+    )
+    assert _params(paths["/6/faces"]["delete"])[("query", "ignore")]["schema"] == {
+        "type": "integer",
+        "enum": [0, 1],
+        "default": 0,
+    }
+    sdk = _params(paths["/6/sdk"]["post"])
+    assert sdk[("query", "multiface_policy")]["schema"]["enum"] == [int(code) for code in Multiface]
+    assert sdk[("query", "multiface_policy")]["schema"]["default"] == Multiface.ALL
+    assert sdk[("query", "image_type")]["schema"]["enum"] == [0, 1, 2]
+    assert sdk[("query", "estimate_glasses")]["schema"] == {"type": "integer", "enum": [0, 1]}
+    assert sdk[("query", "score_threshold")]["schema"] == {
+        "type": "number",
+        "format": "double",
+        "minimum": 0,
+        "maximum": 1,
+        "default": 0,
+    }
+    assert sdk[("query", "yaw_threshold")]["schema"]["maximum"] == NO_ANGLE_FILTER
+    assert sdk[("query", "mask_states")]["schema"]["items"]["enum"] == [str(code) for code in MASK_CODES]
+    iso = _params(paths["/6/iso"]["post"])
+    assert iso[("query", "multiface_policy")]["schema"]["default"] == Multiface.ERROR
+    extractor = _params(paths["/6/extractor"]["post"])
+    assert extractor[("query", "ttl")]["schema"] == {
+        "type": "integer",
+        "format": "int32",
+        "minimum": 1,
+        "maximum": MAX_ATTRIBUTE_TTL_S,
+        "default": DEFAULT_ATTRIBUTE_TTL_S,
+    }
+
+
+def test_served_headers(served: dict[str, Any]) -> None:
+    paths = served["paths"]
+    assert _header_refs(paths["/6/faces"]["post"]) == [ACCOUNT_REF, REQUEST_ID_REF]
+    assert _header_refs(paths["/6/healthcheck"]["get"]) == [REQUEST_ID_REF]  # public
+    assert served["components"]["parameters"]["LunaAccountId"]["required"] is False
+
+
+def test_served_responses(served: dict[str, Any]) -> None:
+    paths = served["paths"]
+    for path, key in (("/6/faces", "face_id"), ("/6/lists", "list_id")):
+        created = paths[path]["post"]["responses"]["201"]
+        ref = created["content"]["application/json"]["schema"]["$ref"]
+        schema = served["components"]["schemas"][ref.removeprefix("#/components/schemas/")]
+        assert set(schema["properties"]) == {key, "url"}
+    for path in ("/6/sdk", "/6/iso"):
+        content = paths[path]["post"]["responses"]["200"]["content"]
+        assert list(content) == ["application/json", "application/msgpack"]
+        assert content["application/json"] == content["application/msgpack"]
+        assert "$ref" in content["application/json"]["schema"]
+    matches = paths["/6/matcher/faces"]["post"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert matches == {"type": "array", "items": {"$ref": "#/components/schemas/ReferenceMatches"}}
+    extracted = paths["/6/extractor"]["post"]["responses"]["201"]["content"]["application/json"]["schema"]
+    assert extracted == {"type": "array", "items": {"$ref": "#/components/schemas/ExtractedAttribute"}}
+    image = paths["/6/images/{image_id}"]["get"]["responses"]["200"]["content"]
+    assert "image/jpeg" in image and image["image/jpeg"]["schema"] == BINARY
+    assert "content" not in paths["/6/faces/{face_id}"]["delete"]["responses"]["204"]
+    for item in paths.values():
+        for op in item.values():
+            for response in op["responses"].values():
+                assert "*/*" not in response.get("content", {}), op["operationId"]
+            assert op["responses"]["default"] == {"$ref": "#/components/responses/Error"}
