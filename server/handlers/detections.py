@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from inference.analysis import BodyAnalysis, FaceAnalysis, FilterReason
 from lumen.v6 import iso_pb2
-from server.face_inference import AnalysedImage, FaceInference, analyse_input
+from server.face_inference import FaceInference, analyse_input
 from server.handlers.face_quality import check_values, face_quality_result
 from server.handlers.plan import Plan, reported_only
 from server.services.detector import exif_tags
@@ -22,7 +22,8 @@ from server.services.image_input import InputImage
 
 @dataclass
 class PlannedDetections:
-    analysed: AnalysedImage
+    """What the image gave (not its pixels: callers may hold the detections of many images at once)."""
+
     kept: list[FaceAnalysis] = field(default_factory=list)
     filtered: list[FaceAnalysis] = field(default_factory=list)
     bodies: list[BodyAnalysis] = field(default_factory=list)
@@ -72,7 +73,6 @@ def analyse_with_plan(
         for face in (*kept, *filtered):
             reported_only(face, detect)
     return PlannedDetections(
-        analysed,
         kept=kept,
         filtered=filtered,
         bodies=list(analysis.bodies),

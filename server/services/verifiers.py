@@ -33,7 +33,7 @@ from server.face_results import (
     per_image_error,
     stored_basic_attributes,
 )
-from server.handlers.detections import analyse_with_plan
+from server.handlers.detections import PlannedDetections, analyse_with_plan
 from server.handlers.inputs import parse_events_body
 from server.handlers.plan import Plan
 from server.json_http import json_http_body
@@ -318,27 +318,33 @@ class VerifiersService(verifiers_service_pb2_grpc.VerifiersServiceServicer):
             return response
         inference = require(self.inference)
         plan = verifier_plan(policies)
-        for item in body.images:
-            response.images.append(
-                self._image(item.image, inference, plan, policies, candidates, account_id, use_exif_info)
-            )
+        # Every image is analysed before anything is stored: a request that fails as a whole (40004) stores nothing.
+        outcomes = [self._analyse(item.image, inference, plan, use_exif_info) for item in body.images]
+        for item, outcome in zip(body.images, outcomes, strict=True):
+            response.images.append(self._image(item.image, outcome, policies, candidates, account_id))
         return response
+
+    @staticmethod
+    def _analyse(
+        item: InputImage, inference: FaceInference, plan: Plan, use_exif_info: bool
+    ) -> PlannedDetections | common_pb2.Error:
+        """The image's detections, or its own error object (the other images go on)."""
+        try:
+            return analyse_with_plan(item, inference, plan, warped=False, use_exif_info=use_exif_info)
+        except LunaError as error:
+            return per_image_error(error)
 
     def _image(
         self,
         item: InputImage,
-        inference: FaceInference,
-        plan: Plan,
+        found: PlannedDetections | common_pb2.Error,
         policies: VerifierPolicies,
         candidates: list[Candidate],
         account_id: str,
-        use_exif_info: bool,
     ) -> verifiers_pb2.VerificationImage:
         result = verifiers_pb2.VerificationImage(filename=item.filename)
-        try:
-            found = analyse_with_plan(item, inference, plan, warped=False, use_exif_info=use_exif_info)
-        except LunaError as error:
-            result.error.CopyFrom(per_image_error(error))
+        if isinstance(found, common_pb2.Error):
+            result.error.CopyFrom(found)
             result.status = 0
             return result
         result.error.CopyFrom(SUCCESS)
