@@ -90,6 +90,16 @@ HANDLER_NOT_DYNAMIC = ErrorSpec(
     40060, BAD_INPUT, "Handler with id '{id}' is not dynamic: raw events need a dynamic handler", 400
 )
 
+# Tasks (v6 §7; docs/tasks.md). 28010 is v6's own (a TaskError example); the others are inferred in LUNA's
+# Tasks range 28xxx (the dumps lost them).
+TASK_NOT_FOUND = ErrorSpec(28001, NOT_FOUND, "Task with id '{id}' not found", 404)
+TASK_ERROR_NOT_FOUND = ErrorSpec(28002, NOT_FOUND, "Task error with id '{id}' not found", 404)
+TASK_RESULT_NOT_FOUND = ErrorSpec(28003, NOT_FOUND, "Result of task with id '{id}' not found", 404)
+TASK_FINISHED = ErrorSpec(28004, BAD_INPUT, "Task with id '{id}' has already finished", 400)
+TASK_OBJECTS_NOT_FOUND = ErrorSpec(28010, "Objects not found", "Objects for {task} not found (empty set)", 400)
+TASK_SUBTASK_FAILED = ErrorSpec(28011, "Subtask failed", "Subtask failed: {reason}", 500)
+TASK_INTERRUPTED = ErrorSpec(28012, "Task interrupted", "Task of type '{task}' cannot resume after a restart", 500)
+
 PAYLOAD_TOO_LARGE = ErrorSpec(37003, "Payload too large", "Request payload is too large", 413)
 SERVICE_UNAVAILABLE = ErrorSpec(40001, "Service unavailable", "Service '{service}' is unavailable", 503)
 GATEWAY_TIMEOUT = ErrorSpec(40002, "Gateway timeout", "Upstream request timeout", 504)

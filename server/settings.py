@@ -27,6 +27,8 @@ DEFAULT_STORAGE_OPTIMIZE_INTERVAL_S = 2
 DEFAULT_STORAGE_VERSION_RETENTION_S = 10
 DEFAULT_LIVE_MAX_SUBSCRIBERS = 64
 DEFAULT_LIVE_QUEUE_EVENTS = 256
+DEFAULT_TASKS_WORKERS = 2
+DEFAULT_TASKS_SUBTASK_SIZE = 1000
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,13 @@ class Settings:
     ws_port: int = 0
     live_max_subscribers: int = DEFAULT_LIVE_MAX_SUBSCRIBERS
     live_queue_events: int = DEFAULT_LIVE_QUEUE_EVENTS
+    # Tasks (/6/tasks, docs/tasks.md): worker threads running task units (planning, subtasks); 0: tasks are
+    # accepted and stay pending.
+    tasks_workers: int = DEFAULT_TASKS_WORKERS
+    # Objects per subtask (linker ids, clustering and ROC rows); v6: at most 1000.
+    tasks_subtask_size: int = DEFAULT_TASKS_SUBTASK_SIZE
+    # Test-only: every subtask first waits this long (still seeing a cancel), so tests can act on a running task.
+    tasks_subtask_pause_ms: int = 0
     # Test-only: name of a crash point at which the server process exits immediately
     # (see server/storage/faults.py). Empty in production.
     crash_point: str = ""

@@ -1,0 +1,265 @@
+"""TasksService: v6 /6/tasks (API-103..138, §7). Creation validates and stores the task (pending) and answers
+{task_id} at once (202); the worker pool (server/tasks/runner.py) plans and runs it. Reads render the stored rows
+as v6 JSON (nulls included). Every operation is scoped to the caller's account; another account's task is
+not found. Design: docs/tasks.md.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from google.api import httpbody_pb2
+
+from lumen.v6 import common_pb2, tasks_service_pb2, tasks_service_pb2_grpc
+from server import errors
+from server.errors import LunaError
+from server.json_http import accept_header, json_http_body, preferred
+from server.rpc import Call, luna_rpc
+from server.storage.repositories.tasks import (
+    FINISHED,
+    ErrorFilter,
+    SubtaskRow,
+    TaskErrorRow,
+    TaskFilter,
+    TaskRepository,
+    TaskRow,
+)
+from server.tasks.base import JSON_TYPE, TaskKind
+from server.tasks.roc import PNG_TYPE
+from server.tasks.runner import TaskRunner, all_kinds
+from server.validation import int_param, json_body, list_param, page_params, time_param, validate_json
+
+DESCRIPTION_MAX = 128
+INT32_MAX = 2**31 - 1
+TASK_TYPES = list(range(10))
+TASK_STATUSES = list(range(6))
+
+
+def body_schema(kind: TaskKind) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": {"description": {"type": "string", "maxLength": DESCRIPTION_MAX}, "content": kind.schema},
+        "required": ["content"],
+        "additionalProperties": False,
+    }
+
+
+def task_json(row: TaskRow) -> dict[str, Any]:
+    """The v6 Task object (§7.2), keys in v6 order."""
+    return {
+        "task_id": row["task_id"],
+        "account_id": row["account_id"],
+        "create_time": row["create_time"],
+        "end_time": row["end_time"],
+        "last_update_time": row["last_update_time"],
+        "task_type": row["task_type"],
+        "task_status": row["task_status"],
+        "result_id": row["result_id"],
+        "count_task_parts_done": row["parts_done"],
+        "count_task_parts_all": row["parts_all"],
+        "content": json.loads(row["content"]),
+        "description": row["description"],
+    }
+
+
+def subtask_json(row: SubtaskRow) -> dict[str, Any]:
+    return {
+        "subtask_id": row["subtask_id"],
+        "task_id": row["task_id"],
+        "result_id": row["result_id"],
+        "create_time": row["create_time"],
+        "end_time": row["end_time"],
+        "subtask_status": row["subtask_status"],
+        "content": json.loads(row["content"]),
+    }
+
+
+def error_json(row: TaskErrorRow) -> dict[str, Any]:
+    return {
+        "error_id": row["error_id"],
+        "task_id": row["task_id"],
+        "subtask_id": row["subtask_id"],
+        "error_code": row["error_code"],
+        "description": row["description"],
+        "detail": row["detail"],
+        "additional_info": row["additional_info"],
+        "error_time": row["error_time"],
+    }
+
+
+def int_id(value: str, name: str) -> int:
+    """A positive integer id from the path or a list (12012 naming it otherwise)."""
+    text = value.strip()
+    if not text.isdigit() or not 0 < int(text) <= INT32_MAX:
+        raise LunaError(errors.BAD_QUERY_PARAM, name=name)
+    return int(text)
+
+
+def int_ids(request: Any, name: str) -> list[int] | None:
+    items = list_param(request, name)
+    return None if items is None else [int_id(item, name) for item in items]
+
+
+def task_filter(request: Any, account_id: str | None) -> TaskFilter:
+    return TaskFilter(
+        account_id=account_id,
+        task_ids=int_ids(request, "task_ids"),
+        task_type=int_param(request, "task_type", -1, choices=TASK_TYPES) if request.HasField("task_type") else None,
+        task_status=(
+            int_param(request, "task_status", -1, choices=TASK_STATUSES) if request.HasField("task_status") else None
+        ),
+        create_time_gte=time_param(request, "create_time__gte"),
+        create_time_lt=time_param(request, "create_time__lt"),
+        end_time_gte=time_param(request, "end_time__gte"),
+        end_time_lt=time_param(request, "end_time__lt"),
+    )
+
+
+def error_filter(request: Any, account_id: str | None) -> ErrorFilter:
+    return ErrorFilter(
+        account_id=account_id,
+        task_ids=int_ids(request, "task_ids"),
+        error_ids=int_ids(request, "error_ids"),
+        error_code=int_param(request, "error_code", 0) if request.HasField("error_code") else None,
+        task_type=int_param(request, "task_type", -1, choices=TASK_TYPES) if request.HasField("task_type") else None,
+        status_code=(
+            int_param(request, "status_code", 0, minimum=400, maximum=599) if request.HasField("status_code") else None
+        ),
+        error_time_gte=time_param(request, "error_time__gte"),
+        error_time_lt=time_param(request, "error_time__lt"),
+    )
+
+
+class TasksService(tasks_service_pb2_grpc.TasksServiceServicer):
+    def __init__(self, tasks: TaskRepository, runner: TaskRunner | None) -> None:
+        self.tasks = tasks
+        self.runner = runner
+        self.kinds = all_kinds()
+
+    def _create(self, code: int, request: tasks_service_pb2.CreateTaskRequest, call: Call) -> Any:
+        account_id = call.require_account()
+        kind = self.kinds[code]
+        body = json_body(request.body, request.params, body_schema(kind), has_params=request.HasField("params"))
+        validate_json(body["content"], kind.schema)
+        task_id = self.tasks.create(account_id, code, body.get("description", ""), body["content"])
+        if self.runner is not None:
+            self.runner.wake()
+        return tasks_service_pb2.CreateTaskResponse(task_id=task_id)
+
+    def _task(self, value: str, call: Call) -> TaskRow:
+        task_id = int_id(value, "task_id")
+        row = self.tasks.get(task_id, call.account_id)
+        if row is None:
+            raise LunaError(errors.TASK_NOT_FOUND, id=task_id)
+        return row
+
+    @luna_rpc(account_required=True)
+    def CreateLinkerTask(self, request: tasks_service_pb2.CreateTaskRequest, call: Call) -> Any:
+        return self._create(1, request, call)
+
+    @luna_rpc(account_required=True)
+    def CreateClusteringTask(self, request: tasks_service_pb2.CreateTaskRequest, call: Call) -> Any:
+        return self._create(2, request, call)
+
+    @luna_rpc(account_required=True)
+    def CreateRocTask(self, request: tasks_service_pb2.CreateTaskRequest, call: Call) -> Any:
+        return self._create(7, request, call)
+
+    @luna_rpc()
+    def GetTasks(self, request: tasks_service_pb2.GetTasksRequest, call: Call) -> httpbody_pb2.HttpBody:
+        offset, limit = page_params(request)
+        rows = self.tasks.find(task_filter(request, call.account_id), offset=offset, limit=limit)
+        return json_http_body({"tasks": [task_json(row) for row in rows]})
+
+    @luna_rpc()
+    def CountTasks(
+        self, request: tasks_service_pb2.CountTasksRequest, call: Call
+    ) -> tasks_service_pb2.TasksCountResponse:
+        return tasks_service_pb2.TasksCountResponse(count=self.tasks.count(task_filter(request, call.account_id)))
+
+    @luna_rpc()
+    def GetErrors(self, request: tasks_service_pb2.GetErrorsRequest, call: Call) -> httpbody_pb2.HttpBody:
+        offset, limit = page_params(request)
+        rows = self.tasks.errors(error_filter(request, call.account_id), offset=offset, limit=limit)
+        return json_http_body({"errors": [error_json(row) for row in rows]})
+
+    @luna_rpc()
+    def CountErrors(
+        self, request: tasks_service_pb2.CountErrorsRequest, call: Call
+    ) -> tasks_service_pb2.TasksCountResponse:
+        count = self.tasks.count_errors(error_filter(request, call.account_id))
+        return tasks_service_pb2.TasksCountResponse(count=count)
+
+    @luna_rpc()
+    def GetError(self, request: tasks_service_pb2.GetErrorRequest, call: Call) -> httpbody_pb2.HttpBody:
+        error_id = int_id(request.error_id, "error_id")
+        rows = self.tasks.errors(ErrorFilter(account_id=call.account_id, error_ids=[error_id]), offset=0, limit=1)
+        if not rows:
+            raise LunaError(errors.TASK_ERROR_NOT_FOUND, id=error_id)
+        return json_http_body(error_json(rows[0]))
+
+    @luna_rpc()
+    def GetTask(self, request: tasks_service_pb2.TaskRequest, call: Call) -> httpbody_pb2.HttpBody:
+        return json_http_body(task_json(self._task(request.task_id, call)))
+
+    @luna_rpc(account_required=True)
+    def CancelTask(self, request: tasks_service_pb2.TaskRequest, call: Call) -> common_pb2.NoContent:
+        row = self._task(request.task_id, call)
+        if row["task_status"] in FINISHED or not self.tasks.cancel(row["task_id"]):
+            raise LunaError(errors.TASK_FINISHED, id=row["task_id"])
+        return common_pb2.NoContent()
+
+    @luna_rpc(account_required=True)
+    def DeleteTask(self, request: tasks_service_pb2.TaskRequest, call: Call) -> common_pb2.NoContent:
+        row = self._task(request.task_id, call)
+        if not self.tasks.delete(row["task_id"], call.require_account()):
+            raise LunaError(errors.TASK_NOT_FOUND, id=row["task_id"])
+        return common_pb2.NoContent()
+
+    @luna_rpc()
+    def GetTaskResult(self, request: tasks_service_pb2.TaskRequest, call: Call) -> httpbody_pb2.HttpBody:
+        row = self._task(request.task_id, call)
+        stored = self.tasks.result(row["result_id"]) if row["result_id"] else None
+        if stored is None:
+            raise LunaError(errors.TASK_RESULT_NOT_FOUND, id=row["task_id"])
+        content_type, data = stored
+        if content_type != JSON_TYPE:
+            return httpbody_pb2.HttpBody(content_type=content_type, data=data)
+        result = json.loads(data)
+        plot_id = result.get("plot_result_id") if isinstance(result, dict) else None
+        if plot_id and preferred(accept_header(call.grpc_context), [JSON_TYPE, PNG_TYPE], JSON_TYPE) == PNG_TYPE:
+            plot = self.tasks.result(plot_id)
+            if plot is not None:
+                return httpbody_pb2.HttpBody(content_type=plot[0], data=plot[1])
+        task_errors = self.tasks.errors(ErrorFilter(task_ids=[row["task_id"]]), offset=0, limit=1000)
+        return json_http_body({"result": result, "errors": [error_json(e) for e in task_errors]})
+
+    @luna_rpc()
+    def GetSubtasks(self, request: tasks_service_pb2.TaskRequest, call: Call) -> httpbody_pb2.HttpBody:
+        row = self._task(request.task_id, call)
+        return json_http_body({"subtasks": [subtask_json(s) for s in self.tasks.subtasks(row["task_id"])]})
+
+    @luna_rpc()
+    def GetTaskErrors(self, request: tasks_service_pb2.GetTaskErrorsRequest, call: Call) -> httpbody_pb2.HttpBody:
+        row = self._task(request.task_id, call)
+        offset, limit = page_params(request)
+        rows = self.tasks.errors(ErrorFilter(task_ids=[row["task_id"]]), offset=offset, limit=limit)
+        return json_http_body({"errors": [error_json(e) for e in rows]})
+
+
+def register(server: Any, context: Any) -> None:
+    tasks = TaskRepository(context.settings.data_dir)
+    runner: TaskRunner | None = None
+    if context.settings.tasks_workers > 0:
+        settings = context.settings
+        runner = TaskRunner(
+            context.storage,
+            context.matching,
+            tasks,
+            settings.tasks_workers,
+            subtask_size=settings.tasks_subtask_size,
+            pause_ms=settings.tasks_subtask_pause_ms,
+        ).start()
+    tasks_service_pb2_grpc.add_TasksServiceServicer_to_server(TasksService(tasks, runner), server)
+    context.service_names.append(tasks_service_pb2.DESCRIPTOR.services_by_name["TasksService"].full_name)

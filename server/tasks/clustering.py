@@ -1,0 +1,124 @@
+"""Clustering (task type 2): faces or events grouped by descriptor similarity.
+
+Plan: select the objects by the filters (28010 when none) and split them into subtasks of CHUNK query rows.
+Run: for its rows, the neighbours among all selected objects whose LUNA similarity reaches the threshold
+(exact cosine k-NN graph edges, matrix products in blocks), stored as int32 index pairs (a binary result).
+Merge: connected components of the union of the edges (union-find); clusters in descending size, singletons
+included. Result: {"clusters": [[id, ...], ...], "total_objects", "total_clusters", "objects_without_descriptor"}.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from server import errors
+from server.errors import LunaError
+from server.matching.similarity import RECOMMENDED_THRESHOLD, cosine_from_similarity
+from server.storage.repositories.tasks import TaskRow
+from server.tasks import objects
+from server.tasks.base import Binary, Output, Plan, TaskEnv, chunked, row_ranges
+
+BLOCK = 256
+EDGES_TYPE = "application/x-lumen-edges"
+
+SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "objects_type": {"enum": ["faces", "events"]},
+        "filters": {"type": "object"},
+        "params": {
+            "type": "object",
+            "properties": {"use_track_info": {"enum": [0, 1, True, False]}},
+            "additionalProperties": False,
+        },
+        "threshold": {"type": "number", "minimum": 0, "maximum": 1},
+        "descriptor": {
+            "type": "object",
+            "properties": {"type": {"enum": ["face"]}},
+            "additionalProperties": False,
+        },
+        "limit": {"type": "integer", "minimum": 1},
+    },
+    "required": ["objects_type"],
+    "additionalProperties": False,
+}
+
+
+def components(count: int, edges: np.ndarray) -> list[list[int]]:
+    """Connected components of the graph on `count` nodes with the (n, 2) int edges; largest first."""
+    parent = np.arange(count)
+
+    def root(node: int) -> int:
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = int(parent[node])
+        return node
+
+    for a, b in edges.tolist():
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    groups: dict[int, list[int]] = {}
+    for node in range(count):
+        groups.setdefault(root(node), []).append(node)
+    return sorted(groups.values(), key=lambda g: (-len(g), g[0]))
+
+
+class Clustering:
+    code = 2
+    name = "clustering"
+    schema = SCHEMA
+
+    def plan(self, env: TaskEnv, task: TaskRow, content: dict[str, Any]) -> Plan:
+        objects_type = content["objects_type"]
+        ids = objects.select_ids(env, objects_type, content.get("filters", {}), task["account_id"])
+        kept, _ = objects.vectors(env, objects_type, ids)
+        if not kept:
+            raise LunaError(errors.TASK_OBJECTS_NOT_FOUND, task="clustering")
+        subtasks = row_ranges(len(kept), env.subtask_size)
+        return Plan(subtasks, {"ids": kept, "without_descriptor": len(ids) - len(kept)})
+
+    def run(self, env: TaskEnv, task: TaskRow, content: dict[str, Any], state: dict[str, Any] | None) -> Output:
+        assert state is not None
+        task_content = _content(task)
+        ids: list[str] = state["ids"]
+        _, matrix = objects.vectors(env, task_content["objects_type"], ids)
+        if len(matrix) != len(ids):  # objects deleted since planning: their rows are gone
+            raise LunaError(errors.TASK_SUBTASK_FAILED, reason="objects changed since the task was planned")
+        bar = float(cosine_from_similarity(float(task_content.get("threshold", RECOMMENDED_THRESHOLD))))
+        start, end = content["rows"]
+        found: list[np.ndarray] = []
+        for block in chunked(list(range(start, end)), BLOCK):
+            env.check_cancelled()
+            rows = np.asarray(block)
+            scores = matrix[rows] @ matrix.T
+            hit_rows, hit_cols = np.nonzero(scores >= bar)
+            queries = rows[hit_rows]
+            keep = hit_cols > queries
+            found.append(np.stack([queries[keep], hit_cols[keep]], axis=1).astype(np.int32))
+        edges = np.concatenate(found) if found else np.zeros((0, 2), dtype=np.int32)
+        return Binary(EDGES_TYPE, edges.tobytes())
+
+    def merge(
+        self, env: TaskEnv, task: TaskRow, outputs: list[tuple[dict[str, Any], Output]], state: dict[str, Any] | None
+    ) -> Output:
+        assert state is not None
+        ids: list[str] = state["ids"]
+        parts = [np.frombuffer(o.data, dtype=np.int32).reshape(-1, 2) for _, o in outputs if isinstance(o, Binary)]
+        edges = np.concatenate(parts) if parts else np.zeros((0, 2), dtype=np.int32)
+        clusters = [[ids[i] for i in group] for group in components(len(ids), edges)]
+        return {
+            "clusters": clusters,
+            "total_objects": len(ids),
+            "total_clusters": len(clusters),
+            "objects_without_descriptor": state.get("without_descriptor", 0),
+        }
+
+
+def _content(task: TaskRow) -> dict[str, Any]:
+    import json
+
+    value = json.loads(task["content"])
+    return value if isinstance(value, dict) else {}

@@ -1,0 +1,100 @@
+"""Linker (task type 1): faces selected by filters attached to a list (v6 §7.1 "Linker behaviour").
+
+Plan: the list must exist in the account (22003 otherwise), or is created when create_list=1 (its id is derived
+from the task, so a re-planned task after a crash reuses it); the selected face ids (28010 when none) are split
+into subtasks of at most LUMEN_TASKS_SUBTASK_SIZE (1000) ids. Run: one faces-database transaction links the
+subtask's faces that still exist (a face is never half-linked; re-running is harmless). Merge: {"list_id",
+"linked_faces_count", "face_ids"} (every linked face, in id order). Events as objects (faces created from
+events) are not built yet: the schema admits objects_type "faces" only.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from server import errors
+from server.clock import now
+from server.errors import LunaError
+from server.storage.repositories.lists import ListRow
+from server.storage.repositories.tasks import TaskRow
+from server.tasks import objects
+from server.tasks.base import Output, Plan, TaskEnv, chunked
+from server.validation import UUID_SCHEMA
+
+LIST_NAMESPACE = uuid.UUID("5b0c3f84-2d1e-4d55-9a43-6c1c7a0c2b11")
+
+SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "create_list": {"enum": [0, 1, True, False]},
+        "list_id": UUID_SCHEMA,
+        "user_data": {"type": "string", "maxLength": 128},
+        "objects_type": {"enum": ["faces"]},
+        "filters": objects.FACE_FILTERS_SCHEMA,
+    },
+    "required": ["objects_type"],
+    "additionalProperties": False,
+    "anyOf": [
+        {"required": ["list_id"]},
+        {"properties": {"create_list": {"enum": [1, True]}}, "required": ["create_list"]},
+    ],
+}
+
+
+class Linker:
+    code = 1
+    name = "linker"
+    schema = SCHEMA
+
+    def plan(self, env: TaskEnv, task: TaskRow, content: dict[str, Any]) -> Plan:
+        account_id = task["account_id"]
+        ids = objects.select_ids(env, "faces", content.get("filters", {}), account_id)
+        if content.get("create_list") in (1, True):
+            list_id = str(uuid.uuid5(LIST_NAMESPACE, f"{task['task_id']}/{task['create_time']}"))
+            if env.storage.lists.get(list_id) is None:
+                stamp = now()
+                with env.storage.write() as batch:
+                    env.storage.lists.insert(
+                        batch,
+                        ListRow(
+                            list_id=list_id,
+                            account_id=account_id,
+                            user_data=str(content.get("user_data", "")),
+                            create_time=stamp,
+                            last_update_time=stamp,
+                        ),
+                    )
+        else:
+            list_id = str(content["list_id"]).lower()
+            if env.storage.lists.get(list_id, account_id) is None:
+                raise LunaError(errors.LIST_NOT_FOUND, id=list_id)
+        if not ids:
+            raise LunaError(errors.TASK_OBJECTS_NOT_FOUND, task="linker")
+        return Plan([{"face_ids": part} for part in chunked(ids, env.subtask_size)], {"list_id": list_id})
+
+    def run(self, env: TaskEnv, task: TaskRow, content: dict[str, Any], state: dict[str, Any] | None) -> Output:
+        assert state is not None
+        list_id, account_id = state["list_id"], task["account_id"]
+        env.check_cancelled()
+        stamp = now()
+        with env.storage.write() as batch:
+            if env.storage.lists.get(list_id, account_id) is None:
+                raise LunaError(errors.LIST_NOT_FOUND, id=list_id)
+            found = env.storage.faces.owned_ids(account_id, content["face_ids"])
+            env.storage.lists.attach(batch, list_id, found, stamp)
+            env.storage.lists.touch(batch, [list_id], stamp)
+        return {"face_ids": sorted(found)}
+
+    def merge(
+        self, env: TaskEnv, task: TaskRow, outputs: list[tuple[dict[str, Any], Output]], state: dict[str, Any] | None
+    ) -> Output:
+        assert state is not None
+        linked = sorted(i for _, output in outputs if isinstance(output, dict) for i in output.get("face_ids", []))
+        return {"list_id": state["list_id"], "linked_faces_count": len(linked), "face_ids": linked}
+
+
+def content_of(task: TaskRow) -> dict[str, Any]:
+    value = json.loads(task["content"])
+    return value if isinstance(value, dict) else {}

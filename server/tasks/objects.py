@@ -1,0 +1,146 @@
+"""Selecting the faces and events a task works on, and their descriptors.
+
+Filters (v6 §7.4) arrive in the task content as JSON; FACE_FILTERS_SCHEMA / EVENT_FILTERS_SCHEMA check them at
+creation (12022 with the path). The account is always the task's: `account_id` in the filters may only repeat it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from server import errors
+from server.clock import format_time
+from server.errors import LunaError
+from server.storage.descriptors import DEFAULT_VERSION
+from server.storage.repositories.events import EventFilter
+from server.storage.repositories.faces import FaceFilter
+from server.tasks.base import TaskEnv
+from server.validation import UUID_SCHEMA, parse_time
+
+_UUIDS = {"type": "array", "items": UUID_SCHEMA, "maxItems": 100_000}
+_TIME = {"type": "string", "minLength": 1, "maxLength": 64}
+_TEXT_LIST = {"type": "array", "items": {"type": "string", "maxLength": 256}, "maxItems": 1000}
+
+FACE_FILTERS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "account_id": UUID_SCHEMA,
+        "face_ids": _UUIDS,
+        "external_ids": _TEXT_LIST,
+        "user_data": {"type": "string", "maxLength": 128},
+        "create_time__gte": _TIME,
+        "create_time__lt": _TIME,
+        "face_id__gte": UUID_SCHEMA,
+        "face_id__lt": UUID_SCHEMA,
+        "list_id": UUID_SCHEMA,
+    },
+    "additionalProperties": False,
+}
+EVENT_FILTERS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "account_id": UUID_SCHEMA,
+        "event_ids": _UUIDS,
+        "handler_ids": _UUIDS,
+        "face_ids": _UUIDS,
+        "external_ids": _TEXT_LIST,
+        "sources": _TEXT_LIST,
+        "track_ids": _TEXT_LIST,
+        "user_data": {"type": "string", "maxLength": 128},
+        "create_time__gte": _TIME,
+        "create_time__lt": _TIME,
+        "end_time__gte": _TIME,
+        "end_time__lt": _TIME,
+    },
+    "additionalProperties": False,
+}
+
+
+def _time(filters: dict[str, Any], name: str) -> str | None:
+    value = filters.get(name)
+    if value is None:
+        return None
+    try:
+        return format_time(parse_time(str(value)))
+    except LunaError:
+        raise LunaError(
+            errors.JSON_VALIDATION, path=f"content.filters.{name}", message="not an RFC 3339 time"
+        ) from None
+
+
+def check_account(filters: dict[str, Any], account_id: str) -> None:
+    """`account_id` in the filters may only name the task's own account (isolation)."""
+    given = filters.get("account_id")
+    if given is not None and str(given).lower() != account_id:
+        raise LunaError(errors.JSON_VALIDATION, path="content.filters.account_id", message="not the caller's account")
+
+
+def face_filter(filters: dict[str, Any], account_id: str) -> FaceFilter:
+    check_account(filters, account_id)
+    return FaceFilter(
+        account_id=account_id,
+        face_ids=filters.get("face_ids"),
+        external_ids=filters.get("external_ids"),
+        user_data_contains=filters.get("user_data"),
+        face_id_gte=filters.get("face_id__gte"),
+        face_id_lt=filters.get("face_id__lt"),
+        create_time_gte=_time(filters, "create_time__gte"),
+        create_time_lt=_time(filters, "create_time__lt"),
+        list_id=filters.get("list_id"),
+    )
+
+
+def event_filter(filters: dict[str, Any], account_id: str) -> EventFilter:
+    check_account(filters, account_id)
+    return EventFilter(
+        account_id=account_id,
+        event_ids=filters.get("event_ids"),
+        handler_ids=filters.get("handler_ids"),
+        face_ids=filters.get("face_ids"),
+        external_ids=filters.get("external_ids"),
+        sources=filters.get("sources"),
+        track_ids=filters.get("track_ids"),
+        user_data=filters.get("user_data"),
+        create_time_gte=_time(filters, "create_time__gte"),
+        create_time_lt=_time(filters, "create_time__lt"),
+        end_time_gte=_time(filters, "end_time__gte"),
+        end_time_lt=_time(filters, "end_time__lt"),
+        with_descriptor=True,
+    )
+
+
+def select_ids(env: TaskEnv, objects_type: str, filters: dict[str, Any], account_id: str) -> list[str]:
+    """The ids of the selected faces or events, in a stable order."""
+    if objects_type == "events":
+        return sorted(event_id for event_id, _ in env.storage.events.repository.ids(event_filter(filters, account_id)))
+    return sorted(env.storage.faces.ids(face_filter(filters, account_id)))
+
+
+def vectors(env: TaskEnv, objects_type: str, ids: list[str]) -> tuple[list[str], np.ndarray]:
+    """(ids that have a descriptor of the default version, their unit vectors as rows), in the order of `ids`."""
+    if objects_type == "events":
+        wanted = set(ids)
+        found: dict[str, np.ndarray] = {}
+        for batch_ids, batch in env.storage.events.descriptors.scan(DEFAULT_VERSION):
+            for index, event_id in enumerate(batch_ids):
+                if event_id in wanted:
+                    found[event_id] = batch[index]
+            env.check_cancelled()
+        kept = [i for i in ids if i in found]
+        if not kept:
+            return [], np.zeros((0, 0), dtype=np.float32)
+        matrix = np.stack([found[i] for i in kept]).astype(np.float32)
+        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+        return kept, matrix / np.maximum(norms, 1e-12)
+    rows: list[np.ndarray] = []
+    kept = []
+    for face_id in ids:
+        vector = env.matching.faces.get(face_id)
+        if vector is not None:
+            kept.append(face_id)
+            rows.append(vector)
+    if not rows:
+        return [], np.zeros((0, 0), dtype=np.float32)
+    return kept, np.stack(rows).astype(np.float32)

@@ -1,0 +1,361 @@
+"""Tasks (v6 API-103..138, §7) through Envoy: clustering, ROC and linker end to end with content checks, the
+lifecycle (statuses, progress, subtasks, errors, counts, cancel, delete, isolation) and a crash of the server in
+the middle of a multi-subtask task.
+
+Faces carry known descriptors (POST /6/faces with raw vectors), so no models are needed: the stacks run without
+Triton. Subtasks are small (LUMEN_TASKS_SUBTASK_SIZE=2) so every task has several.
+"""
+
+from __future__ import annotations
+
+import base64
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import httpx
+import numpy as np
+import pytest
+
+from server.matching.similarity import similarity_from_cosine
+from server.stack import Stack
+from server.storage.descriptors import DEFAULT_VERSION, descriptor_format
+from tests.conftest import assert_luna_error, auth, stack_settings
+
+DIMENSION = descriptor_format(DEFAULT_VERSION).dimension
+WAIT_S = 60.0
+DONE, FAILED, CANCELLED, IN_PROGRESS = 5, 3, 2, 1
+
+
+@pytest.fixture(scope="module")
+def tasks_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    settings = stack_settings(Path(tmp_path_factory.mktemp("tasks")), tasks_subtask_size=2)
+    stack = Stack(settings).start()
+    try:
+        yield stack
+    finally:
+        stack.stop()
+
+
+@pytest.fixture(scope="module")
+def client(tasks_stack: Stack) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=tasks_stack.rest_url, timeout=60.0) as http:
+        yield http
+
+
+def b64(vector: np.ndarray) -> str:
+    return base64.b64encode(np.asarray(vector, dtype="<f4").tobytes()).decode()
+
+
+def unit(vector: np.ndarray) -> np.ndarray:
+    return (vector / np.linalg.norm(vector)).astype("<f4")
+
+
+def create_face(client: httpx.Client, account: str, vector: np.ndarray | None = None, **body: Any) -> str:
+    if vector is not None:
+        body["attribute"] = {"face_descriptors": [{"descriptor": b64(vector), "version": DEFAULT_VERSION}]}
+    reply = client.post("/6/faces", json=body, headers=auth(account))
+    assert reply.status_code == 201, reply.text
+    return str(reply.json()["face_id"])
+
+
+def create_list(client: httpx.Client, account: str) -> str:
+    reply = client.post("/6/lists", json={"user_data": "tasks"}, headers=auth(account))
+    assert reply.status_code == 201, reply.text
+    return str(reply.json()["list_id"])
+
+
+def create_task(client: httpx.Client, account: str, kind: str, content: dict[str, Any], **body: Any) -> int:
+    reply = client.post(f"/6/tasks/{kind}", json={"content": content, **body}, headers=auth(account))
+    assert reply.status_code == 202, reply.text
+    task_id = reply.json()["task_id"]
+    assert isinstance(task_id, int)
+    return task_id
+
+
+def wait_task(client: httpx.Client, account: str, task_id: int, statuses: tuple[int, ...] = (DONE,)) -> dict[str, Any]:
+    deadline = time.monotonic() + WAIT_S
+    while True:
+        reply = client.get(f"/6/tasks/{task_id}", headers=auth(account))
+        assert reply.status_code == 200, reply.text
+        task = reply.json()
+        if task["task_status"] in statuses:
+            return dict(task)
+        assert task["task_status"] not in (CANCELLED, FAILED, DONE), task
+        assert time.monotonic() < deadline, task
+        time.sleep(0.1)
+
+
+def result_of(client: httpx.Client, account: str, task_id: int) -> Any:
+    reply = client.get(f"/6/tasks/{task_id}/result", headers=auth(account))
+    assert reply.status_code == 200, reply.text
+    assert reply.headers["content-type"] == "application/json"
+    body = reply.json()
+    assert set(body) == {"result", "errors"}
+    return body["result"]
+
+
+def people(seed: int, count: int, per_person: int, noise: float) -> tuple[list[np.ndarray], list[int]]:
+    """Descriptors of `count` people, `per_person` each, around a random centre per person."""
+    rng = np.random.default_rng(seed)
+    vectors, labels = [], []
+    for person in range(count):
+        centre = unit(rng.standard_normal(DIMENSION))
+        for _ in range(per_person):
+            vectors.append(unit(centre + noise * rng.standard_normal(DIMENSION) / np.sqrt(DIMENSION)))
+            labels.append(person)
+    return vectors, labels
+
+
+def test_clustering_groups_each_person(client: httpx.Client) -> None:
+    account = str(uuid.uuid4())
+    list_id = create_list(client, account)
+    vectors, labels = people(1, 4, 4, 0.3)
+    face_ids = [create_face(client, account, v) for v in vectors]
+    for face_id in face_ids:
+        assert client.patch(
+            f"/6/lists/{list_id}/faces", json={"action": "attach", "face_ids": [face_id]}, headers=auth(account)
+        ).status_code in (200, 204)
+    outsider = create_face(client, account, vectors[0])  # same person, but not in the list: filtered out
+    no_descriptor = create_face(client, account, None)
+    client.patch(
+        f"/6/lists/{list_id}/faces", json={"action": "attach", "face_ids": [no_descriptor]}, headers=auth(account)
+    )
+    content = {"objects_type": "faces", "filters": {"list_id": list_id}, "threshold": 0.5}
+    task_id = create_task(client, account, "clustering", content, description="people")
+    task = wait_task(client, account, task_id)
+    assert task["task_type"] == 2 and task["description"] == "people" and task["account_id"] == account
+    assert task["content"] == content
+    assert task["count_task_parts_all"] == 8 and task["count_task_parts_done"] == 8  # 16 rows, 2 per subtask
+    assert task["end_time"] is not None and task["result_id"] is not None
+    result = result_of(client, account, task_id)
+    expected = {frozenset(f for f, label in zip(face_ids, labels, strict=True) if label == p) for p in range(4)}
+    assert {frozenset(cluster) for cluster in result["clusters"]} == expected
+    assert outsider not in {f for cluster in result["clusters"] for f in cluster}
+    assert result["total_objects"] == 16 and result["total_clusters"] == 4
+    assert result["objects_without_descriptor"] == 1
+    subtasks = client.get(f"/6/tasks/{task_id}/subtasks", headers=auth(account)).json()["subtasks"]
+    assert len(subtasks) == 8 and all(s["subtask_status"] == DONE and s["task_id"] == task_id for s in subtasks)
+    assert [s["content"]["rows"] for s in subtasks][:2] == [[0, 2], [2, 4]]
+    # a threshold no pair reaches: every face alone
+    lonely = create_task(client, account, "clustering", {**content, "threshold": 1.0})
+    wait_task(client, account, lonely)
+    assert result_of(client, account, lonely)["total_clusters"] == 16
+
+
+def direct_roc(vectors: list[np.ndarray], labels: list[int]) -> tuple[float, float]:
+    """(AUC, EER) computed here without the service's code: AUC as the Mann-Whitney statistic, EER by a sweep."""
+    matrix = np.stack([unit(v) for v in vectors]).astype(np.float32)
+    genuine, impostor = [], []
+    for i in range(len(vectors)):
+        for j in range(i + 1, len(vectors)):
+            score = float(similarity_from_cosine(np.asarray([matrix[i] @ matrix[j]]))[0])
+            (genuine if labels[i] == labels[j] else impostor).append(score)
+    g, m = np.asarray(genuine), np.asarray(impostor)
+    auc = float(((g[:, None] > m[None, :]).sum() + 0.5 * (g[:, None] == m[None, :]).sum()) / (len(g) * len(m)))
+    best, eer = 2.0, 0.0
+    for threshold in sorted(set(genuine) | set(impostor), reverse=True):
+        far, frr = float((m >= threshold).mean()), float((g < threshold).mean())
+        if abs(far - frr) < best:
+            best, eer = abs(far - frr), (far + frr) / 2
+    return auc, eer
+
+
+def test_roc_auc_and_eer_match_a_direct_computation(client: httpx.Client) -> None:
+    account = str(uuid.uuid4())
+    # people close to each other (a shared component) so that genuine and impostor scores overlap
+    rng = np.random.default_rng(7)
+    shared = unit(rng.standard_normal(DIMENSION))
+    vectors, labels = [], []
+    for person in range(5):
+        centre = unit(shared + 0.2 * unit(rng.standard_normal(DIMENSION)))
+        for _ in range(4):
+            vectors.append(unit(centre + 0.3 * unit(rng.standard_normal(DIMENSION))))
+            labels.append(person)
+    face_ids = [create_face(client, account, v) for v in vectors]
+    missing = str(uuid.uuid4())
+    markup = [{"face_id": f, "label": label} for f, label in zip(face_ids, labels, strict=True)]
+    content = {
+        "markup": [*markup, {"face_id": missing, "label": 9}],
+        "threshold_hit_top": 0.0,
+        "limit": 3,
+        "key_FPRs": [0.01, 0.1, 1.0],
+    }
+    task_id = create_task(client, account, "roc", content)
+    wait_task(client, account, task_id)
+    reply = client.get(f"/6/tasks/{task_id}/result", headers=auth(account))
+    body = reply.json()
+    result = body["result"]
+    auc, eer = direct_roc(vectors, labels)
+    assert 0.5 < auc < 1.0, "the set must be neither trivial nor random"
+    assert result["auc"] == pytest.approx(auc, abs=1e-6)
+    assert result["eer"] == pytest.approx(eer, abs=1e-6)
+    assert result["genuine_pairs"] == 5 * 6 and result["impostor_pairs"] == 190 - 30
+    assert [k["FPR"] for k in result["key_FPRs"]] == [0.01, 0.1, 1.0]
+    assert result["key_FPRs"][-1]["TPR"] == 1.0
+    tprs = [k["TPR"] for k in result["key_FPRs"]]
+    assert tprs == sorted(tprs)
+    assert result["top_n_hit"]["probes"] == 20 and 0 < result["top_n_hit"]["hit_rate"] <= 1
+    # the unknown markup face is a task error (22004), the task still done
+    assert [(e["error_code"], e["additional_info"]) for e in body["errors"]] == [(22004, missing)]
+    plot = client.get(f"/6/tasks/{task_id}/result", headers=auth(account, Accept="image/png"))
+    assert plot.status_code == 200 and plot.headers["content-type"] == "image/png"
+    assert plot.content.startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_linker_links_the_selected_faces(client: httpx.Client) -> None:
+    account = str(uuid.uuid4())
+    list_id = create_list(client, account)
+    chosen = [create_face(client, account, None, user_data=f"link-me {i}") for i in range(5)]
+    other = create_face(client, account, None, user_data="stay")
+    content = {"objects_type": "faces", "list_id": list_id, "filters": {"user_data": "link-me"}}
+    task_id = create_task(client, account, "linker", content)
+    task = wait_task(client, account, task_id)
+    assert task["task_type"] == 1 and task["count_task_parts_all"] == 3
+    result = result_of(client, account, task_id)
+    assert result == {"list_id": list_id, "linked_faces_count": 5, "face_ids": sorted(chosen)}
+    listed = client.get("/6/faces", params={"list_id": list_id, "page_size": 100}, headers=auth(account)).json()
+    assert {f["face_id"] for f in listed["faces"]} == set(chosen)
+    assert other not in {f["face_id"] for f in listed["faces"]}
+    # create_list=1: a new list holding the faces
+    made = create_task(client, account, "linker", {"objects_type": "faces", "create_list": 1, "user_data": "new"})
+    wait_task(client, account, made)
+    new_list = result_of(client, account, made)["list_id"]
+    assert new_list != list_id
+    reply = client.get(f"/6/lists/{new_list}", headers=auth(account))
+    assert reply.status_code == 200 and reply.json()["user_data"] == "new"
+    count = client.get("/6/faces/count", params={"list_id": new_list}, headers=auth(account)).json()
+    assert count["faces_count"] == 6
+    # another account's list: the task fails with 22003 in its errors
+    foreign = create_list(client, str(uuid.uuid4()))
+    failed = create_task(client, account, "linker", {"objects_type": "faces", "list_id": foreign})
+    wait_task(client, account, failed, (FAILED,))
+    errors = client.get(f"/6/tasks/{failed}/errors", headers=auth(account)).json()["errors"]
+    assert [e["error_code"] for e in errors] == [22003]
+
+
+def test_lifecycle_errors_counts_and_isolation(client: httpx.Client) -> None:
+    account, stranger = str(uuid.uuid4()), str(uuid.uuid4())
+    empty = create_task(client, account, "clustering", {"objects_type": "faces", "filters": {"user_data": "nobody"}})
+    task = wait_task(client, account, empty, (FAILED,))
+    assert task["end_time"] is not None and task["result_id"] is None
+    errors = client.get(f"/6/tasks/{empty}/errors", headers=auth(account)).json()["errors"]
+    assert len(errors) == 1
+    error = errors[0]
+    assert error["error_code"] == 28010 and error["description"] == "Objects not found"
+    assert error["detail"] == "Objects for clustering not found (empty set)"
+    assert error["task_id"] == empty and error["subtask_id"] is None
+    assert client.get(f"/6/tasks/errors/{error['error_id']}", headers=auth(account)).json() == error
+    assert_luna_error(client.get(f"/6/tasks/errors/{error['error_id']}", headers=auth(stranger)), 404, 28002)
+    listed = client.get("/6/tasks/errors", params={"task_ids": str(empty)}, headers=auth(account)).json()
+    assert listed["errors"] == [error]
+    count = client.get("/6/tasks/errors/count", params={"status_code": 400}, headers=auth(account)).json()
+    assert count == {"count": 1}
+    assert client.get("/6/tasks/errors/count", params={"task_type": 7}, headers=auth(account)).json() == {"count": 0}
+    assert_luna_error(client.get(f"/6/tasks/{empty}/result", headers=auth(account)), 404, 28003)
+
+    # counts and filters
+    assert client.get("/6/tasks/count", headers=auth(account)).json() == {"count": 1}
+    assert client.get("/6/tasks/count", params={"task_status": 3}, headers=auth(account)).json() == {"count": 1}
+    assert client.get("/6/tasks/count", params={"task_type": 1}, headers=auth(account)).json() == {"count": 0}
+    tasks = client.get("/6/tasks", params={"task_ids": f"{empty}"}, headers=auth(account)).json()["tasks"]
+    assert [t["task_id"] for t in tasks] == [empty]
+
+    # isolation: another account sees nothing of it
+    assert_luna_error(client.get(f"/6/tasks/{empty}", headers=auth(stranger)), 404, 28001)
+    assert_luna_error(client.delete(f"/6/tasks/{empty}", headers=auth(stranger)), 404, 28001)
+    assert client.get("/6/tasks/count", headers=auth(stranger)).json() == {"count": 0}
+
+    # cancelling a finished task, bad ids, bad bodies, bad query values
+    assert_luna_error(client.patch(f"/6/tasks/{empty}", headers=auth(account)), 400, 28004)
+    assert_luna_error(client.patch(f"/6/tasks/{empty}"), 403, 11036)
+    assert_luna_error(client.get("/6/tasks/abc", headers=auth(account)), 400, 12012)
+    assert_luna_error(client.get("/6/tasks/0", headers=auth(account)), 400, 12012)
+    assert_luna_error(client.get("/6/tasks", params={"page_size": 101}, headers=auth(account)), 400, 12012)
+    assert_luna_error(client.get("/6/tasks", params={"task_type": 10}, headers=auth(account)), 400, 12012)
+    assert_luna_error(client.get("/6/tasks/errors", params={"status_code": 300}, headers=auth(account)), 400, 12012)
+    assert_luna_error(client.get("/6/tasks", params={"task_ids": "1,x"}, headers=auth(account)), 400, 12012)
+    bad = {"objects_type": "bodies"}
+    assert_luna_error(client.post("/6/tasks/clustering", json={"content": bad}, headers=auth(account)), 400, 12022)
+    assert_luna_error(client.post("/6/tasks/clustering", json={}, headers=auth(account)), 400, 12022)
+    assert_luna_error(client.post("/6/tasks/roc", json={"content": {"markup": []}}, headers=auth(account)), 400, 12022)
+    linker = {"objects_type": "faces"}  # neither list_id nor create_list
+    assert_luna_error(client.post("/6/tasks/linker", json={"content": linker}, headers=auth(account)), 400, 12022)
+    clustering = {"objects_type": "faces"}
+    assert_luna_error(client.post("/6/tasks/clustering", json={"content": clustering}), 403, 11036)
+    foreign_filter = {"objects_type": "faces", "filters": {"account_id": stranger}}
+    reply = client.post("/6/tasks/clustering", json={"content": foreign_filter}, headers=auth(account))
+    assert reply.status_code == 202  # refused when planned: another account's filter is a task error
+    wait_task(client, account, reply.json()["task_id"], (FAILED,))
+    unknown = client.post("/6/tasks/unknown", json={"content": {}}, headers=auth(account))
+    assert_luna_error(unknown, 405, 12002)  # /6/tasks/{task_id} takes no POST
+
+    # delete: gone with its errors
+    assert client.delete(f"/6/tasks/{empty}", headers=auth(account)).status_code == 204
+    assert_luna_error(client.get(f"/6/tasks/{empty}", headers=auth(account)), 404, 28001)
+    assert_luna_error(client.get(f"/6/tasks/errors/{error['error_id']}", headers=auth(account)), 404, 28002)
+
+
+@pytest.fixture(scope="module")
+def slow_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """Subtasks that each take 1.5 s (test-only pause) and one worker: a task stays running long enough to act."""
+    settings = stack_settings(
+        Path(tmp_path_factory.mktemp("tasks-slow")), tasks_subtask_size=2, tasks_workers=1, tasks_subtask_pause_ms=1500
+    )
+    stack = Stack(settings).start()
+    try:
+        yield stack
+    finally:
+        stack.stop()
+
+
+def test_cancel_stops_a_running_task(slow_stack: Stack) -> None:
+    account = str(uuid.uuid4())
+    with httpx.Client(base_url=slow_stack.rest_url, timeout=60.0) as client:
+        list_id = create_list(client, account)
+        for i in range(8):
+            create_face(client, account, None, user_data=f"cancel {i}")
+        task_id = create_task(client, account, "linker", {"objects_type": "faces", "list_id": list_id})
+        wait_task(client, account, task_id, (IN_PROGRESS,))
+        assert client.patch(f"/6/tasks/{task_id}", headers=auth(account)).status_code == 204
+        task = client.get(f"/6/tasks/{task_id}", headers=auth(account)).json()
+        assert task["task_status"] == CANCELLED and task["end_time"] is not None
+        # the worker drops its subtask: nothing runs any more and no subtask is left pending or running
+        deadline = time.monotonic() + WAIT_S
+        while True:
+            subtasks = client.get(f"/6/tasks/{task_id}/subtasks", headers=auth(account)).json()["subtasks"]
+            if all(s["subtask_status"] in (CANCELLED, DONE) for s in subtasks):
+                break
+            assert time.monotonic() < deadline, subtasks
+            time.sleep(0.1)
+        linked = client.get("/6/faces/count", params={"list_id": list_id}, headers=auth(account)).json()["faces_count"]
+        done = sum(1 for s in subtasks if s["subtask_status"] == DONE)
+        assert linked == 2 * done < 8  # whole subtasks only: never a half-linked one
+        assert client.get(f"/6/tasks/{task_id}", headers=auth(account)).json()["task_status"] == CANCELLED
+        assert_luna_error(client.patch(f"/6/tasks/{task_id}", headers=auth(account)), 400, 28004)
+
+
+def test_server_crash_mid_task_resumes(slow_stack: Stack) -> None:
+    """The server process exits (as kill -9 would: os._exit) right after the first subtask committed; after the
+    restart the task resumes from its unfinished subtasks and every face ends up linked exactly once."""
+    account = str(uuid.uuid4())
+    with httpx.Client(base_url=slow_stack.rest_url, timeout=60.0) as client:
+        list_id = create_list(client, account)
+        faces = [create_face(client, account, None, user_data=f"crash {i}") for i in range(6)]
+        slow_stack.restart_server(replace(slow_stack.settings, crash_point="task_after_subtask"))
+        create_task(client, account, "linker", {"objects_type": "faces", "list_id": list_id})
+        deadline = time.monotonic() + WAIT_S
+        while slow_stack.processes["server"].poll() is None:
+            assert time.monotonic() < deadline, "the server did not reach the crash point"
+            time.sleep(0.1)
+        slow_stack.restart_server(replace(slow_stack.settings, crash_point=""))
+        tasks = client.get("/6/tasks", headers=auth(account)).json()["tasks"]
+        assert len(tasks) == 1
+        task = wait_task(client, account, tasks[0]["task_id"])
+        assert task["count_task_parts_done"] == task["count_task_parts_all"] == 3
+        assert result_of(client, account, task["task_id"])["face_ids"] == sorted(faces)
+        listed = client.get("/6/faces", params={"list_id": list_id, "page_size": 100}, headers=auth(account)).json()
+        assert sorted(f["face_id"] for f in listed["faces"]) == sorted(faces)
