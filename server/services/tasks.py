@@ -163,6 +163,10 @@ class TasksService(tasks_service_pb2_grpc.TasksServiceServicer):
         return self._create(2, request, call)
 
     @luna_rpc(account_required=True)
+    def CreateCrossMatchTask(self, request: tasks_service_pb2.CreateTaskRequest, call: Call) -> Any:
+        return self._create(6, request, call)
+
+    @luna_rpc(account_required=True)
     def CreateRocTask(self, request: tasks_service_pb2.CreateTaskRequest, call: Call) -> Any:
         return self._create(7, request, call)
 

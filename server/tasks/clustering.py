@@ -82,7 +82,7 @@ class Clustering:
 
     def run(self, env: TaskEnv, task: TaskRow, content: dict[str, Any], state: dict[str, Any] | None) -> Output:
         assert state is not None
-        task_content = _content(task)
+        task_content = objects.content_of(task)
         ids: list[str] = state["ids"]
         _, matrix = objects.vectors(env, task_content["objects_type"], ids)
         if len(matrix) != len(ids):  # objects deleted since planning: their rows are gone
@@ -116,9 +116,3 @@ class Clustering:
             "objects_without_descriptor": state.get("without_descriptor", 0),
         }
 
-
-def _content(task: TaskRow) -> dict[str, Any]:
-    import json
-
-    value = json.loads(task["content"])
-    return value if isinstance(value, dict) else {}

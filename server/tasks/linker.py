@@ -10,7 +10,6 @@ events) are not built yet: the schema admits objects_type "faces" only.
 
 from __future__ import annotations
 
-import json
 import uuid
 from typing import Any
 
@@ -94,7 +93,3 @@ class Linker:
         linked = sorted(i for _, output in outputs if isinstance(output, dict) for i in output.get("face_ids", []))
         return {"list_id": state["list_id"], "linked_faces_count": len(linked), "face_ids": linked}
 
-
-def content_of(task: TaskRow) -> dict[str, Any]:
-    value = json.loads(task["content"])
-    return value if isinstance(value, dict) else {}

@@ -6,6 +6,7 @@ creation (12022 with the path). The account is always the task's: `account_id` i
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import numpy as np
@@ -16,6 +17,7 @@ from server.errors import LunaError
 from server.storage.descriptors import DEFAULT_VERSION
 from server.storage.repositories.events import EventFilter
 from server.storage.repositories.faces import FaceFilter
+from server.storage.repositories.tasks import TaskRow
 from server.tasks.base import TaskEnv
 from server.validation import UUID_SCHEMA, parse_time
 
@@ -144,3 +146,9 @@ def vectors(env: TaskEnv, objects_type: str, ids: list[str]) -> tuple[list[str],
     if not rows:
         return [], np.zeros((0, 0), dtype=np.float32)
     return kept, np.stack(rows).astype(np.float32)
+
+
+def content_of(task: TaskRow) -> dict[str, Any]:
+    """The content the task was created with."""
+    value = json.loads(task["content"])
+    return value if isinstance(value, dict) else {}

@@ -28,6 +28,7 @@ from server.storage.repositories.tasks import DONE, FAILED, Claimed, NewError, T
 from server.storage.store import Storage
 from server.tasks.base import Output, TaskCancelledError, TaskEnv, TaskKind, decode_output, encode_output
 from server.tasks.clustering import Clustering
+from server.tasks.cross_match import CrossMatch
 from server.tasks.linker import Linker
 from server.tasks.roc import Roc
 
@@ -36,7 +37,7 @@ IDLE_POLL_S = 0.5
 
 
 def all_kinds() -> dict[int, TaskKind]:
-    kinds: list[TaskKind] = [Linker(), Clustering(), Roc()]
+    kinds: list[TaskKind] = [Linker(), Clustering(), CrossMatch(), Roc()]
     return {kind.code: kind for kind in kinds}
 
 

@@ -237,6 +237,40 @@ def test_linker_links_the_selected_faces(client: httpx.Client) -> None:
     assert [e["error_code"] for e in errors] == [22003]
 
 
+def test_cross_match_finds_each_reference_person(client: httpx.Client) -> None:
+    account = str(uuid.uuid4())
+    vectors, labels = people(3, 3, 3, 0.15)
+    references = [create_face(client, account, v, user_data="reference") for v in vectors[::3]]
+    candidates = [create_face(client, account, v, user_data="candidate") for i, v in enumerate(vectors) if i % 3]
+    candidate_labels = [label for i, label in enumerate(labels) if i % 3]
+    content = {
+        "filters": {
+            "reference_type": "faces",
+            "candidate_type": "faces",
+            "reference_filters": {"user_data": "reference"},
+            "candidate_filters": {"user_data": "candidate"},
+        },
+        "threshold": 0.5,
+        "limit": 5,
+    }
+    task_id = create_task(client, account, "cross_match", content)
+    assert wait_task(client, account, task_id)["task_type"] == 6
+    result = result_of(client, account, task_id)
+    assert result["total_references"] == 3 and result["total_candidates"] == 6
+    assert [m["reference_id"] for m in result["matches"]] == sorted(references)
+    matrix = {f: unit(v) for f, v in zip(candidates, [v for i, v in enumerate(vectors) if i % 3], strict=True)}
+    for match in result["matches"]:
+        person = labels[3 * references.index(match["reference_id"])]
+        expected = {c for c, label in zip(candidates, candidate_labels, strict=True) if label == person}
+        assert {c["face_id"] for c in match["candidates"]} == expected  # the threshold keeps only the same person
+        reference = unit(vectors[3 * references.index(match["reference_id"])])
+        for candidate in match["candidates"]:
+            direct = float(similarity_from_cosine(np.asarray([reference @ matrix[candidate["face_id"]]]))[0])
+            assert candidate["similarity"] == pytest.approx(direct, abs=1e-4)
+        similarities = [c["similarity"] for c in match["candidates"]]
+        assert similarities == sorted(similarities, reverse=True)
+
+
 def test_lifecycle_errors_counts_and_isolation(client: httpx.Client) -> None:
     account, stranger = str(uuid.uuid4()), str(uuid.uuid4())
     empty = create_task(client, account, "clustering", {"objects_type": "faces", "filters": {"user_data": "nobody"}})
