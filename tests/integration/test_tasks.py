@@ -312,6 +312,10 @@ def test_lifecycle_errors_counts_and_isolation(client: httpx.Client) -> None:
     assert_luna_error(client.get("/6/tasks", params={"task_type": 10}, headers=auth(account)), 400, 12012)
     assert_luna_error(client.get("/6/tasks/errors", params={"status_code": 300}, headers=auth(account)), 400, 12012)
     assert_luna_error(client.get("/6/tasks", params={"task_ids": "1,x"}, headers=auth(account)), 400, 12012)
+    for malformed in ({"page": "abc"}, {"task_status": "x"}, {"create_time__gte": "yesterday"}):
+        assert_luna_error(client.get("/6/tasks", params=malformed, headers=auth(account)), 400, 12012)
+    bad_code = client.get("/6/tasks/errors/count", params={"error_code": "x"}, headers=auth(account))
+    assert_luna_error(bad_code, 400, 12012)
     bad = {"objects_type": "bodies"}
     assert_luna_error(client.post("/6/tasks/clustering", json={"content": bad}, headers=auth(account)), 400, 12022)
     assert_luna_error(client.post("/6/tasks/clustering", json={}, headers=auth(account)), 400, 12022)
