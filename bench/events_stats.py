@@ -20,6 +20,7 @@ import json
 import os
 import platform
 import statistics
+import sys
 import tempfile
 import time
 import uuid
@@ -217,6 +218,7 @@ def run_size(count: int, repeats: int, base_port: int) -> dict[str, Any]:
             conn.close()
         finally:
             stack.stop()
+        print(json.dumps(result), file=sys.stderr, flush=True)  # progress: one size done
         return result
 
 

@@ -292,20 +292,15 @@ def event_filters(request: events_service_pb2.GetEventsRequest, account_id: str 
     if not (event_ids or event_id_gte or event_id_lt or create_gte or create_lt):
         current = datetime.now(UTC)
         create_gte, create_lt = format_time(month_before(current)), format_time(current)
+    # Each value's range first (12012 naming it), then the pair: the box needs both origins.
+    longitude = float_param(request, "origin_longitude", 0.0, minimum=-180, maximum=180)
+    latitude = float_param(request, "origin_latitude", 0.0, minimum=-90, maximum=90)
+    longitude_delta = float_param(request, "longitude_delta", DEFAULT_GEO_DELTA, minimum=0, maximum=90)
+    latitude_delta = float_param(request, "latitude_delta", DEFAULT_GEO_DELTA, minimum=0, maximum=90)
     has_longitude = request.HasField("origin_longitude")
     if has_longitude != request.HasField("origin_latitude"):
         raise LunaError(errors.BAD_QUERY_PARAM, name="origin_latitude" if has_longitude else "origin_longitude")
-    geo = None
-    if has_longitude:
-        geo = GeoBox(
-            origin_longitude=float_param(request, "origin_longitude", 0.0, minimum=-180, maximum=180),
-            origin_latitude=float_param(request, "origin_latitude", 0.0, minimum=-90, maximum=90),
-            longitude_delta=float_param(request, "longitude_delta", DEFAULT_GEO_DELTA, minimum=0, maximum=90),
-            latitude_delta=float_param(request, "latitude_delta", DEFAULT_GEO_DELTA, minimum=0, maximum=90),
-        )
-    else:  # still check the ranges of deltas given alone
-        float_param(request, "longitude_delta", DEFAULT_GEO_DELTA, minimum=0, maximum=90)
-        float_param(request, "latitude_delta", DEFAULT_GEO_DELTA, minimum=0, maximum=90)
+    geo = GeoBox(longitude, latitude, longitude_delta, latitude_delta) if has_longitude else None
     track_ids = list_param(request, "track_ids")
     if track_ids is not None and not all(_TRACK_ID_RE.match(item) for item in track_ids):
         raise LunaError(errors.BAD_QUERY_PARAM, name="track_ids")
