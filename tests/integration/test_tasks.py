@@ -23,7 +23,9 @@ import pytest
 from server.matching.similarity import similarity_from_cosine
 from server.stack import Stack
 from server.storage.descriptors import DEFAULT_VERSION, descriptor_format
+from tests import photos
 from tests.conftest import assert_luna_error, auth, stack_settings
+from tests.integration.test_matcher import attribute_of, jpeg_on_canvas
 
 DIMENSION = descriptor_format(DEFAULT_VERSION).dimension
 WAIT_S = 60.0
@@ -144,6 +146,41 @@ def test_clustering_groups_each_person(client: httpx.Client) -> None:
     lonely = create_task(client, account, "clustering", {**content, "threshold": 1.0})
     wait_task(client, account, lonely)
     assert result_of(client, account, lonely)["total_clusters"] == 16
+
+
+def purity_and_completeness(clusters: list[list[str]], person_of: dict[str, str]) -> tuple[float, float]:
+    """Purity: share of faces in their cluster's majority person; completeness: share of faces in their person's
+    largest cluster."""
+    total = len(person_of)
+    purity = sum(max(sum(1 for f in c if person_of[f] == p) for p in {person_of[f] for f in c}) for c in clusters)
+    completeness = 0
+    for person in set(person_of.values()):
+        completeness += max(sum(1 for f in c if person_of[f] == person) for c in clusters)
+    return purity / total, completeness / total
+
+
+def test_clustering_real_photos_groups_the_johns(rest: httpx.Client) -> None:
+    """dlib's johns (5 people, 11 photos each) through the real detector and extractor, then clustered."""
+    johns = photos.johns_chips()
+    if johns is None:
+        pytest.skip("dlib examples (johns) unavailable")
+    account = str(uuid.uuid4())
+    person_of: dict[str, str] = {}
+    for person, paths in sorted(johns.items()):
+        for path in paths:
+            attribute_id = attribute_of(rest, account, jpeg_on_canvas(path))
+            reply = rest.post("/6/faces", json={"attribute": {"attribute_id": attribute_id}}, headers=auth(account))
+            assert reply.status_code == 201, reply.text
+            person_of[reply.json()["face_id"]] = person
+    task_id = create_task(rest, account, "clustering", {"objects_type": "faces", "threshold": 0.5})
+    wait_task(rest, account, task_id)
+    result = result_of(rest, account, task_id)
+    assert result["total_objects"] == 55
+    purity, completeness = purity_and_completeness(result["clusters"], person_of)
+    clusters = result["total_clusters"]
+    print(f"johns clustering: {clusters} clusters, purity {purity:.3f}, completeness {completeness:.3f}")
+    # measured: 5 clusters, purity 1.000, completeness 1.000 (docs/tasks.md)
+    assert purity == 1.0 and completeness >= 0.95, (purity, completeness, clusters)
 
 
 def direct_roc(vectors: list[np.ndarray], labels: list[int]) -> tuple[float, float]:
