@@ -115,4 +115,3 @@ class Clustering:
             "total_clusters": len(clusters),
             "objects_without_descriptor": state.get("without_descriptor", 0),
         }
-

@@ -92,4 +92,3 @@ class Linker:
         assert state is not None
         linked = sorted(i for _, output in outputs if isinstance(output, dict) for i in output.get("face_ids", []))
         return {"list_id": state["list_id"], "linked_faces_count": len(linked), "face_ids": linked}
-

@@ -6,7 +6,10 @@ creation (12022 with the path). The account is always the task's: `account_id` i
 
 from __future__ import annotations
 
+import hashlib
 import json
+import threading
+from collections import OrderedDict
 from typing import Any
 
 import numpy as np
@@ -120,8 +123,38 @@ def select_ids(env: TaskEnv, objects_type: str, filters: dict[str, Any], account
     return sorted(env.storage.faces.ids(face_filter(filters, account_id)))
 
 
+# The descriptor matrices of the tasks running now: every subtask of a task reads the same ids (a clustering of
+# 100 k faces has 100 subtasks), so they are read once per task and kept for the next subtasks.
+_CACHE: OrderedDict[tuple[object, ...], tuple[list[str], np.ndarray]] = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+CACHED_TASKS = 4
+
+
 def vectors(env: TaskEnv, objects_type: str, ids: list[str]) -> tuple[list[str], np.ndarray]:
-    """(ids that have a descriptor of the default version, their unit vectors as rows), in the order of `ids`."""
+    """(ids that have a descriptor of the default version, their unit vectors as rows), in the order of `ids`;
+    cached per task and id list."""
+    key = (env.task_id, objects_type, len(ids), hashlib.sha1("\n".join(ids).encode(), usedforsecurity=False).digest())
+    with _CACHE_LOCK:
+        hit = _CACHE.get(key)
+        if hit is not None:
+            _CACHE.move_to_end(key)
+            return hit
+    found = _read_vectors(env, objects_type, ids)
+    with _CACHE_LOCK:
+        _CACHE[key] = found
+        while len(_CACHE) > CACHED_TASKS:
+            _CACHE.popitem(last=False)
+    return found
+
+
+def forget(task_id: int) -> None:
+    """Drop the cached matrices of a finished task."""
+    with _CACHE_LOCK:
+        for key in [k for k in _CACHE if k[0] == task_id]:
+            del _CACHE[key]
+
+
+def _read_vectors(env: TaskEnv, objects_type: str, ids: list[str]) -> tuple[list[str], np.ndarray]:
     if objects_type == "events":
         wanted = set(ids)
         found: dict[str, np.ndarray] = {}

@@ -24,8 +24,19 @@ from server import errors
 from server.errors import LunaError
 from server.matching.live import MatchingIndexes
 from server.storage import faults
-from server.storage.repositories.tasks import DONE, FAILED, Claimed, NewError, TaskRepository, TaskRow
+from server.storage.repositories.tasks import (
+    COLLECT_RESULTS,
+    DONE,
+    FAILED,
+    IN_PROGRESS,
+    PENDING,
+    Claimed,
+    NewError,
+    TaskRepository,
+    TaskRow,
+)
 from server.storage.store import Storage
+from server.tasks import objects
 from server.tasks.base import Output, TaskCancelledError, TaskEnv, TaskKind, decode_output, encode_output
 from server.tasks.clustering import Clustering
 from server.tasks.cross_match import CrossMatch
@@ -113,6 +124,8 @@ class TaskRunner:
                 self._do(claimed)
             except Exception:
                 _LOGGER.exception("task %d: worker step failed", claimed.task["task_id"])
+            if self.tasks.status(claimed.task["task_id"]) not in (PENDING, IN_PROGRESS, COLLECT_RESULTS):
+                objects.forget(claimed.task["task_id"])
 
     # -- units of work -------------------------------------------------------------------------
 
