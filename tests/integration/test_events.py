@@ -4,6 +4,7 @@ POST /6/events/stats, account isolation, and the typed gRPC client. One stack wi
 from __future__ import annotations
 
 import base64
+import sqlite3
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -420,3 +421,21 @@ def test_events_as_match_candidates_and_references(client: httpx.Client, account
     assert_luna_error(client.post("/6/matcher/faces", json=nobody, headers=auth(account)), 404, 40025)
     bad = {"references": [reference], "candidates": [{"filters": {"origin": "events", "gender": 3}}]}
     assert_luna_error(client.post("/6/matcher/faces", json=bad, headers=auth(account)), 400, 12022)
+
+
+def test_a_busy_events_database_does_not_hold_face_writes(
+    client: httpx.Client, events_stack: Stack, seeded: dict[str, Any], account: str
+) -> None:
+    """Events have their own SQLite file: while its write lock is held (a flood of events), faces are
+    still written and events still read (the faces database's busy timeout is 10 s; the client gives up
+    after 5)."""
+    holder = sqlite3.connect(events_stack.settings.data_dir / "events.sqlite3", isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        created = client.post("/6/faces", json={"user_data": "during a flood"}, headers=auth(account), timeout=5.0)
+        assert created.status_code == 201, created.text
+        listed_now = client.get("/6/events", params=WINDOW, headers=auth(seeded["account"]), timeout=5.0)
+        assert listed_now.status_code == 200 and len(listed_now.json()["events"]) == 5
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
