@@ -30,7 +30,7 @@ from lumen.v6 import options_pb2 as lumen_dot_v6_dot_options__pb2
 from lumen.v6 import verifiers_pb2 as lumen_dot_v6_dot_verifiers__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n lumen/v6/verifiers_service.proto\x12\x08lumen.v6\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x15lumen/v6/common.proto\x1a\x16lumen/v6/matcher.proto\x1a\x16lumen/v6/options.proto\x1a\x18lumen/v6/verifiers.proto\"e\n\x15\x43reateVerifierRequest\x12\"\n\x04\x62ody\x18\x01 \x01(\x0b\x32\x14.google.api.HttpBody\x12(\n\x06params\x18\x02 \x01(\x0b\x32\x18.lumen.v6.VerifierParams\":\n\x16\x43reateVerifierResponse\x12\x13\n\x0bverifier_id\x18\x01 \x01(\t\x12\x0b\n\x03url\x18\x02 \x01(\t\"\xaf\x01\n\x13GetVerifiersRequest\x12#\n\x04page\x18\x01 \x01(\x05\x42\x10\x92\xb5\x18\x0c\t\x00\x00\x00\x00\x00\x00\xf0?\"\x01\x31H\x00\x88\x01\x01\x12\x32\n\tpage_size\x18\x02 \x01(\x05\x42\x1a\x92\xb5\x18\x16\t\x00\x00\x00\x00\x00\x00\xf0?\x11\x00\x00\x00\x00\x00\x00Y@\"\x02\x31\x30H\x01\x88\x01\x01\x12\x18\n\x0b\x64\x65scription\x18\x03 \x01(\tH\x02\x88\x01\x01\x42\x07\n\x05_pageB\x0c\n\n_page_sizeB\x0e\n\x0c_description\"=\n\x14GetVerifiersResponse\x12%\n\tverifiers\x18\x01 \x03(\x0b\x32\x12.lumen.v6.Verifier\"A\n\x15\x43ountVerifiersRequest\x12\x18\n\x0b\x64\x65scription\x18\x01 \x01(\tH\x00\x88\x01\x01\x42\x0e\n\x0c_description\"1\n\x16\x43ountVerifiersResponse\x12\x17\n\x0fverifiers_count\x18\x01 \x01(\x05\")\n\x12GetVerifierRequest\x12\x13\n\x0bverifier_id\x18\x01 \x01(\t\"w\n\x12PutVerifierRequest\x12\x13\n\x0bverifier_id\x18\x01 \x01(\t\x12\"\n\x04\x62ody\x18\x02 \x01(\x0b\x32\x14.google.api.HttpBody\x12(\n\x06params\x18\x03 \x01(\x0b\x32\x18.lumen.v6.VerifierParams\"&\n\x13PutVerifierResponse\x12\x0f\n\x07version\x18\x01 \x01(\x05\",\n\x15VerifierExistsRequest\x12\x13\n\x0bverifier_id\x18\x01 \x01(\t\",\n\x15\x44\x65leteVerifierRequest\x12\x13\n\x0bverifier_id\x18\x01 \x01(\t\"r\n\x10VerifyRawRequest\x12\x13\n\x0bverifier_id\x18\x01 \x01(\t\x12\"\n\x04\x62ody\x18\x02 \x01(\x0b\x32\x14.google.api.HttpBody\x12%\n\x06params\x18\x03 \x01(\x0b\x32\x15.lumen.v6.MatchParams\"I\n\x11VerifyRawResponse\x12\x34\n\x07matches\x18\x01 \x03(\x0b\x32#.lumen.v6.RawReferenceVerifications\"\xd9\x01\n\rVerifyRequest\x12\x13\n\x0bverifier_id\x18\x01 \x01(\t\x12\x10\n\x08\x66\x61\x63\x65_ids\x18\x02 \x03(\t\x12\x11\n\tevent_ids\x18\x03 \x03(\t\x12\x15\n\rattribute_ids\x18\x04 \x03(\t\x12\x1c\n\x0c\x65xternal_ids\x18\x05 \x03(\tB\x06\x92\xb5\x18\x02*\x00\x12#\n\ruse_exif_info\x18\x06 \x01(\x08\x42\x07\x92\xb5\x18\x03\"\x01\x31H\x00\x88\x01\x01\x12\"\n\x04\x62ody\x18\x07 \x01(\x0b\x32\x14.google.api.HttpBodyB\x10\n\x0e_use_exif_info\"=\n\x0eVerifyResponse\x12+\n\x06images\x18\x01 \x03(\x0b\x32\x1b.lumen.v6.VerificationImage2\xef\t\n\x10VerifiersService\x12t\n\x0e\x43reateVerifier\x12\x1f.lumen.v6.CreateVerifierRequest\x1a .lumen.v6.CreateVerifierResponse\"\x1f\x88\xb5\x18\xc9\x01\x82\xd3\xe4\x93\x02\x14\"\x0c/6/verifiers:\x04\x62ody\x12\x84\x01\n\x0cGetVerifiers\x12\x1d.lumen.v6.GetVerifiersRequest\x1a\x14.google.api.HttpBody\"?\x92\xb5\x18\'\n\x10\x61pplication/json\x12\x11lumen.v6.Verifier\x18\x01\x82\xd3\xe4\x93\x02\x0e\x12\x0c/6/verifiers\x12R\n\x11GetVerifiersTyped\x12\x1d.lumen.v6.GetVerifiersRequest\x1a\x1e.lumen.v6.GetVerifiersResponse\x12o\n\x0e\x43ountVerifiers\x12\x1f.lumen.v6.CountVerifiersRequest\x1a .lumen.v6.CountVerifiersResponse\"\x1a\x82\xd3\xe4\x93\x02\x14\x12\x12/6/verifiers/count\x12\x8e\x01\n\x0bGetVerifier\x12\x1c.lumen.v6.GetVerifierRequest\x1a\x14.google.api.HttpBody\"K\x92\xb5\x18%\n\x10\x61pplication/json\x12\x11lumen.v6.Verifier\x82\xd3\xe4\x93\x02\x1c\x12\x1a/6/verifiers/{verifier_id}\x12\x44\n\x10GetVerifierTyped\x12\x1c.lumen.v6.GetVerifierRequest\x1a\x12.lumen.v6.Verifier\x12t\n\x0bPutVerifier\x12\x1c.lumen.v6.PutVerifierRequest\x1a\x1d.lumen.v6.PutVerifierResponse\"(\x82\xd3\xe4\x93\x02\"\x1a\x1a/6/verifiers/{verifier_id}:\x04\x62ody\x12r\n\x0eVerifierExists\x12\x1f.lumen.v6.VerifierExistsRequest\x1a\x13.lumen.v6.NoContent\"*\x82\xd3\xe4\x93\x02$B\"\n\x04HEAD\x12\x1a/6/verifiers/{verifier_id}\x12o\n\x0e\x44\x65leteVerifier\x12\x1f.lumen.v6.DeleteVerifierRequest\x1a\x13.lumen.v6.NoContent\"\'\x88\xb5\x18\xcc\x01\x82\xd3\xe4\x93\x02\x1c*\x1a/6/verifiers/{verifier_id}\x12r\n\tVerifyRaw\x12\x1a.lumen.v6.VerifyRawRequest\x1a\x1b.lumen.v6.VerifyRawResponse\",\x82\xd3\xe4\x93\x02&\"\x1e/6/verifiers/{verifier_id}/raw:\x04\x62ody\x12s\n\x06Verify\x12\x17.lumen.v6.VerifyRequest\x1a\x18.lumen.v6.VerifyResponse\"6\x82\xd3\xe4\x93\x02\x30\"(/6/verifiers/{verifier_id}/verifications:\x04\x62odyb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n lumen/v6/verifiers_service.proto\x12\x08lumen.v6\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x15lumen/v6/common.proto\x1a\x16lumen/v6/matcher.proto\x1a\x16lumen/v6/options.proto\x1a\x18lumen/v6/verifiers.proto\"e\n\x15\x43reateVerifierRequest\x12\"\n\x04\x62ody\x18\x01 \x01(\x0b\x32\x14.google.api.HttpBody\x12(\n\x06params\x18\x02 \x01(\x0b\x32\x18.lumen.v6.VerifierParams\":\n\x16\x43reateVerifierResponse\x12\x13\n\x0bverifier_id\x18\x01 \x01(\t\x12\x0b\n\x03url\x18\x02 \x01(\t\"\xaf\x01\n\x13GetVerifiersRequest\x12#\n\x04page\x18\x01 \x01(\x05\x42\x10\x92\xb5\x18\x0c\t\x00\x00\x00\x00\x00\x00\xf0?\"\x01\x31H\x00\x88\x01\x01\x12\x32\n\tpage_size\x18\x02 \x01(\x05\x42\x1a\x92\xb5\x18\x16\t\x00\x00\x00\x00\x00\x00\xf0?\x11\x00\x00\x00\x00\x00\x00Y@\"\x02\x31\x30H\x01\x88\x01\x01\x12\x18\n\x0b\x64\x65scription\x18\x03 \x01(\tH\x02\x88\x01\x01\x42\x07\n\x05_pageB\x0c\n\n_page_sizeB\x0e\n\x0c_description\"\xb4\x01\n\x18GetVerifiersTypedRequest\x12#\n\x04page\x18\x01 \x01(\x05\x42\x10\x92\xb5\x18\x0c\t\x00\x00\x00\x00\x00\x00\xf0?\"\x01\x31H\x00\x88\x01\x01\x12\x32\n\tpage_size\x18\x02 \x01(\x05\x42\x1a\x92\xb5\x18\x16\t\x00\x00\x00\x00\x00\x00\xf0?\x11\x00\x00\x00\x00\x00\x00Y@\"\x02\x31\x30H\x01\x88\x01\x01\x12\x18\n\x0b\x64\x65scription\x18\x03 \x01(\tH\x02\x88\x01\x01\x42\x07\n\x05_pageB\x0c\n\n_page_sizeB\x0e\n\x0c_description\"=\n\x14GetVerifiersResponse\x12%\n\tverifiers\x18\x01 \x03(\x0b\x32\x12.lumen.v6.Verifier\"A\n\x15\x43ountVerifiersRequest\x12\x18\n\x0b\x64\x65scription\x18\x01 \x01(\tH\x00\x88\x01\x01\x42\x0e\n\x0c_description\"1\n\x16\x43ountVerifiersResponse\x12\x17\n\x0fverifiers_count\x18\x01 \x01(\x05\")\n\x12GetVerifierRequest\x12\x13\n\x0bverifier_id\x18\x01 \x01(\t\".\n\x17GetVerifierTypedRequest\x12\x13\n\x0bverifier_id\x18\x01 \x01(\t\"w\n\x12PutVerifierRequest\x12\x13\n\x0bverifier_id\x18\x01 \x01(\t\x12\"\n\x04\x62ody\x18\x02 \x01(\x0b\x32\x14.google.api.HttpBody\x12(\n\x06params\x18\x03 \x01(\x0b\x32\x18.lumen.v6.VerifierParams\"&\n\x13PutVerifierResponse\x12\x0f\n\x07version\x18\x01 \x01(\x05\",\n\x15VerifierExistsRequest\x12\x13\n\x0bverifier_id\x18\x01 \x01(\t\",\n\x15\x44\x65leteVerifierRequest\x12\x13\n\x0bverifier_id\x18\x01 \x01(\t\"r\n\x10VerifyRawRequest\x12\x13\n\x0bverifier_id\x18\x01 \x01(\t\x12\"\n\x04\x62ody\x18\x02 \x01(\x0b\x32\x14.google.api.HttpBody\x12%\n\x06params\x18\x03 \x01(\x0b\x32\x15.lumen.v6.MatchParams\"I\n\x11VerifyRawResponse\x12\x34\n\x07matches\x18\x01 \x03(\x0b\x32#.lumen.v6.RawReferenceVerifications\"\xd9\x01\n\rVerifyRequest\x12\x13\n\x0bverifier_id\x18\x01 \x01(\t\x12\x10\n\x08\x66\x61\x63\x65_ids\x18\x02 \x03(\t\x12\x11\n\tevent_ids\x18\x03 \x03(\t\x12\x15\n\rattribute_ids\x18\x04 \x03(\t\x12\x1c\n\x0c\x65xternal_ids\x18\x05 \x03(\tB\x06\x92\xb5\x18\x02*\x00\x12#\n\ruse_exif_info\x18\x06 \x01(\x08\x42\x07\x92\xb5\x18\x03\"\x01\x31H\x00\x88\x01\x01\x12\"\n\x04\x62ody\x18\x07 \x01(\x0b\x32\x14.google.api.HttpBodyB\x10\n\x0e_use_exif_info\"=\n\x0eVerifyResponse\x12+\n\x06images\x18\x01 \x03(\x0b\x32\x1b.lumen.v6.VerificationImage2\xf9\t\n\x10VerifiersService\x12t\n\x0e\x43reateVerifier\x12\x1f.lumen.v6.CreateVerifierRequest\x1a .lumen.v6.CreateVerifierResponse\"\x1f\x88\xb5\x18\xc9\x01\x82\xd3\xe4\x93\x02\x14\"\x0c/6/verifiers:\x04\x62ody\x12\x84\x01\n\x0cGetVerifiers\x12\x1d.lumen.v6.GetVerifiersRequest\x1a\x14.google.api.HttpBody\"?\x92\xb5\x18\'\n\x10\x61pplication/json\x12\x11lumen.v6.Verifier\x18\x01\x82\xd3\xe4\x93\x02\x0e\x12\x0c/6/verifiers\x12W\n\x11GetVerifiersTyped\x12\".lumen.v6.GetVerifiersTypedRequest\x1a\x1e.lumen.v6.GetVerifiersResponse\x12o\n\x0e\x43ountVerifiers\x12\x1f.lumen.v6.CountVerifiersRequest\x1a .lumen.v6.CountVerifiersResponse\"\x1a\x82\xd3\xe4\x93\x02\x14\x12\x12/6/verifiers/count\x12\x8e\x01\n\x0bGetVerifier\x12\x1c.lumen.v6.GetVerifierRequest\x1a\x14.google.api.HttpBody\"K\x92\xb5\x18%\n\x10\x61pplication/json\x12\x11lumen.v6.Verifier\x82\xd3\xe4\x93\x02\x1c\x12\x1a/6/verifiers/{verifier_id}\x12I\n\x10GetVerifierTyped\x12!.lumen.v6.GetVerifierTypedRequest\x1a\x12.lumen.v6.Verifier\x12t\n\x0bPutVerifier\x12\x1c.lumen.v6.PutVerifierRequest\x1a\x1d.lumen.v6.PutVerifierResponse\"(\x82\xd3\xe4\x93\x02\"\x1a\x1a/6/verifiers/{verifier_id}:\x04\x62ody\x12r\n\x0eVerifierExists\x12\x1f.lumen.v6.VerifierExistsRequest\x1a\x13.lumen.v6.NoContent\"*\x82\xd3\xe4\x93\x02$B\"\n\x04HEAD\x12\x1a/6/verifiers/{verifier_id}\x12o\n\x0e\x44\x65leteVerifier\x12\x1f.lumen.v6.DeleteVerifierRequest\x1a\x13.lumen.v6.NoContent\"\'\x88\xb5\x18\xcc\x01\x82\xd3\xe4\x93\x02\x1c*\x1a/6/verifiers/{verifier_id}\x12r\n\tVerifyRaw\x12\x1a.lumen.v6.VerifyRawRequest\x1a\x1b.lumen.v6.VerifyRawResponse\",\x82\xd3\xe4\x93\x02&\"\x1e/6/verifiers/{verifier_id}/raw:\x04\x62ody\x12s\n\x06Verify\x12\x17.lumen.v6.VerifyRequest\x1a\x18.lumen.v6.VerifyResponse\"6\x82\xd3\xe4\x93\x02\x30\"(/6/verifiers/{verifier_id}/verifications:\x04\x62odyb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -41,6 +41,10 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_GETVERIFIERSREQUEST'].fields_by_name['page']._serialized_options = b'\222\265\030\014\t\000\000\000\000\000\000\360?\"\0011'
   _globals['_GETVERIFIERSREQUEST'].fields_by_name['page_size']._loaded_options = None
   _globals['_GETVERIFIERSREQUEST'].fields_by_name['page_size']._serialized_options = b'\222\265\030\026\t\000\000\000\000\000\000\360?\021\000\000\000\000\000\000Y@\"\00210'
+  _globals['_GETVERIFIERSTYPEDREQUEST'].fields_by_name['page']._loaded_options = None
+  _globals['_GETVERIFIERSTYPEDREQUEST'].fields_by_name['page']._serialized_options = b'\222\265\030\014\t\000\000\000\000\000\000\360?\"\0011'
+  _globals['_GETVERIFIERSTYPEDREQUEST'].fields_by_name['page_size']._loaded_options = None
+  _globals['_GETVERIFIERSTYPEDREQUEST'].fields_by_name['page_size']._serialized_options = b'\222\265\030\026\t\000\000\000\000\000\000\360?\021\000\000\000\000\000\000Y@\"\00210'
   _globals['_VERIFYREQUEST'].fields_by_name['external_ids']._loaded_options = None
   _globals['_VERIFYREQUEST'].fields_by_name['external_ids']._serialized_options = b'\222\265\030\002*\000'
   _globals['_VERIFYREQUEST'].fields_by_name['use_exif_info']._loaded_options = None
@@ -69,30 +73,34 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_CREATEVERIFIERRESPONSE']._serialized_end=361
   _globals['_GETVERIFIERSREQUEST']._serialized_start=364
   _globals['_GETVERIFIERSREQUEST']._serialized_end=539
-  _globals['_GETVERIFIERSRESPONSE']._serialized_start=541
-  _globals['_GETVERIFIERSRESPONSE']._serialized_end=602
-  _globals['_COUNTVERIFIERSREQUEST']._serialized_start=604
-  _globals['_COUNTVERIFIERSREQUEST']._serialized_end=669
-  _globals['_COUNTVERIFIERSRESPONSE']._serialized_start=671
-  _globals['_COUNTVERIFIERSRESPONSE']._serialized_end=720
-  _globals['_GETVERIFIERREQUEST']._serialized_start=722
-  _globals['_GETVERIFIERREQUEST']._serialized_end=763
-  _globals['_PUTVERIFIERREQUEST']._serialized_start=765
-  _globals['_PUTVERIFIERREQUEST']._serialized_end=884
-  _globals['_PUTVERIFIERRESPONSE']._serialized_start=886
-  _globals['_PUTVERIFIERRESPONSE']._serialized_end=924
-  _globals['_VERIFIEREXISTSREQUEST']._serialized_start=926
-  _globals['_VERIFIEREXISTSREQUEST']._serialized_end=970
-  _globals['_DELETEVERIFIERREQUEST']._serialized_start=972
-  _globals['_DELETEVERIFIERREQUEST']._serialized_end=1016
-  _globals['_VERIFYRAWREQUEST']._serialized_start=1018
-  _globals['_VERIFYRAWREQUEST']._serialized_end=1132
-  _globals['_VERIFYRAWRESPONSE']._serialized_start=1134
-  _globals['_VERIFYRAWRESPONSE']._serialized_end=1207
-  _globals['_VERIFYREQUEST']._serialized_start=1210
-  _globals['_VERIFYREQUEST']._serialized_end=1427
-  _globals['_VERIFYRESPONSE']._serialized_start=1429
-  _globals['_VERIFYRESPONSE']._serialized_end=1490
-  _globals['_VERIFIERSSERVICE']._serialized_start=1493
-  _globals['_VERIFIERSSERVICE']._serialized_end=2756
+  _globals['_GETVERIFIERSTYPEDREQUEST']._serialized_start=542
+  _globals['_GETVERIFIERSTYPEDREQUEST']._serialized_end=722
+  _globals['_GETVERIFIERSRESPONSE']._serialized_start=724
+  _globals['_GETVERIFIERSRESPONSE']._serialized_end=785
+  _globals['_COUNTVERIFIERSREQUEST']._serialized_start=787
+  _globals['_COUNTVERIFIERSREQUEST']._serialized_end=852
+  _globals['_COUNTVERIFIERSRESPONSE']._serialized_start=854
+  _globals['_COUNTVERIFIERSRESPONSE']._serialized_end=903
+  _globals['_GETVERIFIERREQUEST']._serialized_start=905
+  _globals['_GETVERIFIERREQUEST']._serialized_end=946
+  _globals['_GETVERIFIERTYPEDREQUEST']._serialized_start=948
+  _globals['_GETVERIFIERTYPEDREQUEST']._serialized_end=994
+  _globals['_PUTVERIFIERREQUEST']._serialized_start=996
+  _globals['_PUTVERIFIERREQUEST']._serialized_end=1115
+  _globals['_PUTVERIFIERRESPONSE']._serialized_start=1117
+  _globals['_PUTVERIFIERRESPONSE']._serialized_end=1155
+  _globals['_VERIFIEREXISTSREQUEST']._serialized_start=1157
+  _globals['_VERIFIEREXISTSREQUEST']._serialized_end=1201
+  _globals['_DELETEVERIFIERREQUEST']._serialized_start=1203
+  _globals['_DELETEVERIFIERREQUEST']._serialized_end=1247
+  _globals['_VERIFYRAWREQUEST']._serialized_start=1249
+  _globals['_VERIFYRAWREQUEST']._serialized_end=1363
+  _globals['_VERIFYRAWRESPONSE']._serialized_start=1365
+  _globals['_VERIFYRAWRESPONSE']._serialized_end=1438
+  _globals['_VERIFYREQUEST']._serialized_start=1441
+  _globals['_VERIFYREQUEST']._serialized_end=1658
+  _globals['_VERIFYRESPONSE']._serialized_start=1660
+  _globals['_VERIFYRESPONSE']._serialized_end=1721
+  _globals['_VERIFIERSSERVICE']._serialized_start=1724
+  _globals['_VERIFIERSSERVICE']._serialized_end=2997
 # @@protoc_insertion_point(module_scope)

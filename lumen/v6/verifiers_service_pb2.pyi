@@ -38,6 +38,16 @@ class GetVerifiersRequest(_message.Message):
     description: str
     def __init__(self, page: _Optional[int] = ..., page_size: _Optional[int] = ..., description: _Optional[str] = ...) -> None: ...
 
+class GetVerifiersTypedRequest(_message.Message):
+    __slots__ = ("page", "page_size", "description")
+    PAGE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    page: int
+    page_size: int
+    description: str
+    def __init__(self, page: _Optional[int] = ..., page_size: _Optional[int] = ..., description: _Optional[str] = ...) -> None: ...
+
 class GetVerifiersResponse(_message.Message):
     __slots__ = ("verifiers",)
     VERIFIERS_FIELD_NUMBER: _ClassVar[int]
@@ -57,6 +67,12 @@ class CountVerifiersResponse(_message.Message):
     def __init__(self, verifiers_count: _Optional[int] = ...) -> None: ...
 
 class GetVerifierRequest(_message.Message):
+    __slots__ = ("verifier_id",)
+    VERIFIER_ID_FIELD_NUMBER: _ClassVar[int]
+    verifier_id: str
+    def __init__(self, verifier_id: _Optional[str] = ...) -> None: ...
+
+class GetVerifierTypedRequest(_message.Message):
     __slots__ = ("verifier_id",)
     VERIFIER_ID_FIELD_NUMBER: _ClassVar[int]
     verifier_id: str

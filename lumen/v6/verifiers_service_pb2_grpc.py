@@ -50,7 +50,7 @@ class VerifiersServiceStub:
                 _registered_method=True)
         self.GetVerifiersTyped = channel.unary_unary(
                 '/lumen.v6.VerifiersService/GetVerifiersTyped',
-                request_serializer=lumen_dot_v6_dot_verifiers__service__pb2.GetVerifiersRequest.SerializeToString,
+                request_serializer=lumen_dot_v6_dot_verifiers__service__pb2.GetVerifiersTypedRequest.SerializeToString,
                 response_deserializer=lumen_dot_v6_dot_verifiers__service__pb2.GetVerifiersResponse.FromString,
                 _registered_method=True)
         self.CountVerifiers = channel.unary_unary(
@@ -65,7 +65,7 @@ class VerifiersServiceStub:
                 _registered_method=True)
         self.GetVerifierTyped = channel.unary_unary(
                 '/lumen.v6.VerifiersService/GetVerifierTyped',
-                request_serializer=lumen_dot_v6_dot_verifiers__service__pb2.GetVerifierRequest.SerializeToString,
+                request_serializer=lumen_dot_v6_dot_verifiers__service__pb2.GetVerifierTypedRequest.SerializeToString,
                 response_deserializer=lumen_dot_v6_dot_verifiers__pb2.Verifier.FromString,
                 _registered_method=True)
         self.PutVerifier = channel.unary_unary(
@@ -192,7 +192,7 @@ def add_VerifiersServiceServicer_to_server(servicer, server):
             ),
             'GetVerifiersTyped': grpc.unary_unary_rpc_method_handler(
                     servicer.GetVerifiersTyped,
-                    request_deserializer=lumen_dot_v6_dot_verifiers__service__pb2.GetVerifiersRequest.FromString,
+                    request_deserializer=lumen_dot_v6_dot_verifiers__service__pb2.GetVerifiersTypedRequest.FromString,
                     response_serializer=lumen_dot_v6_dot_verifiers__service__pb2.GetVerifiersResponse.SerializeToString,
             ),
             'CountVerifiers': grpc.unary_unary_rpc_method_handler(
@@ -207,7 +207,7 @@ def add_VerifiersServiceServicer_to_server(servicer, server):
             ),
             'GetVerifierTyped': grpc.unary_unary_rpc_method_handler(
                     servicer.GetVerifierTyped,
-                    request_deserializer=lumen_dot_v6_dot_verifiers__service__pb2.GetVerifierRequest.FromString,
+                    request_deserializer=lumen_dot_v6_dot_verifiers__service__pb2.GetVerifierTypedRequest.FromString,
                     response_serializer=lumen_dot_v6_dot_verifiers__pb2.Verifier.SerializeToString,
             ),
             'PutVerifier': grpc.unary_unary_rpc_method_handler(
@@ -316,7 +316,7 @@ class VerifiersService:
             request,
             target,
             '/lumen.v6.VerifiersService/GetVerifiersTyped',
-            lumen_dot_v6_dot_verifiers__service__pb2.GetVerifiersRequest.SerializeToString,
+            lumen_dot_v6_dot_verifiers__service__pb2.GetVerifiersTypedRequest.SerializeToString,
             lumen_dot_v6_dot_verifiers__service__pb2.GetVerifiersResponse.FromString,
             options,
             channel_credentials,
@@ -397,7 +397,7 @@ class VerifiersService:
             request,
             target,
             '/lumen.v6.VerifiersService/GetVerifierTyped',
-            lumen_dot_v6_dot_verifiers__service__pb2.GetVerifierRequest.SerializeToString,
+            lumen_dot_v6_dot_verifiers__service__pb2.GetVerifierTypedRequest.SerializeToString,
             lumen_dot_v6_dot_verifiers__pb2.Verifier.FromString,
             options,
             channel_credentials,

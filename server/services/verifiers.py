@@ -214,7 +214,7 @@ class VerifiersService(verifiers_service_pb2_grpc.VerifiersServiceServicer):
 
     @luna_rpc()
     def GetVerifiersTyped(
-        self, request: verifiers_service_pb2.GetVerifiersRequest, call: Call
+        self, request: verifiers_service_pb2.GetVerifiersTypedRequest, call: Call
     ) -> verifiers_service_pb2.GetVerifiersResponse:
         return verifiers_service_pb2.GetVerifiersResponse(
             verifiers=[verifier_message(row) for row in self._rows(request, call)]
@@ -233,7 +233,9 @@ class VerifiersService(verifiers_service_pb2_grpc.VerifiersServiceServicer):
         return json_http_body(verifier_json(self._row(verifier_id, call.account_id)))
 
     @luna_rpc()
-    def GetVerifierTyped(self, request: verifiers_service_pb2.GetVerifierRequest, call: Call) -> verifiers_pb2.Verifier:
+    def GetVerifierTyped(
+        self, request: verifiers_service_pb2.GetVerifierTypedRequest, call: Call
+    ) -> verifiers_pb2.Verifier:
         verifier_id = path_uuid(request.verifier_id, "verifier_id")
         return verifier_message(self._row(verifier_id, call.account_id))
 

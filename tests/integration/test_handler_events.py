@@ -254,7 +254,9 @@ def test_json_images_and_descriptor_bodies(rest: httpx.Client, account: str) -> 
     assert detection["filename"] == "cam1.jpg" and detection["detect_ts"] == 12.5
     assert detection["detect_time"].startswith("2021-05-06T07:08:09")
     sdk = rest.post(
-        "/6/sdk", params={"estimate_face_descriptor": 1}, content=photo("obama.jpg"),
+        "/6/sdk",
+        params={"estimate_face_descriptor": 1},
+        content=photo("obama.jpg"),
         headers={"Content-Type": "image/jpeg"},
     ).json()["images_estimations"][0]["estimations"][0]["face"]["detection"]["attributes"]["descriptor"]
     descriptor = sdk["sdk_descriptor"]
@@ -335,9 +337,7 @@ def test_account_isolation(rest: httpx.Client, account: str) -> None:
     assert event["matches"] == [{"label": "x", "candidates": []}]
     linking = create_handler(rest, other, linking_policies(list_id))
     assert_luna_error(post_events(rest, other, linking, photo("obama.jpg")), 404, 22003)
-    reply = rest.post(
-        f"/6/handlers/{enrol}/events", content=photo("obama.jpg"), headers={"Content-Type": "image/jpeg"}
-    )
+    reply = rest.post(f"/6/handlers/{enrol}/events", content=photo("obama.jpg"), headers={"Content-Type": "image/jpeg"})
     assert_luna_error(reply, 403, 11036)
 
 

@@ -303,7 +303,7 @@ def test_grpc_typed_client(verifiers_stack: Stack, account: str) -> None:
         )
         created = stub.CreateVerifier(verifiers_service_pb2.CreateVerifierRequest(params=params), metadata=metadata)
         got = stub.GetVerifierTyped(
-            verifiers_service_pb2.GetVerifierRequest(verifier_id=created.verifier_id), metadata=metadata
+            verifiers_service_pb2.GetVerifierTypedRequest(verifier_id=created.verifier_id), metadata=metadata
         )
         assert got.description == "grpc" and got.account_id == account and got.version == 0
         assert got.policies.verification_threshold == 0.7
@@ -314,7 +314,7 @@ def test_grpc_typed_client(verifiers_stack: Stack, account: str) -> None:
             verifiers_service_pb2.PutVerifierRequest(verifier_id=created.verifier_id, params=params), metadata=metadata
         )
         assert put.version == 1
-        listed = stub.GetVerifiersTyped(verifiers_service_pb2.GetVerifiersRequest(), metadata=metadata)
+        listed = stub.GetVerifiersTyped(verifiers_service_pb2.GetVerifiersTypedRequest(), metadata=metadata)
         assert [v.verifier_id for v in listed.verifiers] == [created.verifier_id]
         entity = struct_pb2.Struct()
         entity.update({"id": "p", "type": "raw_descriptor", "data": b64(unit(5))})

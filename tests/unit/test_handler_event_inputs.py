@@ -40,10 +40,13 @@ def test_multipart_policies_part_and_images() -> None:
         ('name="image"; filename="a.jpg"', "image/jpeg", JPEG),
         ('name="image"; filename="b.jpg"', "image/x-jpeg-base64", base64.b64encode(JPEG)),
     ]
-    data = b"".join(
-        f"--{boundary}\r\nContent-Disposition: form-data; {d}\r\nContent-Type: {t}\r\n\r\n".encode() + c + b"\r\n"
-        for d, t, c in parts
-    ) + f"--{boundary}--\r\n".encode()
+    data = (
+        b"".join(
+            f"--{boundary}\r\nContent-Disposition: form-data; {d}\r\nContent-Type: {t}\r\n\r\n".encode() + c + b"\r\n"
+            for d, t, c in parts
+        )
+        + f"--{boundary}--\r\n".encode()
+    )
     parsed = parse_events_body(body(f"multipart/form-data; boundary={boundary}", data))
     assert parsed.policies == {"detect_policy": {}}
     assert [image.filename for image in parsed.images] == ["a.jpg", "b.jpg"]
