@@ -1,22 +1,27 @@
-"""POST /6/handlers/{handler_id}/events: images/s and latency of a detect + extract + match + store handler, and the
-gRPC server's memory.
+"""POST /6/handlers/{handler_id}/events vs POST /6/sdk with the same estimations, in the same run: images/s and
+latency of a detect + extract + match (list of --list-faces faces) + store handler, and the gRPC server's memory.
 
-    python -m bench.handler_events [--requests 40] [--clients 2] [--list-faces 1000]
+    python -m bench.handler_events [--list-faces 100000] [--requests 40] [--rounds 3] [--clients 1 2]
 
-Boots a real stack (Triton on CPU, gRPC server, Envoy) on free ports with a temporary data directory. One list holds
-`--list-faces` faces with random descriptors plus obama.jpg's face (enrolled through a handler). The measured
-handler detects every face, extracts the descriptor and basic attributes, matches against the list (limit 3) and
-stores the face sample and the event (default storage policy: samples, event, notification). Photos: obama.jpg,
-obama2.jpg, obama3.jpg and biden.jpg (tests/photos.py), one raw JPEG per request, in turn.
+1. Seeds a fresh data directory through the storage layer's bulk path (bench/matcher_rest.py `fill`, before the
+   server starts; the API has no bulk import): one account, one list of `--list-faces` faces with random unit
+   descriptors. The server loads them into its matching index at start.
+2. Boots a real stack (Triton on CPU, gRPC server, Envoy) on free ports; enrols obama.jpg into the list through a
+   handler (storage_policy creates the face and links it).
+3. The measured handler: detect, extract the descriptor and basic attributes, match against the list (limit 3),
+   store the face sample and the event, notify (default storage policy). The reference: POST /6/sdk with
+   estimate_face_descriptor=1&estimate_basic_attributes=1 (the same models; no match, no storage).
+4. For each client count: `--rounds` rounds, each `--requests` requests to /6/sdk then `--requests` to the handler
+   (interleaved so that a change of machine load hits both), raw JPEG bodies of obama.jpg, obama2.jpg, obama3.jpg
+   and biden.jpg in turn, keep-alive connections. Reported per client count: images/s, p50/p99 of each, and
+   handler/sdk images/s (goal >= 0.85).
 
-Reported: sequential p50/p99 latency and images/s; with `--clients` threads at once, images/s and p50/p99; the
-server's VmRSS after the runs and its VmHWM (peak). Prints one JSON document.
+Prints one JSON document (with the load average before and after: the machine may be shared).
 """
 
 from __future__ import annotations
 
 import argparse
-import base64
 import json
 import os
 import platform
@@ -24,19 +29,17 @@ import statistics
 import tempfile
 import threading
 import time
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
-import numpy as np
 
 from bench.common import bench_settings
-from bench.inference import free_port_block
+from bench.matcher_rest import fill
 from server.stack import Stack
-from server.storage.descriptors import DEFAULT_VERSION, descriptor_format
 from tests import photos
+from tests.conftest import free_port_block  # below the ephemeral range: no outgoing connection takes them
 
 PHOTOS = ("obama.jpg", "obama2.jpg", "obama3.jpg", "biden.jpg")
 
@@ -56,99 +59,133 @@ def percentiles(samples: list[float]) -> dict[str, float]:
     }
 
 
-def populate(client: httpx.Client, headers: dict[str, str], list_id: str, count: int) -> None:
-    """`count` faces with random unit descriptors in the list."""
-    dimension = descriptor_format(DEFAULT_VERSION).dimension
-    rng = np.random.default_rng(7)
-    for _ in range(count):
-        vector = rng.normal(size=dimension).astype("<f4")
-        vector /= np.linalg.norm(vector)
-        body = {
-            "lists": [list_id],
-            "attribute": {
-                "face_descriptors": [
-                    {"descriptor": base64.b64encode(vector.tobytes()).decode(), "version": DEFAULT_VERSION}
-                ]
-            },
-        }
-        client.post("/6/faces", json=body, headers=headers).raise_for_status()
+SDK_URL = "/6/sdk?estimate_face_descriptor=1&estimate_basic_attributes=1"
 
 
-def run(
-    client: httpx.Client, url: str, headers: dict[str, str], images: list[bytes], requests: int, clients: int
-) -> dict[str, Any]:
-    latencies: list[float] = []
-    lock = threading.Lock()
-    counter = iter(range(requests))
+class Runner:
+    """Requests from `clients` threads, each with its own keep-alive connection; latencies and wall time."""
 
-    def worker() -> None:
-        while True:
-            with lock:
-                index = next(counter, None)
-            if index is None:
-                return
-            start = time.perf_counter()
-            reply = client.post(url, content=images[index % len(images)], headers=headers)
-            elapsed = time.perf_counter() - start
-            if reply.status_code != 201 or not reply.json()["events"]:
-                raise RuntimeError(f"unexpected answer {reply.status_code}: {reply.text[:300]}")
-            with lock:
-                latencies.append(elapsed)
+    def __init__(self, base_url: str, headers: dict[str, str], images: list[bytes]) -> None:
+        self.base_url = base_url
+        self.headers = headers
+        self.images = images
+        self.clients: dict[int, httpx.Client] = {}
 
-    started = time.perf_counter()
-    threads = [threading.Thread(target=worker) for _ in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    wall = time.perf_counter() - started
-    return {
-        "requests": requests,
-        "clients": clients,
-        "images_per_s": round(requests / wall, 2),
-        **percentiles(latencies),
-    }
+    def client(self, number: int) -> httpx.Client:
+        if number not in self.clients:
+            self.clients[number] = httpx.Client(base_url=self.base_url, timeout=300.0)
+        return self.clients[number]
+
+    def run(self, url: str, requests: int, clients: int, check: str) -> tuple[float, list[float]]:
+        latencies: list[float] = []
+        lock = threading.Lock()
+        counter = iter(range(requests))
+        failures: list[str] = []
+
+        def worker(number: int) -> None:
+            client = self.client(number)
+            while not failures:
+                with lock:
+                    index = next(counter, None)
+                if index is None:
+                    return
+                start = time.perf_counter()
+                reply = client.post(url, content=self.images[index % len(self.images)], headers=self.headers)
+                elapsed = time.perf_counter() - start
+                if reply.status_code not in (200, 201) or not reply.json()[check]:
+                    failures.append(f"{url}: {reply.status_code} {reply.text[:300]}")
+                    return
+                with lock:
+                    latencies.append(elapsed)
+
+        started = time.perf_counter()
+        threads = [threading.Thread(target=worker, args=(number,)) for number in range(clients)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        if failures:
+            raise RuntimeError(failures[0])
+        return time.perf_counter() - started, latencies
+
+    def close(self) -> None:
+        for client in self.clients.values():
+            client.close()
+
+
+def compare(runner: Runner, handler_url: str, requests: int, rounds: int, clients: int) -> dict[str, Any]:
+    """`rounds` x (sdk block, handler block) with `clients` threads; images/s over all rounds, latencies."""
+    walls = {"sdk": 0.0, "handler": 0.0}
+    samples: dict[str, list[float]] = {"sdk": [], "handler": []}
+    for _ in range(rounds):
+        for name, url, check in (("sdk", SDK_URL, "images_estimations"), ("handler", handler_url, "events")):
+            wall, latencies = runner.run(url, requests, clients, check)
+            walls[name] += wall
+            samples[name] += latencies
+    result: dict[str, Any] = {"clients": clients, "requests_each": requests * rounds}
+    for name in ("sdk", "handler"):
+        result[name] = {"images_per_s": round(requests * rounds / walls[name], 2), **percentiles(samples[name])}
+    result["handler_vs_sdk"] = round(result["handler"]["images_per_s"] / result["sdk"]["images_per_s"], 3)
+    return result
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--requests", type=int, default=40)
-    parser.add_argument("--clients", type=int, default=2)
-    parser.add_argument("--list-faces", type=int, default=1000)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--list-faces", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=40, help="requests per block")
+    parser.add_argument("--rounds", type=int, default=3, help="sdk/handler block pairs per client count")
+    parser.add_argument("--clients", type=int, nargs="+", default=[1, 2])
     options = parser.parse_args()
     images = [photos.face_recognition_image(name).read_bytes() for name in PHOTOS]
-    account = str(uuid.uuid4())
-    headers = {"Luna-Account-Id": account}
+    load_before = [round(x, 2) for x in os.getloadavg()]
     with tempfile.TemporaryDirectory() as data:
+        started = time.perf_counter()
+        account, list_id, _ = fill(Path(data), options.list_faces)
+        seed_s = time.perf_counter() - started
+        headers = {"Luna-Account-Id": account}
+        image_headers = {**headers, "Content-Type": "image/jpeg"}
+        started = time.perf_counter()
         stack = Stack(bench_settings(Path(data), free_port_block(), triton_start=True)).start()
+        start_s = time.perf_counter() - started
         try:
             pid = stack.processes["server"].pid
-            with httpx.Client(base_url=stack.rest_url, timeout=120.0) as client:
-                list_id = client.post("/6/lists", json={}, headers=headers).json()["list_id"]
-                populate(client, headers, list_id, options.list_faces)
+            with httpx.Client(base_url=stack.rest_url, timeout=300.0) as client:
                 enrol_policies = {
                     "storage_policy": {"face_policy": {"store_face": 1, "link_to_lists_policy": [{"list_id": list_id}]}}
                 }
                 enrol = client.post("/6/handlers", json={"policies": enrol_policies}, headers=headers).json()
-                image_headers = {**headers, "Content-Type": "image/jpeg"}
-                client.post(f"/6/handlers/{enrol['handler_id']}/events", content=images[0], headers=image_headers)
+                reply = client.post(
+                    f"/6/handlers/{enrol['handler_id']}/events",
+                    content=images[0],
+                    params={"external_id": "obama"},
+                    headers=image_headers,
+                )
+                reply.raise_for_status()
                 policies = {
                     "extract_policy": {"extract_basic_attributes": 1},
                     "match_policy": [{"label": "list", "candidates": {"origin": "faces", "list_id": list_id}}],
                 }
                 handler = client.post("/6/handlers", json={"policies": policies}, headers=headers).json()
-                url = f"/6/handlers/{handler['handler_id']}/events"
-                run(client, url, image_headers, images, len(images), 1)  # warm-up
-                rss_before = proc_status_kb(pid, "VmRSS")
-                sequential = run(client, url, image_headers, images, options.requests, 1)
-                concurrent = run(client, url, image_headers, images, options.requests, options.clients)
-                sample = client.post(url, content=images[1], headers=image_headers).json()["events"][0]
-                top = sample["matches"][0]["candidates"][0]["similarity"]
+                handler_url = f"/6/handlers/{handler['handler_id']}/events"
+                sample = client.post(handler_url, content=images[1], headers=image_headers).json()["events"][0]
+                top = sample["matches"][0]["candidates"][0]
+                runner = Runner(stack.rest_url, image_headers, images)
+                try:
+                    compare(runner, handler_url, len(images), 1, max(options.clients))  # warm-up
+                    rss_before = proc_status_kb(pid, "VmRSS")
+                    runs = [compare(runner, handler_url, options.requests, options.rounds, n) for n in options.clients]
+                finally:
+                    runner.close()
             memory = {
                 "server_rss_mb_before_runs": round(rss_before / 1024, 1),
                 "server_rss_mb_after_runs": round(proc_status_kb(pid, "VmRSS") / 1024, 1),
                 "server_peak_rss_mb": round(proc_status_kb(pid, "VmHWM") / 1024, 1),
             }
+        except BaseException:
+            log = Path(data) / "logs" / "triton.log"
+            if log.is_file():
+                print(log.read_text()[-3000:])
+            raise
         finally:
             stack.stop()
     result = {
@@ -157,13 +194,16 @@ def main() -> None:
         "machine": {
             "cpu": platform.processor() or platform.machine(),
             "cores": os.cpu_count(),
-            "load_average": [round(x, 2) for x in os.getloadavg()],
+            "load_average_before": load_before,
+            "load_average_after": [round(x, 2) for x in os.getloadavg()],
         },
-        "handler": "detect + descriptor + basic attributes + match (list, limit 3) + store sample and event",
+        "handler": "detect + descriptor + basic attributes + match (list, limit 3) + store sample and event + notify",
+        "sdk": SDK_URL,
         "list_faces": options.list_faces + 1,
-        "sequential": sequential,
-        "concurrent": concurrent,
-        "obama2_top_similarity": round(top, 4),
+        "seed_s": round(seed_s, 1),
+        "stack_start_s": round(start_s, 1),
+        "runs": runs,
+        "obama2_top_match": {"external_id": top["face"]["external_id"], "similarity": round(top["similarity"], 4)},
         "memory": memory,
     }
     print(json.dumps(result, indent=2))
