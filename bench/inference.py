@@ -592,7 +592,7 @@ def main() -> None:
             base = free_port_block()
             settings = replace(
                 Settings(), data_dir=Path(workdir.name) / "data", rest_host="127.0.0.1", rest_port=base,
-                grpc_port=base + 1, envoy_admin_port=base + 2, triton_port=base + 3, triton_start=True,
+                grpc_port=base + 1, envoy_admin_port=base + 2, triton_port=base + 3, triton_start=True, tasks_port=0,
             )
             started = time.perf_counter()
             stack = Stack(settings).start()

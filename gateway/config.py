@@ -308,6 +308,9 @@ READ_CLUSTER = "lumen_grpc_read"
 # Live events (docs/live-stream.md): GET /6/ws goes to the websocket bridge (server/ws_bridge.py), native gRPC
 # calls of the stream service to the stream server's own port; the transcoder never sees that service.
 LIVE_SERVICE = "lumen.v6.EventsStreamService"
+# The LUNA Tasks API (/1/...) is served on its own listener only (tasks_listener), never on the REST port.
+TASKS_API_SERVICE = "lumen.v6.LunaTasksService"
+HCM_FILTER = "envoy.filters.network.http_connection_manager"
 LIVE_PATH = "/6/ws"
 WS_CLUSTER = "lumen_ws"
 STREAM_CLUSTER = "lumen_grpc_stream"
@@ -394,30 +397,20 @@ def grpc_cluster(name: str, host: str, port: int, max_request_bytes: int) -> dic
     }
 
 
-def envoy_config(
-    *,
-    rest_host: str,
-    rest_port: int,
-    grpc_host: str,
-    grpc_port: int,
-    admin_port: int,
+def _http_filters(
+    served: list[Route],
+    kinds: dict[str, dict[str, str]],
+    services: list[str],
+    descriptor_path: Path,
     max_request_bytes: int,
-    grpc_read_port: int | None = None,
-    descriptor_path: Path = DESCRIPTOR_SET,
-    auth_file: str = "",
-    ws_port: int | None = None,
-    grpc_stream_port: int | None = None,
-) -> dict[str, object]:
-    """grpc_read_port: the read server's port; reads go there (read_routes), None: everything to grpc_port.
-    ws_port, grpc_stream_port: the websocket bridge and the stream server (live_routes); None: live events off."""
-    descriptor_set = load_descriptor_set(descriptor_path)
-    all_routes = routes(descriptor_set)
-    http_filters = [
+) -> list[dict[str, object]]:
+    """The HTTP filters of a REST listener: the Lua filter for its routes, the transcoder for its services."""
+    return [
         {
             "name": "envoy.filters.http.lua",
             "typed_config": {
                 "@type": "type.googleapis.com/envoy.extensions.filters.http.lua.v3.Lua",
-                "default_source_code": {"inline_string": lua_code(all_routes, rpc_query_kinds(descriptor_set))},
+                "default_source_code": {"inline_string": lua_code(served, kinds)},
             },
         },
         {
@@ -425,7 +418,7 @@ def envoy_config(
             "typed_config": {
                 "@type": "type.googleapis.com/envoy.extensions.filters.http.grpc_json_transcoder.v3.GrpcJsonTranscoder",
                 "proto_descriptor": str(descriptor_path),
-                "services": [name for name in service_names(descriptor_set) if name != LIVE_SERVICE],
+                "services": services,
                 "print_options": {
                     "add_whitespace": False,
                     "always_print_primitive_fields": True,
@@ -447,6 +440,73 @@ def envoy_config(
             },
         },
     ]
+
+
+def tasks_listener(
+    rest_hcm: dict[str, object],
+    every_route: list[Route],
+    kinds: dict[str, dict[str, str]],
+    host: str,
+    port: int,
+    descriptor_path: Path,
+    max_request_bytes: int,
+) -> dict[str, object]:
+    """The LUNA Tasks API listener (docs/tasks.md): the REST listener's settings with only TASKS_API_SERVICE's
+    routes (its own Lua route table: other paths are 404 12004) and everything sent to the write server."""
+    served = [route for route in every_route if route.rpc.startswith(f"{TASKS_API_SERVICE}/")]
+    hcm = {
+        **{key: value for key, value in rest_hcm.items() if key not in ("route_config", "http_filters")},
+        "stat_prefix": "tasks",
+        "route_config": {
+            "name": "tasks",
+            "virtual_hosts": [
+                {
+                    "name": "tasks",
+                    "domains": ["*"],
+                    "request_headers_to_remove": ["x-envoy-original-path"],
+                    "routes": [
+                        {
+                            "match": {"prefix": "/"},
+                            "route": {"cluster": WRITE_CLUSTER, "timeout": f"{UPSTREAM_TIMEOUT_S}s"},
+                        }
+                    ],
+                }
+            ],
+        },
+        "http_filters": _http_filters(served, kinds, [TASKS_API_SERVICE], descriptor_path, max_request_bytes),
+    }
+    return {
+        "name": "tasks",
+        "address": {"socket_address": {"address": host, "port_value": port}},
+        "per_connection_buffer_limit_bytes": max_request_bytes,
+        "filter_chains": [{"filters": [{"name": HCM_FILTER, "typed_config": hcm}]}],
+    }
+
+
+def envoy_config(
+    *,
+    rest_host: str,
+    rest_port: int,
+    grpc_host: str,
+    grpc_port: int,
+    admin_port: int,
+    max_request_bytes: int,
+    grpc_read_port: int | None = None,
+    descriptor_path: Path = DESCRIPTOR_SET,
+    auth_file: str = "",
+    ws_port: int | None = None,
+    grpc_stream_port: int | None = None,
+    tasks_port: int | None = None,
+) -> dict[str, object]:
+    """grpc_read_port: the read server's port; reads go there (read_routes), None: everything to grpc_port.
+    ws_port, grpc_stream_port: the websocket bridge and the stream server (live_routes); None: live events off.
+    tasks_port: the LUNA Tasks API listener (TASKS_API_SERVICE's /1/... routes only, on rest_host); None: none."""
+    descriptor_set = load_descriptor_set(descriptor_path)
+    every_route = routes(descriptor_set)
+    all_routes = [route for route in every_route if not route.rpc.startswith(f"{TASKS_API_SERVICE}/")]
+    kinds = rpc_query_kinds(descriptor_set)
+    rest_services = [name for name in service_names(descriptor_set) if name not in (LIVE_SERVICE, TASKS_API_SERVICE)]
+    http_filters = _http_filters(all_routes, kinds, rest_services, descriptor_path, max_request_bytes)
     hcm = {
         "@type": HCM_TYPE,
         "stat_prefix": "rest",
@@ -467,7 +527,7 @@ def envoy_config(
                     "request_headers_to_remove": ["x-envoy-original-path"],
                     "routes": [
                         *live_routes(ws_port, grpc_stream_port),
-                        *(read_routes(all_routes) if grpc_read_port else []),
+                        *(read_routes(every_route) if grpc_read_port else []),
                         {
                             "match": {"prefix": "/"},
                             "route": {"cluster": WRITE_CLUSTER, "timeout": f"{UPSTREAM_TIMEOUT_S}s"},
@@ -491,7 +551,12 @@ def envoy_config(
                     "filter_chains": [
                         {"filters": [{"name": "envoy.filters.network.http_connection_manager", "typed_config": hcm}]}
                     ],
-                }
+                },
+                *(
+                    [tasks_listener(hcm, every_route, kinds, rest_host, tasks_port, descriptor_path, max_request_bytes)]
+                    if tasks_port
+                    else []
+                ),
             ],
             "clusters": [
                 grpc_cluster(WRITE_CLUSTER, grpc_host, grpc_port, max_request_bytes),

@@ -28,6 +28,7 @@ DEFAULT_STORAGE_VERSION_RETENTION_S = 10
 DEFAULT_LIVE_MAX_SUBSCRIBERS = 64
 DEFAULT_LIVE_QUEUE_EVENTS = 256
 DEFAULT_TASKS_WORKERS = 2
+DEFAULT_TASKS_PORT = 5050
 DEFAULT_TASKS_SUBTASK_SIZE = 1000
 
 
@@ -90,6 +91,8 @@ class Settings:
     # Tasks (/6/tasks, docs/tasks.md): worker threads running task units (planning, subtasks); 0: tasks are
     # accepted and stay pending.
     tasks_workers: int = DEFAULT_TASKS_WORKERS
+    # The LUNA Tasks API (/1/..., docs/tasks.md) listens here (Envoy, on rest_host); 0: the stack picks a free port.
+    tasks_port: int = DEFAULT_TASKS_PORT
     # Objects per subtask (linker ids, clustering and ROC rows); v6: at most 1000.
     tasks_subtask_size: int = DEFAULT_TASKS_SUBTASK_SIZE
     # Test-only: every subtask first waits this long (still seeing a cancel), so tests can act on a running task.

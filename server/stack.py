@@ -75,6 +75,7 @@ def busy_ports(settings: Settings) -> list[str]:
         ("rest_port", settings.rest_host, settings.rest_port),
         ("grpc_port", settings.grpc_host, settings.grpc_port),
         ("envoy_admin_port", "127.0.0.1", settings.envoy_admin_port),
+        ("tasks_port", settings.rest_host, settings.tasks_port),
     ]
     if settings.grpc_read_workers > 0 and settings.grpc_read_port:
         wanted.append(("grpc_read_port", settings.grpc_host, settings.grpc_read_port))
@@ -117,7 +118,7 @@ class Stack:
     def __init__(self, settings: Settings, *, log_dir: Path | None = None) -> None:
         if settings.triton_start:
             settings = replace(settings, triton_enabled=True, triton_grpc_url=f"127.0.0.1:{settings.triton_port}")
-        self.settings = with_live_ports(with_read_port(settings))
+        self.settings = with_tasks_port(with_live_ports(with_read_port(settings)))
         self.log_dir = log_dir or settings.data_dir / "logs"
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
         self.triton: TritonServer | None = None
@@ -211,6 +212,7 @@ class Stack:
             auth_file=self.settings.auth_file,
             ws_port=self.settings.ws_port if self.settings.live_max_subscribers > 0 else None,
             grpc_stream_port=self.settings.grpc_stream_port if self.settings.live_max_subscribers > 0 else None,
+            tasks_port=self.settings.tasks_port,
         )
         self._spawn(
             "envoy",
@@ -487,9 +489,20 @@ def with_live_ports(settings: Settings) -> Settings:
     return replace(settings, **chosen)  # type: ignore[arg-type]
 
 
+def with_tasks_port(settings: Settings) -> Settings:
+    """Settings whose Tasks API port is a free port when it is 0."""
+    if settings.tasks_port:
+        return settings
+    with socket.socket() as probe:
+        probe.bind((settings.rest_host, 0))
+        return replace(settings, tasks_port=probe.getsockname()[1])
+
+
 def with_ports(settings: Settings, base: int) -> Settings:
     """Settings on a block of ports starting at `base` (tests run several stacks)."""
-    return replace(settings, rest_port=base, grpc_port=base + 1, envoy_admin_port=base + 2, triton_port=base + 3)
+    return replace(
+        settings, rest_port=base, grpc_port=base + 1, envoy_admin_port=base + 2, triton_port=base + 3, tasks_port=0
+    )
 
 
 if __name__ == "__main__":

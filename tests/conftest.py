@@ -86,6 +86,7 @@ def stack_settings(data_dir: Path, **overrides: object) -> Settings:
         grpc_port=base + 1,
         envoy_admin_port=base + 2,
         triton_port=base + 3,
+        tasks_port=0,  # the stack picks a free one
         grpc_workers=8,
         **{"triton_start": False, **overrides},  # type: ignore[arg-type]
     )

@@ -40,22 +40,22 @@ class TasksServiceStub:
         """
         self.CreateClusteringTask = channel.unary_unary(
                 '/lumen.v6.TasksService/CreateClusteringTask',
-                request_serializer=lumen_dot_v6_dot_tasks__service__pb2.CreateTaskRequest.SerializeToString,
+                request_serializer=lumen_dot_v6_dot_tasks__service__pb2.CreateClusteringTaskRequest.SerializeToString,
                 response_deserializer=lumen_dot_v6_dot_tasks__service__pb2.CreateTaskResponse.FromString,
                 _registered_method=True)
         self.CreateLinkerTask = channel.unary_unary(
                 '/lumen.v6.TasksService/CreateLinkerTask',
-                request_serializer=lumen_dot_v6_dot_tasks__service__pb2.CreateTaskRequest.SerializeToString,
+                request_serializer=lumen_dot_v6_dot_tasks__service__pb2.CreateLinkerTaskRequest.SerializeToString,
                 response_deserializer=lumen_dot_v6_dot_tasks__service__pb2.CreateTaskResponse.FromString,
                 _registered_method=True)
         self.CreateCrossMatchTask = channel.unary_unary(
                 '/lumen.v6.TasksService/CreateCrossMatchTask',
-                request_serializer=lumen_dot_v6_dot_tasks__service__pb2.CreateTaskRequest.SerializeToString,
+                request_serializer=lumen_dot_v6_dot_tasks__service__pb2.CreateCrossMatchTaskRequest.SerializeToString,
                 response_deserializer=lumen_dot_v6_dot_tasks__service__pb2.CreateTaskResponse.FromString,
                 _registered_method=True)
         self.CreateRocTask = channel.unary_unary(
                 '/lumen.v6.TasksService/CreateRocTask',
-                request_serializer=lumen_dot_v6_dot_tasks__service__pb2.CreateTaskRequest.SerializeToString,
+                request_serializer=lumen_dot_v6_dot_tasks__service__pb2.CreateRocTaskRequest.SerializeToString,
                 response_deserializer=lumen_dot_v6_dot_tasks__service__pb2.CreateTaskResponse.FromString,
                 _registered_method=True)
         self.GetTasks = channel.unary_unary(
@@ -85,27 +85,27 @@ class TasksServiceStub:
                 _registered_method=True)
         self.GetTask = channel.unary_unary(
                 '/lumen.v6.TasksService/GetTask',
-                request_serializer=lumen_dot_v6_dot_tasks__service__pb2.TaskRequest.SerializeToString,
+                request_serializer=lumen_dot_v6_dot_tasks__service__pb2.GetTaskRequest.SerializeToString,
                 response_deserializer=google_dot_api_dot_httpbody__pb2.HttpBody.FromString,
                 _registered_method=True)
         self.CancelTask = channel.unary_unary(
                 '/lumen.v6.TasksService/CancelTask',
-                request_serializer=lumen_dot_v6_dot_tasks__service__pb2.TaskRequest.SerializeToString,
+                request_serializer=lumen_dot_v6_dot_tasks__service__pb2.CancelTaskRequest.SerializeToString,
                 response_deserializer=lumen_dot_v6_dot_common__pb2.NoContent.FromString,
                 _registered_method=True)
         self.DeleteTask = channel.unary_unary(
                 '/lumen.v6.TasksService/DeleteTask',
-                request_serializer=lumen_dot_v6_dot_tasks__service__pb2.TaskRequest.SerializeToString,
+                request_serializer=lumen_dot_v6_dot_tasks__service__pb2.DeleteTaskRequest.SerializeToString,
                 response_deserializer=lumen_dot_v6_dot_common__pb2.NoContent.FromString,
                 _registered_method=True)
         self.GetTaskResult = channel.unary_unary(
                 '/lumen.v6.TasksService/GetTaskResult',
-                request_serializer=lumen_dot_v6_dot_tasks__service__pb2.TaskRequest.SerializeToString,
+                request_serializer=lumen_dot_v6_dot_tasks__service__pb2.GetTaskResultRequest.SerializeToString,
                 response_deserializer=google_dot_api_dot_httpbody__pb2.HttpBody.FromString,
                 _registered_method=True)
         self.GetSubtasks = channel.unary_unary(
                 '/lumen.v6.TasksService/GetSubtasks',
-                request_serializer=lumen_dot_v6_dot_tasks__service__pb2.TaskRequest.SerializeToString,
+                request_serializer=lumen_dot_v6_dot_tasks__service__pb2.GetSubtasksRequest.SerializeToString,
                 response_deserializer=google_dot_api_dot_httpbody__pb2.HttpBody.FromString,
                 _registered_method=True)
         self.GetTaskErrors = channel.unary_unary(
@@ -230,22 +230,22 @@ def add_TasksServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
             'CreateClusteringTask': grpc.unary_unary_rpc_method_handler(
                     servicer.CreateClusteringTask,
-                    request_deserializer=lumen_dot_v6_dot_tasks__service__pb2.CreateTaskRequest.FromString,
+                    request_deserializer=lumen_dot_v6_dot_tasks__service__pb2.CreateClusteringTaskRequest.FromString,
                     response_serializer=lumen_dot_v6_dot_tasks__service__pb2.CreateTaskResponse.SerializeToString,
             ),
             'CreateLinkerTask': grpc.unary_unary_rpc_method_handler(
                     servicer.CreateLinkerTask,
-                    request_deserializer=lumen_dot_v6_dot_tasks__service__pb2.CreateTaskRequest.FromString,
+                    request_deserializer=lumen_dot_v6_dot_tasks__service__pb2.CreateLinkerTaskRequest.FromString,
                     response_serializer=lumen_dot_v6_dot_tasks__service__pb2.CreateTaskResponse.SerializeToString,
             ),
             'CreateCrossMatchTask': grpc.unary_unary_rpc_method_handler(
                     servicer.CreateCrossMatchTask,
-                    request_deserializer=lumen_dot_v6_dot_tasks__service__pb2.CreateTaskRequest.FromString,
+                    request_deserializer=lumen_dot_v6_dot_tasks__service__pb2.CreateCrossMatchTaskRequest.FromString,
                     response_serializer=lumen_dot_v6_dot_tasks__service__pb2.CreateTaskResponse.SerializeToString,
             ),
             'CreateRocTask': grpc.unary_unary_rpc_method_handler(
                     servicer.CreateRocTask,
-                    request_deserializer=lumen_dot_v6_dot_tasks__service__pb2.CreateTaskRequest.FromString,
+                    request_deserializer=lumen_dot_v6_dot_tasks__service__pb2.CreateRocTaskRequest.FromString,
                     response_serializer=lumen_dot_v6_dot_tasks__service__pb2.CreateTaskResponse.SerializeToString,
             ),
             'GetTasks': grpc.unary_unary_rpc_method_handler(
@@ -275,27 +275,27 @@ def add_TasksServiceServicer_to_server(servicer, server):
             ),
             'GetTask': grpc.unary_unary_rpc_method_handler(
                     servicer.GetTask,
-                    request_deserializer=lumen_dot_v6_dot_tasks__service__pb2.TaskRequest.FromString,
+                    request_deserializer=lumen_dot_v6_dot_tasks__service__pb2.GetTaskRequest.FromString,
                     response_serializer=google_dot_api_dot_httpbody__pb2.HttpBody.SerializeToString,
             ),
             'CancelTask': grpc.unary_unary_rpc_method_handler(
                     servicer.CancelTask,
-                    request_deserializer=lumen_dot_v6_dot_tasks__service__pb2.TaskRequest.FromString,
+                    request_deserializer=lumen_dot_v6_dot_tasks__service__pb2.CancelTaskRequest.FromString,
                     response_serializer=lumen_dot_v6_dot_common__pb2.NoContent.SerializeToString,
             ),
             'DeleteTask': grpc.unary_unary_rpc_method_handler(
                     servicer.DeleteTask,
-                    request_deserializer=lumen_dot_v6_dot_tasks__service__pb2.TaskRequest.FromString,
+                    request_deserializer=lumen_dot_v6_dot_tasks__service__pb2.DeleteTaskRequest.FromString,
                     response_serializer=lumen_dot_v6_dot_common__pb2.NoContent.SerializeToString,
             ),
             'GetTaskResult': grpc.unary_unary_rpc_method_handler(
                     servicer.GetTaskResult,
-                    request_deserializer=lumen_dot_v6_dot_tasks__service__pb2.TaskRequest.FromString,
+                    request_deserializer=lumen_dot_v6_dot_tasks__service__pb2.GetTaskResultRequest.FromString,
                     response_serializer=google_dot_api_dot_httpbody__pb2.HttpBody.SerializeToString,
             ),
             'GetSubtasks': grpc.unary_unary_rpc_method_handler(
                     servicer.GetSubtasks,
-                    request_deserializer=lumen_dot_v6_dot_tasks__service__pb2.TaskRequest.FromString,
+                    request_deserializer=lumen_dot_v6_dot_tasks__service__pb2.GetSubtasksRequest.FromString,
                     response_serializer=google_dot_api_dot_httpbody__pb2.HttpBody.SerializeToString,
             ),
             'GetTaskErrors': grpc.unary_unary_rpc_method_handler(
@@ -331,7 +331,7 @@ class TasksService:
             request,
             target,
             '/lumen.v6.TasksService/CreateClusteringTask',
-            lumen_dot_v6_dot_tasks__service__pb2.CreateTaskRequest.SerializeToString,
+            lumen_dot_v6_dot_tasks__service__pb2.CreateClusteringTaskRequest.SerializeToString,
             lumen_dot_v6_dot_tasks__service__pb2.CreateTaskResponse.FromString,
             options,
             channel_credentials,
@@ -358,7 +358,7 @@ class TasksService:
             request,
             target,
             '/lumen.v6.TasksService/CreateLinkerTask',
-            lumen_dot_v6_dot_tasks__service__pb2.CreateTaskRequest.SerializeToString,
+            lumen_dot_v6_dot_tasks__service__pb2.CreateLinkerTaskRequest.SerializeToString,
             lumen_dot_v6_dot_tasks__service__pb2.CreateTaskResponse.FromString,
             options,
             channel_credentials,
@@ -385,7 +385,7 @@ class TasksService:
             request,
             target,
             '/lumen.v6.TasksService/CreateCrossMatchTask',
-            lumen_dot_v6_dot_tasks__service__pb2.CreateTaskRequest.SerializeToString,
+            lumen_dot_v6_dot_tasks__service__pb2.CreateCrossMatchTaskRequest.SerializeToString,
             lumen_dot_v6_dot_tasks__service__pb2.CreateTaskResponse.FromString,
             options,
             channel_credentials,
@@ -412,7 +412,7 @@ class TasksService:
             request,
             target,
             '/lumen.v6.TasksService/CreateRocTask',
-            lumen_dot_v6_dot_tasks__service__pb2.CreateTaskRequest.SerializeToString,
+            lumen_dot_v6_dot_tasks__service__pb2.CreateRocTaskRequest.SerializeToString,
             lumen_dot_v6_dot_tasks__service__pb2.CreateTaskResponse.FromString,
             options,
             channel_credentials,
@@ -574,7 +574,7 @@ class TasksService:
             request,
             target,
             '/lumen.v6.TasksService/GetTask',
-            lumen_dot_v6_dot_tasks__service__pb2.TaskRequest.SerializeToString,
+            lumen_dot_v6_dot_tasks__service__pb2.GetTaskRequest.SerializeToString,
             google_dot_api_dot_httpbody__pb2.HttpBody.FromString,
             options,
             channel_credentials,
@@ -601,7 +601,7 @@ class TasksService:
             request,
             target,
             '/lumen.v6.TasksService/CancelTask',
-            lumen_dot_v6_dot_tasks__service__pb2.TaskRequest.SerializeToString,
+            lumen_dot_v6_dot_tasks__service__pb2.CancelTaskRequest.SerializeToString,
             lumen_dot_v6_dot_common__pb2.NoContent.FromString,
             options,
             channel_credentials,
@@ -628,7 +628,7 @@ class TasksService:
             request,
             target,
             '/lumen.v6.TasksService/DeleteTask',
-            lumen_dot_v6_dot_tasks__service__pb2.TaskRequest.SerializeToString,
+            lumen_dot_v6_dot_tasks__service__pb2.DeleteTaskRequest.SerializeToString,
             lumen_dot_v6_dot_common__pb2.NoContent.FromString,
             options,
             channel_credentials,
@@ -655,7 +655,7 @@ class TasksService:
             request,
             target,
             '/lumen.v6.TasksService/GetTaskResult',
-            lumen_dot_v6_dot_tasks__service__pb2.TaskRequest.SerializeToString,
+            lumen_dot_v6_dot_tasks__service__pb2.GetTaskResultRequest.SerializeToString,
             google_dot_api_dot_httpbody__pb2.HttpBody.FromString,
             options,
             channel_credentials,
@@ -682,7 +682,7 @@ class TasksService:
             request,
             target,
             '/lumen.v6.TasksService/GetSubtasks',
-            lumen_dot_v6_dot_tasks__service__pb2.TaskRequest.SerializeToString,
+            lumen_dot_v6_dot_tasks__service__pb2.GetSubtasksRequest.SerializeToString,
             google_dot_api_dot_httpbody__pb2.HttpBody.FromString,
             options,
             channel_credentials,

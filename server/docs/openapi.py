@@ -724,6 +724,10 @@ def _resolve_refs(node: Any, names: dict[str, str]) -> Any:
     return node
 
 
+# Services served on another Envoy listener than the v6 REST port (gateway/config.py TASKS_API_SERVICE).
+OTHER_LISTENER_SERVICES = frozenset({"lumen.v6.LunaTasksService"})
+
+
 def build_openapi(
     descriptor_set: bytes,
     *,
@@ -749,6 +753,8 @@ def build_openapi(
             continue
         comments = _comments(file)
         for s_index, service in enumerate(file.service):
+            if f"{file.package}.{service.name}" in OTHER_LISTENER_SERVICES:
+                continue
             tag = service.name.removesuffix("Service") or service.name
             tag_entry = {"name": tag}
             service_comment = comments.get((_FILE_SERVICE, s_index))

@@ -7,11 +7,18 @@ not found. Design: docs/tasks.md.
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 from google.api import httpbody_pb2
 
-from lumen.v6 import common_pb2, tasks_service_pb2, tasks_service_pb2_grpc
+from lumen.v6 import (
+    common_pb2,
+    luna_tasks_service_pb2,
+    luna_tasks_service_pb2_grpc,
+    tasks_service_pb2,
+    tasks_service_pb2_grpc,
+)
 from server import errors
 from server.errors import LunaError
 from server.json_http import accept_header, json_http_body, preferred
@@ -28,9 +35,20 @@ from server.storage.repositories.tasks import (
 from server.tasks.base import JSON_TYPE, TaskKind
 from server.tasks.roc import PNG_TYPE
 from server.tasks.runner import TaskRunner, all_kinds
-from server.validation import int_param, json_body, list_param, page_params, time_param, validate_json
+from server.validation import (
+    int_param,
+    json_body,
+    list_param,
+    page_params,
+    time_param,
+    uuid_param,
+    validate_json,
+)
 
 DESCRIPTION_MAX = 128
+V6_MAX_PAGE = 100
+TASKS_API_MAX_PAGE = 1000
+TASKS_API_VERSION = {"api": 1, "major": 0, "minor": 1, "patch": 0}
 INT32_MAX = 2**31 - 1
 TASK_TYPES = list(range(10))
 TASK_STATUSES = list(range(6))
@@ -131,14 +149,15 @@ def error_filter(request: Any, account_id: str | None) -> ErrorFilter:
     )
 
 
-class TasksService(tasks_service_pb2_grpc.TasksServiceServicer):
+class TaskOperations:
+    """What both surfaces do, given the scope (an account, or None: every account) and the page-size limit."""
+
     def __init__(self, tasks: TaskRepository, runner: TaskRunner | None) -> None:
         self.tasks = tasks
         self.runner = runner
         self.kinds = all_kinds()
 
-    def _create(self, code: int, request: tasks_service_pb2.CreateTaskRequest, call: Call) -> Any:
-        account_id = call.require_account()
+    def create(self, code: int, request: Any, account_id: str) -> Any:
         kind = self.kinds[code]
         body = json_body(request.body, request.params, body_schema(kind), has_params=request.HasField("params"))
         validate_json(body["content"], kind.schema)
@@ -147,83 +166,50 @@ class TasksService(tasks_service_pb2_grpc.TasksServiceServicer):
             self.runner.wake()
         return tasks_service_pb2.CreateTaskResponse(task_id=task_id)
 
-    def _task(self, value: str, call: Call) -> TaskRow:
+    def task(self, value: str, account_id: str | None) -> TaskRow:
         task_id = int_id(value, "task_id")
-        row = self.tasks.get(task_id, call.account_id)
+        row = self.tasks.get(task_id, account_id)
         if row is None:
             raise LunaError(errors.TASK_NOT_FOUND, id=task_id)
         return row
 
-    @luna_rpc(account_required=True)
-    def CreateLinkerTask(self, request: tasks_service_pb2.CreateTaskRequest, call: Call) -> Any:
-        return self._create(1, request, call)
-
-    @luna_rpc(account_required=True)
-    def CreateClusteringTask(self, request: tasks_service_pb2.CreateTaskRequest, call: Call) -> Any:
-        return self._create(2, request, call)
-
-    @luna_rpc(account_required=True)
-    def CreateCrossMatchTask(self, request: tasks_service_pb2.CreateTaskRequest, call: Call) -> Any:
-        return self._create(6, request, call)
-
-    @luna_rpc(account_required=True)
-    def CreateRocTask(self, request: tasks_service_pb2.CreateTaskRequest, call: Call) -> Any:
-        return self._create(7, request, call)
-
-    @luna_rpc()
-    def GetTasks(self, request: tasks_service_pb2.GetTasksRequest, call: Call) -> httpbody_pb2.HttpBody:
-        offset, limit = page_params(request)
-        rows = self.tasks.find(task_filter(request, call.account_id), offset=offset, limit=limit)
+    def list_tasks(self, request: Any, account_id: str | None, max_page: int) -> httpbody_pb2.HttpBody:
+        offset, limit = page_params(request, max_page)
+        rows = self.tasks.find(task_filter(request, account_id), offset=offset, limit=limit)
         return json_http_body({"tasks": [task_json(row) for row in rows]})
 
-    @luna_rpc()
-    def CountTasks(
-        self, request: tasks_service_pb2.CountTasksRequest, call: Call
-    ) -> tasks_service_pb2.TasksCountResponse:
-        return tasks_service_pb2.TasksCountResponse(count=self.tasks.count(task_filter(request, call.account_id)))
+    def count_tasks(self, request: Any, account_id: str | None) -> tasks_service_pb2.TasksCountResponse:
+        return tasks_service_pb2.TasksCountResponse(count=self.tasks.count(task_filter(request, account_id)))
 
-    @luna_rpc()
-    def GetErrors(self, request: tasks_service_pb2.GetErrorsRequest, call: Call) -> httpbody_pb2.HttpBody:
-        offset, limit = page_params(request)
-        rows = self.tasks.errors(error_filter(request, call.account_id), offset=offset, limit=limit)
+    def list_errors(self, request: Any, account_id: str | None, max_page: int) -> httpbody_pb2.HttpBody:
+        offset, limit = page_params(request, max_page)
+        rows = self.tasks.errors(error_filter(request, account_id), offset=offset, limit=limit)
         return json_http_body({"errors": [error_json(row) for row in rows]})
 
-    @luna_rpc()
-    def CountErrors(
-        self, request: tasks_service_pb2.CountErrorsRequest, call: Call
-    ) -> tasks_service_pb2.TasksCountResponse:
-        count = self.tasks.count_errors(error_filter(request, call.account_id))
-        return tasks_service_pb2.TasksCountResponse(count=count)
+    def count_errors(self, request: Any, account_id: str | None) -> tasks_service_pb2.TasksCountResponse:
+        return tasks_service_pb2.TasksCountResponse(count=self.tasks.count_errors(error_filter(request, account_id)))
 
-    @luna_rpc()
-    def GetError(self, request: tasks_service_pb2.GetErrorRequest, call: Call) -> httpbody_pb2.HttpBody:
-        error_id = int_id(request.error_id, "error_id")
-        rows = self.tasks.errors(ErrorFilter(account_id=call.account_id, error_ids=[error_id]), offset=0, limit=1)
+    def error(self, value: str, account_id: str | None) -> httpbody_pb2.HttpBody:
+        error_id = int_id(value, "error_id")
+        rows = self.tasks.errors(ErrorFilter(account_id=account_id, error_ids=[error_id]), offset=0, limit=1)
         if not rows:
             raise LunaError(errors.TASK_ERROR_NOT_FOUND, id=error_id)
         return json_http_body(error_json(rows[0]))
 
-    @luna_rpc()
-    def GetTask(self, request: tasks_service_pb2.TaskRequest, call: Call) -> httpbody_pb2.HttpBody:
-        return json_http_body(task_json(self._task(request.task_id, call)))
-
-    @luna_rpc(account_required=True)
-    def CancelTask(self, request: tasks_service_pb2.TaskRequest, call: Call) -> common_pb2.NoContent:
-        row = self._task(request.task_id, call)
+    def cancel(self, value: str, account_id: str | None) -> common_pb2.NoContent:
+        row = self.task(value, account_id)
         if row["task_status"] in FINISHED or not self.tasks.cancel(row["task_id"]):
             raise LunaError(errors.TASK_FINISHED, id=row["task_id"])
         return common_pb2.NoContent()
 
-    @luna_rpc(account_required=True)
-    def DeleteTask(self, request: tasks_service_pb2.TaskRequest, call: Call) -> common_pb2.NoContent:
-        row = self._task(request.task_id, call)
-        if not self.tasks.delete(row["task_id"], call.require_account()):
+    def delete(self, value: str, account_id: str | None) -> common_pb2.NoContent:
+        row = self.task(value, account_id)
+        if not self.tasks.delete(row["task_id"], account_id):
             raise LunaError(errors.TASK_NOT_FOUND, id=row["task_id"])
         return common_pb2.NoContent()
 
-    @luna_rpc()
-    def GetTaskResult(self, request: tasks_service_pb2.TaskRequest, call: Call) -> httpbody_pb2.HttpBody:
-        row = self._task(request.task_id, call)
+    def result(self, value: str, account_id: str | None, call: Call) -> httpbody_pb2.HttpBody:
+        row = self.task(value, account_id)
         stored = self.tasks.result(row["result_id"]) if row["result_id"] else None
         if stored is None:
             raise LunaError(errors.TASK_RESULT_NOT_FOUND, id=row["task_id"])
@@ -239,17 +225,179 @@ class TasksService(tasks_service_pb2_grpc.TasksServiceServicer):
         task_errors = self.tasks.errors(ErrorFilter(task_ids=[row["task_id"]]), offset=0, limit=1000)
         return json_http_body({"result": result, "errors": [error_json(e) for e in task_errors]})
 
-    @luna_rpc()
-    def GetSubtasks(self, request: tasks_service_pb2.TaskRequest, call: Call) -> httpbody_pb2.HttpBody:
-        row = self._task(request.task_id, call)
+    def subtasks(self, value: str, account_id: str | None) -> httpbody_pb2.HttpBody:
+        row = self.task(value, account_id)
         return json_http_body({"subtasks": [subtask_json(s) for s in self.tasks.subtasks(row["task_id"])]})
+
+    def task_errors(self, request: Any, account_id: str | None, max_page: int) -> httpbody_pb2.HttpBody:
+        row = self.task(request.task_id, account_id)
+        offset, limit = page_params(request, max_page)
+        rows = self.tasks.errors(ErrorFilter(task_ids=[row["task_id"]]), offset=offset, limit=limit)
+        return json_http_body({"errors": [error_json(e) for e in rows]})
+
+
+class TasksService(tasks_service_pb2_grpc.TasksServiceServicer):
+    """/6/tasks on the REST port: scoped by Luna-Account-Id, page_size 1..100."""
+
+    def __init__(self, operations: TaskOperations) -> None:
+        self.ops = operations
+
+    @luna_rpc(account_required=True)
+    def CreateLinkerTask(self, request: Any, call: Call) -> Any:
+        return self.ops.create(1, request, call.require_account())
+
+    @luna_rpc(account_required=True)
+    def CreateClusteringTask(self, request: Any, call: Call) -> Any:
+        return self.ops.create(2, request, call.require_account())
+
+    @luna_rpc(account_required=True)
+    def CreateCrossMatchTask(self, request: Any, call: Call) -> Any:
+        return self.ops.create(6, request, call.require_account())
+
+    @luna_rpc(account_required=True)
+    def CreateRocTask(self, request: Any, call: Call) -> Any:
+        return self.ops.create(7, request, call.require_account())
+
+    @luna_rpc()
+    def GetTasks(self, request: tasks_service_pb2.GetTasksRequest, call: Call) -> httpbody_pb2.HttpBody:
+        return self.ops.list_tasks(request, call.account_id, V6_MAX_PAGE)
+
+    @luna_rpc()
+    def CountTasks(self, request: tasks_service_pb2.CountTasksRequest, call: Call) -> Any:
+        return self.ops.count_tasks(request, call.account_id)
+
+    @luna_rpc()
+    def GetErrors(self, request: tasks_service_pb2.GetErrorsRequest, call: Call) -> httpbody_pb2.HttpBody:
+        return self.ops.list_errors(request, call.account_id, V6_MAX_PAGE)
+
+    @luna_rpc()
+    def CountErrors(self, request: tasks_service_pb2.CountErrorsRequest, call: Call) -> Any:
+        return self.ops.count_errors(request, call.account_id)
+
+    @luna_rpc()
+    def GetError(self, request: tasks_service_pb2.GetErrorRequest, call: Call) -> httpbody_pb2.HttpBody:
+        return self.ops.error(request.error_id, call.account_id)
+
+    @luna_rpc()
+    def GetTask(self, request: Any, call: Call) -> httpbody_pb2.HttpBody:
+        return json_http_body(task_json(self.ops.task(request.task_id, call.account_id)))
+
+    @luna_rpc(account_required=True)
+    def CancelTask(self, request: Any, call: Call) -> common_pb2.NoContent:
+        return self.ops.cancel(request.task_id, call.require_account())
+
+    @luna_rpc(account_required=True)
+    def DeleteTask(self, request: Any, call: Call) -> common_pb2.NoContent:
+        return self.ops.delete(request.task_id, call.require_account())
+
+    @luna_rpc()
+    def GetTaskResult(self, request: Any, call: Call) -> httpbody_pb2.HttpBody:
+        return self.ops.result(request.task_id, call.account_id, call)
+
+    @luna_rpc()
+    def GetSubtasks(self, request: Any, call: Call) -> httpbody_pb2.HttpBody:
+        return self.ops.subtasks(request.task_id, call.account_id)
 
     @luna_rpc()
     def GetTaskErrors(self, request: tasks_service_pb2.GetTaskErrorsRequest, call: Call) -> httpbody_pb2.HttpBody:
-        row = self._task(request.task_id, call)
-        offset, limit = page_params(request)
-        rows = self.tasks.errors(ErrorFilter(task_ids=[row["task_id"]]), offset=offset, limit=limit)
-        return json_http_body({"errors": [error_json(e) for e in rows]})
+        return self.ops.task_errors(request, call.account_id, V6_MAX_PAGE)
+
+
+def scope(request: Any) -> str | None:
+    """The Tasks API's account scope: the `account_id` query parameter (absent: every account)."""
+    return uuid_param(request, "account_id")
+
+
+class LunaTasksService(luna_tasks_service_pb2_grpc.LunaTasksServiceServicer):
+    """The LUNA Tasks API (/1/..., its own listener): scoped by the account_id query parameter, page_size
+    1..1000; creation takes the account from Luna-Account-Id."""
+
+    def __init__(self, operations: TaskOperations) -> None:
+        self.ops = operations
+
+    @luna_rpc()
+    def GetTasksVersion(self, request: Any, call: Call) -> Any:
+        return json_http_body({"Version": TASKS_API_VERSION})
+
+    @luna_rpc()
+    def TasksHealthcheck(self, request: Any, call: Call) -> Any:
+        started = time.perf_counter()
+        try:
+            self.ops.tasks.db.check()
+        except Exception as error:  # noqa: BLE001 - any failure of the database is the unhealthy answer
+            raise LunaError(errors.UNHEALTHY, component="tasks database", reason=type(error).__name__) from None
+        return luna_tasks_service_pb2.TasksHealthcheckResponse(execution_time=time.perf_counter() - started)
+
+    @luna_rpc(account_required=True)
+    def CreateLinkerTask(self, request: Any, call: Call) -> Any:
+        return self.ops.create(1, request, call.require_account())
+
+    @luna_rpc(account_required=True)
+    def CreateClusteringTask(self, request: Any, call: Call) -> Any:
+        return self.ops.create(2, request, call.require_account())
+
+    @luna_rpc(account_required=True)
+    def CreateCrossMatchTask(self, request: Any, call: Call) -> Any:
+        return self.ops.create(6, request, call.require_account())
+
+    @luna_rpc(account_required=True)
+    def CreateRocTask(self, request: Any, call: Call) -> Any:
+        return self.ops.create(7, request, call.require_account())
+
+    @luna_rpc()
+    def GetTasks(self, request: Any, call: Call) -> httpbody_pb2.HttpBody:
+        return self.ops.list_tasks(request, scope(request), TASKS_API_MAX_PAGE)
+
+    @luna_rpc()
+    def CountTasks(self, request: Any, call: Call) -> Any:
+        return self.ops.count_tasks(request, scope(request))
+
+    @luna_rpc()
+    def GetTask(self, request: Any, call: Call) -> httpbody_pb2.HttpBody:
+        return json_http_body(task_json(self.ops.task(request.task_id, scope(request))))
+
+    @luna_rpc()
+    def CancelTask(self, request: Any, call: Call) -> common_pb2.NoContent:
+        return self.ops.cancel(request.task_id, scope(request))
+
+    @luna_rpc()
+    def DeleteTask(self, request: Any, call: Call) -> common_pb2.NoContent:
+        return self.ops.delete(request.task_id, scope(request))
+
+    @luna_rpc()
+    def GetTaskResult(self, request: Any, call: Call) -> httpbody_pb2.HttpBody:
+        return self.ops.result(request.task_id, scope(request), call)
+
+    @luna_rpc()
+    def GetSubtasks(self, request: Any, call: Call) -> httpbody_pb2.HttpBody:
+        return self.ops.subtasks(request.task_id, scope(request))
+
+    @luna_rpc()
+    def GetTaskErrors(self, request: Any, call: Call) -> httpbody_pb2.HttpBody:
+        return self.ops.task_errors(request, scope(request), TASKS_API_MAX_PAGE)
+
+    @luna_rpc()
+    def CountTaskErrors(self, request: Any, call: Call) -> Any:
+        row = self.ops.task(request.task_id, scope(request))
+        filters = ErrorFilter(
+            task_ids=[row["task_id"]],
+            error_code=int_param(request, "error_code", 0) if request.HasField("error_code") else None,
+            error_time_gte=time_param(request, "error_time__gte"),
+            error_time_lt=time_param(request, "error_time__lt"),
+        )
+        return tasks_service_pb2.TasksCountResponse(count=self.ops.tasks.count_errors(filters))
+
+    @luna_rpc()
+    def GetErrors(self, request: Any, call: Call) -> httpbody_pb2.HttpBody:
+        return self.ops.list_errors(request, scope(request), TASKS_API_MAX_PAGE)
+
+    @luna_rpc()
+    def CountErrors(self, request: Any, call: Call) -> Any:
+        return self.ops.count_errors(request, scope(request))
+
+    @luna_rpc()
+    def GetError(self, request: Any, call: Call) -> httpbody_pb2.HttpBody:
+        return self.ops.error(request.error_id, scope(request))
 
 
 def register(server: Any, context: Any) -> None:
@@ -265,5 +413,8 @@ def register(server: Any, context: Any) -> None:
             subtask_size=settings.tasks_subtask_size,
             pause_ms=settings.tasks_subtask_pause_ms,
         ).start()
-    tasks_service_pb2_grpc.add_TasksServiceServicer_to_server(TasksService(tasks, runner), server)
+    operations = TaskOperations(tasks, runner)
+    tasks_service_pb2_grpc.add_TasksServiceServicer_to_server(TasksService(operations), server)
+    luna_tasks_service_pb2_grpc.add_LunaTasksServiceServicer_to_server(LunaTasksService(operations), server)
     context.service_names.append(tasks_service_pb2.DESCRIPTOR.services_by_name["TasksService"].full_name)
+    context.service_names.append(luna_tasks_service_pb2.DESCRIPTOR.services_by_name["LunaTasksService"].full_name)

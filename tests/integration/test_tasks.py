@@ -434,3 +434,57 @@ def test_server_crash_mid_task_resumes(slow_stack: Stack) -> None:
         assert result_of(client, account, task["task_id"])["face_ids"] == sorted(faces)
         listed = client.get("/6/faces", params={"list_id": list_id, "page_size": 100}, headers=auth(account)).json()
         assert sorted(f["face_id"] for f in listed["faces"]) == sorted(faces)
+
+
+def test_luna_tasks_api_on_its_own_listener(tasks_stack: Stack, client: httpx.Client) -> None:
+    """TSK-001..013 on the Tasks port: /1/... paths, account_id query scoping, page_size up to 1000; the two
+    surfaces serve the same tasks and neither serves the other's paths."""
+    account, stranger = str(uuid.uuid4()), str(uuid.uuid4())
+    tasks_url = f"http://127.0.0.1:{tasks_stack.settings.tasks_port}"
+    with httpx.Client(base_url=tasks_url, timeout=60.0) as tasks:
+        version = tasks.get("/1/version")
+        assert version.status_code == 200 and version.json()["Version"]["api"] == 1
+        assert tasks.get("/1/healthcheck").json()["execution_time"] >= 0
+        list_id = create_list(client, account)
+        faces = [create_face(client, account, None, user_data=f"tsk {i}") for i in range(3)]
+        content = {"objects_type": "faces", "list_id": list_id, "filters": {"user_data": "tsk"}}
+        created = tasks.post("/1/tasks/linker", json={"content": content}, headers=auth(account))
+        assert created.status_code == 202, created.text
+        task_id = created.json()["task_id"]
+        assert_luna_error(tasks.post("/1/tasks/linker", json={"content": content}), 403, 11036)
+        # the same task on /6 (header scope) and /1 (query scope)
+        wait_task(client, account, task_id)
+        task = tasks.get(f"/1/tasks/{task_id}", params={"account_id": account}).json()
+        assert task["task_status"] == DONE and task["task_type"] == 1
+        assert tasks.get(f"/1/tasks/{task_id}").json()["task_id"] == task_id  # no account_id: every account
+        assert_luna_error(tasks.get(f"/1/tasks/{task_id}", params={"account_id": stranger}), 404, 28001)
+        assert_luna_error(tasks.get(f"/1/tasks/{task_id}", params={"account_id": "nope"}), 400, 12012)
+        result = tasks.get(f"/1/tasks/{task_id}/result", params={"account_id": account}).json()
+        assert result["result"]["face_ids"] == sorted(faces)
+        subtasks = tasks.get(f"/1/tasks/{task_id}/subtasks", params={"account_id": account}).json()["subtasks"]
+        assert len(subtasks) == 2
+        listed = tasks.get("/1/tasks", params={"account_id": account, "page_size": 1000}).json()["tasks"]
+        assert [t["task_id"] for t in listed] == [task_id]
+        assert_luna_error(tasks.get("/1/tasks", params={"page_size": 1001}), 400, 12012)
+        assert_luna_error(client.get("/6/tasks", params={"page_size": 1000}, headers=auth(account)), 400, 12012)
+        assert tasks.get("/1/tasks/count", params={"account_id": account}).json() == {"count": 1}
+        assert tasks.get("/1/tasks/count", params={"account_id": stranger}).json() == {"count": 0}
+        # errors: a task that selects nothing
+        empty = {"objects_type": "faces", "filters": {"user_data": "nobody"}}
+        failed = tasks.post("/1/tasks/clustering", json={"content": empty}, headers=auth(account)).json()["task_id"]
+        wait_task(client, account, failed, (FAILED,))
+        errors = tasks.get("/1/errors", params={"account_id": account}).json()["errors"]
+        assert [(e["task_id"], e["error_code"]) for e in errors] == [(failed, 28010)]
+        error_id = errors[0]["error_id"]
+        assert tasks.get(f"/1/errors/{error_id}", params={"account_id": account}).json() == errors[0]
+        assert tasks.get("/1/errors/count", params={"account_id": account}).json() == {"count": 1}
+        assert tasks.get(f"/1/tasks/{failed}/errors/count").json() == {"count": 1}
+        assert tasks.get(f"/1/tasks/{failed}/errors", params={"account_id": account}).json()["errors"] == errors
+        # cancel a finished task, delete with and without the right scope
+        assert_luna_error(tasks.patch(f"/1/tasks/{task_id}", params={"account_id": account}), 400, 28004)
+        assert_luna_error(tasks.delete(f"/1/tasks/{failed}", params={"account_id": stranger}), 404, 28001)
+        assert tasks.delete(f"/1/tasks/{failed}", params={"account_id": account}).status_code == 204
+        assert_luna_error(client.get(f"/6/tasks/{failed}", headers=auth(account)), 404, 28001)
+        # each listener serves only its own paths
+        assert_luna_error(tasks.get("/6/tasks", headers=auth(account)), 404, 12004)
+        assert_luna_error(client.get("/1/tasks", params={"account_id": account}), 404, 12004)

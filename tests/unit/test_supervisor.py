@@ -137,7 +137,7 @@ def _settings(tmp_path: Path, base: int, **overrides: object) -> Settings:
         grpc_port=base + 1,
         envoy_admin_port=base + 2,
         triton_port=base + 3,
-        **{"rest_host": "127.0.0.1", **overrides},  # type: ignore[arg-type]
+        **{"rest_host": "127.0.0.1", "tasks_port": 0, **overrides},  # type: ignore[arg-type]
     )
 
 

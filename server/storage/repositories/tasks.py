@@ -287,13 +287,11 @@ class TaskRepository:
                 )
             return bool(changed)
 
-    def delete(self, task_id: int, account_id: str) -> bool:
+    def delete(self, task_id: int, account_id: str | None) -> bool:
+        """Delete the task (of the account; None: of any account) with its subtasks, results and errors."""
+        where = Where().eq("task_id", task_id).eq("account_id", account_id)
         with self.db.transaction() as tx:
-            return bool(
-                tx.conn.execute(
-                    "DELETE FROM tasks WHERE task_id = ? AND account_id = ?", (task_id, account_id)
-                ).rowcount
-            )
+            return bool(tx.conn.execute(f"DELETE FROM tasks{where.sql()}", where.params).rowcount)
 
     # -- writes by the workers -----------------------------------------------------------------
 
