@@ -3,10 +3,10 @@
 
 Scenario: people are enrolled through a handler whose storage_policy creates faces linked to a "staff" list;
 other photos of the same people and photos of strangers go to an identification handler (match against the
-list with threshold 0.5, conditional tags, storage filtered by the match); a websocket client on GET /6/ws
-subscribed with filters sees each matching event exactly once. What is stored is checked through the API
-(faces, lists, events, samples, images, attributes) and against the account's rows in the databases (nothing
-else was written)."""
+list with threshold 0.5, conditional tags, storage filtered by the match); websocket clients on GET /6/ws
+subscribed with filters see each matching event exactly once, another account's client none of them. What is
+stored is checked through the API (faces, lists, events, samples, images, attributes) and against the account's
+rows in the databases (nothing else was written)."""
 
 from __future__ import annotations
 
@@ -212,14 +212,20 @@ def test_access_control(stack: Stack, rest: httpx.Client, account: str) -> None:
     # 2. Identification, watched by websocket clients: one filtered, one that sees everything of the account.
     ws = stack.rest_url.replace("http://", "ws://") + "/6/ws"
     filtered_query = f"handler_ids={identify}&matching_candidates_labels=staff&sources=door-1"
+    similar_query = f"object_similarity__gte={THRESHOLD}&tags=known"
     events: dict[str, dict[str, Any]] = {}
     posted: list[str] = []
 
-    async def identification() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    other = str(uuid.uuid4())  # another account, watching its own stream
+    other_handler = create_handler(rest, other, None, is_dynamic=True)
+
+    async def identification() -> tuple[list[dict[str, Any]], ...]:
         headers = auth(account)
         async with (
             websockets.connect(f"{ws}?{filtered_query}", additional_headers=headers) as filtered,
+            websockets.connect(f"{ws}?{similar_query}", additional_headers=headers) as similar,
             websockets.connect(ws, additional_headers=headers) as everything,
+            websockets.connect(ws, additional_headers=auth(other)) as theirs,
         ):
             for name, (_, image) in known_photos.items():
                 source = "door-2" if name == "obama3" else "door-1"  # obama3's event is filtered out by source
@@ -243,9 +249,16 @@ def test_access_control(stack: Stack, rest: httpx.Client, account: str) -> None:
                     messages.append(json.loads(await asyncio.wait_for(socket.recv(), RECEIVE_GUARD_S)))
                 return messages
 
-            return await until_last(filtered), await until_last(everything)
+            # The other account's stream: its own event only (published after every event of this account).
+            reply = await asyncio.to_thread(
+                rest.post, f"/6/handlers/{other_handler}/events/raw", json={"source": "door-1"}, headers=auth(other)
+            )
+            assert reply.status_code == 201, reply.text
+            their_message = json.loads(await asyncio.wait_for(theirs.recv(), RECEIVE_GUARD_S))
+            assert their_message["event"]["event_id"] == reply.json()["event_id"]
+            return await until_last(filtered), await until_last(similar), await until_last(everything)
 
-    filtered_messages, all_messages = asyncio.run(identification())
+    filtered_messages, similar_messages, all_messages = asyncio.run(identification())
 
     owner = {name: person for name, (person, _) in known_photos.items()} | {"last": "obama"}
     for name, event in events.items():
@@ -277,6 +290,9 @@ def test_access_control(stack: Stack, rest: httpx.Client, account: str) -> None:
     expected = [events[name]["event_id"] for name in posted if name in owner and name != "obama3"]
     assert [m["event"]["event_id"] for m in filtered_messages] == expected
     assert all(m["handler_id"] == identify for m in filtered_messages)
+    assert [m["event"]["event_id"] for m in similar_messages] == [
+        events[name]["event_id"] for name in posted if name in owner
+    ]
     assert [m["event"]["event_id"] for m in all_messages] == [events[name]["event_id"] for name in posted]
 
     # GET /6/events agrees: the handler's events, those with a top match, each known person's by face id.
