@@ -435,3 +435,38 @@ def test_corrupt_image_in_a_batch_stores_the_good_images_only(stack: Stack, rest
         "handlers": 1, "faces": n, "list_links": n, "face_attributes": n, "samples/faces": n,
         "images": len({e["detections"][0]["image_origin"] for e in events}), "attributes": n, "events": n,
     }  # fmt: skip
+
+
+def test_a_group_photo_stores_one_image_and_a_face_per_person(stack: Stack, rest: httpx.Client, account: str) -> None:
+    examples = photos.dlib_examples()
+    if examples is None:
+        pytest.skip("Debian's dlib examples are unavailable")
+    group = (examples / "faces" / "2008_001322.jpg").read_bytes()  # three people at a table
+    dogs = (examples / "faces" / "dogs.jpg").read_bytes()  # nobody
+    list_id = rest.post("/6/lists", json={}, headers=auth(account)).json()["list_id"]
+    handler = create_handler(rest, account, storing_policies(list_id))
+    data, kind = multipart([("image", "group.jpg", "image/jpeg", group), ("image", "dogs.jpg", "image/jpeg", dogs)])
+    reply = rest.post(f"/6/handlers/{handler}/events", content=data, headers=auth(account, **{"Content-Type": kind}))
+    assert reply.status_code == 201, reply.text
+    body = reply.json()
+    assert [image["status"] for image in body["images"]] == [1, 1]
+    events = body["events"]
+    assert len(events) == 3 and {e["detections"][0]["filename"] for e in events} == {"group.jpg"}
+    (origin,) = {e["detections"][0]["image_origin"] for e in events}  # the photo once, shared by its events
+    image = rest.get(origin, headers=auth(account))
+    assert image.status_code == 200 and image.content == group
+    faces = {e["face"]["face_id"] for e in events}
+    assert len(faces) == 3 and all(e["face"]["lists"] == [list_id] for e in events)
+    assert stored_rows(stack, account) == {
+        "handlers": 1, "faces": 3, "list_links": 3, "face_attributes": 3, "samples/faces": 3, "images": 1,
+        "attributes": 3, "events": 3,
+    }  # fmt: skip
+    # multiface_policy 0 refuses an image with several faces: that image fails, nothing of it is stored.
+    single = create_handler(rest, account, {**storing_policies(list_id), "detect_policy": {"multiface_policy": 0}})
+    before = stored_rows(stack, account)
+    reply = post_image(rest, account, single, group)
+    assert reply.status_code == 201, reply.text
+    (image_result,) = reply.json()["images"]
+    assert image_result["status"] == 0 and image_result["error"]["error_code"] == 40006
+    assert reply.json()["events"] == []
+    assert stored_rows(stack, account) == {**before, "handlers": 2}
