@@ -99,6 +99,10 @@ TASK_FINISHED = ErrorSpec(28004, BAD_INPUT, "Task with id '{id}' has already fin
 TASK_OBJECTS_NOT_FOUND = ErrorSpec(28010, "Objects not found", "Objects for {task} not found (empty set)", 400)
 TASK_SUBTASK_FAILED = ErrorSpec(28011, "Subtask failed", "Subtask failed: {reason}", 500)
 TASK_INTERRUPTED = ErrorSpec(28012, "Task interrupted", "Task of type '{task}' cannot resume after a restart", 500)
+# Inferred as well (docs/tasks.md): a reporter of a task that is no finished clustering; an estimator archive that
+# cannot be read.
+TASK_NOT_CLUSTERING = ErrorSpec(28020, BAD_INPUT, "Task with id '{id}' is not a finished clustering task", 400)
+TASK_BAD_ARCHIVE = ErrorSpec(28021, BAD_INPUT, "Archive cannot be read: {reason}", 400)
 
 PAYLOAD_TOO_LARGE = ErrorSpec(37003, "Payload too large", "Request payload is too large", 413)
 SERVICE_UNAVAILABLE = ErrorSpec(40001, "Service unavailable", "Service '{service}' is unavailable", 503)

@@ -58,6 +58,16 @@ class TasksServiceStub:
                 request_serializer=lumen_dot_v6_dot_tasks__service__pb2.CreateRocTaskRequest.SerializeToString,
                 response_deserializer=lumen_dot_v6_dot_tasks__service__pb2.CreateTaskResponse.FromString,
                 _registered_method=True)
+        self.CreateReporterTask = channel.unary_unary(
+                '/lumen.v6.TasksService/CreateReporterTask',
+                request_serializer=lumen_dot_v6_dot_tasks__service__pb2.CreateReporterTaskRequest.SerializeToString,
+                response_deserializer=lumen_dot_v6_dot_tasks__service__pb2.CreateTaskResponse.FromString,
+                _registered_method=True)
+        self.CreateExporterTask = channel.unary_unary(
+                '/lumen.v6.TasksService/CreateExporterTask',
+                request_serializer=lumen_dot_v6_dot_tasks__service__pb2.CreateExporterTaskRequest.SerializeToString,
+                response_deserializer=lumen_dot_v6_dot_tasks__service__pb2.CreateTaskResponse.FromString,
+                _registered_method=True)
         self.GetTasks = channel.unary_unary(
                 '/lumen.v6.TasksService/GetTasks',
                 request_serializer=lumen_dot_v6_dot_tasks__service__pb2.GetTasksRequest.SerializeToString,
@@ -148,6 +158,20 @@ class TasksServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CreateReporterTask(self, request, context):
+        """Create a reporter task (v6 API-105): a clustering result as CSV in a ZIP; answers {task_id} at once.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateExporterTask(self, request, context):
+        """Create an exporter task (v6 API-107): faces or events as CSV (+ samples) in a ZIP; answers {task_id} at once.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def GetTasks(self, request, context):
         """List tasks by filters (paged). REST: {"tasks": [Task]} with v6's nulls.
         """
@@ -205,7 +229,8 @@ class TasksServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def GetTaskResult(self, request, context):
-        """The result of a finished task: {"result": ..., "errors": [TaskError]} (JSON), or the stored file (image/png).
+        """The result of a finished task: {"result": ..., "errors": [TaskError]} (JSON), or the stored file (image/png for
+        a ROC plot, application/zip for reporter and exporter).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -246,6 +271,16 @@ def add_TasksServiceServicer_to_server(servicer, server):
             'CreateRocTask': grpc.unary_unary_rpc_method_handler(
                     servicer.CreateRocTask,
                     request_deserializer=lumen_dot_v6_dot_tasks__service__pb2.CreateRocTaskRequest.FromString,
+                    response_serializer=lumen_dot_v6_dot_tasks__service__pb2.CreateTaskResponse.SerializeToString,
+            ),
+            'CreateReporterTask': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateReporterTask,
+                    request_deserializer=lumen_dot_v6_dot_tasks__service__pb2.CreateReporterTaskRequest.FromString,
+                    response_serializer=lumen_dot_v6_dot_tasks__service__pb2.CreateTaskResponse.SerializeToString,
+            ),
+            'CreateExporterTask': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateExporterTask,
+                    request_deserializer=lumen_dot_v6_dot_tasks__service__pb2.CreateExporterTaskRequest.FromString,
                     response_serializer=lumen_dot_v6_dot_tasks__service__pb2.CreateTaskResponse.SerializeToString,
             ),
             'GetTasks': grpc.unary_unary_rpc_method_handler(
@@ -413,6 +448,60 @@ class TasksService:
             target,
             '/lumen.v6.TasksService/CreateRocTask',
             lumen_dot_v6_dot_tasks__service__pb2.CreateRocTaskRequest.SerializeToString,
+            lumen_dot_v6_dot_tasks__service__pb2.CreateTaskResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateReporterTask(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lumen.v6.TasksService/CreateReporterTask',
+            lumen_dot_v6_dot_tasks__service__pb2.CreateReporterTaskRequest.SerializeToString,
+            lumen_dot_v6_dot_tasks__service__pb2.CreateTaskResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateExporterTask(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lumen.v6.TasksService/CreateExporterTask',
+            lumen_dot_v6_dot_tasks__service__pb2.CreateExporterTaskRequest.SerializeToString,
             lumen_dot_v6_dot_tasks__service__pb2.CreateTaskResponse.FromString,
             options,
             channel_credentials,

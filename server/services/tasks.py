@@ -33,6 +33,7 @@ from server.storage.repositories.tasks import (
     TaskRow,
 )
 from server.tasks.base import JSON_TYPE, TaskKind
+from server.tasks.more import more_kinds
 from server.tasks.roc import PNG_TYPE
 from server.tasks.runner import TaskRunner, all_kinds
 from server.validation import (
@@ -152,10 +153,12 @@ def error_filter(request: Any, account_id: str | None) -> ErrorFilter:
 class TaskOperations:
     """What both surfaces do, given the scope (an account, or None: every account) and the page-size limit."""
 
-    def __init__(self, tasks: TaskRepository, runner: TaskRunner | None) -> None:
+    def __init__(
+        self, tasks: TaskRepository, runner: TaskRunner | None, kinds: dict[int, TaskKind] | None = None
+    ) -> None:
         self.tasks = tasks
         self.runner = runner
-        self.kinds = all_kinds()
+        self.kinds = kinds if kinds is not None else all_kinds()
 
     def create(self, code: int, request: Any, account_id: str) -> Any:
         kind = self.kinds[code]
@@ -257,6 +260,14 @@ class TasksService(tasks_service_pb2_grpc.TasksServiceServicer):
     @luna_rpc(account_required=True)
     def CreateRocTask(self, request: Any, call: Call) -> Any:
         return self.ops.create(7, request, call.require_account())
+
+    @luna_rpc(account_required=True)
+    def CreateReporterTask(self, request: Any, call: Call) -> Any:
+        return self.ops.create(3, request, call.require_account())
+
+    @luna_rpc(account_required=True)
+    def CreateExporterTask(self, request: Any, call: Call) -> Any:
+        return self.ops.create(8, request, call.require_account())
 
     @luna_rpc()
     def GetTasks(self, request: tasks_service_pb2.GetTasksRequest, call: Call) -> httpbody_pb2.HttpBody:
@@ -402,6 +413,7 @@ class LunaTasksService(luna_tasks_service_pb2_grpc.LunaTasksServiceServicer):
 
 def register(server: Any, context: Any) -> None:
     tasks = TaskRepository(context.settings.data_dir)
+    kinds = {**all_kinds(), **more_kinds()}
     runner: TaskRunner | None = None
     if context.settings.tasks_workers > 0:
         settings = context.settings
@@ -412,8 +424,10 @@ def register(server: Any, context: Any) -> None:
             settings.tasks_workers,
             subtask_size=settings.tasks_subtask_size,
             pause_ms=settings.tasks_subtask_pause_ms,
-        ).start()
-    operations = TaskOperations(tasks, runner)
+        )
+        runner.kinds = kinds  # before start: a restart resumes these types too
+        runner.start()
+    operations = TaskOperations(tasks, runner, kinds)
     tasks_service_pb2_grpc.add_TasksServiceServicer_to_server(TasksService(operations), server)
     luna_tasks_service_pb2_grpc.add_LunaTasksServiceServicer_to_server(LunaTasksService(operations), server)
     context.service_names.append(tasks_service_pb2.DESCRIPTOR.services_by_name["TasksService"].full_name)
