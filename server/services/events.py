@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from google.protobuf import struct_pb2
 
-from lumen.v6 import events_pb2, events_service_pb2, events_service_pb2_grpc
+from lumen.v6 import common_pb2, events_pb2, events_service_pb2, events_service_pb2_grpc
 from server import errors
 from server.clock import format_time
 from server.descriptor_codec import decode_raw, decode_sdk
@@ -32,6 +32,7 @@ from server.storage.repositories.events import (
     ORDERED_STATS_COLUMNS,
     STATS_COLUMNS,
     EventFilter,
+    EventRepository,
     GeoBox,
     StatsCondition,
     StatsTarget,
@@ -450,7 +451,7 @@ class EventsService(events_service_pb2_grpc.EventsServiceServicer):
         self.storage = storage
 
     @property
-    def _events(self) -> Any:
+    def _events(self) -> EventRepository:
         return self.storage.events.repository
 
     @luna_rpc()
@@ -476,9 +477,7 @@ class EventsService(events_service_pb2_grpc.EventsServiceServicer):
         return to_event(stored_event_json(record, targets))
 
     @luna_rpc()
-    def EventExists(self, request: events_service_pb2.EventExistsRequest, call: Call) -> Any:
-        from lumen.v6 import common_pb2
-
+    def EventExists(self, request: events_service_pb2.EventExistsRequest, call: Call) -> common_pb2.NoContent:
         event_id = path_uuid(request.event_id, "event_id")
         if not self._events.exists(event_id, call.account_id):
             raise LunaError(errors.EVENT_NOT_FOUND, id=event_id)
@@ -517,6 +516,7 @@ class EventsService(events_service_pb2_grpc.EventsServiceServicer):
             descriptors=_descriptor(descriptor) if descriptor else None,
         )
         url = f"/6/events/{event_id}"
+        # wait_saving=0: queued, and published right away (LUNA forwards a buffered raw event at once too).
         self.storage.events.save_events([record], wait=wait)
         handler_event = {key: value for key, value in document.items() if key not in ("create_time", "end_time")}
         bus.publish(
