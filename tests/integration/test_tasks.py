@@ -148,6 +148,27 @@ def test_clustering_groups_each_person(client: httpx.Client) -> None:
     assert result_of(client, account, lonely)["total_clusters"] == 16
 
 
+def test_clustering_of_events(client: httpx.Client) -> None:
+    account = str(uuid.uuid4())
+    created = client.post("/6/handlers", json={"is_dynamic": True}, headers=auth(account))
+    assert created.status_code == 201, created.text
+    handler = created.json()["handler_id"]
+    vectors, labels = people(5, 3, 3, 0.2)
+    events: list[str] = []
+    for index, vector in enumerate([*vectors, vectors[0]]):
+        body = {"source": "cam" if index < len(vectors) else "other", "face_attributes": {"descriptor": b64(vector)}}
+        reply = client.post(f"/6/handlers/{handler}/events/raw", json=body, headers=auth(account))
+        assert reply.status_code == 201, reply.text
+        events.append(reply.json()["event_id"])
+    content = {"objects_type": "events", "filters": {"sources": ["cam"]}, "threshold": 0.5}
+    task_id = create_task(client, account, "clustering", content)
+    wait_task(client, account, task_id)
+    result = result_of(client, account, task_id)
+    expected = {frozenset(e for e, label in zip(events, labels, strict=False) if label == p) for p in range(3)}
+    assert {frozenset(cluster) for cluster in result["clusters"]} == expected
+    assert result["total_objects"] == 9  # the event of the other source is filtered out
+
+
 def purity_and_completeness(clusters: list[list[str]], person_of: dict[str, str]) -> tuple[float, float]:
     """Purity: share of faces in their cluster's majority person; completeness: share of faces in their person's
     largest cluster."""
