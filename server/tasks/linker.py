@@ -4,8 +4,12 @@ Plan: the list must exist in the account (22003 otherwise), or is created when c
 from the task, so a re-planned task after a crash reuses it); the selected face ids (28010 when none) are split
 into subtasks of at most LUMEN_TASKS_SUBTASK_SIZE (1000) ids. Run: one faces-database transaction links the
 subtask's faces that still exist (a face is never half-linked; re-running is harmless). Merge: {"list_id",
-"linked_faces_count", "face_ids"} (every linked face, in id order). Events as objects (faces created from
-events) are not built yet: the schema admits objects_type "faces" only.
+"linked_faces_count", "face_ids"} (every linked face, in id order).
+
+objects_type "events" (§7.1): the selected events (event filters, with a descriptor) become faces: each event
+gets a face (id derived from the task and the event, so a re-run finds it) with event_id, user_data and
+external_id of the event, an attribute with the event's descriptor, basic attributes (age, gender, ethnicity) and
+face samples, linked to the list, all in the subtask's one transaction.
 """
 
 from __future__ import annotations
@@ -16,6 +20,9 @@ from typing import Any
 from server import errors
 from server.clock import now
 from server.errors import LunaError
+from server.storage.descriptors import DEFAULT_VERSION
+from server.storage.repositories.attributes import AttributeData
+from server.storage.repositories.faces import FaceRow
 from server.storage.repositories.lists import ListRow
 from server.storage.repositories.tasks import TaskRow
 from server.tasks import objects
@@ -30,11 +37,14 @@ SCHEMA: dict[str, Any] = {
         "create_list": {"enum": [0, 1, True, False]},
         "list_id": UUID_SCHEMA,
         "user_data": {"type": "string", "maxLength": 128},
-        "objects_type": {"enum": ["faces"]},
-        "filters": objects.FACE_FILTERS_SCHEMA,
+        "objects_type": {"enum": ["faces", "events"]},
+        "filters": {"type": "object"},
     },
     "required": ["objects_type"],
     "additionalProperties": False,
+    "if": {"properties": {"objects_type": {"const": "events"}}},
+    "then": {"properties": {"filters": objects.EVENT_FILTERS_SCHEMA}},
+    "else": {"properties": {"filters": objects.FACE_FILTERS_SCHEMA}},
     "anyOf": [
         {"required": ["list_id"]},
         {"properties": {"create_list": {"enum": [1, True]}}, "required": ["create_list"]},
@@ -49,7 +59,8 @@ class Linker:
 
     def plan(self, env: TaskEnv, task: TaskRow, content: dict[str, Any]) -> Plan:
         account_id = task["account_id"]
-        ids = objects.select_ids(env, "faces", content.get("filters", {}), account_id)
+        objects_type = content["objects_type"]
+        ids = objects.select_ids(env, objects_type, content.get("filters", {}), account_id)
         if content.get("create_list") in (1, True):
             list_id = str(uuid.uuid5(LIST_NAMESPACE, f"{task['task_id']}/{task['create_time']}"))
             if env.storage.lists.get(list_id) is None:
@@ -71,12 +82,15 @@ class Linker:
                 raise LunaError(errors.LIST_NOT_FOUND, id=list_id)
         if not ids:
             raise LunaError(errors.TASK_OBJECTS_NOT_FOUND, task="linker")
-        return Plan([{"face_ids": part} for part in chunked(ids, env.subtask_size)], {"list_id": list_id})
+        key = "event_ids" if objects_type == "events" else "face_ids"
+        return Plan([{key: part} for part in chunked(ids, env.subtask_size)], {"list_id": list_id})
 
     def run(self, env: TaskEnv, task: TaskRow, content: dict[str, Any], state: dict[str, Any] | None) -> Output:
         assert state is not None
         list_id, account_id = state["list_id"], task["account_id"]
         env.check_cancelled()
+        if "event_ids" in content:
+            return faces_from_events(env, task, list_id, content["event_ids"])
         stamp = now()
         with env.storage.write() as batch:
             if env.storage.lists.get(list_id, account_id) is None:
@@ -92,3 +106,49 @@ class Linker:
         assert state is not None
         linked = sorted(i for _, output in outputs if isinstance(output, dict) for i in output.get("face_ids", []))
         return {"list_id": state["list_id"], "linked_faces_count": len(linked), "face_ids": linked}
+
+
+def faces_from_events(env: TaskEnv, task: TaskRow, list_id: str, event_ids: list[str]) -> Output:
+    """One face per event (created once: its id is derived from the task and the event), linked to the list."""
+    account_id = task["account_id"]
+    records = {
+        event_id: record
+        for event_id, record in env.storage.events.repository.by_ids(event_ids).items()
+        if record.account_id == account_id
+    }
+    found, matrix = objects.vectors(env, "events", [e for e in event_ids if e in records])
+    vectors = dict(zip(found, matrix, strict=True))
+    stamp = now()
+    linked: list[str] = []
+    with env.storage.write() as batch:
+        if env.storage.lists.get(list_id, account_id) is None:
+            raise LunaError(errors.LIST_NOT_FOUND, id=list_id)
+        for event_id in found:
+            record = records[event_id]
+            face_id = str(uuid.uuid5(LIST_NAMESPACE, f"{task['task_id']}/{event_id}"))
+            linked.append(face_id)
+            if env.storage.faces.get(face_id) is not None:
+                continue
+            row = FaceRow(
+                face_id=face_id,
+                account_id=account_id,
+                event_id=event_id,
+                user_data=record.user_data,
+                external_id=record.external_id or "",
+                avatar="",
+                create_time=stamp,
+            )
+            env.storage.faces.insert(batch, row)
+            samples = [d.sample_id for d in record.face_detections if d.sample_id]
+            basic = {"age": record.age, "gender": record.gender, "ethnicity": record.ethnic_group}
+            has_basic = any(value is not None for value in basic.values())
+            data = AttributeData(
+                descriptors={DEFAULT_VERSION: vectors[event_id]},
+                basic_attributes=basic if has_basic else None,
+                face_descriptor_samples=samples,
+                basic_attributes_samples=samples if has_basic else [],
+            )
+            env.storage.faces.set_attribute(batch, face_id, account_id, data, replacing=False)
+        env.storage.lists.attach(batch, list_id, linked, stamp)
+        env.storage.lists.touch(batch, [list_id], stamp)
+    return {"face_ids": sorted(linked)}

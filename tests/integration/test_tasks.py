@@ -329,6 +329,42 @@ def test_cross_match_finds_each_reference_person(client: httpx.Client) -> None:
         assert similarities == sorted(similarities, reverse=True)
 
 
+def test_linker_makes_faces_from_events(client: httpx.Client) -> None:
+    account = str(uuid.uuid4())
+    handler = client.post("/6/handlers", json={"is_dynamic": True}, headers=auth(account)).json()["handler_id"]
+    vectors, _ = people(9, 3, 1, 0.1)
+    events = {}
+    for index, vector in enumerate(vectors):
+        body = {
+            "source": "door",
+            "user_data": f"visitor {index}",
+            "external_id": f"ext-{index}",
+            "face_attributes": {"descriptor": b64(vector), "basic_attributes": {"age": 30 + index, "gender": 1}},
+        }
+        reply = client.post(f"/6/handlers/{handler}/events/raw", json=body, headers=auth(account))
+        assert reply.status_code == 201, reply.text
+        events[reply.json()["event_id"]] = (index, vector)
+    no_descriptor = client.post(f"/6/handlers/{handler}/events/raw", json={"source": "door"}, headers=auth(account))
+    assert no_descriptor.status_code == 201
+    content = {"objects_type": "events", "create_list": 1, "filters": {"sources": ["door"]}}
+    task_id = create_task(client, account, "linker", content)
+    task = wait_task(client, account, task_id)
+    assert task["count_task_parts_all"] == 2  # 3 events with a descriptor, 2 per subtask
+    result = result_of(client, account, task_id)
+    assert result["linked_faces_count"] == 3
+    listed = client.get("/6/faces", params={"list_id": result["list_id"]}, headers=auth(account)).json()["faces"]
+    assert {f["face_id"] for f in listed} == set(result["face_ids"])
+    for face in listed:
+        index, vector = events[face["event_id"]]
+        assert face["user_data"] == f"visitor {index}" and face["external_id"] == f"ext-{index}"
+        attributes = client.get(f"/6/faces/{face['face_id']}/attributes", headers=auth(account)).json()["attributes"]
+        stored = np.frombuffer(base64.b64decode(attributes["face_descriptor"]["descriptor"]), dtype="<f4")
+        assert np.allclose(stored / np.linalg.norm(stored), unit(vector), atol=1e-5)
+        assert attributes["basic_attributes"]["age"] == 30 + index
+    bad = {"objects_type": "events", "create_list": 1, "filters": {"user_data__bad": 1}}
+    assert_luna_error(client.post("/6/tasks/linker", json={"content": bad}, headers=auth(account)), 400, 12022)
+
+
 def test_lifecycle_errors_counts_and_isolation(client: httpx.Client) -> None:
     account, stranger = str(uuid.uuid4()), str(uuid.uuid4())
     empty = create_task(client, account, "clustering", {"objects_type": "faces", "filters": {"user_data": "nobody"}})
