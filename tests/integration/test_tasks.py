@@ -9,6 +9,7 @@ Triton. Subtasks are small (LUMEN_TASKS_SUBTASK_SIZE=2) so every task has severa
 from __future__ import annotations
 
 import base64
+import signal
 import time
 import uuid
 from collections.abc import Iterator
@@ -545,3 +546,23 @@ def test_luna_tasks_api_on_its_own_listener(tasks_stack: Stack, client: httpx.Cl
         # each listener serves only its own paths
         assert_luna_error(tasks.get("/6/tasks", headers=auth(account)), 404, 12004)
         assert_luna_error(client.get("/1/tasks", params={"account_id": account}), 404, 12004)
+
+
+def test_kill_9_mid_task_then_restart_finishes(slow_stack: Stack) -> None:
+    """SIGKILL of the server process while a subtask runs (each takes 1.5 s here); after a restart the task resumes
+    from its unfinished subtasks and ends done with every face linked."""
+    account = str(uuid.uuid4())
+    with httpx.Client(base_url=slow_stack.rest_url, timeout=60.0) as client:
+        list_id = create_list(client, account)
+        faces = [create_face(client, account, None, user_data=f"kill {i}") for i in range(6)]
+        task_id = create_task(client, account, "linker", {"objects_type": "faces", "list_id": list_id})
+        wait_task(client, account, task_id, (IN_PROGRESS,))
+        slow_stack.processes["server"].send_signal(signal.SIGKILL)
+        slow_stack.processes["server"].wait()
+        slow_stack.restart_server()
+        task = wait_task(client, account, task_id)
+        assert task["count_task_parts_done"] == task["count_task_parts_all"] == 3
+        subtasks = client.get(f"/6/tasks/{task_id}/subtasks", headers=auth(account)).json()["subtasks"]
+        assert [s["subtask_status"] for s in subtasks] == [DONE, DONE, DONE]
+        count = client.get("/6/faces/count", params={"list_id": list_id}, headers=auth(account)).json()
+        assert count["faces_count"] == len(faces)
