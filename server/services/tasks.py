@@ -23,6 +23,7 @@ from server import errors
 from server.errors import LunaError
 from server.json_http import accept_header, json_http_body, preferred
 from server.rpc import Call, luna_rpc
+from server.services.system import CheckFailedError, register_health_check
 from server.storage.repositories.tasks import (
     FINISHED,
     ErrorFilter,
@@ -411,6 +412,15 @@ class LunaTasksService(luna_tasks_service_pb2_grpc.LunaTasksServiceServicer):
         return self.ops.error(request.error_id, scope(request))
 
 
+def check_tasks(tasks: TaskRepository, runner: TaskRunner | None) -> None:
+    """The Tasks service is healthy when its database answers and every worker thread runs."""
+    tasks.db.check()
+    if runner is not None:
+        stopped = runner.stopped_workers()
+        if stopped:
+            raise CheckFailedError(f"{stopped} of {runner.workers} task workers stopped")
+
+
 def register(server: Any, context: Any) -> None:
     tasks = TaskRepository(context.settings.data_dir)
     kinds = {**all_kinds(), **more_kinds()}
@@ -428,6 +438,7 @@ def register(server: Any, context: Any) -> None:
         runner.kinds = kinds  # before start: a restart resumes these types too
         runner.start()
     operations = TaskOperations(tasks, runner, kinds)
+    register_health_check("tasks", lambda: check_tasks(tasks, runner))
     tasks_service_pb2_grpc.add_TasksServiceServicer_to_server(TasksService(operations), server)
     luna_tasks_service_pb2_grpc.add_LunaTasksServiceServicer_to_server(LunaTasksService(operations), server)
     context.service_names.append(tasks_service_pb2.DESCRIPTOR.services_by_name["TasksService"].full_name)

@@ -101,6 +101,10 @@ class TaskRunner:
             self._threads.append(thread)
         return self
 
+    def stopped_workers(self) -> int:
+        """Worker threads that are not running (the healthcheck reports them)."""
+        return sum(1 for thread in self._threads if not thread.is_alive())
+
     def stop(self) -> None:
         self._stop.set()
         self.wake()

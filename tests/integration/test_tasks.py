@@ -386,6 +386,9 @@ def test_lifecycle_errors_counts_and_isolation(client: httpx.Client) -> None:
     assert client.get("/6/tasks/errors/count", params={"task_type": 7}, headers=auth(account)).json() == {"count": 0}
     assert_luna_error(client.get(f"/6/tasks/{empty}/result", headers=auth(account)), 404, 28003)
 
+    health = client.get("/6/healthcheck", params={"include_luna_services": 1})
+    assert health.status_code == 200, health.text  # the tasks database and every worker (server/services/tasks.py)
+
     # counts and filters
     assert client.get("/6/tasks/count", headers=auth(account)).json() == {"count": 1}
     assert client.get("/6/tasks/count", params={"task_status": 3}, headers=auth(account)).json() == {"count": 1}
