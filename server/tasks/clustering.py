@@ -1,10 +1,11 @@
 """Clustering (task type 2): faces or events grouped by descriptor similarity.
 
-Plan: select the objects by the filters (28010 when none) and split them into subtasks of CHUNK query rows.
+Plan: select the objects by the filters (28010 when none) and split them into subtasks of query rows.
 Run: for its rows, the neighbours among all selected objects whose LUNA similarity reaches the threshold
 (exact cosine k-NN graph edges, matrix products in blocks), stored as int32 index pairs (a binary result).
 Merge: connected components of the union of the edges (union-find); clusters in descending size, singletons
-included. Result: {"clusters": [[id, ...], ...], "total_objects", "total_clusters", "objects_without_descriptor"}.
+included; with params.use_track_info=1 (events), the events of one track_id are also joined. Result:
+{"clusters": [[id, ...], ...], "total_objects", "total_clusters", "objects_without_descriptor"}.
 """
 
 from __future__ import annotations
@@ -66,6 +67,19 @@ def components(count: int, edges: np.ndarray) -> list[list[int]]:
     return sorted(groups.values(), key=lambda g: (-len(g), g[0]))
 
 
+def track_edges(tracks: list[str | None]) -> np.ndarray:
+    """use_track_info: edges joining the events of one track (consecutive members of each track)."""
+    last: dict[str, int] = {}
+    pairs: list[tuple[int, int]] = []
+    for index, track in enumerate(tracks):
+        if track is None:
+            continue
+        if track in last:
+            pairs.append((last[track], index))
+        last[track] = index
+    return np.asarray(pairs, dtype=np.int32).reshape(-1, 2)
+
+
 class Clustering:
     code = 2
     name = "clustering"
@@ -78,7 +92,11 @@ class Clustering:
         if not kept:
             raise LunaError(errors.TASK_OBJECTS_NOT_FOUND, task="clustering")
         subtasks = row_ranges(len(kept), env.subtask_size)
-        return Plan(subtasks, {"ids": kept, "without_descriptor": len(ids) - len(kept)})
+        state: dict[str, Any] = {"ids": kept, "without_descriptor": len(ids) - len(kept)}
+        if objects_type == "events" and content.get("params", {}).get("use_track_info") in (1, True):
+            records = env.storage.events.repository.by_ids(kept)
+            state["tracks"] = [records[i].track_id if i in records else None for i in kept]
+        return Plan(subtasks, state)
 
     def run(self, env: TaskEnv, task: TaskRow, content: dict[str, Any], state: dict[str, Any] | None) -> Output:
         assert state is not None
@@ -108,6 +126,8 @@ class Clustering:
         ids: list[str] = state["ids"]
         parts = [np.frombuffer(o.data, dtype=np.int32).reshape(-1, 2) for _, o in outputs if isinstance(o, Binary)]
         edges = np.concatenate(parts) if parts else np.zeros((0, 2), dtype=np.int32)
+        if state.get("tracks"):
+            edges = np.concatenate([edges, track_edges(state["tracks"])])
         clusters = [[ids[i] for i in group] for group in components(len(ids), edges)]
         return {
             "clusters": clusters,

@@ -170,6 +170,28 @@ def test_clustering_of_events(client: httpx.Client) -> None:
     assert result["total_objects"] == 9  # the event of the other source is filtered out
 
 
+def test_clustering_of_events_joins_tracks(client: httpx.Client) -> None:
+    """use_track_info=1: events of one track are one cluster even when their descriptors differ."""
+    account = str(uuid.uuid4())
+    handler = client.post("/6/handlers", json={"is_dynamic": True}, headers=auth(account)).json()["handler_id"]
+    vectors, _ = people(11, 3, 1, 0.1)  # three different people
+    events = []
+    for vector, track in zip(vectors, ["t1", "t1", "t2"], strict=True):
+        body = {"track_id": track, "face_attributes": {"descriptor": b64(vector)}}
+        reply = client.post(f"/6/handlers/{handler}/events/raw", json=body, headers=auth(account))
+        assert reply.status_code == 201, reply.text
+        events.append(reply.json()["event_id"])
+
+    def clusters(use_track_info: int) -> set[frozenset[str]]:
+        content = {"objects_type": "events", "params": {"use_track_info": use_track_info}, "threshold": 0.5}
+        task_id = create_task(client, account, "clustering", content)
+        wait_task(client, account, task_id)
+        return {frozenset(c) for c in result_of(client, account, task_id)["clusters"]}
+
+    assert clusters(0) == {frozenset([e]) for e in events}
+    assert clusters(1) == {frozenset(events[:2]), frozenset(events[2:])}
+
+
 def purity_and_completeness(clusters: list[list[str]], person_of: dict[str, str]) -> tuple[float, float]:
     """Purity: share of faces in their cluster's majority person; completeness: share of faces in their person's
     largest cluster."""
