@@ -1,9 +1,9 @@
 """Cross-match (task type 6): every reference face matched against a candidate set of faces.
 
-Content (v6 §7.4): {filters: {reference_type: "faces", candidate_type: "faces", reference_filters: {face
-filters}, candidate_filters: {face filters}, descriptor?: {type: "face"}, account_id?}, threshold?: num (LUNA
-similarity, default 0), limit?: int (candidates per reference, default 3, at most 100)}. Events and attributes as
-references or candidates are not built yet (the schema admits "faces" only).
+Content (v6 §7.4): {filters: {reference_type: "faces" | "events", candidate_type: "faces" | "events",
+reference_filters: {face or event filters}, candidate_filters: {...}, descriptor?: {type: "face"}, account_id?},
+threshold?: num (LUNA similarity, default 0), limit?: int (candidates per reference, default 3, at most 100)}.
+Attributes as references or candidates are not built yet. Candidates are {"face_id" | "event_id", "similarity"}.
 Plan: reference faces with a descriptor (28010 when none), candidate ids (28010 when none), subtasks of reference
 rows. Run: the matcher's exact search (server/matching) restricted to the candidates; a reference is never its own
 candidate. Merge: {"matches": [{"reference_id", "candidates": [{"face_id", "similarity"}]}] in reference order,
@@ -23,16 +23,25 @@ from server.tasks.base import Output, Plan, TaskEnv, row_ranges
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 3
 
+def _filters_of(side: str) -> dict[str, Any]:
+    """The filters of one side follow its type: event filters for "events", face filters otherwise."""
+    return {
+        "if": {"properties": {f"{side}_type": {"const": "events"}}},
+        "then": {"properties": {f"{side}_filters": objects.EVENT_FILTERS_SCHEMA}},
+        "else": {"properties": {f"{side}_filters": objects.FACE_FILTERS_SCHEMA}},
+    }
+
+
 SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
         "filters": {
             "type": "object",
             "properties": {
-                "reference_type": {"enum": ["faces"]},
-                "candidate_type": {"enum": ["faces"]},
-                "reference_filters": objects.FACE_FILTERS_SCHEMA,
-                "candidate_filters": objects.FACE_FILTERS_SCHEMA,
+                "reference_type": {"enum": ["faces", "events"]},
+                "candidate_type": {"enum": ["faces", "events"]},
+                "reference_filters": {"type": "object"},
+                "candidate_filters": {"type": "object"},
                 "descriptor": {
                     "type": "object",
                     "properties": {"type": {"enum": ["face"]}},
@@ -42,6 +51,7 @@ SCHEMA: dict[str, Any] = {
             },
             "required": ["reference_type", "candidate_type"],
             "additionalProperties": False,
+            "allOf": [_filters_of("reference"), _filters_of("candidate")],
         },
         "threshold": {"type": "number", "minimum": 0, "maximum": 1},
         "limit": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
@@ -60,11 +70,12 @@ class CrossMatch:
         filters = content["filters"]
         account_id = task["account_id"]
         objects.check_account(filters, account_id)
-        references = objects.select_ids(env, "faces", filters.get("reference_filters", {}), account_id)
-        kept, _ = objects.vectors(env, "faces", references)
+        kinds = filters["reference_type"], filters["candidate_type"]
+        references = objects.select_ids(env, kinds[0], filters.get("reference_filters", {}), account_id)
+        kept, _ = objects.vectors(env, kinds[0], references)
         if not kept:
             raise LunaError(errors.TASK_OBJECTS_NOT_FOUND, task="cross_match (references)")
-        candidates = objects.select_ids(env, "faces", filters.get("candidate_filters", {}), account_id)
+        candidates = objects.select_ids(env, kinds[1], filters.get("candidate_filters", {}), account_id)
         if not candidates:
             raise LunaError(errors.TASK_OBJECTS_NOT_FOUND, task="cross_match (candidates)")
         return Plan(row_ranges(len(kept), env.subtask_size), {"references": kept, "candidates": candidates})
@@ -74,12 +85,16 @@ class CrossMatch:
         task_content = objects.content_of(task)
         start, end = content["rows"]
         ids: list[str] = state["references"][start:end]
-        found, matrix = objects.vectors(env, "faces", ids)
+        sides = task_content["filters"]
+        reference_type, candidate_type = sides["reference_type"], sides["candidate_type"]
+        found, matrix = objects.vectors(env, reference_type, ids)
         env.check_cancelled()
         limit = int(task_content.get("limit", DEFAULT_LIMIT))
         out: list[dict[str, Any]] = []
+        search = env.matching.events.search if candidate_type == "events" else env.matching.search
+        key = "event_id" if candidate_type == "events" else "face_id"
         if found:
-            matches = env.matching.search(
+            matches = search(
                 matrix,
                 account_id=task["account_id"],
                 candidate_ids=state["candidates"],
@@ -94,7 +109,7 @@ class CrossMatch:
             out.append(
                 {
                     "reference_id": reference_id,
-                    "candidates": [{"face_id": m.face_id, "similarity": float(m.similarity)} for m in hits],
+                    "candidates": [{key: m.face_id, "similarity": float(m.similarity)} for m in hits],
                 }
             )
         return out

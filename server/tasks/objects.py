@@ -17,7 +17,6 @@ import numpy as np
 from server import errors
 from server.clock import format_time
 from server.errors import LunaError
-from server.storage.descriptors import DEFAULT_VERSION
 from server.storage.repositories.events import EventFilter
 from server.storage.repositories.faces import FaceFilter
 from server.storage.repositories.tasks import TaskRow
@@ -155,26 +154,14 @@ def forget(task_id: int) -> None:
 
 
 def _read_vectors(env: TaskEnv, objects_type: str, ids: list[str]) -> tuple[list[str], np.ndarray]:
-    if objects_type == "events":
-        wanted = set(ids)
-        found: dict[str, np.ndarray] = {}
-        for batch_ids, batch in env.storage.events.descriptors.scan(DEFAULT_VERSION):
-            for index, event_id in enumerate(batch_ids):
-                if event_id in wanted:
-                    found[event_id] = batch[index]
-            env.check_cancelled()
-        kept = [i for i in ids if i in found]
-        if not kept:
-            return [], np.zeros((0, 0), dtype=np.float32)
-        matrix = np.stack([found[i] for i in kept]).astype(np.float32)
-        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-        return kept, matrix / np.maximum(norms, 1e-12)
+    """From the server's matching indexes (faces, or events: both kept coherent with storage)."""
+    index = env.matching.events if objects_type == "events" else env.matching.faces
     rows: list[np.ndarray] = []
     kept = []
-    for face_id in ids:
-        vector = env.matching.faces.get(face_id)
+    for object_id in ids:
+        vector = index.get(object_id)
         if vector is not None:
-            kept.append(face_id)
+            kept.append(object_id)
             rows.append(vector)
     if not rows:
         return [], np.zeros((0, 0), dtype=np.float32)

@@ -388,6 +388,45 @@ def test_linker_makes_faces_from_events(client: httpx.Client) -> None:
     assert_luna_error(client.post("/6/tasks/linker", json={"content": bad}, headers=auth(account)), 400, 12022)
 
 
+def test_cross_match_of_events_against_faces(client: httpx.Client) -> None:
+    account = str(uuid.uuid4())
+    handler = client.post("/6/handlers", json={"is_dynamic": True}, headers=auth(account)).json()["handler_id"]
+    vectors, _ = people(13, 2, 2, 0.1)  # person 0: vectors 0, 1; person 1: vectors 2, 3
+    events = []
+    for vector in (vectors[0], vectors[2]):
+        body = {"source": "gate", "face_attributes": {"descriptor": b64(vector)}}
+        events.append(client.post(f"/6/handlers/{handler}/events/raw", json=body, headers=auth(account)).json())
+    faces = [create_face(client, account, v, user_data="staff") for v in (vectors[1], vectors[3])]
+    content = {
+        "filters": {
+            "reference_type": "events",
+            "candidate_type": "faces",
+            "reference_filters": {"sources": ["gate"]},
+            "candidate_filters": {"user_data": "staff"},
+        },
+        "threshold": 0.5,
+        "limit": 2,
+    }
+    task_id = create_task(client, account, "cross_match", content)
+    wait_task(client, account, task_id)
+    matches = {m["reference_id"]: m["candidates"] for m in result_of(client, account, task_id)["matches"]}
+    assert [c["face_id"] for c in matches[events[0]["event_id"]]] == [faces[0]]
+    assert [c["face_id"] for c in matches[events[1]["event_id"]]] == [faces[1]]
+    # faces against events: the candidates are events
+    content["filters"] = {
+        "reference_type": "faces",
+        "candidate_type": "events",
+        "reference_filters": {"user_data": "staff"},
+        "candidate_filters": {"sources": ["gate"]},
+    }
+    task_id = create_task(client, account, "cross_match", content)
+    wait_task(client, account, task_id)
+    matches = {m["reference_id"]: m["candidates"] for m in result_of(client, account, task_id)["matches"]}
+    assert [c["event_id"] for c in matches[faces[0]]] == [events[0]["event_id"]]
+    bad = {**content, "filters": {**content["filters"], "candidate_filters": {"list_id": str(uuid.uuid4())}}}
+    assert_luna_error(client.post("/6/tasks/cross_match", json={"content": bad}, headers=auth(account)), 400, 12022)
+
+
 def test_lifecycle_errors_counts_and_isolation(client: httpx.Client) -> None:
     account, stranger = str(uuid.uuid4()), str(uuid.uuid4())
     empty = create_task(client, account, "clustering", {"objects_type": "faces", "filters": {"user_data": "nobody"}})
