@@ -97,6 +97,9 @@ class Settings:
     tasks_subtask_size: int = DEFAULT_TASKS_SUBTASK_SIZE
     # Test-only: every subtask first waits this long (still seeing a cancel), so tests can act on a running task.
     tasks_subtask_pause_ms: int = 0
+    # Estimator tasks (docs/tasks.md): the server directory whose ZIP files and image folders a `network_disk`
+    # source may name (paths relative to it); empty: that source is refused.
+    tasks_estimator_root: str = ""
     # Test-only: name of a crash point at which the server process exits immediately
     # (see server/storage/faults.py). Empty in production.
     crash_point: str = ""

@@ -170,6 +170,22 @@ class CreateExporterTaskRequest(_message.Message):
     params: _tasks_pb2.TaskParams
     def __init__(self, body: _Optional[_Union[_httpbody_pb2.HttpBody, _Mapping]] = ..., params: _Optional[_Union[_tasks_pb2.TaskParams, _Mapping]] = ...) -> None: ...
 
+class CreateEstimatorTaskRequest(_message.Message):
+    __slots__ = ("body", "params")
+    BODY_FIELD_NUMBER: _ClassVar[int]
+    PARAMS_FIELD_NUMBER: _ClassVar[int]
+    body: _httpbody_pb2.HttpBody
+    params: _tasks_pb2.TaskParams
+    def __init__(self, body: _Optional[_Union[_httpbody_pb2.HttpBody, _Mapping]] = ..., params: _Optional[_Union[_tasks_pb2.TaskParams, _Mapping]] = ...) -> None: ...
+
+class CreateAdditionalExtractTaskRequest(_message.Message):
+    __slots__ = ("body", "params")
+    BODY_FIELD_NUMBER: _ClassVar[int]
+    PARAMS_FIELD_NUMBER: _ClassVar[int]
+    body: _httpbody_pb2.HttpBody
+    params: _tasks_pb2.TaskParams
+    def __init__(self, body: _Optional[_Union[_httpbody_pb2.HttpBody, _Mapping]] = ..., params: _Optional[_Union[_tasks_pb2.TaskParams, _Mapping]] = ...) -> None: ...
+
 class GetTaskRequest(_message.Message):
     __slots__ = ("task_id",)
     TASK_ID_FIELD_NUMBER: _ClassVar[int]

@@ -68,6 +68,16 @@ class TasksServiceStub:
                 request_serializer=lumen_dot_v6_dot_tasks__service__pb2.CreateExporterTaskRequest.SerializeToString,
                 response_deserializer=lumen_dot_v6_dot_tasks__service__pb2.CreateTaskResponse.FromString,
                 _registered_method=True)
+        self.CreateEstimatorTask = channel.unary_unary(
+                '/lumen.v6.TasksService/CreateEstimatorTask',
+                request_serializer=lumen_dot_v6_dot_tasks__service__pb2.CreateEstimatorTaskRequest.SerializeToString,
+                response_deserializer=lumen_dot_v6_dot_tasks__service__pb2.CreateTaskResponse.FromString,
+                _registered_method=True)
+        self.CreateAdditionalExtractTask = channel.unary_unary(
+                '/lumen.v6.TasksService/CreateAdditionalExtractTask',
+                request_serializer=lumen_dot_v6_dot_tasks__service__pb2.CreateAdditionalExtractTaskRequest.SerializeToString,
+                response_deserializer=lumen_dot_v6_dot_tasks__service__pb2.CreateTaskResponse.FromString,
+                _registered_method=True)
         self.GetTasks = channel.unary_unary(
                 '/lumen.v6.TasksService/GetTasks',
                 request_serializer=lumen_dot_v6_dot_tasks__service__pb2.GetTasksRequest.SerializeToString,
@@ -167,6 +177,20 @@ class TasksServiceServicer:
 
     def CreateExporterTask(self, request, context):
         """Create an exporter task (v6 API-107): faces or events as CSV (+ samples) in a ZIP; answers {task_id} at once.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateEstimatorTask(self, request, context):
+        """Create an estimator task (v6 API-117): the images of an archive through a handler; answers {task_id} at once.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateAdditionalExtractTask(self, request, context):
+        """Create an additional_extract task (LUNA Tasks API TSK-019, no v6 route: Lumen's own path): missing descriptors or basic attributes of stored faces extracted from their samples; answers {task_id} at once.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -281,6 +305,16 @@ def add_TasksServiceServicer_to_server(servicer, server):
             'CreateExporterTask': grpc.unary_unary_rpc_method_handler(
                     servicer.CreateExporterTask,
                     request_deserializer=lumen_dot_v6_dot_tasks__service__pb2.CreateExporterTaskRequest.FromString,
+                    response_serializer=lumen_dot_v6_dot_tasks__service__pb2.CreateTaskResponse.SerializeToString,
+            ),
+            'CreateEstimatorTask': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateEstimatorTask,
+                    request_deserializer=lumen_dot_v6_dot_tasks__service__pb2.CreateEstimatorTaskRequest.FromString,
+                    response_serializer=lumen_dot_v6_dot_tasks__service__pb2.CreateTaskResponse.SerializeToString,
+            ),
+            'CreateAdditionalExtractTask': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateAdditionalExtractTask,
+                    request_deserializer=lumen_dot_v6_dot_tasks__service__pb2.CreateAdditionalExtractTaskRequest.FromString,
                     response_serializer=lumen_dot_v6_dot_tasks__service__pb2.CreateTaskResponse.SerializeToString,
             ),
             'GetTasks': grpc.unary_unary_rpc_method_handler(
@@ -502,6 +536,60 @@ class TasksService:
             target,
             '/lumen.v6.TasksService/CreateExporterTask',
             lumen_dot_v6_dot_tasks__service__pb2.CreateExporterTaskRequest.SerializeToString,
+            lumen_dot_v6_dot_tasks__service__pb2.CreateTaskResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateEstimatorTask(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lumen.v6.TasksService/CreateEstimatorTask',
+            lumen_dot_v6_dot_tasks__service__pb2.CreateEstimatorTaskRequest.SerializeToString,
+            lumen_dot_v6_dot_tasks__service__pb2.CreateTaskResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateAdditionalExtractTask(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lumen.v6.TasksService/CreateAdditionalExtractTask',
+            lumen_dot_v6_dot_tasks__service__pb2.CreateAdditionalExtractTaskRequest.SerializeToString,
             lumen_dot_v6_dot_tasks__service__pb2.CreateTaskResponse.FromString,
             options,
             channel_credentials,

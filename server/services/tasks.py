@@ -270,6 +270,14 @@ class TasksService(tasks_service_pb2_grpc.TasksServiceServicer):
     def CreateExporterTask(self, request: Any, call: Call) -> Any:
         return self.ops.create(8, request, call.require_account())
 
+    @luna_rpc(account_required=True)
+    def CreateEstimatorTask(self, request: Any, call: Call) -> Any:
+        return self.ops.create(9, request, call.require_account())
+
+    @luna_rpc(account_required=True)
+    def CreateAdditionalExtractTask(self, request: Any, call: Call) -> Any:
+        return self.ops.create(5, request, call.require_account())
+
     @luna_rpc()
     def GetTasks(self, request: tasks_service_pb2.GetTasksRequest, call: Call) -> httpbody_pb2.HttpBody:
         return self.ops.list_tasks(request, call.account_id, V6_MAX_PAGE)
@@ -423,7 +431,7 @@ def check_tasks(tasks: TaskRepository, runner: TaskRunner | None) -> None:
 
 def register(server: Any, context: Any) -> None:
     tasks = TaskRepository(context.settings.data_dir)
-    kinds = {**all_kinds(), **more_kinds()}
+    kinds = {**all_kinds(), **more_kinds(context.face_inference, context.settings.tasks_estimator_root)}
     runner: TaskRunner | None = None
     if context.settings.tasks_workers > 0:
         settings = context.settings

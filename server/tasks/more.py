@@ -4,11 +4,14 @@ the server context (server/services/tasks.py register)."""
 
 from __future__ import annotations
 
+from server.face_inference import FaceInference
+from server.tasks.additional_extract import AdditionalExtract
 from server.tasks.base import TaskKind
+from server.tasks.estimator import Estimator
 from server.tasks.exporter import Exporter
 from server.tasks.reporter import Reporter
 
 
-def more_kinds() -> dict[int, TaskKind]:
-    kinds: list[TaskKind] = [Reporter(), Exporter()]
+def more_kinds(inference: FaceInference | None, estimator_root: str) -> dict[int, TaskKind]:
+    kinds: list[TaskKind] = [Reporter(), Exporter(), Estimator(inference, estimator_root), AdditionalExtract(inference)]
     return {kind.code: kind for kind in kinds}

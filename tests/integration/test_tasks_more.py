@@ -11,6 +11,8 @@ from __future__ import annotations
 import base64
 import csv
 import io
+import shutil
+import subprocess
 import uuid
 import zipfile
 from collections.abc import Iterator
@@ -24,6 +26,7 @@ from PIL import Image
 
 from server.stack import Stack
 from server.storage.descriptors import DEFAULT_VERSION
+from tests import photos
 from tests.conftest import assert_luna_error, auth, stack_settings
 from tests.integration.test_tasks import (
     FAILED,
@@ -39,8 +42,26 @@ ZIP = "application/zip"
 
 
 @pytest.fixture(scope="module")
-def tasks_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    settings = stack_settings(Path(tmp_path_factory.mktemp("tasks_more")), tasks_subtask_size=2)
+def estimator_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The server directory a network_disk estimator source may name: face warps in a folder tree, a broken
+    image and a text file (not an image: skipped)."""
+    root = Path(tmp_path_factory.mktemp("estimator_root"))
+    (root / "warps" / "more").mkdir(parents=True)
+    (root / "warps" / "a.jpg").write_bytes(warp_jpeg(30))
+    (root / "warps" / "more" / "b.jpg").write_bytes(warp_jpeg(150))
+    (root / "warps" / "broken.jpg").write_bytes(b"not an image")
+    (root / "warps" / "notes.txt").write_text("skipped")
+    (root / "outside.jpg").write_bytes(warp_jpeg(90))
+    return root
+
+
+@pytest.fixture(scope="module")
+def tasks_stack(tmp_path_factory: pytest.TempPathFactory, estimator_root: Path) -> Iterator[Stack]:
+    settings = stack_settings(
+        Path(tmp_path_factory.mktemp("tasks_more")),
+        tasks_subtask_size=2,
+        tasks_estimator_root=str(estimator_root),
+    )
     stack = Stack(settings).start()
     try:
         yield stack
@@ -274,3 +295,244 @@ def test_reporter_needs_a_finished_clustering_of_the_account(client: httpx.Clien
         assert_luna_error(
             client.post("/6/tasks/reporter", json={"content": content}, headers=auth(account)), 400, 12022
         )
+
+
+# -- estimator ------------------------------------------------------------------------------------------------
+
+
+def events_of(client: httpx.Client, account: str, handler_id: str) -> list[dict[str, Any]]:
+    reply = client.get("/6/events", params={"handler_ids": handler_id, "page_size": 100}, headers=auth(account))
+    assert reply.status_code == 200, reply.text
+    return list(reply.json()["events"])
+
+
+def test_estimator_network_disk_warps_through_a_dynamic_handler(client: httpx.Client) -> None:
+    """Face warps need no models when nothing is extracted from them: the server's estimator root, a folder tree
+    of warps, inline policies of a dynamic handler; one event per readable image, the broken one an error."""
+    account = str(uuid.uuid4())
+    handler = dynamic_handler(client, account)
+    policies = {"extract_policy": {"extract_face_descriptor": 0, "extract_basic_attributes": 0}}
+    content = {
+        "handler": {"handler_id": handler, "policies": policies},
+        "source": {"source_type": "network_disk", "path": "warps", "image_type": 1},
+    }
+    task_id = create_task(client, account, "estimator", content)
+    task = wait_task(client, account, task_id)
+    assert task["task_type"] == 9 and task["count_task_parts_all"] == 2  # 3 images, subtasks of 2
+    result = result_of(client, account, task_id)
+    assert [image["filename"] for image in result["images"]] == ["a.jpg", "broken.jpg", "more/b.jpg"]
+    assert (result["total_images"], result["images_failed"], result["events_count"]) == (3, 1, 2)
+    broken = result["images"][1]
+    assert broken["status"] == 0 and broken["error"]["error_code"] == 13010 and broken["events"] == []
+    event_ids = {image["events"][0]["event_id"] for image in result["images"] if image["status"] == 1}
+    assert len(event_ids) == 2
+    assert {event["event_id"] for event in events_of(client, account, handler)} == event_ids
+
+    # the same task with a static handler's policies given inline, a path out of the root, a missing path
+    for source, code in (
+        ({"source_type": "network_disk", "path": "../outside.jpg"}, 28021),
+        ({"source_type": "network_disk", "path": "nowhere"}, 28021),
+        ({"source_type": "zip", "object_id": str(uuid.uuid4())}, 13007),
+    ):
+        failed = create_task(client, account, "estimator", {**content, "source": source})
+        wait_task(client, account, failed, (FAILED,))
+        assert task_errors(client, account, failed)[0]["error_code"] == code
+    no_policies = create_task(client, account, "estimator", {**content, "handler": {"handler_id": handler}})
+    wait_task(client, account, no_policies, (FAILED,))
+    assert task_errors(client, account, no_policies)[0]["error_code"] == 12022
+    unknown = create_task(client, account, "estimator", {**content, "handler": {"handler_id": str(uuid.uuid4())}})
+    wait_task(client, account, unknown, (FAILED,))
+    assert task_errors(client, account, unknown)[0]["error_code"] == 34000
+    for bad in (
+        {**content, "source": {"source_type": "zip"}},  # no archive named
+        {**content, "source": {"source_type": "ftp", "path": "x"}},
+        {"source": content["source"]},
+        {**content, "source": {**content["source"], "image_type": 3}},
+    ):
+        assert_luna_error(client.post("/6/tasks/estimator", json={"content": bad}, headers=auth(account)), 400, 12022)
+
+
+def store_object(client: httpx.Client, account: str, data: bytes) -> str:
+    stored = client.post("/6/objects", content=data, headers=auth(account, **{"Content-Type": "application/zip"}))
+    assert stored.status_code == 201, stored.text
+    return str(stored.json()["object_id"])
+
+
+def test_estimator_zip_object(client: httpx.Client, tmp_path: Path) -> None:
+    """A ZIP stored with POST /6/objects: its images are read in name order; one made with a password (the zip
+    tool: Python cannot write one) is read with the right password only."""
+    account = str(uuid.uuid4())
+    handler = dynamic_handler(client, account)
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w") as archive:
+        archive.writestr("z/1.jpg", warp_jpeg(10))
+        archive.writestr("z/2.jpg", warp_jpeg(220))
+        archive.writestr("readme.md", "skipped")
+    object_id = store_object(client, account, packed.getvalue())
+    policies = {"extract_policy": {"extract_face_descriptor": 0, "extract_basic_attributes": 0}}
+    content = {
+        "handler": {"handler_id": handler, "policies": policies},
+        "source": {"source_type": "zip", "url": f"/6/objects/{object_id}", "image_type": 1},
+    }
+    task_id = create_task(client, account, "estimator", content)
+    wait_task(client, account, task_id)
+    result = result_of(client, account, task_id)
+    assert [image["filename"] for image in result["images"]] == ["z/1.jpg", "z/2.jpg"]
+    assert result["events_count"] == 2 and result["images_failed"] == 0
+    assert len(events_of(client, account, handler)) == 2
+    # another account cannot name the object
+    stranger = str(uuid.uuid4())
+    other = create_task(
+        client,
+        stranger,
+        "estimator",
+        {
+            "handler": {"handler_id": dynamic_handler(client, stranger), "policies": policies},
+            "source": content["source"],
+        },
+    )
+    wait_task(client, stranger, other, (FAILED,))
+    assert task_errors(client, stranger, other)[0]["error_code"] == 13007
+
+    zip_tool = shutil.which("zip")
+    if zip_tool is None:
+        pytest.skip("no zip tool to make an archive with a password")
+    for name, shade in (("p1.jpg", 60), ("p2.jpg", 180)):
+        (tmp_path / name).write_bytes(warp_jpeg(shade))
+    subprocess.run(
+        [zip_tool, "-q", "-j", "-P", "secret", str(tmp_path / "locked.zip"), "p1.jpg", "p2.jpg"],
+        cwd=tmp_path,
+        check=True,
+    )
+    locked = store_object(client, account, (tmp_path / "locked.zip").read_bytes())
+    source = {"source_type": "zip", "object_id": locked, "image_type": 1}
+    for authorization in (None, {"password": "wrong"}):
+        given = source if authorization is None else {**source, "authorization": authorization}
+        refused = create_task(client, account, "estimator", {**content, "source": given})
+        wait_task(client, account, refused, (FAILED,))
+        (error,) = task_errors(client, account, refused)
+        assert error["error_code"] == 28021, error
+    opened = create_task(
+        client, account, "estimator", {**content, "source": {**source, "authorization": {"password": "secret"}}}
+    )
+    wait_task(client, account, opened)
+    result = result_of(client, account, opened)
+    assert [image["status"] for image in result["images"]] == [1, 1] and result["events_count"] == 2
+
+
+# -- with models (the session stack: real detector and extractor) --------------------------------------------
+
+
+def photo(name: str) -> bytes:
+    return photos.face_recognition_image(name).read_bytes()
+
+
+def detected_sample(rest: httpx.Client, account: str, image: bytes) -> str:
+    reply = rest.post("/6/detector", content=image, headers=auth(account, **{"Content-Type": "image/jpeg"}))
+    assert reply.status_code == 201, reply.text
+    return str(reply.json()["images"][0]["detections"]["samples"][0]["face"]["sample_id"])
+
+
+def test_estimator_real_photos_through_a_static_handler(rest: httpx.Client) -> None:
+    account = str(uuid.uuid4())
+    list_id = create_list(rest, account)
+    policies = {
+        "extract_policy": {"extract_basic_attributes": 1},
+        "storage_policy": {"face_policy": {"store_face": 1, "link_to_lists_policy": [{"list_id": list_id}]}},
+    }
+    created = rest.post("/6/handlers", json={"policies": policies}, headers=auth(account))
+    assert created.status_code == 201, created.text
+    handler = created.json()["handler_id"]
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w") as archive:
+        for name in ("obama.jpg", "obama2.jpg", "biden.jpg"):
+            archive.writestr(f"people/{name}", photo(name))
+        archive.writestr("people/broken.jpg", b"\xff\xd8 not a jpeg")
+    object_id = store_object(rest, account, packed.getvalue())
+    content = {"handler": {"handler_id": handler}, "source": {"source_type": "zip", "object_id": object_id}}
+    task_id = create_task(rest, account, "estimator", content)
+    wait_task(rest, account, task_id)
+    result = result_of(rest, account, task_id)
+    names = ["people/biden.jpg", "people/broken.jpg", "people/obama.jpg", "people/obama2.jpg"]
+    assert [image["filename"] for image in result["images"]] == names
+    assert (result["total_images"], result["images_failed"], result["events_count"]) == (4, 1, 3)
+    assert result["images"][1]["error"]["error_code"] == 13010
+    events = [image["events"][0] for image in result["images"] if image["status"] == 1]
+    for event in events:
+        assert event["face_attributes"]["basic_attributes"]["gender"] == 1  # three men
+        assert event["face"]["lists"] == [list_id]
+    stored = events_of(rest, account, handler)
+    assert {e["event_id"] for e in stored} == {e["event_id"] for e in events}
+    listed = rest.get("/6/faces", params={"list_id": list_id}, headers=auth(account)).json()["faces"]
+    assert {f["face_id"] for f in listed} == {e["face"]["face_id"] for e in events}
+    # the two photos of Obama match each other better than Biden
+    obama, obama2 = events[1]["face"]["face_id"], events[2]["face"]["face_id"]
+    body = {
+        "references": [{"type": "face", "id": obama}],
+        "candidates": [{"filters": {"origin": "faces", "list_id": list_id}, "limit": 2}],
+    }
+    matched = rest.post("/6/matcher/faces", json=body, headers=auth(account))
+    assert matched.status_code == 200, matched.text
+    ranked = [r["face"]["face_id"] for r in matched.json()[0]["matches"][0]["result"]]
+    assert ranked == [obama, obama2]
+
+
+def test_additional_extract_fills_descriptors_and_basic_attributes(rest: httpx.Client) -> None:
+    account = str(uuid.uuid4())
+    obama_sample = detected_sample(rest, account, photo("obama.jpg"))
+    biden_sample = detected_sample(rest, account, photo("biden.jpg"))
+    basic = {"age": 30, "gender": 0, "ethnicity": 1}
+    # no descriptor, basic attributes from the obama sample; a known descriptor, no basic attributes; nothing
+    no_descriptor = create_face(
+        rest, account, attribute={"basic_attributes": basic, "basic_attributes_samples": [obama_sample]}
+    )
+    known = unit_vectors(1, 5)[0]
+    no_basic = create_face(rest, account, attribute=with_samples(known, [biden_sample]))
+    bare = create_face(rest, account, user_data="no attribute")
+
+    content = {"extraction_target": "face_descriptors", "filters": {"objects_type": "faces"}}
+    task_id = create_task(rest, account, "additional_extract", content)
+    assert wait_task(rest, account, task_id)["task_type"] == 5
+    result = result_of(rest, account, task_id)
+    assert result["updated"] == [no_descriptor]
+    assert result["skipped"] == [{"face_id": bare, "reason": "no sample"}]
+    attributes = rest.get(f"/6/faces/{no_descriptor}/attributes", headers=auth(account)).json()["attributes"]
+    assert attributes["basic_attributes"] == basic and attributes["face_descriptor_samples"] == [obama_sample]
+    assert attributes["face_descriptor"]["descriptor_version"] == DEFAULT_VERSION
+    # the filled descriptor is the extractor's descriptor of the same sample
+    extracted = rest.post("/6/extractor", json=[obama_sample], headers=auth(account))
+    assert extracted.status_code == 201, extracted.text
+    body = {
+        "references": [{"type": "attribute", "id": extracted.json()[0]["attribute_id"]}],
+        "candidates": [{"filters": {"origin": "faces", "face_ids": [no_descriptor, no_basic]}, "limit": 2}],
+    }
+    matched = rest.post("/6/matcher/faces", json=body, headers=auth(account)).json()[0]["matches"][0]["result"]
+    assert matched[0]["face"]["face_id"] == no_descriptor and matched[0]["similarity"] > 0.99
+
+    content = {"extraction_target": "basic_attributes", "filters": {"objects_type": "faces", "face_ids": [no_basic]}}
+    task_id = create_task(rest, account, "additional_extract", content)
+    wait_task(rest, account, task_id)
+    assert result_of(rest, account, task_id)["updated"] == [no_basic]
+    attributes = rest.get(f"/6/faces/{no_basic}/attributes", headers=auth(account)).json()["attributes"]
+    assert attributes["basic_attributes"]["gender"] == 1 and attributes["basic_attributes_samples"] == [biden_sample]
+    # the known descriptor is kept: the face still matches it exactly
+    raw = {
+        "references": [{"type": "raw_descriptor", "id": "known", "data": base64.b64encode(known.tobytes()).decode()}]
+    }
+    raw["candidates"] = [{"filters": {"origin": "faces", "face_ids": [no_basic]}, "limit": 1}]
+    kept = rest.post("/6/matcher/faces", json=raw, headers=auth(account))
+    assert kept.status_code == 200, kept.text
+    assert kept.json()[0]["matches"][0]["result"][0]["similarity"] == pytest.approx(1.0, abs=1e-3)
+
+    # missing=0 re-extracts every selected face; nothing selected is a task error
+    again = {"options": {"missing": 0}, "filters": {"objects_type": "faces", "face_ids": [no_descriptor, no_basic]}}
+    task_id = create_task(rest, account, "additional_extract", again)
+    wait_task(rest, account, task_id)
+    assert result_of(rest, account, task_id)["updated"] == sorted([no_descriptor, no_basic])
+    empty = {"filters": {"objects_type": "faces", "user_data": "nobody"}}
+    task_id = create_task(rest, account, "additional_extract", empty)
+    wait_task(rest, account, task_id, (FAILED,))
+    assert task_errors(rest, account, task_id)[0]["error_code"] == 28010
+    for bad in ({"filters": {"objects_type": "events"}}, {"filters": {}}, {"extraction_target": "x", **empty}):
+        reply = rest.post("/6/tasks/additional_extract", json={"content": bad}, headers=auth(account))
+        assert_luna_error(reply, 400, 12022)
