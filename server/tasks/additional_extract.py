@@ -120,11 +120,12 @@ class AdditionalExtract:
         updated: list[str] = []
         skipped: list[dict[str, str]] = []
         work: list[tuple[str, FaceAttributeRow | None, list[str], list[np.ndarray]]] = []
+        stored = env.storage.faces.attributes(content["face_ids"])
         for face_id in content["face_ids"]:
             env.check_cancelled()
             if face_id not in owned:
                 continue  # deleted since planning
-            attribute = env.storage.faces.attribute(face_id)
+            attribute = stored.get(face_id)
             if not _needs(attribute, target, missing):
                 continue
             samples = _samples(attribute, target)

@@ -120,12 +120,13 @@ def face_rows(env: TaskEnv, account_id: str, face_ids: Sequence[str], columns: S
     found = env.storage.faces.by_ids(list(face_ids))
     kept = [f for f in face_ids if f in found and found[f]["account_id"] == account_id]
     lists = env.storage.faces.lists_of(kept) if "lists" in columns else {}
+    attributes = env.storage.faces.attributes(kept)
     rows: list[list[str]] = []
     samples: list[list[str]] = []
     for face_id in kept:
         env.check_cancelled()
         face = found[face_id]
-        attribute = env.storage.faces.attribute(face_id)
+        attribute = attributes.get(face_id)
         basic = (attribute.basic_attributes if attribute is not None else None) or {}
         face_samples = (
             list(dict.fromkeys([*attribute.face_descriptor_samples, *attribute.basic_attributes_samples]))

@@ -207,6 +207,8 @@ def test_face_attribute_roundtrip_and_delete(storage: Storage) -> None:
     assert np.allclose(storage.descriptors.get(with_attribute)[300], vector(1))
     assert storage.faces.count_attributes(ALICE) == 1 and storage.faces.count_attributes(BOB) == 0
     assert storage.faces.attribute(without) is None
+    assert storage.faces.attributes([with_attribute, without, new_id()]) == {with_attribute: row}
+    assert storage.faces.attributes([]) == {}
     events(storage).clear()
     with storage.write() as batch:
         storage.faces.delete(batch, [with_attribute, without])
