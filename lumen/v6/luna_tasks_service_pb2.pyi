@@ -224,3 +224,11 @@ class LunaTasksServiceGetSubtasksRequest(_message.Message):
     task_id: str
     account_id: str
     def __init__(self, task_id: _Optional[str] = ..., account_id: _Optional[str] = ...) -> None: ...
+
+class LunaTasksServiceCreateGcTaskRequest(_message.Message):
+    __slots__ = ("body", "params")
+    BODY_FIELD_NUMBER: _ClassVar[int]
+    PARAMS_FIELD_NUMBER: _ClassVar[int]
+    body: _httpbody_pb2.HttpBody
+    params: _tasks_pb2.TaskParams
+    def __init__(self, body: _Optional[_Union[_httpbody_pb2.HttpBody, _Mapping]] = ..., params: _Optional[_Union[_tasks_pb2.TaskParams, _Mapping]] = ...) -> None: ...

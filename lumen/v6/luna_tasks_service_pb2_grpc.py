@@ -61,6 +61,11 @@ class LunaTasksServiceStub:
                 request_serializer=lumen_dot_v6_dot_luna__tasks__service__pb2.LunaTasksServiceCreateLinkerTaskRequest.SerializeToString,
                 response_deserializer=lumen_dot_v6_dot_tasks__service__pb2.CreateTaskResponse.FromString,
                 _registered_method=True)
+        self.CreateGcTask = channel.unary_unary(
+                '/lumen.v6.LunaTasksService/CreateGcTask',
+                request_serializer=lumen_dot_v6_dot_luna__tasks__service__pb2.LunaTasksServiceCreateGcTaskRequest.SerializeToString,
+                response_deserializer=lumen_dot_v6_dot_tasks__service__pb2.CreateTaskResponse.FromString,
+                _registered_method=True)
         self.CreateCrossMatchTask = channel.unary_unary(
                 '/lumen.v6.LunaTasksService/CreateCrossMatchTask',
                 request_serializer=lumen_dot_v6_dot_luna__tasks__service__pb2.LunaTasksServiceCreateCrossMatchTaskRequest.SerializeToString,
@@ -164,6 +169,13 @@ class LunaTasksServiceServicer:
 
     def CreateLinkerTask(self, request, context):
         """TSK: create a linker task (Luna-Account-Id required).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateGcTask(self, request, context):
+        """TSK: create a gc task (Luna-Account-Id required).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -288,6 +300,11 @@ def add_LunaTasksServiceServicer_to_server(servicer, server):
             'CreateLinkerTask': grpc.unary_unary_rpc_method_handler(
                     servicer.CreateLinkerTask,
                     request_deserializer=lumen_dot_v6_dot_luna__tasks__service__pb2.LunaTasksServiceCreateLinkerTaskRequest.FromString,
+                    response_serializer=lumen_dot_v6_dot_tasks__service__pb2.CreateTaskResponse.SerializeToString,
+            ),
+            'CreateGcTask': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateGcTask,
+                    request_deserializer=lumen_dot_v6_dot_luna__tasks__service__pb2.LunaTasksServiceCreateGcTaskRequest.FromString,
                     response_serializer=lumen_dot_v6_dot_tasks__service__pb2.CreateTaskResponse.SerializeToString,
             ),
             'CreateCrossMatchTask': grpc.unary_unary_rpc_method_handler(
@@ -472,6 +489,33 @@ class LunaTasksService:
             target,
             '/lumen.v6.LunaTasksService/CreateLinkerTask',
             lumen_dot_v6_dot_luna__tasks__service__pb2.LunaTasksServiceCreateLinkerTaskRequest.SerializeToString,
+            lumen_dot_v6_dot_tasks__service__pb2.CreateTaskResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateGcTask(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lumen.v6.LunaTasksService/CreateGcTask',
+            lumen_dot_v6_dot_luna__tasks__service__pb2.LunaTasksServiceCreateGcTaskRequest.SerializeToString,
             lumen_dot_v6_dot_tasks__service__pb2.CreateTaskResponse.FromString,
             options,
             channel_credentials,

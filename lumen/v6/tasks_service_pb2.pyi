@@ -215,3 +215,11 @@ class GetSubtasksRequest(_message.Message):
     TASK_ID_FIELD_NUMBER: _ClassVar[int]
     task_id: str
     def __init__(self, task_id: _Optional[str] = ...) -> None: ...
+
+class CreateGcTaskRequest(_message.Message):
+    __slots__ = ("body", "params")
+    BODY_FIELD_NUMBER: _ClassVar[int]
+    PARAMS_FIELD_NUMBER: _ClassVar[int]
+    body: _httpbody_pb2.HttpBody
+    params: _tasks_pb2.TaskParams
+    def __init__(self, body: _Optional[_Union[_httpbody_pb2.HttpBody, _Mapping]] = ..., params: _Optional[_Union[_tasks_pb2.TaskParams, _Mapping]] = ...) -> None: ...

@@ -48,6 +48,11 @@ class TasksServiceStub:
                 request_serializer=lumen_dot_v6_dot_tasks__service__pb2.CreateLinkerTaskRequest.SerializeToString,
                 response_deserializer=lumen_dot_v6_dot_tasks__service__pb2.CreateTaskResponse.FromString,
                 _registered_method=True)
+        self.CreateGcTask = channel.unary_unary(
+                '/lumen.v6.TasksService/CreateGcTask',
+                request_serializer=lumen_dot_v6_dot_tasks__service__pb2.CreateGcTaskRequest.SerializeToString,
+                response_deserializer=lumen_dot_v6_dot_tasks__service__pb2.CreateTaskResponse.FromString,
+                _registered_method=True)
         self.CreateCrossMatchTask = channel.unary_unary(
                 '/lumen.v6.TasksService/CreateCrossMatchTask',
                 request_serializer=lumen_dot_v6_dot_tasks__service__pb2.CreateCrossMatchTaskRequest.SerializeToString,
@@ -149,6 +154,13 @@ class TasksServiceServicer:
 
     def CreateLinkerTask(self, request, context):
         """Create a linker task (v6 §7.4); answers {task_id} at once, the work runs in the worker pool.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateGcTask(self, request, context):
+        """Create a gc task (v6 §7.4): remove events by filters.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -285,6 +297,11 @@ def add_TasksServiceServicer_to_server(servicer, server):
             'CreateLinkerTask': grpc.unary_unary_rpc_method_handler(
                     servicer.CreateLinkerTask,
                     request_deserializer=lumen_dot_v6_dot_tasks__service__pb2.CreateLinkerTaskRequest.FromString,
+                    response_serializer=lumen_dot_v6_dot_tasks__service__pb2.CreateTaskResponse.SerializeToString,
+            ),
+            'CreateGcTask': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateGcTask,
+                    request_deserializer=lumen_dot_v6_dot_tasks__service__pb2.CreateGcTaskRequest.FromString,
                     response_serializer=lumen_dot_v6_dot_tasks__service__pb2.CreateTaskResponse.SerializeToString,
             ),
             'CreateCrossMatchTask': grpc.unary_unary_rpc_method_handler(
@@ -428,6 +445,33 @@ class TasksService:
             target,
             '/lumen.v6.TasksService/CreateLinkerTask',
             lumen_dot_v6_dot_tasks__service__pb2.CreateLinkerTaskRequest.SerializeToString,
+            lumen_dot_v6_dot_tasks__service__pb2.CreateTaskResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateGcTask(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lumen.v6.TasksService/CreateGcTask',
+            lumen_dot_v6_dot_tasks__service__pb2.CreateGcTaskRequest.SerializeToString,
             lumen_dot_v6_dot_tasks__service__pb2.CreateTaskResponse.FromString,
             options,
             channel_credentials,

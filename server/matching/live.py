@@ -152,6 +152,9 @@ class MatchingIndexes:
                 np.stack([np.asarray(r.descriptors[self.version], dtype=np.float32) for r in with_vector]),
             )
 
+    def on_events_deleted(self, event_ids: Sequence[str]) -> None:
+        self.events.remove_many(event_ids)
+
     # -- figures ---------------------------------------------------------------------------------
 
     def stats(self) -> dict[str, float]:

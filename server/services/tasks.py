@@ -255,6 +255,10 @@ class TasksService(tasks_service_pb2_grpc.TasksServiceServicer):
         return self.ops.create(2, request, call.require_account())
 
     @luna_rpc(account_required=True)
+    def CreateGcTask(self, request: Any, call: Call) -> Any:
+        return self.ops.create(4, request, call.require_account())
+
+    @luna_rpc(account_required=True)
     def CreateCrossMatchTask(self, request: Any, call: Call) -> Any:
         return self.ops.create(6, request, call.require_account())
 
@@ -355,6 +359,10 @@ class LunaTasksService(luna_tasks_service_pb2_grpc.LunaTasksServiceServicer):
     @luna_rpc(account_required=True)
     def CreateClusteringTask(self, request: Any, call: Call) -> Any:
         return self.ops.create(2, request, call.require_account())
+
+    @luna_rpc(account_required=True)
+    def CreateGcTask(self, request: Any, call: Call) -> Any:
+        return self.ops.create(4, request, call.require_account())
 
     @luna_rpc(account_required=True)
     def CreateCrossMatchTask(self, request: Any, call: Call) -> Any:

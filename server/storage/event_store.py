@@ -55,6 +55,8 @@ class EventListener(Protocol):
 
     def on_events_saved(self, records: Sequence[EventRecord]) -> None: ...
 
+    def on_events_deleted(self, event_ids: Sequence[str]) -> None: ...
+
 
 class EventWriteBatch:
     """The transaction of one event write and what must follow its commit."""
@@ -82,6 +84,22 @@ class EventWriteBatch:
     def saved(self, records: list[EventRecord]) -> None:
         if records:
             self.events.append(("on_events_saved", (records,)))
+
+    def delete_descriptors(self, event_ids: list[str]) -> None:
+        """Journal the removal of the descriptors of deleted events (applied to LanceDB after commit)."""
+        if not event_ids:
+            return
+        payload: dict[str, Any] = {"face_ids": event_ids}
+        op_id = str(uuid.uuid4())
+        self.tx.conn.execute(
+            "INSERT INTO journal (op_id, kind, payload, create_time) VALUES (?, ?, ?, ?)",
+            (op_id, "descriptors_delete", json.dumps(payload), now()),
+        )
+        self.ops.append((op_id, "descriptors_delete", payload))
+
+    def deleted(self, event_ids: list[str]) -> None:
+        if event_ids:
+            self.events.append(("on_events_deleted", (event_ids,)))
 
 
 class EventStore:

@@ -40,6 +40,7 @@ from server.tasks import objects
 from server.tasks.base import Output, TaskCancelledError, TaskEnv, TaskKind, decode_output, encode_output
 from server.tasks.clustering import Clustering
 from server.tasks.cross_match import CrossMatch
+from server.tasks.gc import Gc
 from server.tasks.linker import Linker
 from server.tasks.roc import Roc
 
@@ -48,7 +49,7 @@ IDLE_POLL_S = 0.5
 
 
 def all_kinds() -> dict[int, TaskKind]:
-    kinds: list[TaskKind] = [Linker(), Clustering(), CrossMatch(), Roc()]
+    kinds: list[TaskKind] = [Linker(), Clustering(), Gc(), CrossMatch(), Roc()]
     return {kind.code: kind for kind in kinds}
 
 
@@ -159,6 +160,8 @@ class TaskRunner:
                 self._fail(task, None, LunaError(errors.TASK_SUBTASK_FAILED, reason=type(error).__name__))
                 return
             if self.tasks.plan(task["task_id"], plan.subtasks, plan.state):
+                if not plan.subtasks:  # nothing to do (a gc that selects nothing): merge at once
+                    self._merge(task)
                 self.wake()
             return
         subtask = claimed.subtask
@@ -203,7 +206,7 @@ class TaskRunner:
         for subtask, content_type, data in self.tasks.subtask_results(task["task_id"]):
             if subtask["subtask_status"] == DONE and content_type is not None and data is not None:
                 outputs.append((json.loads(subtask["content"]), decode_output(content_type, data)))
-        if not outputs:
+        if not outputs and fresh["parts_all"] > 0:  # every subtask failed
             self.tasks.finish_task(task["task_id"], FAILED, None)
             return
         try:

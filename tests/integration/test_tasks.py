@@ -427,6 +427,62 @@ def test_cross_match_of_events_against_faces(client: httpx.Client) -> None:
     assert_luna_error(client.post("/6/tasks/cross_match", json={"content": bad}, headers=auth(account)), 400, 12022)
 
 
+def test_gc_removes_exactly_the_selected_events(client: httpx.Client) -> None:
+    account = str(uuid.uuid4())
+
+    def handler() -> str:
+        return str(client.post("/6/handlers", json={"is_dynamic": True}, headers=auth(account)).json()["handler_id"])
+
+    old_handler, other_handler = handler(), handler()
+    vectors, _ = people(17, 4, 1, 0.1)
+    made: dict[str, str] = {}
+    plan = [
+        ("old-1", old_handler, "2026-01-05T00:00:00Z"),
+        ("old-2", old_handler, "2026-01-06T00:00:00Z"),
+        ("new", old_handler, "2026-03-01T00:00:00Z"),
+        ("other", other_handler, "2026-01-05T00:00:00Z"),
+    ]
+    for (name, owner, created), vector in zip(plan, vectors, strict=True):
+        sample = str(uuid.uuid4())
+        body = {
+            "create_time": created,
+            "detections": [{"samples": {"face": {"sample_id": sample}}, "detect_time": created}],
+            "face_attributes": {"descriptor": b64(vector)},
+        }
+        reply = client.post(f"/6/handlers/{owner}/events/raw", json=body, headers=auth(account))
+        assert reply.status_code == 201, reply.text
+        made[name] = reply.json()["event_id"]
+    content = {
+        "target": "events",
+        "filters": {"create_time__lt": "2026-02-01T00:00:00Z", "handler_id": old_handler},
+        "remove_samples": True,
+    }
+    task_id = create_task(client, account, "gc", content)
+    assert wait_task(client, account, task_id)["task_type"] == 4
+    result = result_of(client, account, task_id)
+    assert sorted(item["event_id"] for item in result) == sorted([made["old-1"], made["old-2"]])
+    assert all(len(item["samples"]) == 1 for item in result)
+    for name, event_id in made.items():
+        status = client.get(f"/6/events/{event_id}", headers=auth(account)).status_code
+        assert status == (404 if name.startswith("old") else 200), name
+    # the deleted events are no match candidates any more
+    reference = {"type": "raw_descriptor", "id": "probe", "data": b64(vectors[0])}
+    candidate = {"filters": {"origin": "events"}, "limit": 10}
+    matched = client.post(
+        "/6/matcher/faces", json={"references": [reference], "candidates": [candidate]}, headers=auth(account)
+    )
+    assert matched.status_code == 200, matched.text
+    found = {r["event"]["event_id"] for r in matched.json()[0]["matches"][0]["result"]}
+    assert found and not found & {made["old-1"], made["old-2"]}
+    # nothing selected: done with an empty result; no filter but the account: refused
+    again = create_task(client, account, "gc", content)
+    wait_task(client, account, again)
+    assert result_of(client, account, again) == []
+    for filters in ({}, {"account_id": account}):
+        body = {"content": {"target": "events", "filters": filters}}
+        assert_luna_error(client.post("/6/tasks/gc", json=body, headers=auth(account)), 400, 12022)
+
+
 def test_lifecycle_errors_counts_and_isolation(client: httpx.Client) -> None:
     account, stranger = str(uuid.uuid4()), str(uuid.uuid4())
     empty = create_task(client, account, "clustering", {"objects_type": "faces", "filters": {"user_data": "nobody"}})

@@ -603,6 +603,24 @@ class EventRepository:
                 batch.set_descriptors(record.event_id, record.account_id, dict(record.descriptors))
         batch.saved(list(records))
 
+    def delete_many(self, batch: EventWriteBatch, event_ids: Sequence[str]) -> list[str]:
+        """Delete the existing events among `event_ids` (their tags with them); their descriptors leave LanceDB
+        and the listeners after commit. Returns the ids deleted."""
+        conn = batch.tx.conn
+        deleted: list[str] = []
+        with_descriptor: list[str] = []
+        for start in range(0, len(event_ids), CHUNK):
+            chunk: list[object] = list(event_ids[start : start + CHUNK])
+            rows = conn.execute(
+                f"SELECT event_id, has_descriptor FROM events WHERE event_id IN ({marks(chunk)})", chunk
+            ).fetchall()
+            deleted.extend(str(r[0]) for r in rows)
+            with_descriptor.extend(str(r[0]) for r in rows if r[1])
+            conn.execute(f"DELETE FROM events WHERE event_id IN ({marks(chunk)})", chunk)
+        batch.delete_descriptors(with_descriptor)
+        batch.deleted(deleted)
+        return deleted
+
     # -- reads ---------------------------------------------------------------------------------
 
     def get(self, event_id: str, account_id: str | None = None) -> EventRecord | None:

@@ -1,0 +1,106 @@
+"""Garbage collection (task type 4) of events (v6 §7.4 GcEventsTaskContent).
+
+Content: {target: "events", filters: {create_time__lt?, create_time__gte?, insert_time__lt?, handler_id?,
+handler_ids?, sources?, ...event filters}, store_results?: bool (default true), remove_samples?: bool (default
+false), remove_image_origins?: bool (default false)}. Lumen keeps no insert time apart from the stored create_time:
+insert_time__lt filters on it (inferred). At least one filter besides the account is required (a gc of a whole
+account by mistake is refused: 12022).
+Plan: the selected event ids (none: the task is done with an empty result), subtasks of LUMEN_TASKS_SUBTASK_SIZE.
+Run: one events-database transaction deletes the subtask's events (tags with them; descriptors leave LanceDB and
+the matching index after commit), then their face samples (remove_samples) and their "/6/images/{id}" image
+origins (remove_image_origins) are deleted. A re-run after a crash finds the committed part gone and reports only
+what it removed. Merge: [{"event_id", "samples": [sample ids]}] (store_results), else [].
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from server.storage.repositories.tasks import TaskRow
+from server.tasks import objects
+from server.tasks.base import Output, Plan, TaskEnv, chunked
+
+IMAGE_ORIGIN_PREFIX = "/6/images/"
+SAMPLES_BUCKET = "samples/faces"
+IMAGES_BUCKET = "images"
+_FILTERS = {
+    **objects.EVENT_FILTERS_SCHEMA["properties"],
+    "insert_time__lt": objects.EVENT_FILTERS_SCHEMA["properties"]["create_time__lt"],
+    "handler_id": objects.EVENT_FILTERS_SCHEMA["properties"]["account_id"],
+}
+
+SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "target": {"enum": ["events"]},
+        "filters": {
+            "type": "object",
+            "properties": _FILTERS,
+            "additionalProperties": False,
+            "minProperties": 1,
+            "not": {"required": ["account_id"], "maxProperties": 1},
+        },
+        "store_results": {"type": "boolean"},
+        "remove_samples": {"type": "boolean"},
+        "remove_image_origins": {"type": "boolean"},
+    },
+    "required": ["target", "filters"],
+    "additionalProperties": False,
+}
+
+
+def event_filters(filters: dict[str, Any]) -> dict[str, Any]:
+    """The gc filters as event filters (handler_id -> handler_ids, insert_time__lt -> create_time__lt)."""
+    out = {k: v for k, v in filters.items() if k not in ("handler_id", "insert_time__lt")}
+    if "handler_id" in filters:
+        out["handler_ids"] = [*out.get("handler_ids", []), filters["handler_id"]]
+    if "insert_time__lt" in filters and "create_time__lt" not in out:
+        out["create_time__lt"] = filters["insert_time__lt"]
+    return out
+
+
+class Gc:
+    code = 4
+    name = "gc"
+    schema = SCHEMA
+
+    def plan(self, env: TaskEnv, task: TaskRow, content: dict[str, Any]) -> Plan:
+        filters = event_filters(content["filters"])
+        objects.check_account(filters, task["account_id"])
+        event_filter = objects.event_filter(filters, task["account_id"])
+        selected = env.storage.events.repository.ids(replace(event_filter, with_descriptor=None))
+        ids = sorted(event_id for event_id, _ in selected)
+        return Plan([{"event_ids": part} for part in chunked(ids, env.subtask_size)])
+
+    def run(self, env: TaskEnv, task: TaskRow, content: dict[str, Any], state: dict[str, Any] | None) -> Output:
+        task_content = objects.content_of(task)
+        account_id = task["account_id"]
+        env.check_cancelled()
+        records = {
+            event_id: record
+            for event_id, record in env.storage.events.repository.by_ids(content["event_ids"]).items()
+            if record.account_id == account_id
+        }
+        with env.storage.events.write() as batch:
+            deleted = env.storage.events.repository.delete_many(batch, sorted(records))
+        removed: list[dict[str, Any]] = []
+        for event_id in deleted:
+            detections = records[event_id].face_detections
+            samples = [d.sample_id for d in detections if d.sample_id]
+            if task_content.get("remove_samples"):
+                for sample_id in samples:
+                    env.storage.delete_blob(SAMPLES_BUCKET, sample_id, account_id)
+            if task_content.get("remove_image_origins"):
+                for origin in {d.image_origin for d in detections if d.image_origin}:
+                    if origin.startswith(IMAGE_ORIGIN_PREFIX):
+                        env.storage.delete_blob(IMAGES_BUCKET, origin.removeprefix(IMAGE_ORIGIN_PREFIX), account_id)
+            removed.append({"event_id": event_id, "samples": samples})
+        return removed
+
+    def merge(
+        self, env: TaskEnv, task: TaskRow, outputs: list[tuple[dict[str, Any], Output]], state: dict[str, Any] | None
+    ) -> Output:
+        if objects.content_of(task).get("store_results", True) is False:
+            return []
+        return [item for _, output in outputs if isinstance(output, list) for item in output]
