@@ -59,7 +59,7 @@ SCHEMA: dict[str, Any] = {
 def select_all(env: TaskEnv, objects_type: str, filters: dict[str, Any], account_id: str) -> list[str]:
     """The ids selected by the filters, events with or without a descriptor."""
     if objects_type == "events":
-        chosen = dataclasses.replace(objects.event_filter(filters, account_id), with_descriptor=False)
+        chosen = dataclasses.replace(objects.event_filter(filters, account_id), with_descriptor=None)
         return sorted(event_id for event_id, _ in env.storage.events.repository.ids(chosen))
     return objects.select_ids(env, "faces", filters, account_id)
 

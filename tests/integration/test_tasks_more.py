@@ -297,6 +297,54 @@ def test_reporter_needs_a_finished_clustering_of_the_account(client: httpx.Clien
         )
 
 
+def test_reporter_and_exporter_over_events(client: httpx.Client) -> None:
+    """Events with descriptors (raw events) clustered, then reported with their samples; the exporter's
+    descriptor column carries each event's vector."""
+    account = str(uuid.uuid4())
+    handler = dynamic_handler(client, account)
+    vectors, labels = people(21, 2, 2, 0.3)
+    samples = [upload_sample(client, account, warp_jpeg(50 + 40 * n)) for n in range(len(vectors))]
+    person_of: dict[str, int] = {}
+    vector_of: dict[str, np.ndarray] = {}
+    for vector, label, sample in zip(vectors, labels, samples, strict=True):
+        descriptor = base64.b64encode(np.asarray(vector, dtype="<f4").tobytes()).decode()
+        event_id = raw_event(
+            client,
+            account,
+            handler,
+            source=f"camera {label}",
+            face_attributes={"descriptor": descriptor},
+            detections=[{"samples": {"face": {"sample_id": sample}}, "detect_time": "2026-02-02T10:00:00Z"}],
+        )
+        person_of[event_id], vector_of[event_id] = label, vector
+    without = raw_event(client, account, handler, source="camera 9")  # exported too, with no descriptor
+    clustering = create_task(client, account, "clustering", {"objects_type": "events", "threshold": 0.5})
+    wait_task(client, account, clustering)
+    clusters = result_of(client, account, clustering)["clusters"]
+    assert sorted(len(c) for c in clusters) == [2, 2]
+    content = {"filters": {"task_id": clustering}, "columns": ["source", "samples"], "save_images": 1}
+    reporter = create_task(client, account, "reporter", content)
+    wait_task(client, account, reporter)
+    archive = zip_result(client, account, reporter)
+    header, *rows = read_csv(archive, "report.csv", ",")
+    assert header == ["cluster_id", "event_id", "source", "samples"]
+    for cluster_id, event_id, source, sample in rows:
+        assert event_id in clusters[int(cluster_id) - 1] and source == f"camera {person_of[event_id]}"
+        assert f"images/{cluster_id}/{sample}.jpg" in archive.namelist()
+    assert len(archive.namelist()) == 1 + len(rows) == 5
+
+    exporter = create_task(
+        client, account, "exporter", {"objects_type": "events", "columns": ["event_id", "descriptor"]}
+    )
+    wait_task(client, account, exporter)
+    header, *rows = read_csv(zip_result(client, account, exporter), "events.csv", ",")
+    assert sorted(row[0] for row in rows) == sorted([*vector_of, without])
+    assert [row[1] for row in rows if row[0] == without] == [""]
+    for event_id, descriptor in (row for row in rows if row[0] != without):
+        exported = np.frombuffer(base64.b64decode(descriptor), dtype="<f4")
+        np.testing.assert_allclose(exported, vector_of[event_id], atol=0.02)
+
+
 # -- estimator ------------------------------------------------------------------------------------------------
 
 
