@@ -127,6 +127,11 @@ class Archive:
         except (zipfile.BadZipFile, OSError, EOFError):
             raise _bad("not a ZIP archive") from None
 
+    def _inside(self, file: Path) -> bool:
+        """A file of the directory that stays in it (a symbolic link out of it is left out)."""
+        assert self.path is not None
+        return file.resolve().is_relative_to(self.path)
+
     def is_directory(self) -> bool:
         return self.data is None and self.path is not None and self.path.is_dir()
 
@@ -136,7 +141,7 @@ class Archive:
             found = [
                 str(p.relative_to(self.path))
                 for p in self.path.rglob("*")
-                if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES
+                if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES and self._inside(p)
             ]
             return sorted(found)[: MAX_IMAGES + 1]
         with self._zip() as archive:
@@ -164,6 +169,9 @@ class Archive:
             assert self.path is not None
             for name in names:
                 file = self.path / name
+                if not self._inside(file):
+                    yield name, _bad("the image is outside the source directory")
+                    continue
                 try:
                     if file.stat().st_size > MAX_IMAGE_BYTES:
                         yield name, _bad("the image is too large")

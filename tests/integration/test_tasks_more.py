@@ -52,6 +52,7 @@ def estimator_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "warps" / "broken.jpg").write_bytes(b"not an image")
     (root / "warps" / "notes.txt").write_text("skipped")
     (root / "outside.jpg").write_bytes(warp_jpeg(90))
+    (root / "warps" / "link.jpg").symlink_to(root / "outside.jpg")  # leaves the folder: not an image of it
     return root
 
 
