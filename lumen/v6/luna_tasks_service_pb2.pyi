@@ -232,3 +232,35 @@ class LunaTasksServiceCreateGcTaskRequest(_message.Message):
     body: _httpbody_pb2.HttpBody
     params: _tasks_pb2.TaskParams
     def __init__(self, body: _Optional[_Union[_httpbody_pb2.HttpBody, _Mapping]] = ..., params: _Optional[_Union[_tasks_pb2.TaskParams, _Mapping]] = ...) -> None: ...
+
+class LunaTasksServiceCreateReporterTaskRequest(_message.Message):
+    __slots__ = ("body", "params")
+    BODY_FIELD_NUMBER: _ClassVar[int]
+    PARAMS_FIELD_NUMBER: _ClassVar[int]
+    body: _httpbody_pb2.HttpBody
+    params: _tasks_pb2.TaskParams
+    def __init__(self, body: _Optional[_Union[_httpbody_pb2.HttpBody, _Mapping]] = ..., params: _Optional[_Union[_tasks_pb2.TaskParams, _Mapping]] = ...) -> None: ...
+
+class LunaTasksServiceCreateExporterTaskRequest(_message.Message):
+    __slots__ = ("body", "params")
+    BODY_FIELD_NUMBER: _ClassVar[int]
+    PARAMS_FIELD_NUMBER: _ClassVar[int]
+    body: _httpbody_pb2.HttpBody
+    params: _tasks_pb2.TaskParams
+    def __init__(self, body: _Optional[_Union[_httpbody_pb2.HttpBody, _Mapping]] = ..., params: _Optional[_Union[_tasks_pb2.TaskParams, _Mapping]] = ...) -> None: ...
+
+class LunaTasksServiceCreateEstimatorTaskRequest(_message.Message):
+    __slots__ = ("body", "params")
+    BODY_FIELD_NUMBER: _ClassVar[int]
+    PARAMS_FIELD_NUMBER: _ClassVar[int]
+    body: _httpbody_pb2.HttpBody
+    params: _tasks_pb2.TaskParams
+    def __init__(self, body: _Optional[_Union[_httpbody_pb2.HttpBody, _Mapping]] = ..., params: _Optional[_Union[_tasks_pb2.TaskParams, _Mapping]] = ...) -> None: ...
+
+class LunaTasksServiceCreateAdditionalExtractTaskRequest(_message.Message):
+    __slots__ = ("body", "params")
+    BODY_FIELD_NUMBER: _ClassVar[int]
+    PARAMS_FIELD_NUMBER: _ClassVar[int]
+    body: _httpbody_pb2.HttpBody
+    params: _tasks_pb2.TaskParams
+    def __init__(self, body: _Optional[_Union[_httpbody_pb2.HttpBody, _Mapping]] = ..., params: _Optional[_Union[_tasks_pb2.TaskParams, _Mapping]] = ...) -> None: ...

@@ -76,6 +76,26 @@ class LunaTasksServiceStub:
                 request_serializer=lumen_dot_v6_dot_luna__tasks__service__pb2.LunaTasksServiceCreateRocTaskRequest.SerializeToString,
                 response_deserializer=lumen_dot_v6_dot_tasks__service__pb2.CreateTaskResponse.FromString,
                 _registered_method=True)
+        self.CreateReporterTask = channel.unary_unary(
+                '/lumen.v6.LunaTasksService/CreateReporterTask',
+                request_serializer=lumen_dot_v6_dot_luna__tasks__service__pb2.LunaTasksServiceCreateReporterTaskRequest.SerializeToString,
+                response_deserializer=lumen_dot_v6_dot_tasks__service__pb2.CreateTaskResponse.FromString,
+                _registered_method=True)
+        self.CreateExporterTask = channel.unary_unary(
+                '/lumen.v6.LunaTasksService/CreateExporterTask',
+                request_serializer=lumen_dot_v6_dot_luna__tasks__service__pb2.LunaTasksServiceCreateExporterTaskRequest.SerializeToString,
+                response_deserializer=lumen_dot_v6_dot_tasks__service__pb2.CreateTaskResponse.FromString,
+                _registered_method=True)
+        self.CreateEstimatorTask = channel.unary_unary(
+                '/lumen.v6.LunaTasksService/CreateEstimatorTask',
+                request_serializer=lumen_dot_v6_dot_luna__tasks__service__pb2.LunaTasksServiceCreateEstimatorTaskRequest.SerializeToString,
+                response_deserializer=lumen_dot_v6_dot_tasks__service__pb2.CreateTaskResponse.FromString,
+                _registered_method=True)
+        self.CreateAdditionalExtractTask = channel.unary_unary(
+                '/lumen.v6.LunaTasksService/CreateAdditionalExtractTask',
+                request_serializer=lumen_dot_v6_dot_luna__tasks__service__pb2.LunaTasksServiceCreateAdditionalExtractTaskRequest.SerializeToString,
+                response_deserializer=lumen_dot_v6_dot_tasks__service__pb2.CreateTaskResponse.FromString,
+                _registered_method=True)
         self.GetTasks = channel.unary_unary(
                 '/lumen.v6.LunaTasksService/GetTasks',
                 request_serializer=lumen_dot_v6_dot_luna__tasks__service__pb2.LunaTasksServiceGetTasksRequest.SerializeToString,
@@ -190,6 +210,34 @@ class LunaTasksServiceServicer:
 
     def CreateRocTask(self, request, context):
         """TSK: create a roc task (Luna-Account-Id required).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateReporterTask(self, request, context):
+        """TSK: create a reporter task (Luna-Account-Id required).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateExporterTask(self, request, context):
+        """TSK: create a exporter task (Luna-Account-Id required).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateEstimatorTask(self, request, context):
+        """TSK: create a estimator task (Luna-Account-Id required).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateAdditionalExtractTask(self, request, context):
+        """TSK: create a additional_extract task (Luna-Account-Id required).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -315,6 +363,26 @@ def add_LunaTasksServiceServicer_to_server(servicer, server):
             'CreateRocTask': grpc.unary_unary_rpc_method_handler(
                     servicer.CreateRocTask,
                     request_deserializer=lumen_dot_v6_dot_luna__tasks__service__pb2.LunaTasksServiceCreateRocTaskRequest.FromString,
+                    response_serializer=lumen_dot_v6_dot_tasks__service__pb2.CreateTaskResponse.SerializeToString,
+            ),
+            'CreateReporterTask': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateReporterTask,
+                    request_deserializer=lumen_dot_v6_dot_luna__tasks__service__pb2.LunaTasksServiceCreateReporterTaskRequest.FromString,
+                    response_serializer=lumen_dot_v6_dot_tasks__service__pb2.CreateTaskResponse.SerializeToString,
+            ),
+            'CreateExporterTask': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateExporterTask,
+                    request_deserializer=lumen_dot_v6_dot_luna__tasks__service__pb2.LunaTasksServiceCreateExporterTaskRequest.FromString,
+                    response_serializer=lumen_dot_v6_dot_tasks__service__pb2.CreateTaskResponse.SerializeToString,
+            ),
+            'CreateEstimatorTask': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateEstimatorTask,
+                    request_deserializer=lumen_dot_v6_dot_luna__tasks__service__pb2.LunaTasksServiceCreateEstimatorTaskRequest.FromString,
+                    response_serializer=lumen_dot_v6_dot_tasks__service__pb2.CreateTaskResponse.SerializeToString,
+            ),
+            'CreateAdditionalExtractTask': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateAdditionalExtractTask,
+                    request_deserializer=lumen_dot_v6_dot_luna__tasks__service__pb2.LunaTasksServiceCreateAdditionalExtractTaskRequest.FromString,
                     response_serializer=lumen_dot_v6_dot_tasks__service__pb2.CreateTaskResponse.SerializeToString,
             ),
             'GetTasks': grpc.unary_unary_rpc_method_handler(
@@ -570,6 +638,114 @@ class LunaTasksService:
             target,
             '/lumen.v6.LunaTasksService/CreateRocTask',
             lumen_dot_v6_dot_luna__tasks__service__pb2.LunaTasksServiceCreateRocTaskRequest.SerializeToString,
+            lumen_dot_v6_dot_tasks__service__pb2.CreateTaskResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateReporterTask(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lumen.v6.LunaTasksService/CreateReporterTask',
+            lumen_dot_v6_dot_luna__tasks__service__pb2.LunaTasksServiceCreateReporterTaskRequest.SerializeToString,
+            lumen_dot_v6_dot_tasks__service__pb2.CreateTaskResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateExporterTask(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lumen.v6.LunaTasksService/CreateExporterTask',
+            lumen_dot_v6_dot_luna__tasks__service__pb2.LunaTasksServiceCreateExporterTaskRequest.SerializeToString,
+            lumen_dot_v6_dot_tasks__service__pb2.CreateTaskResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateEstimatorTask(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lumen.v6.LunaTasksService/CreateEstimatorTask',
+            lumen_dot_v6_dot_luna__tasks__service__pb2.LunaTasksServiceCreateEstimatorTaskRequest.SerializeToString,
+            lumen_dot_v6_dot_tasks__service__pb2.CreateTaskResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateAdditionalExtractTask(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lumen.v6.LunaTasksService/CreateAdditionalExtractTask',
+            lumen_dot_v6_dot_luna__tasks__service__pb2.LunaTasksServiceCreateAdditionalExtractTaskRequest.SerializeToString,
             lumen_dot_v6_dot_tasks__service__pb2.CreateTaskResponse.FromString,
             options,
             channel_credentials,

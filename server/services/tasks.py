@@ -372,6 +372,22 @@ class LunaTasksService(luna_tasks_service_pb2_grpc.LunaTasksServiceServicer):
     def CreateRocTask(self, request: Any, call: Call) -> Any:
         return self.ops.create(7, request, call.require_account())
 
+    @luna_rpc(account_required=True)
+    def CreateReporterTask(self, request: Any, call: Call) -> Any:
+        return self.ops.create(3, request, call.require_account())
+
+    @luna_rpc(account_required=True)
+    def CreateExporterTask(self, request: Any, call: Call) -> Any:
+        return self.ops.create(8, request, call.require_account())
+
+    @luna_rpc(account_required=True)
+    def CreateEstimatorTask(self, request: Any, call: Call) -> Any:
+        return self.ops.create(9, request, call.require_account())
+
+    @luna_rpc(account_required=True)
+    def CreateAdditionalExtractTask(self, request: Any, call: Call) -> Any:
+        return self.ops.create(5, request, call.require_account())
+
     @luna_rpc()
     def GetTasks(self, request: Any, call: Call) -> httpbody_pb2.HttpBody:
         return self.ops.list_tasks(request, scope(request), TASKS_API_MAX_PAGE)

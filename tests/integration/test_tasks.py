@@ -663,6 +663,19 @@ def test_luna_tasks_api_on_its_own_listener(tasks_stack: Stack, client: httpx.Cl
         assert_luna_error(tasks.delete(f"/1/tasks/{failed}", params={"account_id": stranger}), 404, 28001)
         assert tasks.delete(f"/1/tasks/{failed}", params={"account_id": account}).status_code == 204
         assert_luna_error(client.get(f"/6/tasks/{failed}", headers=auth(account)), 404, 28001)
+        # the other types on the Tasks API too: an export of the account's faces (a ZIP), a gc selecting nothing
+        exported = tasks.post("/1/tasks/exporter", json={"content": {"objects_type": "faces"}}, headers=auth(account))
+        assert exported.status_code == 202, exported.text
+        wait_task(client, account, exported.json()["task_id"])
+        archive = tasks.get(f"/1/tasks/{exported.json()['task_id']}/result", params={"account_id": account})
+        assert archive.status_code == 200 and archive.content.startswith(b"PK")
+        gc = {"target": "events", "filters": {"create_time__lt": "2000-01-01T00:00:00Z"}}
+        collected = tasks.post("/1/tasks/gc", json={"content": gc}, headers=auth(account)).json()["task_id"]
+        wait_task(client, account, collected)
+        assert tasks.get(f"/1/tasks/{collected}/result", params={"account_id": account}).json()["result"] == []
+        for kind in ("reporter", "estimator", "additional_extract"):
+            refused = tasks.post(f"/1/tasks/{kind}", json={"content": {"bad": 1}}, headers=auth(account))
+            assert_luna_error(refused, 400, 12022)
         # each listener serves only its own paths
         assert_luna_error(tasks.get("/6/tasks", headers=auth(account)), 404, 12004)
         assert_luna_error(client.get("/1/tasks", params={"account_id": account}), 404, 12004)
