@@ -20,6 +20,8 @@ _LOGGER = logging.getLogger(__name__)
 SaveEvents = Callable[..., None]
 #: publish(account_id, stored_event, handler_event, request_id): server/events/bus.py publish.
 PublishEvent = Callable[[str, Mapping[str, Any], Mapping[str, Any], str], None]
+#: listening(account_id): whether the account has a live subscriber now (server/events/bus.py subscribers).
+Listening = Callable[[str], bool]
 
 
 def handler_event_json(event: handler_events_pb2.HandlerEvent) -> dict[str, Any]:
@@ -28,9 +30,12 @@ def handler_event_json(event: handler_events_pb2.HandlerEvent) -> dict[str, Any]
 
 
 class EventSink:
-    def __init__(self, save_events: SaveEvents, publish: PublishEvent | None) -> None:
+    def __init__(
+        self, save_events: SaveEvents, publish: PublishEvent | None, listening: Listening | None = None
+    ) -> None:
         self._save_events = save_events
         self._publish = publish
+        self._listening = listening
 
     def save(self, record: EventRecord, *, wait: bool) -> None:
         """event_policy: store the event (wait_saving=0: queued, written in the background)."""
@@ -44,6 +49,8 @@ class EventSink:
         if self._publish is None:
             return
         try:
+            if self._listening is not None and not self._listening(account_id):
+                return  # nobody listens: the two JSON documents are not built (~0.6 ms per event)
             self._publish(account_id, stored_event_json(record), handler_event_json(event), request_id)
         except Exception:  # notifications are best effort: logged
             _LOGGER.exception("publishing event %s failed", record.event_id)

@@ -36,10 +36,14 @@ def _publish(account_id: str, stored: Any, handler_event: Any, request_id: str) 
     bus.publish(account_id, stored, handler_event=handler_event, request_id=request_id)
 
 
+def _listening(account_id: str) -> bool:
+    return bus.BUS.subscribers(account_id) > 0
+
+
 class HandlerEventsService(handler_events_service_pb2_grpc.HandlerEventsServiceServicer):
     def __init__(self, storage: Storage, matching: MatchingIndexes, inference: FaceInference | None) -> None:
         self.storage = storage
-        sink = EventSink(storage.events.save_events, _publish)
+        sink = EventSink(storage.events.save_events, _publish, _listening)
         self.pipeline = EventsPipeline(storage, matching, inference, sink)
 
     @luna_rpc(account_required=True)
