@@ -14,7 +14,8 @@ latency of a detect + extract + match (list of --list-faces faces) + store handl
 4. For each client count: `--rounds` rounds, each `--requests` requests to /6/sdk then `--requests` to the handler
    (interleaved so that a change of machine load hits both), raw JPEG bodies of obama.jpg, obama2.jpg, obama3.jpg
    and biden.jpg in turn, keep-alive connections. Reported per client count: images/s, p50/p99 of each, and
-   handler/sdk images/s (goal >= 0.85).
+   handler/sdk images/s (goal >= 0.85), and the CPU time per image of the server, Triton and Envoy processes
+   (/proc/<pid>/stat, every thread: what the handler costs beyond the analysis).
 
 Prints one JSON document (with the load average before and after: the machine may be shared).
 """
@@ -51,6 +52,12 @@ def proc_status_kb(pid: int, field: str) -> int:
     return 0
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (all its threads) so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentiles(samples: list[float]) -> dict[str, float]:
     ordered = sorted(samples)
     return {
@@ -76,8 +83,10 @@ class Runner:
             self.clients[number] = httpx.Client(base_url=self.base_url, timeout=300.0)
         return self.clients[number]
 
-    def run(self, url: str, requests: int, clients: int, check: str) -> tuple[float, list[float]]:
+    def run(self, url: str, requests: int, clients: int, check: str) -> tuple[float, list[float], int]:
+        """(wall seconds, latencies, items of `check` in the answers: events of a handler)."""
         latencies: list[float] = []
+        items = [0]
         lock = threading.Lock()
         counter = iter(range(requests))
         failures: list[str] = []
@@ -92,11 +101,13 @@ class Runner:
                 start = time.perf_counter()
                 reply = client.post(url, content=self.images[index % len(self.images)], headers=self.headers)
                 elapsed = time.perf_counter() - start
-                if reply.status_code not in (200, 201) or not reply.json()[check]:
+                found = reply.json().get(check) if reply.status_code in (200, 201) else None
+                if not found:
                     failures.append(f"{url}: {reply.status_code} {reply.text[:300]}")
                     return
                 with lock:
                     latencies.append(elapsed)
+                    items[0] += len(found)
 
         started = time.perf_counter()
         threads = [threading.Thread(target=worker, args=(number,)) for number in range(clients)]
@@ -106,25 +117,38 @@ class Runner:
             thread.join()
         if failures:
             raise RuntimeError(failures[0])
-        return time.perf_counter() - started, latencies
+        return time.perf_counter() - started, latencies, items[0]
 
     def close(self) -> None:
         for client in self.clients.values():
             client.close()
 
 
-def compare(runner: Runner, handler_url: str, requests: int, rounds: int, clients: int) -> dict[str, Any]:
-    """`rounds` x (sdk block, handler block) with `clients` threads; images/s over all rounds, latencies."""
+def compare(
+    runner: Runner, handler_url: str, requests: int, rounds: int, clients: int, pids: dict[str, int]
+) -> dict[str, Any]:
+    """`rounds` x (sdk block, handler block) with `clients` threads; images/s over all rounds, latencies, and the
+    CPU time per image of each process (`pids`: server, triton, envoy)."""
     walls = {"sdk": 0.0, "handler": 0.0}
+    cpu = {name: dict.fromkeys(pids, 0.0) for name in walls}
     samples: dict[str, list[float]] = {"sdk": [], "handler": []}
+    events = 0
     for _ in range(rounds):
         for name, url, check in (("sdk", SDK_URL, "images_estimations"), ("handler", handler_url, "events")):
-            wall, latencies = runner.run(url, requests, clients, check)
+            used = {process: cpu_seconds(pid) for process, pid in pids.items()}
+            wall, latencies, items = runner.run(url, requests, clients, check)
+            for process, pid in pids.items():
+                cpu[name][process] += cpu_seconds(pid) - used[process]
+            events += items if name == "handler" else 0
             walls[name] += wall
             samples[name] += latencies
     result: dict[str, Any] = {"clients": clients, "requests_each": requests * rounds}
     for name in ("sdk", "handler"):
         result[name] = {"images_per_s": round(requests * rounds / walls[name], 2), **percentiles(samples[name])}
+        result[name]["cpu_ms_per_image"] = {
+            process: round(seconds * 1000 / (requests * rounds), 1) for process, seconds in cpu[name].items()
+        }
+    result["handler"]["events_per_s"] = round(events / walls["handler"], 2)
     result["handler_vs_sdk"] = round(result["handler"]["images_per_s"] / result["sdk"]["images_per_s"], 3)
     return result
 
@@ -170,10 +194,14 @@ def main() -> None:
                 sample = client.post(handler_url, content=images[1], headers=image_headers).json()["events"][0]
                 top = sample["matches"][0]["candidates"][0]
                 runner = Runner(stack.rest_url, image_headers, images)
+                assert stack.triton is not None and stack.triton.pid is not None
+                pids = {"server": pid, "triton": stack.triton.pid, "envoy": stack.processes["envoy"].pid}
                 try:
-                    compare(runner, handler_url, len(images), 1, max(options.clients))  # warm-up
+                    compare(runner, handler_url, len(images), 1, max(options.clients), pids)  # warm-up
                     rss_before = proc_status_kb(pid, "VmRSS")
-                    runs = [compare(runner, handler_url, options.requests, options.rounds, n) for n in options.clients]
+                    runs = [
+                        compare(runner, handler_url, options.requests, options.rounds, n, pids) for n in options.clients
+                    ]
                 finally:
                     runner.close()
             memory = {
