@@ -104,8 +104,9 @@ def first_rect(body: dict[str, Any]) -> dict[str, int] | None:
     return None
 
 
-def phase(client: httpx.Client, sampler: Sampler, pid: int, path: str, data: bytes, content_type: str,
-          concurrency: int) -> dict[str, Any]:
+def phase(
+    client: httpx.Client, sampler: Sampler, pid: int, path: str, data: bytes, content_type: str, concurrency: int
+) -> dict[str, Any]:
     account = str(uuid.uuid4())
     idle = rss_bytes(pid)
     sampler.reset()

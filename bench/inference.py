@@ -123,8 +123,12 @@ def bench_photos() -> tuple[dict[str, bytes], dict[str, list[Box]]]:
     for xml in ("training.xml", "testing.xml"):
         for item in ET.parse(examples / "faces" / xml).getroot().iter("image"):
             labels[item.get("file", "")] = [
-                (float(box.get("left", 0)), float(box.get("top", 0)), float(box.get("width", 0)),
-                 float(box.get("height", 0)))
+                (
+                    float(box.get("left", 0)),
+                    float(box.get("top", 0)),
+                    float(box.get("width", 0)),
+                    float(box.get("height", 0)),
+                )
                 for box in item.iter("box")
             ]
     for path in sorted((examples / "faces").glob("*.jpg")):
@@ -205,7 +209,10 @@ class PeerProcess:
         self.log = log.open("ab")
         self.process = subprocess.Popen(
             [python, str(PEER_SCRIPT), "--serve", *map(str, paths)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log, text=True,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.log,
+            text=True,
         )
         self.read()  # {"ready": true} after its warm-up pass
 
@@ -256,8 +263,9 @@ class PeerMethod(Method):
             process.finish()
 
 
-def interleaved_rounds(methods: list[Method], names: list[str], rounds: int, clients: int,
-                       concurrent: set[str]) -> dict[str, Any]:
+def interleaved_rounds(
+    methods: list[Method], names: list[str], rounds: int, clients: int, concurrent: set[str]
+) -> dict[str, Any]:
     """Warm-up, then `rounds` rounds of one pass per method (and one concurrent pass per method in
     `concurrent`); per method: passes, images/s, per-photo medians, and per-round ratios to the peer."""
     for method in methods:
@@ -301,8 +309,10 @@ def interleaved_rounds(methods: list[Method], names: list[str], rounds: int, cli
             if name == "peer":
                 continue
             per_round = [p / o for o, p in zip(passes[name], passes["peer"], strict=True)]
-            ratios[name] = {"sequential_median": round(float(np.median(per_round)), 2),
-                            "sequential_per_round": [round(v, 2) for v in per_round]}
+            ratios[name] = {
+                "sequential_median": round(float(np.median(per_round)), 2),
+                "sequential_per_round": [round(v, 2) for v in per_round],
+            }
             if name in walls and "peer" in walls and walls[name]:
                 per_round = [p / o for o, p in zip(walls[name], walls["peer"], strict=True)]
                 ratios[name][f"concurrent_{clients}_median"] = round(float(np.median(per_round)), 2)
@@ -334,8 +344,11 @@ def descriptor_batches(transport: InferenceTransport, chips: np.ndarray, seconds
             transport.infer(DLIB_DESCRIPTOR, {"chip": batch})
             samples.append(time.perf_counter() - start)
         median = float(np.median(samples))
-        out[str(size)] = {"calls": len(samples), "ms_per_call_median": round(median * 1000, 2),
-                          "faces_per_s": round(size / median, 1)}
+        out[str(size)] = {
+            "calls": len(samples),
+            "ms_per_call_median": round(median * 1000, 2),
+            "faces_per_s": round(size / median, 1),
+        }
     out["load_after"] = load()
     return out
 
@@ -477,7 +490,8 @@ def detection_accuracy(boxes: dict[str, list[Box]], labels: dict[str, list[Box]]
             ious += overlaps
             per_photo[name] = f"{matched}/{len(truth)} fp {fp}"
         out["iou>=0.5" if criterion == "iou" else "centre_in_box"] = {
-            "found": found, "false_positives": false_positives,
+            "found": found,
+            "false_positives": false_positives,
             "recall": round(found / out["labelled_faces"], 4),
             "iou_min": round(min(ious), 3) if ious else None,
             "iou_median": round(float(np.median(ious)), 3) if ious else None,
@@ -487,8 +501,18 @@ def detection_accuracy(boxes: dict[str, list[Box]], labels: dict[str, list[Box]]
     return out
 
 
-SWEEP_PHOTOS = ("obama.jpg", "obama2.jpg", "obama3.jpg", "biden.jpg", "bald_guys.jpg", "Tom_Cruise_avp_2014_4.jpg",
-                "2008_002506.jpg", "2008_001322.jpg", "2008_001009.jpg", "2009_004587.jpg")
+SWEEP_PHOTOS = (
+    "obama.jpg",
+    "obama2.jpg",
+    "obama3.jpg",
+    "biden.jpg",
+    "bald_guys.jpg",
+    "Tom_Cruise_avp_2014_4.jpg",
+    "2008_002506.jpg",
+    "2008_001322.jpg",
+    "2008_001009.jpg",
+    "2009_004587.jpg",
+)
 SWEEP_WIDTHS = (12, 14, 16, 18, 20, 22, 24, 27, 30, 34, 38, 43, 48, 54, 60)
 
 
@@ -517,16 +541,19 @@ def detection_by_face_size(transport: InferenceTransport, images: dict[str, byte
                     bucket = min(SWEEP_WIDTHS, key=lambda width: abs(width - w))
                     counts[key][bucket][0] += any(x <= cx <= x + w and y <= cy <= y + h for cx, cy in found)
                     counts[key][bucket][1] += 1
-    return {key: {f"{width}px": f"{hit}/{total}" for width, (hit, total) in table.items() if total}
-            for key, table in counts.items()}
+    return {
+        key: {f"{width}px": f"{hit}/{total}" for width, (hit, total) in table.items() if total}
+        for key, table in counts.items()
+    }
 
 
 def pair_table(vectors: dict[str, np.ndarray], metric: Callable[[np.ndarray, np.ndarray], float]) -> dict[str, float]:
     return {f"{a}~{b}": round(metric(vectors[a], vectors[b]), 4) for a, b in itertools.combinations(PORTRAITS, 2)}
 
 
-def similarity_section(pipeline: FaceAnalyser,
-                       images: dict[str, bytes]) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+def similarity_section(
+    pipeline: FaceAnalyser, images: dict[str, bytes]
+) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     """Portrait pair tables, and the portraits' L2-normalised descriptors."""
     unit, raw = {}, {}
     for name in PORTRAITS:
@@ -577,8 +604,13 @@ def main() -> None:
     local_transport = LocalTransport()
     pipeline = FaceAnalyser(local_transport)
     detections = {name: pipeline.detect(decode_image(data)) for name, data in images.items()}
-    chips = np.concatenate([face_chips(decode_image(images[name]), [d.landmarks for d in found])
-                            for name, found in detections.items() if found])
+    chips = np.concatenate(
+        [
+            face_chips(decode_image(images[name]), [d.landmarks for d in found])
+            for name, found in detections.items()
+            if found
+        ]
+    )
 
     methods: list[Method] = []
     stack = triton = rest_call = None
@@ -591,14 +623,23 @@ def main() -> None:
 
             base = free_port_block()
             settings = replace(
-                Settings(), data_dir=Path(workdir.name) / "data", rest_host="127.0.0.1", rest_port=base,
-                grpc_port=base + 1, envoy_admin_port=base + 2, triton_port=base + 3, triton_start=True, tasks_port=0,
+                Settings(),
+                data_dir=Path(workdir.name) / "data",
+                rest_host="127.0.0.1",
+                rest_port=base,
+                grpc_port=base + 1,
+                envoy_admin_port=base + 2,
+                triton_port=base + 3,
+                triton_start=True,
+                tasks_port=0,
             )
             started = time.perf_counter()
             stack = Stack(settings).start()
-            report["stack"] = {"ready_s": round(time.perf_counter() - started, 2),
-                               "grpc_workers": settings.grpc_workers,
-                               "rest_operation": f"POST {SDK_PATH} (raw image/jpeg body)"}
+            report["stack"] = {
+                "ready_s": round(time.perf_counter() - started, 2),
+                "grpc_workers": settings.grpc_workers,
+                "rest_operation": f"POST {SDK_PATH} (raw image/jpeg body)",
+            }
             rest_call = RestCall(settings.rest_port)
             triton = TritonTransport(f"127.0.0.1:{settings.triton_port}")
             methods.append(CallMethod("rest", rest_call, images))
@@ -629,17 +670,20 @@ def main() -> None:
         if stack is not None:
             stack.stop()
 
-    accuracy: dict[str, Any] = {"lumen": detection_accuracy({n: [d.box for d in f] for n, f in detections.items()},
-                                                            labels)}
+    accuracy: dict[str, Any] = {
+        "lumen": detection_accuracy({n: [d.box for d in f] for n, f in detections.items()}, labels)
+    }
     previous = MtcnnDetector(local_transport, PREVIOUS_DEFAULTS)
     accuracy["lumen_previous_defaults"] = detection_accuracy(
-        {name: [d.box for d in previous.detect(decode_image(data))] for name, data in images.items()}, labels)
+        {name: [d.box for d in previous.detect(decode_image(data))] for name, data in images.items()}, labels
+    )
     accuracy["detection_rate_by_rect_width"] = detection_by_face_size(local_transport, images)
     similarities, unit = similarity_section(pipeline, images)
     accuracy["portraits_lumen"] = similarities
     if rest_call is not None:
-        accuracy["rest_vs_local_cosine"] = {name: round(float(rest_call.last[name][0] @ unit[name]), 6)
-                                            for name in PORTRAITS}
+        accuracy["rest_vs_local_cosine"] = {
+            name: round(float(rest_call.last[name][0] @ unit[name]), 6) for name in PORTRAITS
+        }
     peer = next((m for m in methods if isinstance(m, PeerMethod)), None)
     if peer is not None:
         document = peer.document
@@ -650,8 +694,11 @@ def main() -> None:
         }
         accuracy["peer"] = detection_accuracy(boxes, labels)
         report["speed"]["faces_per_pass"]["peer"] = sum(item["faces"] for item in document["images"])
-        raw = {item["file"]: np.asarray(item["descriptors"][0]) for item in document["images"]
-               if item["file"] in PORTRAITS and item["descriptors"]}
+        raw = {
+            item["file"]: np.asarray(item["descriptors"][0])
+            for item in document["images"]
+            if item["file"] in PORTRAITS and item["descriptors"]
+        }
         if len(raw) == len(PORTRAITS):
             accuracy["portraits_peer"] = {
                 "euclidean_raw": pair_table(raw, lambda a, b: float(np.linalg.norm(a - b))),

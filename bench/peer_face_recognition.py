@@ -101,8 +101,10 @@ def main() -> None:
             "face_recognition_models": _dist_version("face_recognition_models"),
             "python": sys.version.split()[0],
         },
-        "settings": {"face_locations": "model='hog', number_of_times_to_upsample=1",
-                     "face_encodings": "model='small' (5 points), num_jitters=1"},
+        "settings": {
+            "face_locations": "model='hog', number_of_times_to_upsample=1",
+            "face_encodings": "model='small' (5 points), num_jitters=1",
+        },
         "pass_s": [item["pass_s"] for item in passes],
         "images": images,
     }

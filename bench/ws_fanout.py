@@ -1,7 +1,7 @@
 """Live events fan-out: the publisher is not slowed by subscribers, nor by a stalled one.
 
     python -m bench.ws_fanout [--subscribers 8] [--events 10000] [--rate 1000] [--stack-events 2000]
-                              [--skip-stack] [--skip-bus]
+                              [--stack-rate 0] [--skip-stack] [--skip-bus]
 
 Part "bus" (in process, server/events/bus.py): publish --events events at --rate per second with (a) no
 subscriber, (b) N subscribers whose threads build each message as the stream server does, (c) the same plus
@@ -10,7 +10,8 @@ without consumer threads competing for the interpreter). Reports the publish rat
 publish call, and whether every reader kept up (none dropped) while the stalled one was dropped.
 
 Part "stack" (real processes: gRPC server, websocket bridge, Envoy; Triton off): the publisher is
-POST /6/handlers/{id}/events/raw through Envoy (stored, then published), sequential, --stack-events events
+POST /6/handlers/{id}/events/raw through Envoy (stored, then published), sequential (paced at --stack-rate
+per second while subscribed, when given), --stack-events events
 of about 5 KB each (a) with no websocket, (b) with N + 1 websocket clients reading, (c) N reading plus one
 that completed the handshake and never reads (4 KiB receive buffer), posting more until that one is dropped.
 Reports the POST rate and latency, the delivery latency (POST sent -> websocket message received), whether
@@ -245,13 +246,16 @@ def stalled_websocket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def post_events(host: str, port: int, handler_id: str, count: int) -> tuple[float, list[float]]:
+def post_events(host: str, port: int, handler_id: str, count: int, rate: float = 0.0) -> tuple[float, list[float]]:
+    """POST `count` raw events back to back, or paced at `rate` per second (0: back to back)."""
     connection = http.client.HTTPConnection(host, port, timeout=60)
     headers = {"Luna-Account-Id": ACCOUNT, "Content-Type": "application/json"}
     latencies: list[float] = []
     started = time.perf_counter()
     for index in range(count):
         body = raw_event(index)
+        if rate > 0:
+            time.sleep(max(0.0, started + index / rate - time.perf_counter()))
         before = time.perf_counter()
         connection.request("POST", f"/6/handlers/{handler_id}/events/raw", body=body, headers=headers)
         reply = connection.getresponse()
@@ -268,7 +272,7 @@ def phase(count: int, elapsed_s: float, latencies: list[float]) -> dict[str, Any
     return {"events": count, "post_rate_per_s": round(count / elapsed_s, 1), "post": percentiles_ms(latencies)}
 
 
-def bench_stack(subscribers: int, count: int) -> dict[str, Any]:
+def bench_stack(subscribers: int, count: int, rate: float = 0.0) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="lumen-ws-bench-") as tmp:
         settings = bench_settings(Path(tmp), 25300, max_request_bytes=1 << 20)
         stack = Stack(settings).start()
@@ -292,14 +296,14 @@ def bench_stack(subscribers: int, count: int) -> dict[str, Any]:
             result["no_subscriber"] = phase(count, *post_events(host, port, handler_id, count))
             # N + 1 readers: as many streams as the next phase, whose last one stalls instead
             readers = Readers(f"ws://{host}:{port}/6/ws", subscribers + 1).start()
-            result["readers"] = phase(count, *post_events(host, port, handler_id, count))
+            result["readers"] = phase(count, *post_events(host, port, handler_id, count, rate))
             result["readers"]["subscribers"] = subscribers + 1
             result["readers"]["delivery_post_to_websocket"] = percentiles_ms(readers.delays)
             result["readers"]["events_received_per_reader"] = readers.finish(count)
             readers = Readers(f"ws://{host}:{port}/6/ws", subscribers).start()
             stalled = stalled_websocket(host, port)
             # as many events as the other phases, then more until the stalled subscriber is dropped (bounded)
-            elapsed, latencies = post_events(host, port, handler_id, count)
+            elapsed, latencies = post_events(host, port, handler_id, count, rate)
             posted = count
             while "dropped" not in server_log.read_text(errors="replace") and posted < 10 * count:
                 more_s, more = post_events(host, port, handler_id, 100)
@@ -324,6 +328,9 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=10000, help="events published in part bus")
     parser.add_argument("--rate", type=float, default=1000, help="events per second published in part bus")
     parser.add_argument("--stack-events", type=int, default=2000, help="events POSTed per phase of part stack")
+    parser.add_argument(
+        "--stack-rate", type=float, default=0.0, help="events per second POSTed while subscribed (0: back to back)"
+    )
     parser.add_argument("--skip-stack", action="store_true")
     parser.add_argument("--skip-bus", action="store_true")
     options = parser.parse_args()
@@ -335,7 +342,7 @@ def main() -> None:
     if not options.skip_bus:
         result["bus"] = bench_bus(options.subscribers, options.events, options.rate)
     if not options.skip_stack:
-        result["stack"] = bench_stack(options.subscribers, options.stack_events)
+        result["stack"] = bench_stack(options.subscribers, options.stack_events, options.stack_rate)
     print(json.dumps(result, indent=2))
 
 
