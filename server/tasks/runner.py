@@ -13,8 +13,10 @@ task of a type this server does not know is failed with 28012. Nothing stays in_
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import os
 import threading
 import time
 import uuid
@@ -55,6 +57,16 @@ def all_kinds() -> dict[int, TaskKind]:
 
 def error_of(error: LunaError) -> NewError:
     return NewError(error.code, error.http_status, error.spec.desc, error.detail)
+
+
+# Worker threads run at this nice value (Linux: per thread), so a busy CPU serves API requests first.
+WORKER_NICE = 10
+
+
+def lower_priority() -> None:
+    """Lower the scheduling priority of the calling thread (a no-op where the OS does not allow it)."""
+    with contextlib.suppress(AttributeError, OSError):  # not Linux, or not permitted: the normal priority
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), WORKER_NICE)
 
 
 class TaskRunner:
@@ -115,6 +127,7 @@ class TaskRunner:
             self._wake.notify_all()
 
     def _loop(self) -> None:
+        lower_priority()
         while not self._stop.is_set():
             try:
                 claimed = self.tasks.claim()

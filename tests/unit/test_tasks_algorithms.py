@@ -1,0 +1,69 @@
+"""The pure parts of the task types: connected components, track edges, the ROC summary, the PNG plot, and the
+worker threads' lower priority."""
+
+from __future__ import annotations
+
+import os
+import platform
+import threading
+
+import numpy as np
+import pytest
+
+from server.tasks.clustering import components, track_edges
+from server.tasks.roc import plot_png, roc_curve, summary
+from server.tasks.runner import WORKER_NICE, lower_priority
+
+
+def test_components_groups_connected_nodes_largest_first() -> None:
+    edges = np.array([[0, 3], [3, 4], [1, 2]], dtype=np.int32)
+    assert components(6, edges) == [[0, 3, 4], [1, 2], [5]]
+    assert components(3, np.zeros((0, 2), dtype=np.int32)) == [[0], [1], [2]]
+
+
+def test_track_edges_chain_each_track() -> None:
+    assert track_edges(["a", None, "a", "b", "a"]).tolist() == [[0, 2], [2, 4]]
+    assert track_edges([None, None]).shape == (0, 2)
+
+
+def test_roc_of_a_perfect_and_of_a_reversed_score() -> None:
+    genuine = np.array([True, True, False, False])
+    perfect = summary(np.array([0.9, 0.8, 0.2, 0.1]), genuine, [0.0, 0.5])
+    assert perfect["auc"] == 1.0 and perfect["eer"] == 0.0
+    assert [k["TPR"] for k in perfect["key_FPRs"]] == [1.0, 1.0]
+    reversed_ = summary(np.array([0.1, 0.2, 0.8, 0.9]), genuine, [0.5])
+    assert reversed_["auc"] == 0.0 and reversed_["eer"] == 1.0
+    assert reversed_["key_FPRs"][0]["TPR"] == 0.0
+
+
+def test_roc_auc_is_the_mann_whitney_statistic_with_ties() -> None:
+    rng = np.random.default_rng(3)
+    scores = np.round(rng.random(400), 2)  # many ties
+    genuine = rng.random(400) < 0.3
+    g, m = scores[genuine], scores[~genuine]
+    expected = ((g[:, None] > m[None, :]).sum() + 0.5 * (g[:, None] == m[None, :]).sum()) / (len(g) * len(m))
+    assert summary(scores, genuine, [0.1])["auc"] == pytest.approx(expected, abs=1e-12)
+    fpr, tpr, thresholds = roc_curve(scores, genuine)
+    assert fpr[0] == tpr[0] == 0.0 and fpr[-1] == tpr[-1] == 1.0 and np.isinf(thresholds[0])
+    assert np.all(np.diff(fpr) >= 0) and np.all(np.diff(tpr) >= 0)
+
+
+def test_plot_is_a_png() -> None:
+    points = [{"FPR": 0.0, "TPR": 0.0}, {"FPR": 0.001, "TPR": 0.7}, {"FPR": 1.0, "TPR": 1.0}]
+    assert plot_png(points, 0.9).startswith(b"\x89PNG\r\n\x1a\n")
+
+
+@pytest.mark.skipif(platform.system() != "Linux", reason="per-thread nice values are Linux")
+def test_worker_threads_run_at_a_lower_priority() -> None:
+    seen: list[int] = []
+
+    def worker() -> None:
+        lower_priority()
+        seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+
+    before = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    thread = threading.Thread(target=worker)
+    thread.start()
+    thread.join()
+    assert seen == [max(before, WORKER_NICE)]  # raising a nice value needs no privilege
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == before  # the caller is untouched
