@@ -10,7 +10,7 @@ image_type?}, filters?: {account_id}}.
 
 Plan: the handler (34000), its policies (12022), the archive (13007; 28021 when it is no readable ZIP, the
 password is wrong, the path leaves the root or the source is off) and its image names in name order (28010 when
-none), split into subtasks of at most IMAGES_PER_SUBTASK images. Run: one events-pipeline call per image
+none), split into subtasks of at most IMAGES_PER_SUBTASK (20) images. Run: one events-pipeline call per image
 (server/handlers/events_pipeline.py: detect, extract, match, store, notify as the handler says); the image's
 result is {filename, status: 1|0, error: {error_code, desc, detail}, events: [the handler event as POST
 .../events answers it]}. A re-run after a crash processes the subtask's images again (their events are stored
@@ -19,7 +19,6 @@ again). Merge: {"images": [...] in name order, "total_images", "images_failed", 
 
 from __future__ import annotations
 
-import io
 import re
 import time
 import uuid
@@ -48,7 +47,8 @@ from server.tasks import objects
 from server.tasks.base import Output, Plan, TaskEnv, chunked
 from server.validation import UUID_SCHEMA
 
-IMAGES_PER_SUBTASK = 100
+#: Small, so that a subtask re-run after a crash repeats few images (their events are stored again).
+IMAGES_PER_SUBTASK = 20
 MAX_IMAGES = 100_000
 #: An archive member or file larger than this is an image error (a ZIP bomb never gets decompressed).
 MAX_IMAGE_BYTES = 32 * 1024 * 1024
@@ -111,33 +111,29 @@ def _bad(reason: str) -> LunaError:
 
 
 class Archive:
-    """The images of a source: members of a ZIP (bytes or a file), or the files of a directory."""
+    """The images of a source: members of a ZIP file, or the image files of a directory tree."""
 
-    def __init__(self, data: bytes | None = None, path: Path | None = None, password: str | None = None) -> None:
-        self.data = data
+    def __init__(self, path: Path, password: str | None = None) -> None:
         self.path = path
         self.password = password.encode() if password else None
 
     @contextmanager
     def _zip(self) -> Iterator[zipfile.ZipFile]:
         try:
-            source: Any = io.BytesIO(self.data) if self.data is not None else self.path
-            with zipfile.ZipFile(source) as archive:
+            with zipfile.ZipFile(self.path) as archive:
                 yield archive
         except (zipfile.BadZipFile, OSError, EOFError):
             raise _bad("not a ZIP archive") from None
 
     def _inside(self, file: Path) -> bool:
         """A file of the directory that stays in it (a symbolic link out of it is left out)."""
-        assert self.path is not None
         return file.resolve().is_relative_to(self.path)
 
     def is_directory(self) -> bool:
-        return self.data is None and self.path is not None and self.path.is_dir()
+        return self.path.is_dir()
 
     def names(self) -> list[str]:
         if self.is_directory():
-            assert self.path is not None
             found = [
                 str(p.relative_to(self.path))
                 for p in self.path.rglob("*")
@@ -166,7 +162,6 @@ class Archive:
 
     def read(self, names: list[str]) -> Iterator[tuple[str, bytes | LunaError]]:
         if self.is_directory():
-            assert self.path is not None
             for name in names:
                 file = self.path / name
                 if not self._inside(file):
@@ -221,11 +216,11 @@ class Estimator:
             match = _OBJECT_URL.match(str(source.get("url", "")))
             object_id = match.group(1) if match else ""
         object_id = str(object_id).lower()
-        meta = env.storage.blob_meta(OBJECTS.bucket, object_id, account_id)
-        data = env.storage.blobs.get(OBJECTS.bucket, object_id) if meta is not None else None
-        if data is None:
+        stored = env.storage.blobs.path(OBJECTS.bucket, object_id)
+        if env.storage.blob_meta(OBJECTS.bucket, object_id, account_id) is None or not stored.is_file():
             raise LunaError(errors.OBJECT_NOT_FOUND, id=object_id)
-        return Archive(data=data, password=(source.get("authorization") or {}).get("password"))
+        # Read in place: a subtask reads the central directory and its own members, never the whole archive.
+        return Archive(path=stored, password=(source.get("authorization") or {}).get("password"))
 
     def _policies(self, env: TaskEnv, account_id: str, handler: dict[str, Any]) -> tuple[str, Policies]:
         handler_id = str(handler["handler_id"]).lower()
