@@ -61,6 +61,8 @@ class Linker:
         account_id = task["account_id"]
         objects_type = content["objects_type"]
         ids = objects.select_ids(env, objects_type, content.get("filters", {}), account_id)
+        if not ids:  # before a list is created for nothing
+            raise LunaError(errors.TASK_OBJECTS_NOT_FOUND, task="linker")
         if content.get("create_list") in (1, True):
             list_id = str(uuid.uuid5(LIST_NAMESPACE, f"{task['task_id']}/{task['create_time']}"))
             if env.storage.lists.get(list_id) is None:
@@ -80,8 +82,6 @@ class Linker:
             list_id = str(content["list_id"]).lower()
             if env.storage.lists.get(list_id, account_id) is None:
                 raise LunaError(errors.LIST_NOT_FOUND, id=list_id)
-        if not ids:
-            raise LunaError(errors.TASK_OBJECTS_NOT_FOUND, task="linker")
         key = "event_ids" if objects_type == "events" else "face_ids"
         return Plan([{key: part} for part in chunked(ids, env.subtask_size)], {"list_id": list_id})
 
