@@ -237,6 +237,31 @@ def test_exporter_bad_content_and_empty_selection(client: httpx.Client) -> None:
     assert error["error_code"] == 28010 and error["detail"] == "Objects for exporter not found (empty set)"
 
 
+def test_exporter_and_reporter_on_the_tasks_api(tasks_stack: Stack, client: httpx.Client) -> None:
+    """The LUNA Tasks API listener (/1/..., account_id query scoping) creates the same tasks and answers the ZIP."""
+    account, stranger = str(uuid.uuid4()), str(uuid.uuid4())
+    faces = sorted(create_face(client, account, vector, user_data="api") for vector in unit_vectors(2, 9))
+    with httpx.Client(base_url=f"http://127.0.0.1:{tasks_stack.settings.tasks_port}", timeout=60.0) as tasks:
+        created = tasks.post("/1/tasks/exporter", json={"content": {"objects_type": "faces"}}, headers=auth(account))
+        assert created.status_code == 202, created.text
+        task_id = created.json()["task_id"]
+        wait_task(client, account, task_id)
+        reply = tasks.get(f"/1/tasks/{task_id}/result", params={"account_id": account})
+        assert reply.status_code == 200 and reply.headers["content-type"] == ZIP
+        header, *rows = read_csv(zipfile.ZipFile(io.BytesIO(reply.content)), "faces.csv", ",")
+        assert [row[0] for row in rows] == faces and header[3] == "user_data"
+        assert_luna_error(tasks.get(f"/1/tasks/{task_id}/result", params={"account_id": stranger}), 404, 28001)
+        clustering = create_task(client, account, "clustering", {"objects_type": "faces"})
+        wait_task(client, account, clustering)
+        body = {"content": {"filters": {"task_id": clustering}, "columns": ["user_data"]}}
+        created = tasks.post("/1/tasks/reporter", json=body, headers=auth(account))
+        assert created.status_code == 202, created.text
+        wait_task(client, account, created.json()["task_id"])
+        reply = tasks.get(f"/1/tasks/{created.json()['task_id']}/result", params={"account_id": account})
+        header, *rows = read_csv(zipfile.ZipFile(io.BytesIO(reply.content)), "report.csv", ",")
+        assert header == ["cluster_id", "face_id", "user_data"] and sorted(row[1] for row in rows) == faces
+
+
 # -- reporter -------------------------------------------------------------------------------------------------
 
 
