@@ -230,7 +230,8 @@ def test_clustering_real_photos_groups_the_johns(rest: httpx.Client) -> None:
 def direct_roc(vectors: list[np.ndarray], labels: list[int]) -> tuple[float, float]:
     """(AUC, EER) computed here without the service's code: AUC as the Mann-Whitney statistic, EER by a sweep."""
     matrix = np.stack([unit(v) for v in vectors]).astype(np.float32)
-    genuine, impostor = [], []
+    genuine: list[float] = []
+    impostor: list[float] = []
     for i in range(len(vectors)):
         for j in range(i + 1, len(vectors)):
             score = float(similarity_from_cosine(np.asarray([matrix[i] @ matrix[j]]))[0])
@@ -397,7 +398,7 @@ def test_cross_match_of_events_against_faces(client: httpx.Client) -> None:
         body = {"source": "gate", "face_attributes": {"descriptor": b64(vector)}}
         events.append(client.post(f"/6/handlers/{handler}/events/raw", json=body, headers=auth(account)).json())
     faces = [create_face(client, account, v, user_data="staff") for v in (vectors[1], vectors[3])]
-    content = {
+    content: dict[str, Any] = {
         "filters": {
             "reference_type": "events",
             "candidate_type": "faces",

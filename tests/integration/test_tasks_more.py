@@ -317,7 +317,12 @@ def test_reporter_needs_a_finished_clustering_of_the_account(client: httpx.Clien
     reporter = create_task(client, account, "reporter", bad)
     wait_task(client, account, reporter, (FAILED,))
     assert task_errors(client, account, reporter)[0]["error_code"] == 12022
-    for content in ({"filters": {}}, {"filters": {"task_id": "1"}}, {"filters": {"task_id": 1}, "columns": []}):
+    contents: list[dict[str, Any]] = [
+        {"filters": {}},
+        {"filters": {"task_id": "1"}},
+        {"filters": {"task_id": 1}, "columns": []},
+    ]
+    for content in contents:
         assert_luna_error(
             client.post("/6/tasks/reporter", json={"content": content}, headers=auth(account)), 400, 12022
         )
@@ -386,7 +391,7 @@ def test_estimator_network_disk_warps_through_a_dynamic_handler(client: httpx.Cl
     account = str(uuid.uuid4())
     handler = dynamic_handler(client, account)
     policies = {"extract_policy": {"extract_face_descriptor": 0, "extract_basic_attributes": 0}}
-    content = {
+    content: dict[str, Any] = {
         "handler": {"handler_id": handler, "policies": policies},
         "source": {"source_type": "network_disk", "path": "warps", "image_type": 1},
     }
@@ -590,7 +595,7 @@ def test_additional_extract_fills_descriptors_and_basic_attributes(rest: httpx.C
     attributes = rest.get(f"/6/faces/{no_basic}/attributes", headers=auth(account)).json()["attributes"]
     assert attributes["basic_attributes"]["gender"] == 1 and attributes["basic_attributes_samples"] == [biden_sample]
     # the known descriptor is kept: the face still matches it exactly
-    raw = {
+    raw: dict[str, Any] = {
         "references": [{"type": "raw_descriptor", "id": "known", "data": base64.b64encode(known.tobytes()).decode()}]
     }
     raw["candidates"] = [{"filters": {"origin": "faces", "face_ids": [no_basic]}, "limit": 1}]
@@ -607,6 +612,11 @@ def test_additional_extract_fills_descriptors_and_basic_attributes(rest: httpx.C
     task_id = create_task(rest, account, "additional_extract", empty)
     wait_task(rest, account, task_id, (FAILED,))
     assert task_errors(rest, account, task_id)[0]["error_code"] == 28010
-    for bad in ({"filters": {"objects_type": "events"}}, {"filters": {}}, {"extraction_target": "x", **empty}):
+    refused: list[dict[str, Any]] = [
+        {"filters": {"objects_type": "events"}},
+        {"filters": {}},
+        {"extraction_target": "x", **empty},
+    ]
+    for bad in refused:
         reply = rest.post("/6/tasks/additional_extract", json={"content": bad}, headers=auth(account))
         assert_luna_error(reply, 400, 12022)

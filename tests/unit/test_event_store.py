@@ -62,6 +62,9 @@ class Recorder:
     def on_events_saved(self, records: Sequence[EventRecord]) -> None:
         self.saved.extend(r.event_id for r in records)
 
+    def on_events_deleted(self, event_ids: Sequence[str]) -> None:
+        pass
+
 
 def test_events_live_in_their_own_database_file_and_round_trip(tmp_path: Path) -> None:
     storage = Storage(tmp_path)
