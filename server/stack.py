@@ -181,6 +181,17 @@ class Stack:
                     raise TimeoutError("gRPC server did not become ready")
                 time.sleep(POLL_S)
 
+    def start_tasks_worker(self) -> None:
+        """The task worker process (server/tasks/worker.py) when LUMEN_TASKS_WORKERS > 0; the healthcheck reports it."""
+        if self.settings.tasks_workers > 0:
+            self._spawn("tasks", [sys.executable, "-m", "server.tasks.worker"])
+
+    def restart_tasks_worker(self, settings: Settings | None = None) -> None:
+        self.stop_process("tasks")
+        if settings is not None:
+            self.settings = settings
+        self.start_tasks_worker()
+
     def start_ws_bridge(self) -> None:
         """The websocket bridge of GET /6/ws (server/ws_bridge.py), when live events are on."""
         if self.settings.live_max_subscribers <= 0:
@@ -312,6 +323,7 @@ class Stack:
                     triton: Future[None] = pool.submit(self.start_triton)
                     try:
                         self.start_server()
+                        self.start_tasks_worker()
                         self.start_ws_bridge()
                         self.start_gateway()
                     except BaseException:
@@ -324,6 +336,7 @@ class Stack:
                     triton.result()
             else:
                 self.start_server()
+                self.start_tasks_worker()
                 self.start_ws_bridge()
                 self.start_gateway()
             if wait_healthy:

@@ -1,5 +1,5 @@
 """TasksService: v6 /6/tasks (API-103..138, §7). Creation validates and stores the task (pending) and answers
-{task_id} at once (202); the worker pool (server/tasks/runner.py) plans and runs it. Reads render the stored rows
+{task_id} at once (202); the worker process (server/tasks/worker.py) plans and runs it. Reads render the stored rows
 as v6 JSON (nulls included). Every operation is scoped to the caller's account; another account's task is
 not found. Design: docs/tasks.md.
 """
@@ -7,7 +7,9 @@ not found. Design: docs/tasks.md.
 from __future__ import annotations
 
 import json
+import os
 import time
+from pathlib import Path
 from typing import Any
 
 from google.api import httpbody_pb2
@@ -34,9 +36,12 @@ from server.storage.repositories.tasks import (
     TaskRow,
 )
 from server.tasks.base import JSON_TYPE, TaskKind
+from server.tasks.effects import EffectsContext
 from server.tasks.more import more_kinds
+from server.tasks.remote import effects_handler, server_token
 from server.tasks.roc import PNG_TYPE
 from server.tasks.runner import TaskRunner, all_kinds
+from server.tasks.worker import read_heartbeat
 from server.validation import (
     int_param,
     json_body,
@@ -444,33 +449,49 @@ class LunaTasksService(luna_tasks_service_pb2_grpc.LunaTasksServiceServicer):
         return self.ops.error(request.error_id, scope(request))
 
 
-def check_tasks(tasks: TaskRepository, runner: TaskRunner | None) -> None:
-    """The Tasks service is healthy when its database answers and every worker thread runs."""
+# The worker process writes its heartbeat every second (server/tasks/worker.py); older than this: not responding.
+WORKER_STALE_S = 10.0
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # an exited child not yet reaped by its parent (the stack) is a zombie: not running
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
+
+
+def check_tasks(tasks: TaskRepository, data_dir: Path, workers: int) -> None:
+    """The Tasks service is healthy when its database answers and, with workers configured, the worker process
+    (server/tasks/worker.py) runs with every worker thread."""
     tasks.db.check()
-    if runner is not None:
-        stopped = runner.stopped_workers()
-        if stopped:
-            raise CheckFailedError(f"{stopped} of {runner.workers} task workers stopped")
+    if workers <= 0:
+        return
+    beat = read_heartbeat(data_dir)
+    if beat is None or not _alive(int(beat.get("pid", 0))):
+        raise CheckFailedError("the task worker process is not running")
+    if time.time() - float(beat.get("time", 0.0)) > WORKER_STALE_S:
+        raise CheckFailedError("the task worker process does not respond")
+    if int(beat.get("stopped", 0)):
+        raise CheckFailedError(f"{beat['stopped']} of {beat.get('workers')} task worker threads stopped")
 
 
 def register(server: Any, context: Any) -> None:
-    tasks = TaskRepository(context.settings.data_dir)
-    kinds = {**all_kinds(), **more_kinds(context.face_inference, context.settings.tasks_estimator_root)}
-    runner: TaskRunner | None = None
-    if context.settings.tasks_workers > 0:
-        settings = context.settings
-        runner = TaskRunner(
-            context.storage,
-            context.matching,
-            tasks,
-            settings.tasks_workers,
-            subtask_size=settings.tasks_subtask_size,
-            pause_ms=settings.tasks_subtask_pause_ms,
-        )
-        runner.kinds = kinds  # before start: a restart resumes these types too
-        runner.start()
-    operations = TaskOperations(tasks, runner, kinds)
-    register_health_check("tasks", lambda: check_tasks(tasks, runner))
+    """The Tasks services. Task work runs in the worker process (server/tasks/worker.py, started by the stack
+    when LUMEN_TASKS_WORKERS > 0); this process serves the RPCs (tasks.sqlite3 only) and runs the workers' writes
+    (server/tasks/effects.py) through the internal RPC of server/tasks/remote.py."""
+    settings = context.settings
+    tasks = TaskRepository(settings.data_dir)
+    kinds = {**all_kinds(), **more_kinds(context.face_inference, settings.tasks_estimator_root)}
+    effects_context = EffectsContext(context.storage, context.matching, context.face_inference)
+    server.add_generic_rpc_handlers((effects_handler(effects_context, server_token(settings.data_dir)),))
+    operations = TaskOperations(tasks, None, kinds)
+    register_health_check("tasks", lambda: check_tasks(tasks, settings.data_dir, settings.tasks_workers))
     tasks_service_pb2_grpc.add_TasksServiceServicer_to_server(TasksService(operations), server)
     luna_tasks_service_pb2_grpc.add_LunaTasksServiceServicer_to_server(LunaTasksService(operations), server)
     context.service_names.append(tasks_service_pb2.DESCRIPTOR.services_by_name["TasksService"].full_name)

@@ -40,6 +40,7 @@ from server.storage.repositories.faces import FaceAttributeRow
 from server.storage.repositories.tasks import TaskRow
 from server.tasks import objects
 from server.tasks.base import Output, Plan, TaskEnv, chunked
+from server.tasks.effects import attribute_json
 
 DESCRIPTORS, BASIC = "face_descriptors", "basic_attributes"
 #: Faces analysed per FaceAnalyser call (their warps are held in memory together).
@@ -146,9 +147,9 @@ class AdditionalExtract:
                 position += len(warps)
                 datas.append((face_id, self._data(env, face_id, attribute, samples, target, found)))
             env.check_cancelled()
-            with env.storage.write() as write:
-                for face_id, data in datas:
-                    env.storage.faces.set_attribute(write, face_id, account_id, data, replacing=True)
+            # one faces-database transaction in the server process (server/tasks/effects.py)
+            attributes = [[face_id, attribute_json(data)] for face_id, data in datas]
+            env.apply("set_attributes", {"account_id": account_id, "attributes": attributes})
             updated.extend(face_id for face_id, _ in datas)
         return {"updated": updated, "skipped": skipped}
 

@@ -61,17 +61,56 @@ def decode_output(content_type: str, data: bytes) -> Output:
     return Binary(content_type, data)
 
 
+# A worker retries an effect this long while the server cannot be reached (a restart), checking for a cancel.
+EFFECT_RETRY_S = 120.0
+EFFECT_RETRY_PAUSE_S = 0.5
+
+
+class EffectsUnavailableError(Exception):
+    """The server that runs the effects could not be reached; the effect did not run, or ran and may run again
+    (effects are idempotent but for the estimator's images)."""
+
+
+class Effects(Protocol):
+    """Runs the named writes of server/tasks/effects.py where the data is written (the server process)."""
+
+    def apply(self, name: str, payload: dict[str, Any]) -> Any: ...
+
+
 @dataclass
 class TaskEnv:
-    """One task's view of the platform: storage, the matching index, and its cancel check."""
+    """One task's view of the platform: storage (reads), the matching index, its writes (effects) and its cancel
+    check. In the worker process `matching` is a snapshot of the descriptors loaded after the task's unit was
+    claimed (server/tasks/worker.py), in the server process the live index."""
 
     storage: Storage
-    matching: MatchingIndexes
+    matching_source: Callable[[], MatchingIndexes]
     tasks: TaskRepository
     task_id: int
+    effects: Effects
     subtask_size: int = 1000
     _last_check: float = 0.0
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _matching: MatchingIndexes | None = None
+
+    @property
+    def matching(self) -> MatchingIndexes:
+        if self._matching is None:
+            self._matching = self.matching_source()
+        return self._matching
+
+    def apply(self, name: str, payload: dict[str, Any]) -> Any:
+        """Run the effect `name` (server/tasks/effects.py); while the server is unreachable, retry (seeing a
+        cancel) for EFFECT_RETRY_S."""
+        deadline = time.monotonic() + EFFECT_RETRY_S
+        while True:
+            try:
+                return self.effects.apply(name, payload)
+            except EffectsUnavailableError:
+                if time.monotonic() > deadline:
+                    raise
+            self.check_cancelled()
+            time.sleep(EFFECT_RETRY_PAUSE_S)
 
     def check_cancelled(self) -> None:
         """Raise TaskCancelledError once the task stopped running (reads the database at most every CANCEL_POLL_S)."""

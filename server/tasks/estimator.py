@@ -19,6 +19,7 @@ again). Merge: {"images": [...] in name order, "total_images", "images_failed", 
 
 from __future__ import annotations
 
+import base64
 import re
 import time
 import uuid
@@ -43,8 +44,10 @@ from server.handlers.records import load_handler
 from server.services.blob_resources import OBJECTS
 from server.services.image_input import InputImage
 from server.storage.repositories.tasks import TaskRow
+from server.storage.store import Storage
 from server.tasks import objects
 from server.tasks.base import Output, Plan, TaskEnv, chunked
+from server.tasks.effects import EffectsContext
 from server.validation import UUID_SCHEMA
 
 #: Small, so that a subtask re-run after a crash repeats few images (their events are stored again).
@@ -222,30 +225,12 @@ class Estimator:
         # Read in place: a subtask reads the central directory and its own members, never the whole archive.
         return Archive(path=stored, password=(source.get("authorization") or {}).get("password"))
 
-    def _policies(self, env: TaskEnv, account_id: str, handler: dict[str, Any]) -> tuple[str, Policies]:
-        handler_id = str(handler["handler_id"]).lower()
-        stored = load_handler(env.storage, handler_id, account_id)
-        inline = handler.get("policies")
-        if stored.is_dynamic:
-            if inline is None:
-                raise LunaError(
-                    errors.JSON_VALIDATION, path="content.handler.policies", message="a dynamic handler needs policies"
-                )
-            return handler_id, parse_policies(inline, "content.handler.policies")
-        if inline is not None:
-            raise LunaError(
-                errors.JSON_VALIDATION,
-                path="content.handler.policies",
-                message="policies are given only to dynamic handlers",
-            )
-        return handler_id, stored.policies or Policies()
-
     # -- the steps -------------------------------------------------------------------------------------------
 
     def plan(self, env: TaskEnv, task: TaskRow, content: dict[str, Any]) -> Plan:
         account_id = task["account_id"]
         objects.check_account(content.get("filters", {}), account_id)
-        self._policies(env, account_id, content["handler"])
+        policies_of(env.storage, account_id, content["handler"])
         archive = self._archive(env, account_id, content["source"])
         names = archive.names()
         if not names:
@@ -260,36 +245,21 @@ class Estimator:
         account_id = task["account_id"]
         task_content = objects.content_of(task)
         source = task_content["source"]
-        handler_id, policies = self._policies(env, account_id, task_content["handler"])
-        image_type = int(source.get("image_type", IMAGE_RAW))
-        plan = make_plan(policies, warped=image_type == IMAGE_FACE_WARP)
-        meta = EventMeta(image_type=image_type)
-        sink = EventSink(env.storage.events.save_events, _publish)
-        pipeline = EventsPipeline(env.storage, env.matching, self.inference, sink)
+        policies_of(env.storage, account_id, task_content["handler"])  # the handler gone: the subtask's error
         results: list[dict[str, Any]] = []
         for name, data in self._archive(env, account_id, source).read(list(content["images"])):
             env.check_cancelled()
             if isinstance(data, LunaError):
                 results.append({"filename": name, "status": 0, "error": _error_json(data), "events": []})
                 continue
-            body = EventsBody(images=[EventImage(InputImage(name, data))])
-            request_id = f"{int(time.time())},{uuid.uuid4()}"
-            try:
-                response = pipeline.run(handler_id, account_id, plan, body, meta, request_id)
-            except LunaError as error:  # a whole-request error (no models, a list gone): this image fails
-                results.append({"filename": name, "status": 0, "error": _error_json(error), "events": []})
-                continue
-            image = json_format.MessageToDict(
-                response.images[0], preserving_proto_field_name=True, always_print_fields_with_no_presence=True
-            )
-            results.append(
-                {
-                    "filename": name,
-                    "status": image.get("status", 0),
-                    "error": image.get("error"),
-                    "events": [handler_event_json(event) for event in response.events],
-                }
-            )
+            payload = {
+                "account_id": account_id,
+                "handler": task_content["handler"],
+                "image_type": int(source.get("image_type", IMAGE_RAW)),
+                "filename": name,
+                "image": base64.b64encode(data).decode(),
+            }
+            results.append(env.apply("estimate_image", payload))  # in the server process (effects.py)
         return results
 
     def merge(
@@ -303,6 +273,55 @@ class Estimator:
             "images_failed": sum(1 for image in images if image["status"] != 1),
             "events_count": sum(len(image["events"]) for image in images),
         }
+
+
+def policies_of(storage: Storage, account_id: str, handler: dict[str, Any]) -> tuple[str, Policies]:
+    """The handler id and the policies an image is processed with (12022 / 34000 as the handler route answers)."""
+    handler_id = str(handler["handler_id"]).lower()
+    stored = load_handler(storage, handler_id, account_id)
+    inline = handler.get("policies")
+    if stored.is_dynamic:
+        if inline is None:
+            raise LunaError(
+                errors.JSON_VALIDATION, path="content.handler.policies", message="a dynamic handler needs policies"
+            )
+        return handler_id, parse_policies(inline, "content.handler.policies")
+    if inline is not None:
+        raise LunaError(
+            errors.JSON_VALIDATION,
+            path="content.handler.policies",
+            message="policies are given only to dynamic handlers",
+        )
+    return handler_id, stored.policies or Policies()
+
+
+def estimate_image(ctx: EffectsContext, payload: dict[str, Any]) -> dict[str, Any]:
+    """One image through the handler's events pipeline (the server side of the effect `estimate_image`)."""
+    account_id, name = payload["account_id"], payload["filename"]
+    try:
+        handler_id, policies = policies_of(ctx.storage, account_id, payload["handler"])
+    except LunaError as error:  # the handler was deleted or changed since planning: this image fails
+        return {"filename": name, "status": 0, "error": _error_json(error), "events": []}
+    image_type = int(payload["image_type"])
+    plan = make_plan(policies, warped=image_type == IMAGE_FACE_WARP)
+    meta = EventMeta(image_type=image_type)
+    sink = EventSink(ctx.storage.events.save_events, _publish)
+    pipeline = EventsPipeline(ctx.storage, ctx.matching, ctx.inference, sink)
+    body = EventsBody(images=[EventImage(InputImage(name, base64.b64decode(payload["image"])))])
+    request_id = f"{int(time.time())},{uuid.uuid4()}"
+    try:
+        response = pipeline.run(handler_id, account_id, plan, body, meta, request_id)
+    except LunaError as error:  # a whole-request error (no models, a list gone): this image fails
+        return {"filename": name, "status": 0, "error": _error_json(error), "events": []}
+    image = json_format.MessageToDict(
+        response.images[0], preserving_proto_field_name=True, always_print_fields_with_no_presence=True
+    )
+    return {
+        "filename": name,
+        "status": image.get("status", 0),
+        "error": image.get("error"),
+        "events": [handler_event_json(event) for event in response.events],
+    }
 
 
 def _publish(account_id: str, stored: Any, handler_event: Any, request_id: str) -> None:

@@ -77,25 +77,13 @@ class Gc:
         task_content = objects.content_of(task)
         account_id = task["account_id"]
         env.check_cancelled()
-        records = {
-            event_id: record
-            for event_id, record in env.storage.events.repository.by_ids(content["event_ids"]).items()
-            if record.account_id == account_id
+        payload = {
+            "account_id": account_id,
+            "event_ids": content["event_ids"],
+            "remove_samples": bool(task_content.get("remove_samples")),
+            "remove_image_origins": bool(task_content.get("remove_image_origins")),
         }
-        with env.storage.events.write() as batch:
-            deleted = env.storage.events.repository.delete_many(batch, sorted(records))
-        removed: list[dict[str, Any]] = []
-        for event_id in deleted:
-            detections = records[event_id].face_detections
-            samples = [d.sample_id for d in detections if d.sample_id]
-            if task_content.get("remove_samples"):
-                for sample_id in samples:
-                    env.storage.delete_blob(SAMPLES_BUCKET, sample_id, account_id)
-            if task_content.get("remove_image_origins"):
-                for origin in {d.image_origin for d in detections if d.image_origin}:
-                    if origin.startswith(IMAGE_ORIGIN_PREFIX):
-                        env.storage.delete_blob(IMAGES_BUCKET, origin.removeprefix(IMAGE_ORIGIN_PREFIX), account_id)
-            removed.append({"event_id": event_id, "samples": samples})
+        removed: list[dict[str, Any]] = env.apply("delete_events", payload)
         return removed
 
     def merge(

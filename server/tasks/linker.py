@@ -18,12 +18,7 @@ import uuid
 from typing import Any
 
 from server import errors
-from server.clock import now
 from server.errors import LunaError
-from server.storage.descriptors import DEFAULT_VERSION
-from server.storage.repositories.attributes import AttributeData
-from server.storage.repositories.faces import FaceRow
-from server.storage.repositories.lists import ListRow
 from server.storage.repositories.tasks import TaskRow
 from server.tasks import objects
 from server.tasks.base import Output, Plan, TaskEnv, chunked
@@ -65,19 +60,8 @@ class Linker:
             raise LunaError(errors.TASK_OBJECTS_NOT_FOUND, task="linker")
         if content.get("create_list") in (1, True):
             list_id = str(uuid.uuid5(LIST_NAMESPACE, f"{task['task_id']}/{task['create_time']}"))
-            if env.storage.lists.get(list_id) is None:
-                stamp = now()
-                with env.storage.write() as batch:
-                    env.storage.lists.insert(
-                        batch,
-                        ListRow(
-                            list_id=list_id,
-                            account_id=account_id,
-                            user_data=str(content.get("user_data", "")),
-                            create_time=stamp,
-                            last_update_time=stamp,
-                        ),
-                    )
+            user_data = str(content.get("user_data", ""))
+            env.apply("create_list", {"list_id": list_id, "account_id": account_id, "user_data": user_data})
         else:
             list_id = str(content["list_id"]).lower()
             if env.storage.lists.get(list_id, account_id) is None:
@@ -91,14 +75,8 @@ class Linker:
         env.check_cancelled()
         if "event_ids" in content:
             return faces_from_events(env, task, list_id, content["event_ids"])
-        stamp = now()
-        with env.storage.write() as batch:
-            if env.storage.lists.get(list_id, account_id) is None:
-                raise LunaError(errors.LIST_NOT_FOUND, id=list_id)
-            found = env.storage.faces.owned_ids(account_id, content["face_ids"])
-            env.storage.lists.attach(batch, list_id, found, stamp)
-            env.storage.lists.touch(batch, [list_id], stamp)
-        return {"face_ids": sorted(found)}
+        found = env.apply("link_faces", {"list_id": list_id, "account_id": account_id, "face_ids": content["face_ids"]})
+        return {"face_ids": found}
 
     def merge(
         self, env: TaskEnv, task: TaskRow, outputs: list[tuple[dict[str, Any], Output]], state: dict[str, Any] | None
@@ -109,46 +87,7 @@ class Linker:
 
 
 def faces_from_events(env: TaskEnv, task: TaskRow, list_id: str, event_ids: list[str]) -> Output:
-    """One face per event (created once: its id is derived from the task and the event), linked to the list."""
-    account_id = task["account_id"]
-    records = {
-        event_id: record
-        for event_id, record in env.storage.events.repository.by_ids(event_ids).items()
-        if record.account_id == account_id
-    }
-    found, matrix = objects.vectors(env, "events", [e for e in event_ids if e in records])
-    vectors = dict(zip(found, matrix, strict=True))
-    stamp = now()
-    linked: list[str] = []
-    with env.storage.write() as batch:
-        if env.storage.lists.get(list_id, account_id) is None:
-            raise LunaError(errors.LIST_NOT_FOUND, id=list_id)
-        for event_id in found:
-            record = records[event_id]
-            face_id = str(uuid.uuid5(LIST_NAMESPACE, f"{task['task_id']}/{event_id}"))
-            linked.append(face_id)
-            if env.storage.faces.get(face_id) is not None:
-                continue
-            row = FaceRow(
-                face_id=face_id,
-                account_id=account_id,
-                event_id=event_id,
-                user_data=record.user_data,
-                external_id=record.external_id or "",
-                avatar="",
-                create_time=stamp,
-            )
-            env.storage.faces.insert(batch, row)
-            samples = [d.sample_id for d in record.face_detections if d.sample_id]
-            basic = {"age": record.age, "gender": record.gender, "ethnicity": record.ethnic_group}
-            has_basic = any(value is not None for value in basic.values())
-            data = AttributeData(
-                descriptors={DEFAULT_VERSION: vectors[event_id]},
-                basic_attributes=basic if has_basic else None,
-                face_descriptor_samples=samples,
-                basic_attributes_samples=samples if has_basic else [],
-            )
-            env.storage.faces.set_attribute(batch, face_id, account_id, data, replacing=False)
-        env.storage.lists.attach(batch, list_id, linked, stamp)
-        env.storage.lists.touch(batch, [list_id], stamp)
-    return {"face_ids": sorted(linked)}
+    """One face per event with a descriptor (created once: its id is derived from the task and the event), linked
+    to the list (server/tasks/effects.py link_event_faces: one transaction in the server process)."""
+    payload = {"task_id": task["task_id"], "list_id": list_id, "account_id": task["account_id"], "event_ids": event_ids}
+    return {"face_ids": env.apply("link_event_faces", payload)}

@@ -20,6 +20,7 @@ import os
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from server import errors
@@ -39,9 +40,10 @@ from server.storage.repositories.tasks import (
 )
 from server.storage.store import Storage
 from server.tasks import objects
-from server.tasks.base import Output, TaskCancelledError, TaskEnv, TaskKind, decode_output, encode_output
+from server.tasks.base import Effects, Output, TaskCancelledError, TaskEnv, TaskKind, decode_output, encode_output
 from server.tasks.clustering import Clustering
 from server.tasks.cross_match import CrossMatch
+from server.tasks.effects import EffectsContext, LocalEffects
 from server.tasks.gc import Gc
 from server.tasks.linker import Linker
 from server.tasks.roc import Roc
@@ -79,7 +81,11 @@ class TaskRunner:
         *,
         subtask_size: int = 1000,
         pause_ms: int = 0,
+        effects: Effects | None = None,
+        snapshots: Callable[[int, float], MatchingIndexes] | None = None,
     ) -> None:
+        """`effects`: where the writes run (default: here, on `storage`); `snapshots(task_id, since)`: the matching
+        index a unit claimed at `since` (time.monotonic) reads (default: `matching`, the live index)."""
         self.subtask_size = max(1, subtask_size)
         self.pause_s = pause_ms / 1000.0
         self.storage = storage
@@ -87,12 +93,18 @@ class TaskRunner:
         self.tasks = tasks
         self.kinds = all_kinds()
         self.workers = workers
+        self.effects: Effects = effects or LocalEffects(EffectsContext(storage, matching))
+        self.snapshots = snapshots
         self._wake = threading.Condition()
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
 
     def env(self, task_id: int) -> TaskEnv:
-        return TaskEnv(self.storage, self.matching, self.tasks, task_id, self.subtask_size)
+        snapshots, since = self.snapshots, time.monotonic()
+        source: Callable[[], MatchingIndexes] = (
+            (lambda: self.matching) if snapshots is None else (lambda: snapshots(task_id, since))
+        )
+        return TaskEnv(self.storage, source, self.tasks, task_id, self.effects, self.subtask_size)
 
     # -- life cycle ----------------------------------------------------------------------------
 

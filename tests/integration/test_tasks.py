@@ -1,6 +1,6 @@
 """Tasks (v6 API-103..138, §7) through Envoy: clustering, ROC and linker end to end with content checks, the
-lifecycle (statuses, progress, subtasks, errors, counts, cancel, delete, isolation) and a crash of the server in
-the middle of a multi-subtask task.
+lifecycle (statuses, progress, subtasks, errors, counts, cancel, delete, isolation) and crashes of the server and
+of the task worker process in the middle of a multi-subtask task.
 
 Faces carry known descriptors (POST /6/faces with raw vectors), so no models are needed: the stacks run without
 Triton. Subtasks are small (LUMEN_TASKS_SUBTASK_SIZE=2) so every task has several.
@@ -592,20 +592,21 @@ def test_cancel_stops_a_running_task(slow_stack: Stack) -> None:
         assert_luna_error(client.patch(f"/6/tasks/{task_id}", headers=auth(account)), 400, 28004)
 
 
-def test_server_crash_mid_task_resumes(slow_stack: Stack) -> None:
-    """The server process exits (as kill -9 would: os._exit) right after the first subtask committed; after the
-    restart the task resumes from its unfinished subtasks and every face ends up linked exactly once."""
+def test_worker_crash_mid_task_resumes(slow_stack: Stack) -> None:
+    """The task worker process exits (as kill -9 would: os._exit) right after the first subtask committed; after
+    its restart the task resumes from its unfinished subtasks and every face ends up linked exactly once."""
     account = str(uuid.uuid4())
     with httpx.Client(base_url=slow_stack.rest_url, timeout=60.0) as client:
         list_id = create_list(client, account)
         faces = [create_face(client, account, None, user_data=f"crash {i}") for i in range(6)]
-        slow_stack.restart_server(replace(slow_stack.settings, crash_point="task_after_subtask"))
+        slow_stack.restart_tasks_worker(replace(slow_stack.settings, crash_point="task_after_subtask"))
         create_task(client, account, "linker", {"objects_type": "faces", "list_id": list_id})
         deadline = time.monotonic() + WAIT_S
-        while slow_stack.processes["server"].poll() is None:
-            assert time.monotonic() < deadline, "the server did not reach the crash point"
+        while slow_stack.processes["tasks"].poll() is None:
+            assert time.monotonic() < deadline, "the worker did not reach the crash point"
             time.sleep(0.1)
-        slow_stack.restart_server(replace(slow_stack.settings, crash_point=""))
+        assert slow_stack.processes["server"].poll() is None  # the REST API's process did no task work
+        slow_stack.restart_tasks_worker(replace(slow_stack.settings, crash_point=""))
         tasks = client.get("/6/tasks", headers=auth(account)).json()["tasks"]
         assert len(tasks) == 1
         task = wait_task(client, account, tasks[0]["task_id"])
@@ -700,3 +701,37 @@ def test_kill_9_mid_task_then_restart_finishes(slow_stack: Stack) -> None:
         assert [s["subtask_status"] for s in subtasks] == [DONE, DONE, DONE]
         count = client.get("/6/faces/count", params={"list_id": list_id}, headers=auth(account)).json()
         assert count["faces_count"] == len(faces)
+
+
+def test_kill_9_of_the_worker_supervised_resumes(slow_stack: Stack) -> None:
+    """SIGKILL of the task worker process while a subtask runs: the healthcheck reports the worker down (component
+    tasks), the supervisor starts it again, and the task resumes and ends done with every face linked once."""
+    account = str(uuid.uuid4())
+    supervisor = slow_stack.supervise(initial_backoff_s=0.2)
+    try:
+        with httpx.Client(base_url=slow_stack.rest_url, timeout=60.0) as client:
+            list_id = create_list(client, account)
+            faces = [create_face(client, account, None, user_data=f"kill worker {i}") for i in range(6)]
+            task_id = create_task(client, account, "linker", {"objects_type": "faces", "list_id": list_id})
+            wait_task(client, account, task_id, (IN_PROGRESS,))
+            supervisor.pause()
+            worker = slow_stack.processes["tasks"]
+            worker.send_signal(signal.SIGKILL)
+            worker.wait()
+            health = client.get("/6/healthcheck", params={"include_luna_services": 1})
+            assert health.status_code != 200 and "tasks" in health.text, health.text
+            assert slow_stack.processes["server"].poll() is None
+            supervisor.resume()
+            task = wait_task(client, account, task_id)
+            assert task["count_task_parts_done"] == task["count_task_parts_all"] == 3
+            assert slow_stack.processes["tasks"] is not worker  # started again by the supervisor
+            assert result_of(client, account, task_id)["face_ids"] == sorted(faces)
+            count = client.get("/6/faces/count", params={"list_id": list_id}, headers=auth(account)).json()
+            assert count["faces_count"] == len(faces)
+            deadline = time.monotonic() + WAIT_S
+            while client.get("/6/healthcheck", params={"include_luna_services": 1}).status_code != 200:
+                assert time.monotonic() < deadline, "the healthcheck did not see the restarted worker"
+                time.sleep(0.2)
+    finally:
+        supervisor.stop()
+        slow_stack.supervisor = None
