@@ -183,8 +183,17 @@ class Stack:
 
     def start_tasks_worker(self) -> None:
         """The task worker process (server/tasks/worker.py) when LUMEN_TASKS_WORKERS > 0; the healthcheck reports it."""
-        if self.settings.tasks_workers > 0:
-            self._spawn("tasks", [sys.executable, "-m", "server.tasks.worker"])
+        if self.settings.tasks_workers <= 0:
+            return
+        from server.tasks.worker import read_heartbeat
+
+        self._spawn("tasks", [sys.executable, "-m", "server.tasks.worker"])
+        pid, deadline = self.processes["tasks"].pid, time.monotonic() + READY_TIMEOUT_S
+        while (read_heartbeat(self.settings.data_dir) or {}).get("pid") != pid:  # its first heartbeat: ready
+            self._check_alive("tasks")
+            if time.monotonic() > deadline:
+                raise TimeoutError("the task worker did not start")
+            time.sleep(POLL_S)
 
     def restart_tasks_worker(self, settings: Settings | None = None) -> None:
         self.stop_process("tasks")
