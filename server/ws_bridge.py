@@ -1,21 +1,24 @@
-"""The websocket bridge of GET /6/ws (v6 API-148): one EventsStreamService stream per websocket.
+"""The websocket bridge of GET /6/ws (v6 API-148): one EventsStreamService stream per account, fanned out here.
 
     python -m server.ws_bridge      # started and supervised by server/stack.py (process "ws")
 
 Envoy routes GET /6/ws, websocket upgrade included, to this process (gateway/config.py live_routes; it
 listens on 127.0.0.1:LUMEN_WS_PORT only). For each request it:
 1. reads the §4.4 filters from the query into a typed StreamEventsRequest and checks them as the server does
-   (server/events/stream.py event_filters; 12012 naming a malformed one)
-   and the account from Luna-Account-Id, or from the `account_id` query parameter for clients that cannot
-   set headers (browsers); both given and different: 12012 'account_id';
-2. opens StreamEvents on the stream server (LUMEN_GRPC_STREAM_PORT) and waits for its initial metadata:
-   a LUNA error (bad filter, no account: 11036, subscriber limit: 40001) is answered as plain HTTP with the
-   LUNA body, BEFORE any upgrade; a request that is no websocket upgrade gets 426 (40070);
-3. completes the upgrade only once the subscription is live, then sends each event as one text message
-   {"event", "handler_id", "event-create-time", "event-end-time", "Luna-Request-id"}.
-A websocket that cannot keep up makes the stream fall behind; the server then drops the subscriber and
-the bridge closes the websocket with 1013 (try again later). When the stream ends otherwise (server
-restart) the websocket is closed with 1012. Messages from the client are read and ignored.
+   (server/events/stream.py event_filters; 12012 naming a malformed one), and the account from
+   Luna-Account-Id, or from the `account_id` query parameter for clients that cannot set headers (browsers);
+   both given and different: 12012 'account_id'; none: 11036; more than LUMEN_LIVE_MAX_SUBSCRIBERS websockets:
+   503; a request that is no websocket upgrade: 426 (40070) — all plain HTTP with the LUNA body, BEFORE any
+   upgrade;
+2. joins the account's hub: one StreamEvents stream without filters per account with websockets (opened by the
+   first one, which waits until the server says it is live; a refusal is answered as in 1), closed with the last;
+3. completes the upgrade (events matching its filters queue from step 2 on, so none is missed), then sends each
+   event as one text message {"event", "handler_id", "event-create-time", "event-end-time", "Luna-Request-id"}.
+The hub applies each websocket's filters to the facts the stream carries (server/events/bus.py EventFilters) and
+queues the message, built once per event, on the websocket's bounded queue (LUMEN_LIVE_QUEUE_EVENTS): a websocket
+that falls that far behind is closed with 1013 (try again later) and never holds back the others or the stream.
+When the stream ends otherwise (server restart) the account's websockets are closed with 1012. Messages from the
+client are read and ignored.
 """
 
 from __future__ import annotations
@@ -42,7 +45,8 @@ from websockets.http11 import Request, Response
 from lumen.v6 import common_pb2, events_stream_service_pb2, events_stream_service_pb2_grpc
 from server import errors, logs
 from server.errors import LunaError
-from server.events.stream import SUBSCRIBED_HEADER, event_filters
+from server.events.bus import EventFilters
+from server.events.stream import SUBSCRIBED_HEADER, event_filters, from_message
 from server.rpc import ACCOUNT_ID_HEADER, ERROR_HEADER, HTTP_STATUS_HEADER, REQUEST_ID_HEADER, UUID_RE
 from server.settings import Settings
 
@@ -176,18 +180,105 @@ def error_response(error: LunaError, request_id: str) -> Response:
     return luna_response(error.http_status, json.dumps(error.body()), request_id)
 
 
+#: What a listener's queue holds besides messages: the reason its websocket is closed.
+_DROPPED = object()
+_ENDED = object()
+
+
+@dataclass(eq=False)
+class Listener:
+    """One websocket of an account hub: its §4.4 filters and its bounded queue of messages to send."""
+
+    filters: EventFilters
+    queue: asyncio.Queue[object]
+
+    def offer(self, item: object) -> bool:
+        """Queue a message (or a closing reason); False when the queue is full."""
+        try:
+            self.queue.put_nowait(item)
+        except asyncio.QueueFull:
+            return False
+        return True
+
+    def drop(self) -> None:
+        """Replace whatever is queued by the drop (never waits): the websocket is closed with 1013 at once."""
+        while not self.queue.empty():
+            self.queue.get_nowait()
+        self.queue.put_nowait(_DROPPED)
+
+    def end(self) -> None:
+        """The stream ended: the queued messages are sent, then the websocket is closed with 1012."""
+        if self.queue.full():
+            self.queue.get_nowait()
+        self.queue.put_nowait(_ENDED)
+
+
+@dataclass(eq=False)
+class AccountHub:
+    """One StreamEvents stream (no filters) of one account, fanned out to that account's websockets here: the
+    stream server keeps one stream and one thread per account, not per websocket, and each websocket's filters
+    are applied in this process (server/events/bus.py EventFilters, on the facts the stream carries)."""
+
+    account_id: str
+    channel: grpc.aio.Channel
+    call: Any
+    listeners: set[Listener] = field(default_factory=set)
+    task: asyncio.Task[None] | None = None
+    ended: bool = False
+
+    async def pump(self) -> None:
+        dropped = False
+        try:
+            async for message in self.call:
+                event = from_message(self.account_id, message)
+                text: str | None = None
+                for listener in list(self.listeners):
+                    if not listener.filters.matches(event):
+                        continue
+                    if text is None:
+                        text = ws_message(message)
+                    if not listener.offer(text):
+                        _LOGGER.warning(
+                            "live events: a websocket of account %s fell %d events behind: dropped",
+                            self.account_id,
+                            listener.queue.maxsize,
+                        )
+                        listener.drop()
+                        self.listeners.discard(listener)
+        except grpc.aio.AioRpcError as error:
+            if error.code() == grpc.StatusCode.CANCELLED:
+                return
+            dropped = error.code() == grpc.StatusCode.RESOURCE_EXHAUSTED  # the hub itself fell behind
+            _LOGGER.warning("live events: stream of account %s ended: %s", self.account_id, error.code())
+        finally:
+            self.ended = True
+            for listener in self.listeners:
+                if dropped:
+                    listener.drop()
+                else:
+                    listener.end()
+            self.listeners.clear()
+
+
 @dataclass
 class Bridge:
-    """The websocket server. Each websocket gets its own gRPC channel (its own HTTP/2 connection) to the stream
-    server: a stream whose websocket stalls then holds back that connection only, never the flow-control
-    window the other streams would share with it on one connection."""
+    """The websocket server: one hub (one stream, on its own gRPC channel) per account with websockets."""
 
     stream_target: str
-    calls: dict[ServerConnection, tuple[Any, grpc.aio.Channel]] = field(default_factory=dict)
+    #: Websockets at most (LUMEN_LIVE_MAX_SUBSCRIBERS); the next one is a LUNA 503 before the upgrade.
+    max_listeners: int = 256
+    #: Messages a websocket may have queued before it is dropped (closed with 1013).
+    listener_queue: int = 256
+    hubs: dict[str, AccountHub] = field(default_factory=dict)
+    pending: dict[ServerConnection, tuple[AccountHub, Listener]] = field(default_factory=dict)
+    _hub_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _closing: set[asyncio.Future[None]] = field(default_factory=set)
 
     def _channel(self) -> grpc.aio.Channel:
         return grpc.aio.insecure_channel(self.stream_target, options=[("grpc.use_local_subchannel_pool", 1)])
+
+    def listeners(self) -> int:
+        return sum(len(hub.listeners) for hub in self.hubs.values())
 
     async def process_request(self, connection: ServerConnection, request: Request) -> Response | None:
         request_id = request.headers.get(REQUEST_ID_HEADER, "")
@@ -196,17 +287,36 @@ class Bridge:
             return error_response(LunaError(errors.UNKNOWN_RESOURCE, path=path), request_id)
         try:
             typed = stream_request(query)
-            event_filters(typed)  # the server's own check, here too: a plain GET gets 12012 before its 426
+            filters = event_filters(typed)  # the server's own check: a plain GET gets 12012 before its 426
             account = account_of(request.headers, query)
+            if account is None:
+                raise LunaError(errors.FORBIDDEN)
             if not is_websocket_upgrade(request.headers):
                 raise LunaError(errors.WEBSOCKET_REQUIRED)
+            if self.listeners() >= self.max_listeners:
+                raise LunaError(errors.SERVICE_UNAVAILABLE, service="lumen-live-events (subscriber limit)")
         except LunaError as error:
             return error_response(error, request_id)
-        metadata = [(REQUEST_ID_HEADER, request_id)] if request_id.isascii() and request_id.isprintable() else []
-        if account is not None:
-            metadata.append((ACCOUNT_ID_HEADER, account))
+        async with self._hub_lock:
+            hub = self.hubs.get(account)
+            if hub is None or hub.ended:
+                opened = await self._open_hub(account, request_id)
+                if isinstance(opened, Response):
+                    return opened
+                hub = self.hubs[account] = opened
+        listener = Listener(filters, asyncio.Queue(self.listener_queue))
+        hub.listeners.add(listener)  # live from here on: events queue until the upgrade completes
+        self.pending[connection] = (hub, listener)
+        return None
+
+    async def _open_hub(self, account: str, request_id: str) -> AccountHub | Response:
+        metadata = [(ACCOUNT_ID_HEADER, account)]
+        if request_id.isascii() and request_id.isprintable():
+            metadata.append((REQUEST_ID_HEADER, request_id))
         channel = self._channel()
-        call = events_stream_service_pb2_grpc.EventsStreamServiceStub(channel).StreamEvents(typed, metadata=metadata)
+        call = events_stream_service_pb2_grpc.EventsStreamServiceStub(channel).StreamEvents(
+            events_stream_service_pb2.StreamEventsRequest(), metadata=metadata
+        )
         try:
             refused = await asyncio.wait_for(self._subscribed(call, request_id), SUBSCRIBE_TIMEOUT_S)
         except (TimeoutError, grpc.aio.AioRpcError):
@@ -215,8 +325,9 @@ class Bridge:
             call.cancel()
             await channel.close()
             return refused
-        self.calls[connection] = (call, channel)
-        return None
+        hub = AccountHub(account, channel, call)
+        hub.task = asyncio.create_task(hub.pump())
+        return hub
 
     async def _subscribed(self, call: Any, request_id: str) -> Response | None:
         """None once the subscription is live; else the LUNA answer of the refusal."""
@@ -232,41 +343,49 @@ class Bridge:
 
     def process_response(self, connection: ServerConnection, _request: Request, response: Response) -> None:
         if response.status_code != 101:  # the handshake failed after the subscription: let it go
-            opened = self.calls.pop(connection, None)
+            opened = self.pending.pop(connection, None)
             if opened is not None:
-                opened[0].cancel()
-                closing = asyncio.ensure_future(opened[1].close())
-                self._closing.add(closing)  # held until done (the loop keeps weak references only)
-                closing.add_done_callback(self._closing.discard)
+                self._leave(*opened)
+
+    def _leave(self, hub: AccountHub, listener: Listener) -> None:
+        """Remove a websocket; the hub's stream ends with its last websocket."""
+        hub.listeners.discard(listener)
+        if hub.listeners or hub.ended:
+            return
+        hub.ended = True
+        if self.hubs.get(hub.account_id) is hub:
+            del self.hubs[hub.account_id]
+        hub.call.cancel()
+        closing = asyncio.ensure_future(hub.channel.close())
+        self._closing.add(closing)  # held until done (the loop keeps weak references only)
+        closing.add_done_callback(self._closing.discard)
 
     async def handle(self, connection: ServerConnection) -> None:
-        opened = self.calls.pop(connection, None)
+        opened = self.pending.pop(connection, None)
         if opened is None:  # pragma: no cover - process_request always leaves one for an accepted handshake
             return
-        call, channel = opened
-        forward = asyncio.create_task(self._forward(connection, call))
+        hub, listener = opened
+        forward = asyncio.create_task(self._forward(connection, listener))
         listen = asyncio.create_task(self._ignore_client_messages(connection))
         try:
             await asyncio.wait({forward, listen}, return_when=asyncio.FIRST_COMPLETED)
         finally:
-            call.cancel()
             for task in (forward, listen):
                 task.cancel()
             await asyncio.gather(forward, listen, return_exceptions=True)
-            await channel.close()
+            self._leave(hub, listener)
 
-    async def _forward(self, connection: ServerConnection, call: Any) -> None:
-        try:
-            async for event in call:
-                await connection.send(ws_message(event))
-        except grpc.aio.AioRpcError as error:
-            if error.code() == grpc.StatusCode.CANCELLED:
-                return
-            if error.code() == grpc.StatusCode.RESOURCE_EXHAUSTED:
+    @staticmethod
+    async def _forward(connection: ServerConnection, listener: Listener) -> None:
+        while True:
+            item = await listener.queue.get()
+            if item is _DROPPED:
                 await connection.close(CLOSE_DROPPED, "too slow: live events were dropped")
                 return
-            _LOGGER.warning("live events: stream ended: %s", error.code())
-        await connection.close(CLOSE_RESTART, "live events stream ended")
+            if item is _ENDED:
+                await connection.close(CLOSE_RESTART, "live events stream ended")
+                return
+            await connection.send(str(item))
 
     @staticmethod
     async def _ignore_client_messages(connection: ServerConnection) -> None:
@@ -275,13 +394,17 @@ class Bridge:
                 pass
 
     async def close(self) -> None:
-        for call, channel in self.calls.values():
-            call.cancel()
-            await channel.close()
+        for hub in list(self.hubs.values()):
+            hub.call.cancel()
+            await hub.channel.close()
 
 
 async def run(settings: Settings, stop: asyncio.Event) -> None:
-    bridge = Bridge(f"{settings.grpc_host}:{settings.grpc_stream_port}")
+    bridge = Bridge(
+        f"{settings.grpc_host}:{settings.grpc_stream_port}",
+        max_listeners=settings.live_max_subscribers,
+        listener_queue=settings.live_queue_events,
+    )
     async with serve(
         bridge.handle,
         HOST,

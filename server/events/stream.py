@@ -123,6 +123,24 @@ def event_filters(request: events_stream_service_pb2.StreamEventsRequest) -> Eve
     )
 
 
+#: LiveEvent fields copied to and from LiveEventFacts as they are (optional scalars).
+FACT_FIELDS = (
+    "source",
+    "top_similarity",
+    "age",
+    "gender",
+    "emotion",
+    "mask",
+    "ethnic_group",
+    "liveness",
+    "city",
+    "area",
+    "district",
+    "street",
+    "house_number",
+)
+
+
 def to_message(event: LiveEvent) -> events_stream_service_pb2.LiveEvent:
     message = events_stream_service_pb2.LiveEvent(
         event_id=event.event_id,
@@ -133,7 +151,31 @@ def to_message(event: LiveEvent) -> events_stream_service_pb2.LiveEvent:
     )
     if event.handler_id is not None:
         message.handler_id = event.handler_id
+    facts = message.facts
+    facts.tags.extend(sorted(event.tags))
+    facts.match_labels.extend(sorted(event.match_labels))
+    for name in FACT_FIELDS:
+        value = getattr(event, name)
+        if value is not None:
+            setattr(facts, name, value)
     return message
+
+
+def from_message(account_id: str, message: events_stream_service_pb2.LiveEvent) -> LiveEvent:
+    """The filterable event of a streamed message (the websocket bridge applies each websocket's filters)."""
+    facts = message.facts
+    return LiveEvent(
+        account_id=account_id,
+        event_id=message.event_id,
+        handler_id=message.handler_id if message.HasField("handler_id") else None,
+        create_time=message.event_create_time,
+        end_time=message.event_end_time,
+        request_id=message.luna_request_id,
+        handler_event={},
+        tags=frozenset(facts.tags),
+        match_labels=frozenset(facts.match_labels),
+        **{name: getattr(facts, name) if facts.HasField(name) else None for name in FACT_FIELDS},
+    )
 
 
 class EventsStreamService(events_stream_service_pb2_grpc.EventsStreamServiceServicer):

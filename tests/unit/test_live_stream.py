@@ -3,6 +3,7 @@ the gateway routes of the live stream (the end-to-end path: tests/integration/te
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 import uuid
@@ -18,9 +19,18 @@ from websockets.datastructures import Headers
 from gateway.config import LIVE_PATH, LIVE_SERVICE, STREAM_CLUSTER, WS_CLUSTER, envoy_config
 from lumen.v6 import common_pb2, events_stream_service_pb2, events_stream_service_pb2_grpc
 from server.errors import LunaError
-from server.events.bus import EventBus
-from server.events.stream import SUBSCRIBED_HEADER, EventsStreamService
-from server.ws_bridge import account_of, luna_refusal, stream_request, ws_message
+from server.events.bus import EventBus, EventFilters, LiveEvent
+from server.events.stream import SUBSCRIBED_HEADER, EventsStreamService, from_message, to_message
+from server.ws_bridge import (
+    _DROPPED,
+    _ENDED,
+    AccountHub,
+    Listener,
+    account_of,
+    luna_refusal,
+    stream_request,
+    ws_message,
+)
 
 ACCOUNT = "8b8b5937-2e9c-4e8b-a7a7-5caf86621b5a"
 HANDLER = "88c5dd7e-693b-4386-92bc-0c31a150a7d0"
@@ -293,3 +303,78 @@ def test_without_live_events_the_gateway_answers_503() -> None:
     ws = next(r for r in routes if r["match"].get("path") == LIVE_PATH)
     assert ws["direct_response"]["status"] == 503
     assert json.loads(ws["direct_response"]["body"]["inline_string"])["error_code"] == 40001
+
+
+# -- the bridge's per-account fan-out -------------------------------------------------------------------------
+
+
+def test_streamed_facts_give_the_bridge_the_filters_answers() -> None:
+    """from_message(to_message(e)) answers every §4.4 filter as e itself does."""
+    event = LiveEvent.from_stored(
+        ACCOUNT,
+        stored(
+            tags=["vip", "door"],
+            age=33,
+            gender=1,
+            emotion=2,
+            mask=3,
+            liveness=1,
+            top_match={"similarity": 0.93},
+            match_result=[{"label": "staff", "candidates": [{"face_id": "f"}]}, {"label": "none", "candidates": []}],
+            location={"city": "Lund", "house_number": "7"},
+        ),
+    )
+    copied = from_message(ACCOUNT, to_message(event))
+    probes = [
+        EventFilters(),
+        EventFilters(tags=frozenset({"vip"})),
+        EventFilters(tags=frozenset({"vip", "gate"})),
+        EventFilters(matching_candidates_labels=frozenset({"staff"})),
+        EventFilters(matching_candidates_labels=frozenset({"none"})),
+        EventFilters(object_similarity__gte=0.9, age__gte=30, age__lt=40, gender=1),
+        EventFilters(object_similarity__lt=0.9),
+        EventFilters(cities=frozenset({"Lund"}), house_numbers=frozenset({"7"}), masks=frozenset({3})),
+        EventFilters(emotions=frozenset({1}), liveness=frozenset({1}), sources=frozenset({"cam1"})),
+        EventFilters(handler_ids=frozenset({HANDLER})),
+    ]
+    assert [f.matches(copied) for f in probes] == [f.matches(event) for f in probes]
+    assert [f.matches(event) for f in probes] == [True, True, False, True, False, True, False, True, False, True]
+
+
+class FakeStream:
+    """The async iterator of StreamEvents messages an AccountHub reads (a unit-test stand-in for the call)."""
+
+    def __init__(self, messages: list[events_stream_service_pb2.LiveEvent]) -> None:
+        self.messages = messages
+
+    def __aiter__(self) -> Any:
+        return self._iterate()
+
+    async def _iterate(self) -> Any:
+        for message in self.messages:
+            yield message
+
+
+def test_a_hub_fans_out_by_filters_and_drops_a_full_websocket_alone() -> None:
+    events = [to_message(LiveEvent.from_stored(ACCOUNT, stored(source=f"cam{i % 2}"))) for i in range(6)]
+
+    async def run() -> tuple[list[object], list[object], list[object]]:
+        hub = AccountHub(ACCOUNT, channel=None, call=FakeStream(events))
+        everything = Listener(EventFilters(), asyncio.Queue(100))
+        cam1 = Listener(EventFilters(sources=frozenset({"cam1"})), asyncio.Queue(100))
+        slow = Listener(EventFilters(), asyncio.Queue(2))
+        hub.listeners.update({everything, cam1, slow})
+        await hub.pump()
+        drained = []
+        for listener in (everything, cam1, slow):
+            items = []
+            while not listener.queue.empty():
+                items.append(listener.queue.get_nowait())
+            drained.append(items)
+        return drained[0], drained[1], drained[2]
+
+    everything, cam1, slow = asyncio.run(run())
+    assert [json.loads(str(m))["event"] is not None for m in everything[:-1]] == [True] * 6
+    assert everything[-1] is _ENDED  # the stream ended: the websocket is closed with 1012
+    assert len(cam1) == 3 + 1 and all('"cam1"' in str(m) or m is _ENDED for m in cam1)
+    assert slow == [_DROPPED]  # only the full one was dropped (1013), the others got every event
