@@ -1,6 +1,7 @@
-"""Storage growth under single writes: POST /6/faces with a descriptor, one face per request.
+"""Storage growth under single writes: POST /6/faces with a descriptor, one face per request (or, with
+`--resource events`, POST /6/handlers/{id}/events/raw with a descriptor, one event per request).
 
-    python -m bench.storage_growth [--faces 100000] [--step 10000] [--clients 8]
+    python -m bench.storage_growth [--faces 100000] [--step 10000] [--clients 8] [--resource faces|events]
 
 Starts a fresh stack (no Triton) and creates N faces through REST, each request one face with one
 random unit descriptor, from C concurrent keep-alive clients. Per step of `step` faces: create
@@ -37,6 +38,7 @@ import numpy as np
 from bench.common import bench_settings
 from server.stack import Stack
 from server.storage.descriptors import DEFAULT_VERSION, DescriptorStore
+from server.storage.event_store import EVENT_TABLE_PREFIX
 
 D = 128
 
@@ -73,9 +75,11 @@ def percentiles(samples: list[float]) -> dict[str, float]:
 
 
 class Load:
-    """C clients creating faces until N are created; latency per request, by request index."""
+    """C clients creating faces (or events) until N are created; latency per request, by request index."""
 
-    def __init__(self, port: int, faces: int, clients: int, seed: int) -> None:
+    def __init__(self, port: int, faces: int, clients: int, seed: int, resource: str = "faces") -> None:
+        self.resource = resource
+        self.path = "/6/faces"
         self.port = port
         self.faces = faces
         self.clients = clients
@@ -101,18 +105,22 @@ class Load:
         while (index := self.take()) is not None:
             vector = rng.standard_normal(D).astype("<f4")
             vector /= np.linalg.norm(vector)
-            body = json.dumps(
-                {
-                    "user_data": f"face {index}",
-                    "attribute": {
-                        "face_descriptors": [
-                            {"descriptor": base64.b64encode(vector.tobytes()).decode(), "version": DEFAULT_VERSION}
-                        ]
-                    },
+            descriptor = base64.b64encode(vector.tobytes()).decode()
+            if self.resource == "events":
+                document: dict[str, Any] = {
+                    "source": f"cam{index % 16}",
+                    "tags": ["bench"],
+                    "user_data": f"event {index}",
+                    "face_attributes": {"descriptor": descriptor},
                 }
-            )
+            else:
+                document = {
+                    "user_data": f"face {index}",
+                    "attribute": {"face_descriptors": [{"descriptor": descriptor, "version": DEFAULT_VERSION}]},
+                }
+            body = json.dumps(document)
             started = time.perf_counter()
-            conn.request("POST", "/6/faces", body=body, headers=headers)
+            conn.request("POST", self.path, body=body, headers=headers)
             reply = conn.getresponse()
             payload = reply.read()
             self.latency[index] = time.perf_counter() - started
@@ -122,6 +130,19 @@ class Load:
         conn.close()
 
 
+def dynamic_handler(port: int, account: str) -> str:
+    """A dynamic handler of the account (raw events need one)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    headers = {"Luna-Account-Id": account, "Content-Type": "application/json"}
+    conn.request("POST", "/6/handlers", body=json.dumps({"description": "growth", "is_dynamic": True}), headers=headers)
+    reply = conn.getresponse()
+    created = json.loads(reply.read())
+    conn.close()
+    if reply.status != 201:
+        raise RuntimeError(f"POST /6/handlers answered {reply.status}: {created}")
+    return str(created["handler_id"])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--faces", type=int, default=100_000)
@@ -129,6 +150,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--port", type=int, default=18700)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--resource", choices=("faces", "events"), default="faces")
     args = parser.parse_args()
     result: dict[str, Any] = {
         "benchmark": "storage_growth",
@@ -137,6 +159,7 @@ def main() -> None:
         "faces": args.faces,
         "step": args.step,
         "clients": args.clients,
+        "resource": args.resource,
     }
     with tempfile.TemporaryDirectory(prefix="lumen-storage-growth-") as tmp:
         data_dir = Path(tmp) / "data"
@@ -148,7 +171,9 @@ def main() -> None:
         stack = Stack(settings, log_dir=Path(tmp) / "logs").start()
         try:
             pid = stack.processes["server"].pid
-            load = Load(args.port, args.faces, args.clients, args.seed)
+            load = Load(args.port, args.faces, args.clients, args.seed, args.resource)
+            if args.resource == "events":
+                load.path = f"/6/handlers/{dynamic_handler(args.port, load.account)}/events/raw"
             threads = [threading.Thread(target=load.client, args=(i,), daemon=True) for i in range(args.clients)]
             started = time.monotonic()
             for thread in threads:
@@ -191,7 +216,11 @@ def main() -> None:
             rss = rss_bytes(pid)
             result["server_rss_mb"] = round(rss["VmRSS"] / 2**20, 1)
             result["server_peak_rss_mb"] = round(rss["VmHWM"] / 2**20, 1)
-            store = DescriptorStore(data_dir / "lancedb")
+            store = (
+                DescriptorStore(data_dir / "lancedb", table_prefix=EVENT_TABLE_PREFIX, id_column="event_id")
+                if args.resource == "events"
+                else DescriptorStore(data_dir / "lancedb")
+            )
             stats = store.stats(DEFAULT_VERSION) if hasattr(store, "stats") else {}
             ids = [i for batch, _ in store.scan(DEFAULT_VERSION) for i in batch]
             result["lancedb"] = {**stats, "rows": len(ids), "distinct_faces": len(set(ids))}
