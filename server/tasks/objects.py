@@ -1,4 +1,4 @@
-"""Selecting the faces and events a task works on, and their descriptors.
+"""Selecting the faces, events and temporary attributes a task works on, and their descriptors.
 
 Filters (v6 §7.4) arrive in the task content as JSON; FACE_FILTERS_SCHEMA / EVENT_FILTERS_SCHEMA check them at
 creation (12022 with the path). The account is always the task's: `account_id` in the filters may only repeat it.
@@ -17,6 +17,7 @@ import numpy as np
 from server import errors
 from server.clock import format_time
 from server.errors import LunaError
+from server.matching.index import normalise
 from server.storage.repositories.events import EventFilter
 from server.storage.repositories.faces import FaceFilter
 from server.storage.repositories.tasks import TaskRow
@@ -58,6 +59,12 @@ EVENT_FILTERS_SCHEMA: dict[str, Any] = {
         "end_time__gte": _TIME,
         "end_time__lt": _TIME,
     },
+    "additionalProperties": False,
+}
+# Temporary attributes (POST /6/extractor, /6/attributes): the matcher's candidate filters of origin "attributes".
+ATTRIBUTE_FILTERS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {"account_id": UUID_SCHEMA, "attribute_ids": _UUIDS},
     "additionalProperties": False,
 }
 
@@ -116,7 +123,13 @@ def event_filter(filters: dict[str, Any], account_id: str) -> EventFilter:
 
 
 def select_ids(env: TaskEnv, objects_type: str, filters: dict[str, Any], account_id: str) -> list[str]:
-    """The ids of the selected faces or events, in a stable order."""
+    """The ids of the selected faces, events or attributes, in a stable order. Attributes: the live ones (not
+    expired) with a descriptor of the task's version, read from storage (in the worker: its read-only view)."""
+    if objects_type == "attributes":
+        check_account(filters, account_id)
+        wanted = filters.get("attribute_ids")
+        ids = None if wanted is None else [str(a).lower() for a in wanted]
+        return env.storage.attributes.live_ids(env.matching.version, account_id, ids)
     if objects_type == "events":
         return sorted(event_id for event_id, _ in env.storage.events.repository.ids(event_filter(filters, account_id)))
     return sorted(env.storage.faces.ids(face_filter(filters, account_id)))
@@ -130,7 +143,7 @@ CACHED_TASKS = 4
 
 
 def vectors(env: TaskEnv, objects_type: str, ids: list[str]) -> tuple[list[str], np.ndarray]:
-    """(ids that have a descriptor of the default version, their unit vectors as rows), in the order of `ids`;
+    """(ids that have a descriptor of the task's version, their unit vectors as rows), in the order of `ids`;
     cached per task and id list."""
     key = (env.task_id, objects_type, len(ids), hashlib.sha1("\n".join(ids).encode(), usedforsecurity=False).digest())
     with _CACHE_LOCK:
@@ -154,7 +167,10 @@ def forget(task_id: int) -> None:
 
 
 def _read_vectors(env: TaskEnv, objects_type: str, ids: list[str]) -> tuple[list[str], np.ndarray]:
-    """From the server's matching indexes (faces, or events: both kept coherent with storage)."""
+    """Faces and events: from the matching indexes (the worker's snapshot, the server's live index in tests).
+    Attributes: from storage (live attributes only), descriptors of the version of those indexes."""
+    if objects_type == "attributes":
+        return _attribute_vectors(env, ids)
     index = env.matching.events if objects_type == "events" else env.matching.faces
     rows: list[np.ndarray] = []
     kept = []
@@ -166,6 +182,22 @@ def _read_vectors(env: TaskEnv, objects_type: str, ids: list[str]) -> tuple[list
     if not rows:
         return [], np.zeros((0, 0), dtype=np.float32)
     return kept, np.stack(rows).astype(np.float32)
+
+
+# Attribute descriptors read per query (SQLite caps the parameters of one statement).
+ATTRIBUTE_READ_ROWS = 500
+
+
+def _attribute_vectors(env: TaskEnv, ids: list[str]) -> tuple[list[str], np.ndarray]:
+    version = env.matching.version
+    found: dict[str, bytes] = {}
+    for start in range(0, len(ids), ATTRIBUTE_READ_ROWS):
+        found.update(env.storage.attributes.live_descriptors(version, None, ids[start : start + ATTRIBUTE_READ_ROWS]))
+    kept = [i for i in ids if i in found]
+    if not kept:
+        return [], np.zeros((0, 0), dtype=np.float32)
+    matrix = np.frombuffer(b"".join(found[i] for i in kept), dtype="<f4").reshape(len(kept), -1)
+    return kept, normalise(matrix, matrix.shape[1])
 
 
 def content_of(task: TaskRow) -> dict[str, Any]:

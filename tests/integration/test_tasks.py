@@ -227,6 +227,45 @@ def test_clustering_real_photos_groups_the_johns(rest: httpx.Client) -> None:
     assert purity == 1.0 and completeness >= 0.95, (purity, completeness, clusters)
 
 
+def test_cross_match_real_photos_attribute_finds_the_same_person(stack: Stack, rest: httpx.Client) -> None:
+    """An attribute extracted from a photo of Obama (POST /6/extractor) cross-matched against faces made from
+    other photos of Obama and of Biden, on /6/tasks and on the Tasks API's /1/tasks."""
+    account = str(uuid.uuid4())
+    photo = {name: photos.face_recognition_image(f"{name}.jpg").read_bytes() for name in ("obama", "obama2", "biden")}
+    reference = attribute_of(rest, account, photo["obama"])
+    faces = {}
+    for name in ("obama2", "biden"):
+        attribute_id = attribute_of(rest, account, photo[name])
+        reply = rest.post("/6/faces", json={"attribute": {"attribute_id": attribute_id}}, headers=auth(account))
+        assert reply.status_code == 201, reply.text
+        faces[reply.json()["face_id"]] = name
+    content = {
+        "filters": {
+            "reference_type": "attributes",
+            "candidate_type": "faces",
+            "reference_filters": {"attribute_ids": [reference]},
+            "candidate_filters": {"face_ids": sorted(faces)},
+        },
+        "limit": 2,
+    }
+    created = rest.post("/6/tasks/cross_match", json={"content": content}, headers=auth(account))
+    assert created.status_code == 202, created.text
+    wait_task(rest, account, created.json()["task_id"])
+    six = result_of(rest, account, created.json()["task_id"])
+    with httpx.Client(base_url=f"http://127.0.0.1:{stack.settings.tasks_port}", timeout=60.0) as tasks:
+        created = tasks.post("/1/tasks/cross_match", json={"content": content}, headers=auth(account))
+        assert created.status_code == 202, created.text
+        wait_task(rest, account, created.json()["task_id"])
+        one = tasks.get(f"/1/tasks/{created.json()['task_id']}/result", params={"account_id": account}).json()
+    for result in (six, one["result"]):
+        (match,) = result["matches"]
+        assert match["reference_id"] == reference
+        by_name = {faces[c["face_id"]]: c["similarity"] for c in match["candidates"]}
+        print(f"obama attribute: obama2 {by_name['obama2']:.3f}, biden {by_name['biden']:.3f}")
+        assert [faces[c["face_id"]] for c in match["candidates"]] == ["obama2", "biden"]
+        assert by_name["obama2"] > 0.8 > 0.5 > by_name["biden"]  # the matcher test's bounds (test_matcher.py)
+
+
 def direct_roc(vectors: list[np.ndarray], labels: list[int]) -> tuple[float, float]:
     """(AUC, EER) computed here without the service's code: AUC as the Mann-Whitney statistic, EER by a sweep."""
     matrix = np.stack([unit(v) for v in vectors]).astype(np.float32)
@@ -426,6 +465,139 @@ def test_cross_match_of_events_against_faces(client: httpx.Client) -> None:
     assert [c["event_id"] for c in matches[faces[0]]] == [events[0]["event_id"]]
     bad = {**content, "filters": {**content["filters"], "candidate_filters": {"list_id": str(uuid.uuid4())}}}
     assert_luna_error(client.post("/6/tasks/cross_match", json={"content": bad}, headers=auth(account)), 400, 12022)
+
+
+def create_attribute(client: httpx.Client, account: str, vector: np.ndarray, ttl: int | None = None) -> str:
+    body = {"face_descriptors": [{"descriptor": b64(vector), "version": DEFAULT_VERSION}]}
+    params = {} if ttl is None else {"ttl": ttl}
+    reply = client.post("/6/attributes", json=body, params=params, headers=auth(account))
+    assert reply.status_code == 201, reply.text
+    return str(reply.json()["attribute_id"])
+
+
+def direct_similarity(a: np.ndarray, b: np.ndarray) -> float:
+    return float(similarity_from_cosine(np.asarray([unit(a) @ unit(b)]))[0])
+
+
+def test_cross_match_over_attributes(tasks_stack: Stack, client: httpx.Client) -> None:
+    """Temporary attributes as references and as candidates (attribute_ids filters), against faces, events and
+    attributes; similarities as computed here; unknown and expired attribute ids are task errors 22011; the same
+    task through LUNA's Tasks API (/1/tasks)."""
+    account = str(uuid.uuid4())
+    vectors, _ = people(21, 3, 2, 0.1)  # person p: vectors 2p, 2p+1
+    attributes = [create_attribute(client, account, vectors[2 * p]) for p in range(3)]
+    expired = create_attribute(client, account, vectors[0], ttl=1)
+    foreign = create_attribute(client, str(uuid.uuid4()), vectors[0])
+    unknown = str(uuid.uuid4())
+    faces = [create_face(client, account, vectors[2 * p + 1], user_data="attr staff") for p in range(3)]
+    time.sleep(1.2)  # `expired` is gone
+    content: dict[str, Any] = {
+        "filters": {
+            "reference_type": "attributes",
+            "candidate_type": "faces",
+            "reference_filters": {"attribute_ids": [*attributes, expired, foreign, unknown]},
+            "candidate_filters": {"user_data": "attr staff"},
+        },
+        "limit": 3,
+    }
+    task_id = create_task(client, account, "cross_match", content)
+    task = wait_task(client, account, task_id)
+    assert task["count_task_parts_all"] == 2  # 3 references, 2 per subtask
+    result = result_of(client, account, task_id)
+    assert result["total_references"] == 3 and result["total_candidates"] == 3
+    by_reference = {m["reference_id"]: m["candidates"] for m in result["matches"]}
+    assert [m["reference_id"] for m in result["matches"]] == sorted(attributes)
+    for person, attribute_id in enumerate(attributes):
+        found = by_reference[attribute_id]
+        assert [set(c) for c in found] == [{"face_id", "similarity"}] * 3
+        assert found[0]["face_id"] == faces[person]
+        assert found[0]["similarity"] > 0.9 > max(c["similarity"] for c in found[1:])
+        for candidate in found:
+            expected = direct_similarity(vectors[2 * person], vectors[2 * faces.index(candidate["face_id"]) + 1])
+            assert candidate["similarity"] == pytest.approx(expected, abs=1e-4)
+    errors = client.get(f"/6/tasks/{task_id}/errors", headers=auth(account)).json()["errors"]
+    assert sorted((e["error_code"], e["additional_info"]) for e in errors) == sorted(
+        (22011, missing) for missing in (expired, foreign, unknown)
+    )
+    # faces against attribute candidates (every live attribute of the account: no attribute_ids), threshold
+    content = {
+        "filters": {
+            "reference_type": "faces",
+            "candidate_type": "attributes",
+            "reference_filters": {"user_data": "attr staff"},
+        },
+        "threshold": 0.9,
+    }
+    task_id = create_task(client, account, "cross_match", content)
+    wait_task(client, account, task_id)
+    result = result_of(client, account, task_id)
+    assert result["total_candidates"] == 3  # the expired and the other account's are no candidates
+    for match in result["matches"]:
+        person = faces.index(match["reference_id"])
+        assert [c["attribute_id"] for c in match["candidates"]] == [attributes[person]]
+    # attributes against attributes: a reference is never its own candidate
+    content = {
+        "filters": {
+            "reference_type": "attributes",
+            "candidate_type": "attributes",
+            "reference_filters": {"attribute_ids": attributes[:1]},
+            "candidate_filters": {"attribute_ids": attributes},
+        },
+        "limit": 5,
+    }
+    task_id = create_task(client, account, "cross_match", content)
+    wait_task(client, account, task_id)
+    (match,) = result_of(client, account, task_id)["matches"]
+    assert {c["attribute_id"] for c in match["candidates"]} == set(attributes[1:])
+    # events against attributes
+    handler = client.post("/6/handlers", json={"is_dynamic": True}, headers=auth(account)).json()["handler_id"]
+    body = {"source": "attr gate", "face_attributes": {"descriptor": b64(vectors[3])}}
+    event = client.post(f"/6/handlers/{handler}/events/raw", json=body, headers=auth(account)).json()["event_id"]
+    content = {
+        "filters": {
+            "reference_type": "events",
+            "candidate_type": "attributes",
+            "reference_filters": {"sources": ["attr gate"]},
+            "candidate_filters": {"attribute_ids": attributes},
+        },
+        "limit": 1,
+    }
+    task_id = create_task(client, account, "cross_match", content)
+    wait_task(client, account, task_id)
+    (match,) = result_of(client, account, task_id)["matches"]
+    assert match["reference_id"] == event and [c["attribute_id"] for c in match["candidates"]] == [attributes[1]]
+    # only missing attributes: the task fails (28010) after recording them
+    content = {
+        "filters": {
+            "reference_type": "attributes",
+            "candidate_type": "faces",
+            "reference_filters": {"attribute_ids": [expired]},
+        }
+    }
+    task_id = create_task(client, account, "cross_match", content)
+    wait_task(client, account, task_id, (FAILED,))
+    errors = client.get(f"/6/tasks/{task_id}/errors", headers=auth(account)).json()["errors"]
+    assert sorted(e["error_code"] for e in errors) == [22011, 28010]
+    # attribute filters are checked at creation
+    bad = {**content, "filters": {**content["filters"], "reference_filters": {"user_data": "x"}}}
+    assert_luna_error(client.post("/6/tasks/cross_match", json={"content": bad}, headers=auth(account)), 400, 12022)
+    # the same task through the Tasks API listener
+    content = {
+        "filters": {
+            "reference_type": "attributes",
+            "candidate_type": "faces",
+            "reference_filters": {"attribute_ids": attributes[2:]},
+            "candidate_filters": {"user_data": "attr staff"},
+        },
+        "limit": 1,
+    }
+    with httpx.Client(base_url=f"http://127.0.0.1:{tasks_stack.settings.tasks_port}", timeout=60.0) as tasks:
+        created = tasks.post("/1/tasks/cross_match", json={"content": content}, headers=auth(account))
+        assert created.status_code == 202, created.text
+        wait_task(client, account, created.json()["task_id"])
+        reply = tasks.get(f"/1/tasks/{created.json()['task_id']}/result", params={"account_id": account})
+        (match,) = reply.json()["result"]["matches"]
+    assert match["reference_id"] == attributes[2] and [c["face_id"] for c in match["candidates"]] == [faces[2]]
 
 
 def test_gc_removes_exactly_the_selected_events(client: httpx.Client) -> None:

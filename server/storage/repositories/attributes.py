@@ -18,7 +18,7 @@ import numpy as np
 
 from server.clock import format_time, now
 from server.storage.db import Database
-from server.storage.sql import Where, marks
+from server.storage.sql import Where, chunks, marks
 
 if TYPE_CHECKING:
     from server.storage.store import WriteBatch
@@ -164,6 +164,26 @@ class TemporaryAttributeRepository:
             where.params,
         )
         return [(str(r[0]), bytes(r[1])) for r in rows.fetchall()]
+
+    def live_ids(self, version: int, account_id: str | None, attribute_ids: Sequence[str] | None) -> list[str]:
+        """IDs of the live attributes with a descriptor of `version`, limited to the account and to
+        `attribute_ids` when given (read in slices of 500: SQLite caps the parameters), sorted (task selection)."""
+        found: set[str] = set()
+        for part in [None] if attribute_ids is None else chunks(list(dict.fromkeys(attribute_ids))):
+            where = (
+                Where()
+                .add("d.version = ?", version)
+                .add("a.expire_time > ?", now())
+                .eq("a.account_id", account_id)
+                .among("a.attribute_id", part)
+            )
+            rows = self._conn().execute(
+                "SELECT a.attribute_id FROM attributes a "
+                f"JOIN attribute_descriptors d ON d.attribute_id = a.attribute_id{where.sql()}",
+                where.params,
+            )
+            found.update(str(r[0]) for r in rows.fetchall())
+        return sorted(found)
 
     # -- writes --------------------------------------------------------------------------------
 
