@@ -8,7 +8,7 @@ impostor pair: 28010), subtasks of CHUNK probe rows. Run: the scores of pairs (i
 Merge: ROC points (FPR, TPR for each distinct threshold, descending), AUC (trapezoid), EER, TPR at each key FPR
 (largest TPR with FPR <= the key), top-N hit rate (probes with a genuine mate among their `limit` best
 candidates at similarity >= threshold_hit_top). The curve is also stored as a PNG (GET .../result with
-Accept: image/png), see `plot_png`.
+Accept: image/png) drawn with matplotlib, see `plot_png`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ import uuid
 from typing import Any
 
 import numpy as np
-from PIL import Image, ImageDraw
 
 from server import errors
 from server.errors import LunaError
@@ -113,32 +112,42 @@ def summary(scores: np.ndarray, genuine: np.ndarray, key_fprs: list[float]) -> d
     }
 
 
-def plot_png(points: list[dict[str, Any]], auc: float, size: int = 480) -> bytes:
-    """The ROC curve (FPR on a log axis from 1e-6, TPR linear) as a PNG, drawn with Pillow."""
-    margin = 40
-    image = Image.new("RGB", (size, size), "white")
-    draw = ImageDraw.Draw(image)
-    span = size - 2 * margin
-    draw.rectangle([margin, margin, size - margin, size - margin], outline="black")
-    low = -6.0
+# The plot: PLOT_INCHES square at PLOT_DPI (600 x 600 pixels).
+PLOT_INCHES = 6.0
+PLOT_DPI = 100
 
-    def xy(fpr: float, tpr: float) -> tuple[float, float]:
-        x = (max(np.log10(max(fpr, 1e-12)), low) - low) / -low
-        return margin + x * span, size - margin - tpr * span
 
-    for decade in range(-6, 1):
-        x, _ = xy(10.0**decade, 0)
-        draw.line([x, size - margin, x, size - margin + 4], fill="black")
-        draw.text((x - 10, size - margin + 6), f"1e{decade}", fill="black")
-    for tick in range(0, 11, 2):
-        _, y = xy(1, tick / 10)
-        draw.text((6, y - 5), f"{tick / 10:.1f}", fill="black")
-    line = [xy(p["FPR"], p["TPR"]) for p in points]
-    if len(line) >= 2:
-        draw.line(line, fill="blue", width=2)
-    draw.text((margin, 12), f"ROC  AUC={auc:.4f}  (x: FPR, log; y: TPR)", fill="black")
+def plot_png(points: list[dict[str, Any]], auc: float, eer: float | None = None) -> bytes:
+    """The ROC curve as a PNG drawn with matplotlib (Agg, no display): TPR against FPR on linear axes, the chance
+    diagonal, the line FPR = FNR (TPR = 1 - FPR) and on it the EER point, AUC and EER in the legend.
+
+    matplotlib is imported here, not at module level: the server imports this module for the task types, and
+    only the worker that merges a ROC task pays for matplotlib. The object-oriented API (a Figure with its own Agg
+    canvas, no pyplot state) is safe to use from several worker threads at once."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(PLOT_INCHES, PLOT_INCHES), dpi=PLOT_DPI)
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    fpr = [float(p["FPR"]) for p in points]
+    tpr = [float(p["TPR"]) for p in points]
+    axes.plot(fpr, tpr, color="tab:blue", linewidth=2, label=f"ROC (AUC = {auc:.4f})")
+    axes.plot([0, 1], [0, 1], color="grey", linestyle="--", linewidth=1, label="chance (TPR = FPR)")
+    axes.plot([0, 1], [1, 0], color="grey", linestyle=":", linewidth=1, label="FPR = FNR")
+    if eer is not None:
+        axes.plot([eer], [1.0 - eer], "o", color="tab:red", markersize=7, label=f"EER = {eer:.4f}")
+    axes.set_xlim(0.0, 1.0)
+    axes.set_ylim(0.0, 1.0)
+    axes.set_aspect("equal")
+    axes.set_xlabel("False positive rate (FPR)")
+    axes.set_ylabel("True positive rate (TPR)")
+    axes.set_title("ROC curve")
+    axes.grid(True, alpha=0.3)
+    axes.legend(loc="lower right")
+    figure.tight_layout()
     out = io.BytesIO()
-    image.save(out, format="PNG")
+    figure.savefig(out, format="png")
     return out.getvalue()
 
 
@@ -217,7 +226,9 @@ class Roc:
             env, state, float(content.get("threshold_hit_top", 0.0)), int(content.get("limit", 1))
         )
         plot_id = str(uuid.uuid4())
-        env.tasks.add_result(task["task_id"], plot_id, PNG_TYPE, plot_png(result["roc_curve"], result["auc"]))
+        env.tasks.add_result(
+            task["task_id"], plot_id, PNG_TYPE, plot_png(result["roc_curve"], result["auc"], result["eer"])
+        )
         result["plot_result_id"] = plot_id
         return result
 

@@ -9,6 +9,7 @@ Triton. Subtasks are small (LUMEN_TASKS_SUBTASK_SIZE=2) so every task has severa
 from __future__ import annotations
 
 import base64
+import io
 import signal
 import time
 import uuid
@@ -20,6 +21,7 @@ from typing import Any
 import httpx
 import numpy as np
 import pytest
+from PIL import Image
 
 from server.matching.similarity import similarity_from_cosine
 from server.stack import Stack
@@ -325,6 +327,11 @@ def test_roc_auc_and_eer_match_a_direct_computation(client: httpx.Client) -> Non
     plot = client.get(f"/6/tasks/{task_id}/result", headers=auth(account, Accept="image/png"))
     assert plot.status_code == 200 and plot.headers["content-type"] == "image/png"
     assert plot.content.startswith(b"\x89PNG\r\n\x1a\n")
+    with Image.open(io.BytesIO(plot.content)) as image:  # matplotlib's plot (server/tasks/roc.py)
+        assert image.format == "PNG" and image.size == (600, 600)
+        pixels = np.asarray(image.convert("RGB")).reshape(-1, 3).astype(int)
+    assert 0.5 < (pixels > 245).all(axis=1).mean() < 0.99  # a drawing, not a blank image
+    assert (np.abs(pixels - (31, 119, 180)).sum(axis=1) < 40).sum() > 500  # the curve (tab:blue)
 
 
 def test_linker_links_the_selected_faces(client: httpx.Client) -> None:

@@ -3,12 +3,17 @@ worker threads' lower priority."""
 
 from __future__ import annotations
 
+import io
 import os
 import platform
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from server.tasks.clustering import components, track_edges
 from server.tasks.roc import plot_png, roc_curve, summary
@@ -48,9 +53,32 @@ def test_roc_auc_is_the_mann_whitney_statistic_with_ties() -> None:
     assert np.all(np.diff(fpr) >= 0) and np.all(np.diff(tpr) >= 0)
 
 
-def test_plot_is_a_png() -> None:
-    points = [{"FPR": 0.0, "TPR": 0.0}, {"FPR": 0.001, "TPR": 0.7}, {"FPR": 1.0, "TPR": 1.0}]
-    assert plot_png(points, 0.9).startswith(b"\x89PNG\r\n\x1a\n")
+def test_plot_is_a_png_of_the_curve() -> None:
+    """matplotlib's PNG decodes (Pillow) to the plot's size, is mostly white with a drawing on it: the blue curve
+    (tab:blue) and the red EER point (tab:red) are there."""
+    points = [{"FPR": 0.0, "TPR": 0.0}, {"FPR": 0.05, "TPR": 0.7}, {"FPR": 0.2, "TPR": 0.9}, {"FPR": 1.0, "TPR": 1.0}]
+    data = plot_png(points, 0.9, 0.15)
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    with Image.open(io.BytesIO(data)) as image:
+        assert image.format == "PNG" and image.size == (600, 600)
+        pixels = np.asarray(image.convert("RGB")).reshape(-1, 3).astype(int)
+    white = (pixels > 245).all(axis=1).mean()
+    assert 0.5 < white < 0.99, white  # neither blank nor filled
+    blue = (np.abs(pixels - (31, 119, 180)).sum(axis=1) < 40).sum()
+    red = (np.abs(pixels - (214, 39, 40)).sum(axis=1) < 40).sum()
+    assert blue > 500 and red > 30, (blue, red)
+    without_eer = plot_png(points, 0.9)
+    with Image.open(io.BytesIO(without_eer)) as image:
+        assert image.size == (600, 600)
+
+
+def test_matplotlib_stays_out_of_the_server_start() -> None:
+    """The server imports the task types (server.services.tasks); matplotlib is imported only when a plot is
+    drawn."""
+    code = "import sys, server.services.tasks, server.tasks.roc; print('matplotlib' in sys.modules)"
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root)
+    assert done.stdout.strip() == "False"
 
 
 @pytest.mark.skipif(platform.system() != "Linux", reason="per-thread nice values are Linux")
