@@ -49,6 +49,7 @@ from inference.estimations.mask import aggregate as aggregate_mask
 from inference.estimations.mouth import MouthAttributes, mouth_from_landmarks68
 from inference.estimations.quality import FaceQuality, chip_quality, estimate_quality
 from inference.image import RgbImage, decode_image, from_array, release_memory
+from inference.models import DLIB_DESCRIPTOR, ModelSpec
 from inference.mtcnn import MtcnnDetector, MtcnnOptions
 from inference.transport import InferenceTransport
 from inference.types import ExtractedFace, FaceDetection
@@ -295,10 +296,17 @@ def scale_body(body: BodyDetection, scale_x: float, scale_y: float) -> BodyDetec
 class FaceAnalyser:
     """Every face model over one transport (local or Triton): detection, descriptors, estimations."""
 
-    def __init__(self, transport: InferenceTransport, detector_options: MtcnnOptions | None = None) -> None:
+    def __init__(
+        self,
+        transport: InferenceTransport,
+        detector_options: MtcnnOptions | None = None,
+        descriptor_model: ModelSpec = DLIB_DESCRIPTOR,
+    ) -> None:
+        """`descriptor_model`: the descriptor model version the descriptors come from (inference.models
+        descriptor_model; the server passes the one its settings configure)."""
         self.transport = transport
         self.detector = MtcnnDetector(transport, detector_options)
-        self.extractor = DescriptorExtractor(transport)
+        self.extractor = DescriptorExtractor(transport, descriptor_model)
         self.attributes = BasicAttributesEstimator(transport)
         self.emotion_estimator = EmotionEstimator(transport)
         self.mask_estimator = MaskEstimator(transport)

@@ -6,7 +6,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from inference.alignment import CHIP_SIZE
-from inference.models import DLIB_DESCRIPTOR
+from inference.models import DLIB_DESCRIPTOR, ModelSpec
 from inference.transport import InferenceTransport
 
 DESCRIPTOR_SIZE = 128
@@ -22,10 +22,10 @@ def l2_normalize(vectors: NDArray[np.floating]) -> NDArray[np.float32]:
 class DescriptorExtractor:
     """Turns aligned chips (uint8 [N, 150, 150, 3] RGB, see inference.alignment) into descriptors."""
 
-    version = DLIB_DESCRIPTOR.name
-
-    def __init__(self, transport: InferenceTransport) -> None:
+    def __init__(self, transport: InferenceTransport, model: ModelSpec = DLIB_DESCRIPTOR) -> None:
+        """`model`: the descriptor model at the Triton version to call (inference.models.descriptor_model)."""
         self._transport = transport
+        self.model = model
 
     def extract_raw(self, chips: NDArray[np.uint8]) -> NDArray[np.float32]:
         """dlib's raw descriptors float32 [N, 128] (compare with euclidean distance, threshold 0.6)."""
@@ -33,8 +33,9 @@ class DescriptorExtractor:
             raise ValueError(f"expected uint8 [N, {CHIP_SIZE}, {CHIP_SIZE}, 3], got {chips.dtype} {chips.shape}")
         if chips.shape[0] == 0:
             return np.empty((0, DESCRIPTOR_SIZE), dtype=np.float32)
-        out = self._transport.infer(DLIB_DESCRIPTOR, {DLIB_DESCRIPTOR.inputs[0]: np.ascontiguousarray(chips)})
-        return np.asarray(out[DLIB_DESCRIPTOR.outputs[0]], dtype=np.float32)
+        model = self.model
+        out = self._transport.infer(model, {model.inputs[0]: np.ascontiguousarray(chips)})
+        return np.asarray(out[model.outputs[0]], dtype=np.float32)
 
     def extract(self, chips: NDArray[np.uint8]) -> NDArray[np.float32]:
         """L2-normalised descriptors float32 [N, 128] (compare with the dot product / cosine)."""

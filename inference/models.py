@@ -6,7 +6,7 @@ configurations expose the same names. Layouts are documented in MODELS.md.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 #: deploy/triton/models in a source checkout.
@@ -20,6 +20,9 @@ class ModelSpec:
     outputs: tuple[str, ...]
     #: Largest batch sent in one call (also the Triton config's max_batch_size); 0: not batched by Triton.
     max_batch: int
+    #: The Triton model version called (the directory <name>/<version>/ of the repository); "": Triton's choice
+    #: (its version policy's newest), "1" for the local transport.
+    version: str = ""
 
 
 #: MTCNN P-Net. input_1: uint8 [N, W, H, 3] RGB (note W before H: the Caffe->Keras port is transposed); the
@@ -75,6 +78,15 @@ GEAR_ETHNICITY = ModelSpec("gear_ethnicity", ("chip",), ("probabilities",), max_
 #: RGB letterboxed photo (inference/estimations/body.py; 0..255, no scaling); heatmap: float32 [N, 128, 128]
 #: person-centre probability; wh: float32 [N, 128, 128, 4] (left, top, right, bottom) box distances in input pixels.
 CENTERNET_BODY = ModelSpec("centernet_body", ("image",), ("heatmap", "wh"), max_batch=8)
+
+
+
+def descriptor_model(triton_version: int) -> ModelSpec:
+    """The descriptor model at one version of its Triton model directory (dlib_face_descriptor/<version>/): an
+    operator installs a new descriptor model as a new version (docs/model-updates.md); Lumen calls the version its
+    settings map the configured descriptor version to, never Triton's newest by default."""
+    return replace(DLIB_DESCRIPTOR, version=str(triton_version))
+
 
 #: Detection and descriptor (the face pipeline).
 FACE_MODELS = (MTCNN_PNET, MTCNN_RNET, MTCNN_ONET, DLIB_DESCRIPTOR)

@@ -89,21 +89,22 @@ class LocalTransport(InferenceTransport):
         self._repository = Path(model_repository)
         self._threads = intra_op_threads or int(os.environ.get("LUMEN_INFERENCE_THREADS", "0") or 0)
         self._providers = providers
-        self._sessions: dict[str, object] = {}
+        self._sessions: dict[str, object] = {}  # by name/version
         self._lock = threading.Lock()
 
     def model_path(self, spec: ModelSpec) -> Path:
-        return self._repository / spec.name / "1" / "model.onnx"
+        return self._repository / spec.name / (spec.version or "1") / "model.onnx"
 
     def _session(self, spec: ModelSpec) -> Any:  # an onnxruntime.InferenceSession
-        session = self._sessions.get(spec.name)
+        key = f"{spec.name}/{spec.version or '1'}"
+        session = self._sessions.get(key)
         if session is not None:
             return session
         with self._lock:
-            session = self._sessions.get(spec.name)
+            session = self._sessions.get(key)
             if session is None:
                 session = self._load(spec)
-                self._sessions[spec.name] = session
+                self._sessions[key] = session
         return session
 
     def _load(self, spec: ModelSpec) -> Any:

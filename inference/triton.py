@@ -59,12 +59,16 @@ class TritonTransport(InferenceTransport):
     def readiness(self, models: Sequence[str], timeout_s: float = READINESS_TIMEOUT_S) -> tuple[bool, list[str]]:
         """(server ready, the names of `models` not ready), asked over this transport's own connection, so the
         answer is what the next infer() will meet (e.g. still reconnecting after a Triton restart).
-        InferenceError when Triton does not answer."""
+        A name "<model>/<version>" asks for one version of the model. InferenceError when Triton does not answer."""
         from tritonclient.utils import InferenceServerException
+
+        def model_ready(item: str) -> bool:
+            name, _, version = item.partition("/")
+            return bool(self._client.is_model_ready(name, version, client_timeout=timeout_s))
 
         try:
             ready = bool(self._client.is_server_ready(client_timeout=timeout_s))
-            missing = [name for name in models if not self._client.is_model_ready(name, client_timeout=timeout_s)]
+            missing = [item for item in models if not model_ready(item)]
         except InferenceServerException as exc:
             status = str(exc.status() or "ERROR").removeprefix("StatusCode.")
             raise InferenceError(f"{status} from {self.url}") from None
@@ -72,8 +76,9 @@ class TritonTransport(InferenceTransport):
 
     def warm_up(self, specs: tuple[ModelSpec, ...]) -> None:
         for spec in specs:
-            if not self._client.is_model_ready(spec.name, client_timeout=self._timeout_s):
-                raise InferenceError(f"model {spec.name} is not ready on Triton {self.url}")
+            if not self._client.is_model_ready(spec.name, spec.version, client_timeout=self._timeout_s):
+                shown = f"{spec.name} version {spec.version}" if spec.version else spec.name
+                raise InferenceError(f"model {shown} is not ready on Triton {self.url}")
 
     def infer(self, spec: ModelSpec, inputs: Mapping[str, Tensor]) -> dict[str, Tensor]:
         from tritonclient.utils import InferenceServerException, np_to_triton_dtype
@@ -89,7 +94,9 @@ class TritonTransport(InferenceTransport):
                 request.append(item)
             wanted = [grpc.InferRequestedOutput(name) for name in spec.outputs]
             try:
-                result = self._client.infer(spec.name, request, outputs=wanted, client_timeout=self._timeout_s)
+                result = self._client.infer(
+                    spec.name, request, model_version=spec.version, outputs=wanted, client_timeout=self._timeout_s
+                )
             except InferenceServerException as exc:
                 raise InferenceError(f"{spec.name} on Triton {self.url}: {exc}") from exc
             parts.append({name: result.as_numpy(name) for name in spec.outputs})

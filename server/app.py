@@ -28,7 +28,7 @@ from server.events import bus, stream
 from server.face_inference import FaceInference
 from server.matching.live import MatchingIndexes
 from server.settings import Settings
-from server.storage import faults
+from server.storage import descriptors, faults
 from server.storage.store import Storage
 
 _LOGGER = logging.getLogger(__name__)
@@ -117,6 +117,7 @@ def _grpc_server(workers: int, name: str, max_concurrent_rpcs: int | None = None
 def build_server(settings: Settings) -> tuple[Servers, ServiceContext]:
     faults.configure(settings.crash_point)
     accounts.configure(settings.require_account)
+    descriptors.configure(settings.descriptor_models(), settings.face_descriptor_version)
     storage = Storage(
         settings.data_dir,
         optimize_interval_s=settings.storage_optimize_interval_s,

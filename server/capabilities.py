@@ -7,7 +7,7 @@ instead of leaving them out silently, the answers say null and /6/config lists t
 
 from __future__ import annotations
 
-from server.storage.descriptors import DEFAULT_VERSION, FORMATS
+from server.storage.descriptors import FORMATS, current_version
 
 #: Lumen has no body descriptor (re-identification) model.
 BODY_DESCRIPTOR_AVAILABLE = False
@@ -25,7 +25,7 @@ def capabilities() -> dict[str, object]:
         "face_descriptor": {
             "available": True,
             "versions": descriptor_versions(),
-            "default_version": DEFAULT_VERSION,
+            "default_version": current_version(),
         },
         "body_descriptor": {"available": BODY_DESCRIPTOR_AVAILABLE, "versions": [], "reason": NO_BODY_MODEL},
         "body_matching": {"available": BODY_DESCRIPTOR_AVAILABLE, "reason": NO_BODY_MODEL},

@@ -21,9 +21,10 @@ SDK_SIGNATURE = b"dp\x00\x00"
 SDK_HEADER_BYTES = 8
 
 
-def unsupported_version(version: int) -> LunaError:
-    """22017 naming the version given and the versions that exist."""
-    return LunaError(errors.DESCRIPTOR_VERSION, version=version, supported=supported_versions())
+def unsupported_version(version: int, supported: str | None = None) -> LunaError:
+    """22017 naming the version given and the versions accepted (default: every configured version; matching
+    accepts only the current one, docs/model-updates.md)."""
+    return LunaError(errors.DESCRIPTOR_VERSION, version=version, supported=supported or supported_versions())
 
 
 def decode_raw(encoded: str, version: int) -> np.ndarray:

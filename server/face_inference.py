@@ -19,6 +19,7 @@ from functools import cache
 from inference.analysis import AnalysisOptions, FaceAnalyser, FaceAnalysis, ImageAnalysis
 from inference.errors import InferenceError, ModelsDisabledError, MultipleFacesError
 from inference.image import RgbImage
+from inference.models import DLIB_DESCRIPTOR, ModelSpec, descriptor_model
 from inference.transport import InferenceTransport, NoModels
 from server import errors
 from server.errors import LunaError
@@ -48,18 +49,23 @@ def luna_errors(name: str) -> Iterator[None]:
 class FaceInference:
     """The server's connection to the models: one FaceAnalyser over one transport, its errors as LUNA errors."""
 
-    def __init__(self, transport: InferenceTransport, *, name: str = "local") -> None:
+    def __init__(
+        self, transport: InferenceTransport, *, name: str = "local", descriptor_model: ModelSpec = DLIB_DESCRIPTOR
+    ) -> None:
         self.transport = transport
         self.name = name
-        self.analyser = FaceAnalyser(transport)
+        self.analyser = FaceAnalyser(transport, descriptor_model=descriptor_model)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> FaceInference | None:
+        """Triton at the configured URL, descriptors from the Triton version of the configured descriptor version."""
         if not settings.triton_enabled:
             return None
         from inference.triton import TritonTransport
 
-        return cls(TritonTransport(settings.triton_grpc_url), name=f"Triton {settings.triton_grpc_url}")
+        model = configured_descriptor_model(settings)
+        name = f"Triton {settings.triton_grpc_url}"
+        return cls(TritonTransport(settings.triton_grpc_url), name=name, descriptor_model=model)
 
     def analyse_image(
         self,
@@ -78,6 +84,11 @@ class FaceInference:
 
     def close(self) -> None:
         self.transport.close()
+
+
+def configured_descriptor_model(settings: Settings) -> ModelSpec:
+    """The descriptor model at the Triton version that produces `face_descriptor_version` (docs/model-updates.md)."""
+    return descriptor_model(settings.descriptor_models()[settings.face_descriptor_version])
 
 
 @cache

@@ -30,6 +30,8 @@ DEFAULT_LIVE_QUEUE_EVENTS = 256
 DEFAULT_TASKS_WORKERS = 2
 DEFAULT_TASKS_PORT = 5050
 DEFAULT_TASKS_SUBTASK_SIZE = 1000
+DEFAULT_FACE_DESCRIPTOR_VERSION = 300
+DEFAULT_FACE_DESCRIPTOR_MODELS = "300:1"
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,9 @@ class Settings:
     triton_start: bool = True
     triton_port: int = DEFAULT_TRITON_PORT
     triton_ready_timeout_s: int = DEFAULT_TRITON_READY_TIMEOUT_S
+    # The model repository the stack's own tritonserver serves; empty: deploy/triton/models of the checkout. An
+    # operator who installs model versions of their own keeps a copy elsewhere (docs/model-updates.md).
+    triton_model_repository: str = ""
     default_attribute_ttl_s: int = DEFAULT_ATTRIBUTE_TTL_S
     # Face searches over a whole account (or all accounts) of at least this many faces use
     # LanceDB's ANN index, re-ranked exactly, once it is built (server/matching/ann.py); 0: never.
@@ -100,6 +105,11 @@ class Settings:
     # Estimator tasks (docs/tasks.md): the server directory whose ZIP files and image folders a `network_disk`
     # source may name (paths relative to it); empty: that source is refused.
     tasks_estimator_root: str = ""
+    # Face descriptors (docs/model-updates.md): the versions this installation knows, each with the version of
+    # Triton's dlib_face_descriptor model directory that produces it ("<descriptor version>:<Triton version>",
+    # comma-separated), and the one new extractions produce and matching compares.
+    face_descriptor_models: str = DEFAULT_FACE_DESCRIPTOR_MODELS
+    face_descriptor_version: int = DEFAULT_FACE_DESCRIPTOR_VERSION
     # Test-only: name of a crash point at which the server process exits immediately
     # (see server/storage/faults.py). Empty in production.
     crash_point: str = ""
@@ -122,6 +132,28 @@ class Settings:
             else:
                 values[field.name] = raw
         return cls(**values)  # type: ignore[arg-type]
+
+    def descriptor_models(self) -> dict[int, int]:
+        """`face_descriptor_models` parsed: descriptor version -> Triton model version (ValueError when malformed or
+        when `face_descriptor_version` is not among them)."""
+        models: dict[int, int] = {}
+        for item in self.face_descriptor_models.split(","):
+            version, sep, triton_version = item.strip().partition(":")
+            try:
+                if not sep:
+                    raise ValueError
+                lumen, triton = int(version), int(triton_version)
+            except ValueError:
+                shown = item.strip()[:40]
+                raise ValueError(f"LUMEN_FACE_DESCRIPTOR_MODELS: {shown!r} is not <version>:<triton version>") from None
+            if lumen <= 0 or triton <= 0 or lumen in models:
+                raise ValueError(f"LUMEN_FACE_DESCRIPTOR_MODELS: bad or repeated entry {item.strip()[:40]!r}")
+            models[lumen] = triton
+        if self.face_descriptor_version not in models:
+            raise ValueError(
+                f"LUMEN_FACE_DESCRIPTOR_VERSION={self.face_descriptor_version} is not in LUMEN_FACE_DESCRIPTOR_MODELS"
+            )
+        return models
 
     def public_view(self) -> dict[str, object]:
         """Settings as shown by GET /6/config: no secrets, paths as strings."""

@@ -37,6 +37,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
@@ -45,7 +46,7 @@ import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from gateway.config import write_config
-from inference.models import ALL_MODELS, DEFAULT_MODEL_REPOSITORY
+from inference.models import ALL_MODELS, DEFAULT_MODEL_REPOSITORY, DLIB_DESCRIPTOR
 from inference.triton_server import TritonServer
 from server.settings import Settings
 from server.supervisor import Supervisor
@@ -273,14 +274,16 @@ class Stack:
     def start_triton(self) -> None:
         """Start tritonserver and wait until it and every model of the repository are ready."""
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        server = TritonServer(
-            DEFAULT_MODEL_REPOSITORY,
-            grpc_port=self.settings.triton_port,
-            log_path=self.log_dir / "triton.log",
-        )
+        repository = Path(self.settings.triton_model_repository or DEFAULT_MODEL_REPOSITORY)
+        server = TritonServer(repository, grpc_port=self.settings.triton_port, log_path=self.log_dir / "triton.log")
         self.triton = server
         server.start(ready_timeout_s=float(self.settings.triton_ready_timeout_s))
-        wait_models_ready(server.url, float(self.settings.triton_ready_timeout_s))
+        wait_models_ready(
+            server.url,
+            float(self.settings.triton_ready_timeout_s),
+            models=repository_models(repository),
+            descriptor_versions=sorted(set(self.settings.descriptor_models().values())),
+        )
 
     def triton_running(self) -> bool:
         return self.triton is not None and self.triton.running()
@@ -428,23 +431,40 @@ class Stack:
         self.stop_triton()
 
 
-def wait_models_ready(url: str, timeout_s: float) -> None:
-    """Wait until Triton at `url` reports every model of inference.models.ALL_MODELS ready."""
+def repository_models(repository: Path) -> list[str]:
+    """The models of inference.models.ALL_MODELS that a model repository holds (a directory with a config)."""
+    return [spec.name for spec in ALL_MODELS if (repository / spec.name / "config.pbtxt").is_file()]
+
+
+def wait_models_ready(
+    url: str,
+    timeout_s: float,
+    models: Sequence[str] | None = None,
+    descriptor_versions: Sequence[int] = (1,),
+) -> None:
+    """Wait until Triton at `url` reports `models` (default: every model of inference.models.ALL_MODELS) ready,
+    the descriptor model at each of `descriptor_versions` (the Triton versions the settings map descriptor versions
+    to, docs/model-updates.md)."""
     import tritonclient.grpc as grpcclient
 
     from inference.triton import channel_args
 
+    names = [spec.name for spec in ALL_MODELS] if models is None else list(models)
+    wanted = [(name, "") for name in names]
+    if DLIB_DESCRIPTOR.name in names:
+        wanted += [(DLIB_DESCRIPTOR.name, str(version)) for version in descriptor_versions]
     deadline = time.monotonic() + timeout_s
     with grpcclient.InferenceServerClient(url, channel_args=channel_args()) as client:
-        for spec in ALL_MODELS:
+        for name, version in wanted:
             while True:
                 try:
-                    if client.is_model_ready(spec.name, client_timeout=2.0):
+                    if client.is_model_ready(name, version, client_timeout=2.0):
                         break
                 except Exception:  # noqa: BLE001 - not ready yet
                     pass
                 if time.monotonic() > deadline:
-                    raise TimeoutError(f"Triton model {spec.name} not ready after {timeout_s:.0f} s")
+                    shown = f"{name} version {version}" if version else name
+                    raise TimeoutError(f"Triton model {shown} not ready after {timeout_s:.0f} s")
                 time.sleep(POLL_S)
 
 

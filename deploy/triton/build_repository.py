@@ -103,6 +103,10 @@ DYNAMIC_BATCHING = {"mtcnn_rnet", "mtcnn_onet", "dlib_face_descriptor", "dlib_ag
                     "human_liveness", "mediapipe_facemesh", "mediapipe_iris",
                     "centernet_body", "gear_ethnicity"}
 MAX_QUEUE_DELAY_US = 2000
+#: Models whose every version directory Triton serves (Triton's default policy serves only the newest): an operator
+#: installs a new descriptor model as <name>/<N+1>/model.onnx beside the old one, and Lumen calls the version its
+#: settings name (docs/model-updates.md), so stored descriptors of the old version can be re-extracted meanwhile.
+EVERY_VERSION = {"dlib_face_descriptor"}
 #: onnxruntime's busy-wait of idle pool threads in the CPU python backend ("0": they sleep). Each model runs in
 #: its own stub process; with spinning, concurrent requests burn the 2 cores on waiting (BENCHMARKS.md).
 ALLOW_SPINNING = "0"
@@ -121,6 +125,8 @@ def render(spec: ModelSpec, gpu: bool) -> str:
     lines = [HEADER, f'name: "{spec.name}"\n']
     lines.append('backend: "onnxruntime"\n' if gpu else f'backend: "{CPU_BACKEND}"\n')
     lines.append(f"max_batch_size: {spec.max_batch}\n")
+    if spec.name in EVERY_VERSION:
+        lines.append("version_policy: { all { } }\n")
     lines.append(_tensor_block("input", spec, spec.inputs))
     lines.append(_tensor_block("output", spec, spec.outputs))
     if spec.name in DYNAMIC_BATCHING:
@@ -170,12 +176,14 @@ def write() -> None:
 
 def gpu_repository(out: Path) -> None:
     for spec in ALL_MODELS:
-        onnx = CPU_REPOSITORY / spec.name / "1" / "model.onnx"
-        if not onnx.is_file():
-            raise SystemExit(f"missing {onnx}: run deploy/convert/run.sh")
-        (out / spec.name / "1").mkdir(parents=True, exist_ok=True)
+        versions = sorted(path.parent for path in (CPU_REPOSITORY / spec.name).glob("*/model.onnx"))
+        if not versions:
+            raise SystemExit(f"missing {CPU_REPOSITORY / spec.name}/1/model.onnx: run deploy/convert/run.sh")
+        (out / spec.name).mkdir(parents=True, exist_ok=True)
         shutil.copyfile(GPU_CONFIGS / spec.name / "config.pbtxt", out / spec.name / "config.pbtxt")
-        shutil.copyfile(onnx, out / spec.name / "1" / "model.onnx")
+        for version in versions:
+            (out / spec.name / version.name).mkdir(exist_ok=True)
+            shutil.copyfile(version / "model.onnx", out / spec.name / version.name / "model.onnx")
     print(f"GPU model repository in {out}")
 
 

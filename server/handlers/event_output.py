@@ -22,7 +22,7 @@ from server.face_results import (
 )
 from server.matching.events import FoundEvent
 from server.services.faces import to_face
-from server.storage.descriptors import DEFAULT_VERSION
+from server.storage.descriptors import current_version
 from server.storage.repositories.events import EventDetection, EventLocation, EventRecord, EventRect, GeoPosition
 
 if TYPE_CHECKING:
@@ -285,5 +285,5 @@ def event_record(event: Event, plan: Plan, meta: EventMeta, handler_id: str, acc
             house_number=location.get("house_number"),
             geo_position=None if geo is None else GeoPosition(longitude=geo[0], latitude=geo[1]),
         ),
-        descriptors={} if descriptor is None else {DEFAULT_VERSION: np.asarray(descriptor, dtype=np.float32)},
+        descriptors={} if descriptor is None else {current_version(): np.asarray(descriptor, dtype=np.float32)},
     )

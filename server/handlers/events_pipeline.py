@@ -55,7 +55,7 @@ from server.matching.events import FoundEvent, search_events
 from server.matching.faces import FaceCandidates, FoundFace, lists_of, scope, search_faces
 from server.matching.live import MatchingIndexes
 from server.services.blob_resources import BODY_SAMPLES, FACE_SAMPLES, IMAGES, BlobResources, sniff_image
-from server.storage.descriptors import DEFAULT_VERSION
+from server.storage.descriptors import current_version
 from server.storage.repositories.attributes import AttributeData
 from server.storage.repositories.events import EventFilter
 from server.storage.repositories.faces import FaceRow
@@ -423,7 +423,7 @@ class EventsPipeline:
             basic_attributes_samples=samples if event.basic is not None else [],
         )
         if descriptor is not None:
-            data.descriptors[DEFAULT_VERSION] = np.asarray(descriptor, dtype=np.float32)
+            data.descriptors[current_version()] = np.asarray(descriptor, dtype=np.float32)
         if event.basic is not None:
             data.basic_attributes = {
                 "age": event.basic.age,

@@ -41,7 +41,7 @@ from server.services.image_input import (
     json_image,
     parse_image_body,
 )
-from server.storage.descriptors import DEFAULT_VERSION
+from server.storage.descriptors import current_version
 from server.validation import (
     check_json_document,
     flag_param,
@@ -211,8 +211,8 @@ def _descriptor(data: bytes, *, encoded: bool) -> np.ndarray:
         if error.spec is errors.JSON_VALIDATION:
             raise LunaError(errors.BAD_SDK_DESCRIPTOR, reason="not an SDK descriptor") from None
         raise
-    if version != DEFAULT_VERSION:
-        raise unsupported_version(version)
+    if version != current_version():
+        raise unsupported_version(version, str(current_version()))  # matching compares the current version only
     if not np.all(np.isfinite(vector)):
         raise LunaError(errors.BAD_SDK_DESCRIPTOR, reason="non-finite values")
     return vector

@@ -15,7 +15,7 @@ import numpy.typing as npt
 from server.matching.ann import AnnSearch
 from server.matching.index import DescriptorIndex, Match, Precision
 from server.matching.lists import ListMembership
-from server.storage.descriptors import DEFAULT_VERSION, descriptor_format
+from server.storage.descriptors import current_version, descriptor_format
 from server.storage.repositories.events import EventRecord
 from server.storage.store import Storage
 
@@ -27,7 +27,10 @@ LOAD_BATCH_ROWS = 65536
 class MatchingIndexes:
     """The in-memory matching state of a server (implements storage.WriteListener)."""
 
-    def __init__(self, version: int = DEFAULT_VERSION, precision: Precision = "float32") -> None:
+    def __init__(self, version: int | None = None, precision: Precision = "float32") -> None:
+        """`version`: the descriptor version compared (default: the configured one); descriptors of other versions
+        never enter the index, so matching never compares two versions."""
+        version = current_version() if version is None else version
         self.version = version
         self.membership = ListMembership()
         self.faces = DescriptorIndex(

@@ -19,7 +19,7 @@ from google.protobuf.message import Message
 from server import errors
 from server.descriptor_codec import decode_raw, decode_sdk
 from server.errors import LunaError
-from server.storage.descriptors import DEFAULT_VERSION, FORMATS, supported_versions
+from server.storage.descriptors import FORMATS, current_version, supported_versions
 from server.storage.repositories.attributes import AttributeData, TemporaryAttributeRepository
 from server.validation import UUID_SCHEMA
 
@@ -107,7 +107,7 @@ def parse_attribute_data(document: dict[str, Any]) -> AttributeData:
 
 def query_descriptor_version(request: Message) -> int:
     """The `descriptor_version` query field: a version Lumen knows (12012 naming the versions otherwise)."""
-    version = int(request.descriptor_version) if request.HasField("descriptor_version") else DEFAULT_VERSION
+    version = int(request.descriptor_version) if request.HasField("descriptor_version") else current_version()
     if version not in FORMATS:
         raise LunaError(errors.BAD_DESCRIPTOR_VERSION_PARAM, supported=supported_versions())
     return version

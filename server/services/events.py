@@ -25,7 +25,7 @@ from server.events import bus
 from server.events.records import EVENT_TARGETS, record_from_event_json, stored_event_json
 from server.rpc import HTTP_STATUS_HEADER, Call, luna_rpc
 from server.services.common import EXTERNAL_ID_MAX, USER_DATA_MAX
-from server.storage.descriptors import DEFAULT_VERSION
+from server.storage.descriptors import current_version
 from server.storage.repositories.events import (
     AGGREGATORS,
     OPERATORS,
@@ -442,7 +442,7 @@ def _descriptor(encoded: str) -> dict[int, np.ndarray]:
     try:
         version, vector = decode_sdk(encoded)
     except LunaError:
-        version, vector = DEFAULT_VERSION, decode_raw(encoded, DEFAULT_VERSION)
+        version, vector = current_version(), decode_raw(encoded, current_version())
     return {version: vector}
 
 

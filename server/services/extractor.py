@@ -29,7 +29,7 @@ from server.services.attribute_data import AttributeData
 from server.services.blob_resources import FACE_SAMPLES, BlobResources
 from server.services.image_input import decode
 from server.settings import MAX_ATTRIBUTE_TTL_S, Settings
-from server.storage.descriptors import DEFAULT_VERSION
+from server.storage.descriptors import current_version
 from server.storage.store import Storage
 from server.validation import (
     UUID_SCHEMA,
@@ -119,7 +119,7 @@ class ExtractorService(extractor_service_pb2_grpc.ExtractorServiceServicer):
                     basic_attributes_samples=samples if basics is not None else [],
                 )
                 if descriptors is not None:
-                    data.descriptors[DEFAULT_VERSION] = mean_descriptor(descriptors[group])
+                    data.descriptors[current_version()] = mean_descriptor(descriptors[group])
                 basic = aggregate_basic([basics[i] for i in group]) if basics is not None else None
                 if basic is not None:
                     data.basic_attributes = stored_basic_attributes(basic)

@@ -51,7 +51,7 @@ from server.services.attributes import to_message as attribute_message
 from server.services.common import EXTERNAL_ID_MAX, USER_DATA_MAX
 from server.services.events import to_event
 from server.services.faces import FACE_TARGETS, to_face
-from server.storage.descriptors import DEFAULT_VERSION
+from server.storage.descriptors import current_version
 from server.storage.repositories.events import EventFilter
 from server.storage.repositories.faces import FaceFilter, FaceRow
 from server.storage.store import Storage
@@ -260,9 +260,9 @@ def descriptor_from_data(kind: str, data: Any, path: str) -> np.ndarray:
         version = int(data["version"])
         vector = decode_raw(str(data["descriptor"]), version)
     else:
-        version, vector = DEFAULT_VERSION, decode_raw(str(data), DEFAULT_VERSION)
-    if version != DEFAULT_VERSION:
-        raise unsupported_version(version)
+        version, vector = current_version(), decode_raw(str(data), current_version())
+    if version != current_version():
+        raise unsupported_version(version, str(current_version()))  # matching compares the current version only
     if not np.all(np.isfinite(vector)):
         raise LunaError(errors.JSON_VALIDATION, path=path, message="descriptor has non-finite values")
     return vector

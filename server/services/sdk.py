@@ -50,7 +50,7 @@ from server.face_results import (
 from server.json_http import accept_header, message_to_json_value, negotiated_body
 from server.rpc import Call, luna_rpc
 from server.services.image_input import InputImage, parse_image_body
-from server.storage.descriptors import DEFAULT_VERSION
+from server.storage.descriptors import current_version
 from server.validation import flag_param, int_param
 
 _LOGGER = logging.getLogger(__name__)
@@ -76,7 +76,7 @@ def liveness_message(liveness: Liveness) -> liveness_pb2.SdkLiveness:
 
 
 def sdk_descriptor(vector: np.ndarray, score: float | None) -> sdk_pb2.SdkDescriptor:
-    return sdk_pb2.SdkDescriptor(sdk_descriptor=encode_sdk(DEFAULT_VERSION, vector), score=score)
+    return sdk_pb2.SdkDescriptor(sdk_descriptor=encode_sdk(current_version(), vector), score=score)
 
 
 def body_detection(body: BodyAnalysis, descriptor: bool) -> sdk_pb2.SdkBodyDetection:

@@ -35,7 +35,7 @@ from google.protobuf import struct_pb2
 
 from gateway.config import DESCRIPTOR_SET
 from inference.errors import InferenceError
-from inference.models import ALL_MODELS
+from inference.models import ALL_MODELS, DLIB_DESCRIPTOR
 from lumen.v6 import system_pb2, system_service_pb2, system_service_pb2_grpc
 from server import __version__, errors
 from server.capabilities import capabilities
@@ -173,7 +173,12 @@ def default_checks(storage: Storage, settings: Settings, triton: TritonProbe | N
         HealthCheck("blobs", lambda: check_blobs(storage.blobs.root), luna_service=False),
     ]
     if settings.triton_enabled:
-        models = tuple(spec.name for spec in ALL_MODELS)
+        # every model, and the descriptor model at each configured version (docs/model-updates.md)
+        descriptor_versions = sorted(set(settings.descriptor_models().values()))
+        models = (
+            *(spec.name for spec in ALL_MODELS),
+            *(f"{DLIB_DESCRIPTOR.name}/{version}" for version in descriptor_versions),
+        )
 
         def check() -> None:
             if triton is None:

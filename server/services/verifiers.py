@@ -43,7 +43,7 @@ from server.services.blob_resources import FACE_SAMPLES, BlobResources
 from server.services.common import EXTERNAL_ID_MAX
 from server.services.image_input import InputImage
 from server.services.matcher import MATCH_RAW_SCHEMA, descriptor_from_data
-from server.storage.descriptors import DEFAULT_VERSION
+from server.storage.descriptors import current_version
 from server.storage.repositories.attributes import AttributeData
 from server.storage.repositories.verifiers import VerifierFilter, VerifierRow
 from server.storage.store import Storage
@@ -381,7 +381,7 @@ class VerifiersService(verifiers_service_pb2_grpc.VerifiersServiceServicer):
         samples = [sample_id] if sample_id is not None else []
         if policies.store_attribute and face.descriptor is not None:
             data = AttributeData(face_descriptor_samples=samples)
-            data.descriptors[DEFAULT_VERSION] = np.asarray(face.descriptor, dtype=np.float32)
+            data.descriptors[current_version()] = np.asarray(face.descriptor, dtype=np.float32)
             if face.basic is not None:
                 data.basic_attributes = stored_basic_attributes(face.basic)
                 data.basic_attributes_samples = samples

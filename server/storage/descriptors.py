@@ -55,8 +55,34 @@ class DescriptorFormat:
 
 # Lumen's own descriptor: the dlib metric ResNet (128 float32, L2-normalised), see MODELS.md.
 LUMEN_DLIB_RESNET_V1 = DescriptorFormat(300, 128, "dlib ResNet metric network, 128 x float32")
+#: The descriptor versions this installation knows (stores, matches, accepts from clients): version 300 unless the
+#: settings name more (`configure`, docs/model-updates.md). Mutated in place, so every importer sees the same.
 FORMATS: dict[int, DescriptorFormat] = {LUMEN_DLIB_RESNET_V1.version: LUMEN_DLIB_RESNET_V1}
+#: The built-in descriptor version (an installation that configures nothing).
 DEFAULT_VERSION = LUMEN_DLIB_RESNET_V1.version
+_current = [DEFAULT_VERSION]
+
+
+def configure(model_versions: dict[int, int], current: int) -> None:
+    """Make the descriptor versions of `model_versions` (Lumen version -> version of Triton's descriptor model
+    directory, settings `face_descriptor_models`) the known ones and `current` the one new extractions produce and
+    matching compares (settings `face_descriptor_version`). Every version comes from a version of the same Triton
+    model (dlib_face_descriptor: a 150x150 chip in, 128 floats out), so every format has that dimension."""
+    if current not in model_versions:
+        raise ValueError(f"descriptor version {current} is not among the configured {sorted(model_versions)}")
+    FORMATS.clear()
+    for version, triton_version in sorted(model_versions.items()):
+        FORMATS[version] = DescriptorFormat(
+            version,
+            LUMEN_DLIB_RESNET_V1.dimension,
+            f"dlib_face_descriptor Triton model version {triton_version}, 128 x float32",
+        )
+    _current[0] = current
+
+
+def current_version() -> int:
+    """The descriptor version new extractions produce and matching compares (DEFAULT_VERSION unless configured)."""
+    return _current[0]
 
 
 def supported_versions() -> str:

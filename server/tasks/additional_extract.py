@@ -34,7 +34,7 @@ from server.face_results import stored_basic_attributes
 from server.services.blob_resources import FACE_SAMPLES
 from server.services.extractor import SAMPLE_WORK_PIXELS
 from server.services.image_input import decode
-from server.storage.descriptors import DEFAULT_VERSION
+from server.storage.descriptors import current_version
 from server.storage.repositories.attributes import AttributeData
 from server.storage.repositories.faces import FaceAttributeRow
 from server.storage.repositories.tasks import TaskRow
@@ -73,7 +73,7 @@ def _needs(attribute: FaceAttributeRow | None, target: str, missing: bool) -> bo
     if attribute is None:
         return True
     if target == DESCRIPTORS:
-        return DEFAULT_VERSION not in attribute.descriptor_versions
+        return current_version() not in attribute.descriptor_versions
     return attribute.basic_attributes is None
 
 
@@ -171,7 +171,7 @@ class AdditionalExtract:
             basic_attributes_samples=[] if attribute is None else list(attribute.basic_attributes_samples),
         )
         if target == DESCRIPTORS:
-            data.descriptors[DEFAULT_VERSION] = mean_descriptor(np.stack([np.asarray(f.descriptor) for f in faces]))
+            data.descriptors[current_version()] = mean_descriptor(np.stack([np.asarray(f.descriptor) for f in faces]))
             data.face_descriptor_samples = list(samples)
         else:
             basic = aggregate_basic([f.basic for f in faces if f.basic is not None])

@@ -26,7 +26,7 @@ from server.clock import now
 from server.errors import LunaError
 from server.face_inference import FaceInference
 from server.matching.live import MatchingIndexes
-from server.storage.descriptors import DEFAULT_VERSION, decode_raw, encode_raw
+from server.storage.descriptors import current_version, decode_raw, encode_raw
 from server.storage.repositories.attributes import AttributeData
 from server.storage.repositories.faces import FaceRow
 from server.storage.repositories.lists import ListRow
@@ -115,7 +115,7 @@ def link_event_faces(ctx: EffectsContext, payload: dict[str, Any]) -> list[str]:
             basic = {"age": record.age, "gender": record.gender, "ethnicity": record.ethnic_group}
             has_basic = any(value is not None for value in basic.values())
             data = AttributeData(
-                descriptors={DEFAULT_VERSION: np.asarray(vectors[event_id], dtype=np.float32)},
+                descriptors={current_version(): np.asarray(vectors[event_id], dtype=np.float32)},
                 basic_attributes=basic if has_basic else None,
                 face_descriptor_samples=samples,
                 basic_attributes_samples=samples if has_basic else [],
@@ -178,6 +178,32 @@ def set_attributes(ctx: EffectsContext, payload: dict[str, Any]) -> None:
             storage.faces.set_attribute(write, face_id, account_id, attribute_of(value), replacing=True)
 
 
+def drop_descriptor_version(ctx: EffectsContext, payload: dict[str, Any]) -> list[str]:
+    """gc of an old descriptor version: remove that version's descriptor from the account's faces among `face_ids`
+    in one transaction, keeping everything else of their attributes; the ids of the faces it was removed from."""
+    storage, account_id, version = ctx.storage, payload["account_id"], int(payload["version"])
+    if version == current_version():
+        raise LunaError(errors.JSON_VALIDATION, path="content.descriptor_version", message="the current version")
+    dropped: list[str] = []
+    with storage.write() as write:
+        owned = storage.faces.owned_ids(account_id, payload["face_ids"])
+        stored = storage.faces.attributes(sorted(owned))
+        for face_id in sorted(owned):
+            attribute = stored.get(face_id)
+            if attribute is None or version not in attribute.descriptor_versions:
+                continue
+            kept = {v: vector for v, vector in storage.descriptors.get(face_id).items() if v != version}
+            data = AttributeData(
+                descriptors=kept,
+                basic_attributes=attribute.basic_attributes,
+                face_descriptor_samples=list(attribute.face_descriptor_samples),
+                basic_attributes_samples=list(attribute.basic_attributes_samples),
+            )
+            storage.faces.set_attribute(write, face_id, account_id, data, replacing=True)
+            dropped.append(face_id)
+    return dropped
+
+
 def estimate_image(ctx: EffectsContext, payload: dict[str, Any]) -> dict[str, Any]:
     """estimator: one image through the handler's events pipeline (detect, extract, match, store, notify), as
     POST /6/handlers/{id}/events would; the image's entry of the task result."""
@@ -192,6 +218,7 @@ EFFECTS: dict[str, Effect] = {
     "link_event_faces": link_event_faces,
     "delete_events": delete_events,
     "set_attributes": set_attributes,
+    "drop_descriptor_version": drop_descriptor_version,
     "estimate_image": estimate_image,
 }
 

@@ -10,6 +10,13 @@ Run: one events-database transaction deletes the subtask's events (tags with the
 the matching index after commit), then their face samples (remove_samples) and their "/6/images/{id}" image
 origins (remove_image_origins) are deleted. A re-run after a crash finds the committed part gone and reports only
 what it removed. Merge: [{"event_id", "samples": [sample ids]}] (store_results), else [].
+
+Face descriptors of an old version (after a descriptor model update, docs/model-updates.md): {target:
+"face_descriptors", descriptor_version: int (a configured version other than the current one: 12022 otherwise),
+filters?: face filters, store_results?}. Plan: the selected faces of the account whose attribute has that version.
+Run: one faces-database transaction per subtask removes that version's descriptor from each face (the other
+versions, the basic attributes and the samples stay; LanceDB follows through the journal). A face left without any
+descriptor keeps its attribute. Merge: [{"face_id"}] (store_results), else [].
 """
 
 from __future__ import annotations
@@ -17,6 +24,9 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from server import errors
+from server.errors import LunaError
+from server.storage.descriptors import FORMATS, current_version, supported_versions
 from server.storage.repositories.tasks import TaskRow
 from server.tasks import objects
 from server.tasks.base import Output, Plan, TaskEnv, chunked
@@ -30,7 +40,7 @@ _FILTERS = {
     "handler_id": objects.EVENT_FILTERS_SCHEMA["properties"]["account_id"],
 }
 
-SCHEMA: dict[str, Any] = {
+EVENTS_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
         "target": {"enum": ["events"]},
@@ -47,6 +57,26 @@ SCHEMA: dict[str, Any] = {
     },
     "required": ["target", "filters"],
     "additionalProperties": False,
+}
+FACE_DESCRIPTORS = "face_descriptors"
+FACE_DESCRIPTORS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "target": {"enum": [FACE_DESCRIPTORS]},
+        "descriptor_version": {"type": "integer", "minimum": 1},
+        "filters": objects.FACE_FILTERS_SCHEMA,
+        "store_results": {"type": "boolean"},
+    },
+    "required": ["target", "descriptor_version"],
+    "additionalProperties": False,
+}
+SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {"target": {"enum": ["events", FACE_DESCRIPTORS]}},
+    "required": ["target"],
+    "if": {"properties": {"target": {"const": FACE_DESCRIPTORS}}},
+    "then": FACE_DESCRIPTORS_SCHEMA,
+    "else": EVENTS_SCHEMA,
 }
 
 
@@ -66,6 +96,8 @@ class Gc:
     schema = SCHEMA
 
     def plan(self, env: TaskEnv, task: TaskRow, content: dict[str, Any]) -> Plan:
+        if content["target"] == FACE_DESCRIPTORS:
+            return self._plan_descriptors(env, task, content)
         filters = event_filters(content["filters"])
         objects.check_account(filters, task["account_id"])
         event_filter = objects.event_filter(filters, task["account_id"])
@@ -73,10 +105,32 @@ class Gc:
         ids = sorted(event_id for event_id, _ in selected)
         return Plan([{"event_ids": part} for part in chunked(ids, env.subtask_size)])
 
+    @staticmethod
+    def _plan_descriptors(env: TaskEnv, task: TaskRow, content: dict[str, Any]) -> Plan:
+        version = int(content["descriptor_version"])
+        current = current_version()
+        if version not in FORMATS or version == current:
+            message = f"not a descriptor version to collect: known {supported_versions()}, current {current}"
+            raise LunaError(errors.JSON_VALIDATION, path="content.descriptor_version", message=message)
+        ids = objects.select_ids(env, "faces", content.get("filters", {}), task["account_id"])
+        with_version: list[str] = []
+        for part in chunked(ids, 1000):  # bounded IN lists
+            stored = env.storage.faces.attributes(part)
+            with_version += [i for i in part if i in stored and version in stored[i].descriptor_versions]
+        return Plan([{"face_ids": part} for part in chunked(with_version, env.subtask_size)])
+
     def run(self, env: TaskEnv, task: TaskRow, content: dict[str, Any], state: dict[str, Any] | None) -> Output:
         task_content = objects.content_of(task)
         account_id = task["account_id"]
         env.check_cancelled()
+        if task_content["target"] == FACE_DESCRIPTORS:
+            payload = {
+                "account_id": account_id,
+                "face_ids": content["face_ids"],
+                "version": int(task_content["descriptor_version"]),
+            }
+            dropped: list[str] = env.apply("drop_descriptor_version", payload)
+            return [{"face_id": face_id} for face_id in dropped]
         payload = {
             "account_id": account_id,
             "event_ids": content["event_ids"],

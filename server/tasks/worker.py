@@ -37,7 +37,7 @@ from server import logs
 from server.face_inference import FaceInference
 from server.matching.live import MatchingIndexes
 from server.settings import Settings
-from server.storage import faults
+from server.storage import descriptors, faults
 from server.storage.repositories.tasks import TaskRepository
 from server.storage.store import Storage
 from server.tasks.more import more_kinds
@@ -127,6 +127,7 @@ def main() -> int:
         _LOGGER.info("LUMEN_TASKS_WORKERS=0: no task workers")
         return 0
     faults.configure(settings.crash_point)
+    descriptors.configure(settings.descriptor_models(), settings.face_descriptor_version)
     target = f"{settings.grpc_host}:{settings.grpc_port}"
     if not wait_server(target, stop):
         return 0

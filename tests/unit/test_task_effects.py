@@ -13,7 +13,7 @@ import pytest
 
 from server import errors
 from server.errors import LunaError
-from server.storage.descriptors import descriptor_format
+from server.storage.descriptors import DEFAULT_VERSION, descriptor_format
 from server.storage.repositories.attributes import AttributeData
 from server.tasks import effects
 from server.tasks.base import EffectsUnavailableError
@@ -59,16 +59,16 @@ def test_a_wrong_token_or_no_server_is_unavailable(served: RemoteEffects, tmp_pa
 
 
 def test_attribute_payload_round_trip() -> None:
-    dimension = descriptor_format(effects.DEFAULT_VERSION).dimension
+    dimension = descriptor_format(DEFAULT_VERSION).dimension
     vector = np.random.default_rng(1).standard_normal(dimension).astype(np.float32)
     vector /= np.linalg.norm(vector)
     data = AttributeData(
-        descriptors={effects.DEFAULT_VERSION: vector},
+        descriptors={DEFAULT_VERSION: vector},
         basic_attributes={"age": 30, "gender": 1, "ethnicity": None},
         face_descriptor_samples=["s1"],
         basic_attributes_samples=["s2"],
     )
     back = effects.attribute_of(effects.attribute_json(data))
-    assert np.array_equal(back.descriptors[effects.DEFAULT_VERSION], vector)
+    assert np.array_equal(back.descriptors[DEFAULT_VERSION], vector)
     assert back.basic_attributes == data.basic_attributes
     assert (back.face_descriptor_samples, back.basic_attributes_samples) == (["s1"], ["s2"])
