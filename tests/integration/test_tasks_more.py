@@ -29,12 +29,15 @@ from server.storage.descriptors import DEFAULT_VERSION
 from tests import photos
 from tests.conftest import assert_luna_error, auth, stack_settings
 from tests.integration.test_tasks import (
+    DIMENSION,
     FAILED,
     create_face,
     create_list,
     create_task,
+    direct_roc,
     people,
     result_of,
+    unit,
     wait_task,
 )
 
@@ -260,6 +263,46 @@ def test_exporter_and_reporter_on_the_tasks_api(tasks_stack: Stack, client: http
         reply = tasks.get(f"/1/tasks/{created.json()['task_id']}/result", params={"account_id": account})
         header, *rows = read_csv(zipfile.ZipFile(io.BytesIO(reply.content)), "report.csv", ",")
         assert header == ["cluster_id", "face_id", "user_data"] and sorted(row[1] for row in rows) == faces
+
+
+def test_roc_and_estimator_on_the_tasks_api(tasks_stack: Stack, client: httpx.Client) -> None:
+    """The two types no other test creates on the Tasks API listener: a ROC (JSON result with the AUC a direct
+    computation gives, the PNG plot by Accept) and an estimator over the server directory's warps."""
+    account = str(uuid.uuid4())
+    rng = np.random.default_rng(11)
+    centres = [unit(rng.standard_normal(DIMENSION)) for _ in range(3)]
+    vectors = [unit(centre + 0.6 * unit(rng.standard_normal(DIMENSION))) for centre in centres for _ in range(3)]
+    labels = [person for person in range(3) for _ in range(3)]
+    faces = [create_face(client, account, vector) for vector in vectors]
+    with httpx.Client(base_url=f"http://127.0.0.1:{tasks_stack.settings.tasks_port}", timeout=60.0) as tasks:
+        markup = [{"face_id": face, "label": label} for face, label in zip(faces, labels, strict=True)]
+        created = tasks.post("/1/tasks/roc", json={"content": {"markup": markup}}, headers=auth(account))
+        assert created.status_code == 202, created.text
+        task_id = created.json()["task_id"]
+        assert wait_task(client, account, task_id)["task_type"] == 7
+        result = tasks.get(f"/1/tasks/{task_id}/result", params={"account_id": account}).json()["result"]
+        auc, eer = direct_roc(vectors, labels)
+        assert result["auc"] == pytest.approx(auc, abs=1e-6) and result["eer"] == pytest.approx(eer, abs=1e-6)
+        plot = tasks.get(
+            f"/1/tasks/{task_id}/result", params={"account_id": account}, headers={"Accept": "image/png"}
+        )
+        assert plot.status_code == 200 and plot.headers["content-type"] == "image/png"
+        assert Image.open(io.BytesIO(plot.content)).format == "PNG"
+
+        handler = dynamic_handler(client, account)
+        policies = {"extract_policy": {"extract_face_descriptor": 0, "extract_basic_attributes": 0}}
+        content = {
+            "handler": {"handler_id": handler, "policies": policies},
+            "source": {"source_type": "network_disk", "path": "warps", "image_type": 1},
+        }
+        created = tasks.post("/1/tasks/estimator", json={"content": content}, headers=auth(account))
+        assert created.status_code == 202, created.text
+        task_id = created.json()["task_id"]
+        assert wait_task(client, account, task_id)["task_type"] == 9
+        result = tasks.get(f"/1/tasks/{task_id}/result", params={"account_id": account}).json()["result"]
+        assert (result["total_images"], result["images_failed"], result["events_count"]) == (3, 1, 2)
+        stored = {event["event_id"] for event in events_of(client, account, handler)}
+        assert stored == {image["events"][0]["event_id"] for image in result["images"] if image["status"] == 1}
 
 
 # -- reporter -------------------------------------------------------------------------------------------------
