@@ -118,6 +118,57 @@ def success_status(servicer_method_qualname: str) -> int:
     return options.Extensions[options_pb2.http_success_status] or 200
 
 
+def proto_service_name(cls: type) -> str:
+    """The proto service a servicer class implements: the generated `<Service>Servicer` base of a lumen module
+    (`lumen.v6.*_pb2_grpc`) in its MRO, else the class's own name (servicer classes are named like their service;
+    test doubles)."""
+    for base in cls.__mro__:
+        if (
+            base.__name__.endswith("Servicer")
+            and base.__module__.startswith("lumen.")
+            and base.__module__.endswith("_pb2_grpc")
+        ):
+            return base.__name__[: -len("Servicer")]
+    return cls.__name__
+
+
+@dataclass(frozen=True)
+class RpcInfo:
+    """What the wrapper needs about one RPC of one servicer class."""
+
+    name: str  # "Service.Method"
+    public: bool  # server.accounts.PUBLIC_RPCS
+    success_status: int  # the RPC's http_success_status option
+
+
+_RPC_INFO: dict[tuple[type, str], RpcInfo] = {}
+
+
+def rpc_info(cls: type, method: str) -> RpcInfo:
+    """The RPC that method `method` of servicer class `cls` implements: resolved by the method's name against the
+    class's proto service (`proto_service_name`), once per class, so a method defined once in a base or mixin
+    shared by several servicers answers each service's own option. Raises LookupError when the service has no
+    such RPC."""
+    found = _RPC_INFO.get((cls, method))
+    if found is None:  # two threads may both compute it: the same value
+        name = f"{proto_service_name(cls)}.{method}"
+        found = _RPC_INFO[(cls, method)] = RpcInfo(name, accounts.is_public(name), success_status(name))
+    return found
+
+
+LUNA_RPC_ATTRIBUTE = "luna_rpc_method"
+
+
+def servicer_rpcs(cls: type) -> dict[str, RpcInfo]:
+    """Every luna_rpc method of a servicer class, inherited ones included, resolved (LookupError for a method
+    whose name is no RPC of the class's service)."""
+    return {
+        name: rpc_info(cls, name)
+        for name in dir(cls)
+        if getattr(getattr(cls, name, None), LUNA_RPC_ATTRIBUTE, None) == name
+    }
+
+
 def luna_rpc(
     *, account_required: bool = False
 ) -> Callable[[Callable[[Any, Request, Call], Response]], Callable[[Any, Request, grpc.ServicerContext], Response]]:
@@ -126,44 +177,50 @@ def luna_rpc(
     account_required: the operation changes state, so Luna-Account-Id is mandatory (11036).
     With LUMEN_REQUIRE_ACCOUNT it is mandatory for every RPC but server.accounts.PUBLIC_RPCS.
     The HTTP status of a successful REST answer (201 for creation, 204 for no content) is the RPC's
-    `http_success_status` proto option (`success_status`), read once here.
+    `http_success_status` proto option (`success_status`). Both are looked up by the method's name in the proto
+    service of the servicer it is called on (`rpc_info`, once per class), not by where the method is defined: a
+    method written once in a base or mixin serves every servicer that inherits it. The handler carries the
+    method name as `luna_rpc_method` (tests enumerate the servicers' RPCs through it).
     """
 
     def decorate(
         fn: Callable[[Any, Request, Call], Response],
     ) -> Callable[[Any, Request, grpc.ServicerContext], Response]:
-        public = accounts.is_public(fn.__qualname__)
-        status = success_status(fn.__qualname__)
+        method = fn.__name__
 
         @functools.wraps(fn)
         def handler(self: Any, request: Request, context: grpc.ServicerContext) -> Response:
+            name = f"{type(self).__name__}.{method}"
             try:
+                info = rpc_info(type(self), method)
+                name = info.name
                 call = _parse_call(context)
                 if account_required:
                     call.require_account()
-                elif accounts.account_missing(public, call.account_id):
+                elif accounts.account_missing(info.public, call.account_id):
                     raise LunaError(errors.ACCOUNT_REQUIRED)
                 response = fn(self, request, call)
             except LunaError as error:
-                _LOGGER.info("%s failed: %s", fn.__qualname__, error)
+                _LOGGER.info("%s failed: %s", name, error)
                 abort_with_luna_error(context, error)
                 raise AssertionError("abort returned") from error  # pragma: no cover
             except StorageError as error:
-                _LOGGER.warning("%s failed in storage: %s", fn.__qualname__, error)
+                _LOGGER.warning("%s failed in storage: %s", name, error)
                 abort_with_luna_error(context, errors.from_storage_error(error))
                 raise AssertionError("abort returned") from error  # pragma: no cover
             except Exception as error:  # the client gets a LUNA 500, never a traceback
-                _LOGGER.exception("%s crashed", fn.__qualname__)
+                _LOGGER.exception("%s crashed", name)
                 abort_with_luna_error(context, LunaError(errors.INTERNAL))
                 raise AssertionError("abort returned") from error  # pragma: no cover
             headers = list(getattr(context, "_lumen_headers", []))
-            if status != 200 and all(name != HTTP_STATUS_HEADER for name, _ in headers):  # unless the method set one
+            status = info.success_status
+            if status != 200 and all(n != HTTP_STATUS_HEADER for n, _ in headers):  # unless the method set one
                 headers.append((HTTP_STATUS_HEADER, str(status)))
             if headers:
                 context.send_initial_metadata(tuple(headers))
             return response
 
-        handler.http_success_status = status  # type: ignore[attr-defined]
+        setattr(handler, LUNA_RPC_ATTRIBUTE, method)
         return handler
 
     return decorate

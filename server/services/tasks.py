@@ -245,11 +245,11 @@ class TaskOperations:
         return json_http_body({"errors": [error_json(e) for e in rows]})
 
 
-class TasksService(tasks_service_pb2_grpc.TasksServiceServicer):
-    """/6/tasks on the REST port: scoped by Luna-Account-Id, page_size 1..100."""
+class TaskCreation:
+    """POST /6/tasks/{type} and POST /1/tasks/{type}: the same creations on both servicers (luna_rpc resolves each
+    method against the proto service of the servicer it is called on, server/rpc.py `rpc_info`)."""
 
-    def __init__(self, operations: TaskOperations) -> None:
-        self.ops = operations
+    ops: TaskOperations
 
     @luna_rpc(account_required=True)
     def CreateLinkerTask(self, request: Any, call: Call) -> Any:
@@ -286,6 +286,13 @@ class TasksService(tasks_service_pb2_grpc.TasksServiceServicer):
     @luna_rpc(account_required=True)
     def CreateAdditionalExtractTask(self, request: Any, call: Call) -> Any:
         return self.ops.create(5, request, call.require_account())
+
+
+class TasksService(TaskCreation, tasks_service_pb2_grpc.TasksServiceServicer):
+    """/6/tasks on the REST port: scoped by Luna-Account-Id, page_size 1..100."""
+
+    def __init__(self, operations: TaskOperations) -> None:
+        self.ops = operations
 
     @luna_rpc()
     def GetTasks(self, request: tasks_service_pb2.GetTasksRequest, call: Call) -> httpbody_pb2.HttpBody:
@@ -337,7 +344,7 @@ def scope(request: Any) -> str | None:
     return uuid_param(request, "account_id")
 
 
-class LunaTasksService(luna_tasks_service_pb2_grpc.LunaTasksServiceServicer):
+class LunaTasksService(TaskCreation, luna_tasks_service_pb2_grpc.LunaTasksServiceServicer):
     """The LUNA Tasks API (/1/..., its own listener): scoped by the account_id query parameter, page_size
     1..1000; creation takes the account from Luna-Account-Id."""
 
@@ -356,42 +363,6 @@ class LunaTasksService(luna_tasks_service_pb2_grpc.LunaTasksServiceServicer):
         except Exception as error:  # noqa: BLE001 - any failure of the database is the unhealthy answer
             raise LunaError(errors.UNHEALTHY, component="tasks database", reason=type(error).__name__) from None
         return luna_tasks_service_pb2.TasksHealthcheckResponse(execution_time=time.perf_counter() - started)
-
-    @luna_rpc(account_required=True)
-    def CreateLinkerTask(self, request: Any, call: Call) -> Any:
-        return self.ops.create(1, request, call.require_account())
-
-    @luna_rpc(account_required=True)
-    def CreateClusteringTask(self, request: Any, call: Call) -> Any:
-        return self.ops.create(2, request, call.require_account())
-
-    @luna_rpc(account_required=True)
-    def CreateGcTask(self, request: Any, call: Call) -> Any:
-        return self.ops.create(4, request, call.require_account())
-
-    @luna_rpc(account_required=True)
-    def CreateCrossMatchTask(self, request: Any, call: Call) -> Any:
-        return self.ops.create(6, request, call.require_account())
-
-    @luna_rpc(account_required=True)
-    def CreateRocTask(self, request: Any, call: Call) -> Any:
-        return self.ops.create(7, request, call.require_account())
-
-    @luna_rpc(account_required=True)
-    def CreateReporterTask(self, request: Any, call: Call) -> Any:
-        return self.ops.create(3, request, call.require_account())
-
-    @luna_rpc(account_required=True)
-    def CreateExporterTask(self, request: Any, call: Call) -> Any:
-        return self.ops.create(8, request, call.require_account())
-
-    @luna_rpc(account_required=True)
-    def CreateEstimatorTask(self, request: Any, call: Call) -> Any:
-        return self.ops.create(9, request, call.require_account())
-
-    @luna_rpc(account_required=True)
-    def CreateAdditionalExtractTask(self, request: Any, call: Call) -> Any:
-        return self.ops.create(5, request, call.require_account())
 
     @luna_rpc()
     def GetTasks(self, request: Any, call: Call) -> httpbody_pb2.HttpBody:

@@ -14,7 +14,7 @@ from gateway.config import load_descriptor_set
 from lumen.v6 import options_pb2
 from server import services
 from server.docs.openapi import build_openapi
-from server.rpc import luna_rpc, success_status
+from server.rpc import Call, luna_rpc, proto_service_name, rpc_info, servicer_rpcs, success_status
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -32,28 +32,33 @@ def _option_statuses() -> dict[str, int]:
     return found
 
 
-def _servicer_handlers() -> dict[str, object]:
-    """Service.Method -> the luna_rpc handler of every servicer method in server/services."""
+def _implements_a_service(cls: type) -> bool:
+    return any(base.__module__.startswith("lumen.") and base.__module__.endswith("_pb2_grpc") for base in cls.__mro__)
+
+
+def _servicer_statuses() -> dict[str, int]:
+    """Service.Method -> the status luna_rpc answers, for every RPC method (inherited ones included) of every
+    servicer class in server/services."""
     found = {}
     for info in pkgutil.iter_modules(services.__path__):
         module = importlib.import_module(f"{services.__name__}.{info.name}")
         for _, cls in inspect.getmembers(module, inspect.isclass):
-            if cls.__module__ != module.__name__:
+            if cls.__module__ != module.__name__ or not _implements_a_service(cls):
                 continue
-            for name, member in vars(cls).items():
-                if hasattr(member, "http_success_status"):
-                    found[f"{cls.__name__}.{name}"] = member
+            for name, rpc in servicer_rpcs(cls).items():
+                assert rpc.name == f"{cls.__name__}.{name}"  # servicer classes are named like their service
+                found[rpc.name] = rpc.success_status
     return found
 
 
 def test_every_servicer_method_answers_the_status_of_its_rpc_option() -> None:
     options = _option_statuses()
-    handlers = _servicer_handlers()
-    assert len(handlers) > 50
-    assert set(handlers) <= set(options)
-    assert {name: h.http_success_status for name, h in handlers.items()} == {  # type: ignore[attr-defined]
-        name: options[name] for name in handlers
-    }
+    statuses = _servicer_statuses()
+    assert len(statuses) > 50
+    assert set(statuses) <= set(options)
+    assert statuses == {name: options[name] for name in statuses}
+    # the task creations written once in a mixin, on both task services
+    assert statuses["TasksService.CreateLinkerTask"] == statuses["LunaTasksService.CreateLinkerTask"] == 202
 
 
 def test_the_statuses_v6_documents() -> None:
@@ -91,4 +96,32 @@ def test_success_status_of_a_class_that_is_no_lumen_service_is_200() -> None:
         @luna_rpc()
         def CreateList(self, request: object, call: object) -> None: ...
 
-    assert ListsService.CreateList.http_success_status == 201  # type: ignore[attr-defined]
+    assert rpc_info(ListsService, "CreateList").success_status == 201
+
+
+def test_a_method_shared_through_a_mixin_answers_each_service_s_status() -> None:
+    """luna_rpc resolves the RPC by the method's name in the proto service of the class it is called on, so one
+    definition in a mixin serves several services (each its own option), and a mixin is no service itself."""
+
+    class Shared:
+        @luna_rpc()
+        def CreateList(self, request: object, call: Call) -> None: ...
+
+        @luna_rpc()
+        def DeleteFace(self, request: object, call: Call) -> None: ...
+
+    class ListsService(Shared): ...
+
+    class FacesService(Shared): ...
+
+    assert proto_service_name(ListsService) == "ListsService" and proto_service_name(Shared) == "Shared"
+    assert rpc_info(ListsService, "CreateList") == rpc_info(ListsService, "CreateList")
+    assert rpc_info(ListsService, "CreateList").success_status == 201
+    assert rpc_info(FacesService, "DeleteFace").success_status == 204
+    assert rpc_info(FacesService, "DeleteFace").name == "FacesService.DeleteFace"
+    with pytest.raises(LookupError):  # FacesService has no CreateList
+        servicer_rpcs(FacesService)
+    from server.services.tasks import LunaTasksService, TasksService
+
+    assert proto_service_name(LunaTasksService) == "LunaTasksService"
+    assert servicer_rpcs(TasksService)["CreateRocTask"].success_status == 202
