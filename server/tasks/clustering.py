@@ -48,23 +48,40 @@ SCHEMA: dict[str, Any] = {
 
 
 def components(count: int, edges: np.ndarray) -> list[list[int]]:
-    """Connected components of the graph on `count` nodes with the (n, 2) int edges; largest first."""
-    parent = np.arange(count)
+    """Connected components of the graph on `count` nodes with the (n, 2) int edges; largest first (ties: by
+    their smallest node), nodes ascending. Vectorised: every round hooks each root to the smallest root it shares
+    an edge with, then shortcuts every node to its root, until no label changes (a few rounds)."""
+    labels = np.arange(count, dtype=np.int64)
+    if len(edges):
+        a = np.asarray(edges[:, 0], dtype=np.int64)
+        b = np.asarray(edges[:, 1], dtype=np.int64)
+        while True:
+            root_a, root_b = labels[a], labels[b]
+            lowest = np.minimum(root_a, root_b)
+            hooked = labels.copy()
+            np.minimum.at(hooked, root_a, lowest)
+            np.minimum.at(hooked, root_b, lowest)
+            while True:  # shortcut: every node to its root
+                jumped = hooked[hooked]
+                if np.array_equal(jumped, hooked):
+                    break
+                hooked = jumped
+            if np.array_equal(hooked, labels):
+                break
+            labels = hooked
+    order = np.argsort(labels, kind="stable")
+    _, starts = np.unique(labels[order], return_index=True)
+    groups = [group.tolist() for group in np.split(order, starts[1:])] if count else []
+    return sorted(groups, key=lambda g: (-len(g), g[0]))
 
-    def root(node: int) -> int:
-        while parent[node] != node:
-            parent[node] = parent[parent[node]]
-            node = int(parent[node])
-        return node
 
-    for a, b in edges.tolist():
-        ra, rb = root(a), root(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    groups: dict[int, list[int]] = {}
-    for node in range(count):
-        groups.setdefault(root(node), []).append(node)
-    return sorted(groups.values(), key=lambda g: (-len(g), g[0]))
+def upper_edges(matrix: np.ndarray, start: int, end: int, bar: float) -> np.ndarray:
+    """Edges (i, j), i in [start, end), j > i, with cosine >= bar: the rows against the columns from `start` on
+    only (the similarity is symmetric, so the lower triangle is never computed). int32 (n, 2)."""
+    scores = matrix[start:end] @ matrix[start:].T
+    hit_rows, hit_cols = np.nonzero(scores >= bar)
+    keep = hit_cols > hit_rows
+    return np.stack([hit_rows[keep] + start, hit_cols[keep] + start], axis=1).astype(np.int32)
 
 
 def track_edges(tracks: list[str | None]) -> np.ndarray:
@@ -110,12 +127,7 @@ class Clustering:
         found: list[np.ndarray] = []
         for block in chunked(list(range(start, end)), BLOCK):
             env.check_cancelled()
-            rows = np.asarray(block)
-            scores = matrix[rows] @ matrix.T
-            hit_rows, hit_cols = np.nonzero(scores >= bar)
-            queries = rows[hit_rows]
-            keep = hit_cols > queries
-            found.append(np.stack([queries[keep], hit_cols[keep]], axis=1).astype(np.int32))
+            found.append(upper_edges(matrix, block[0], block[-1] + 1, bar))
         edges = np.concatenate(found) if found else np.zeros((0, 2), dtype=np.int32)
         return Binary(EDGES_TYPE, edges.tobytes())
 

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from server.tasks.clustering import components, track_edges
+from server.tasks.clustering import components, track_edges, upper_edges
 from server.tasks.roc import plot_png, roc_curve, summary
 from server.tasks.runner import WORKER_NICE, lower_priority
 
@@ -24,6 +24,45 @@ def test_components_groups_connected_nodes_largest_first() -> None:
     edges = np.array([[0, 3], [3, 4], [1, 2]], dtype=np.int32)
     assert components(6, edges) == [[0, 3, 4], [1, 2], [5]]
     assert components(3, np.zeros((0, 2), dtype=np.int32)) == [[0], [1], [2]]
+
+
+def reference_components(count: int, edges: np.ndarray) -> list[list[int]]:
+    """Plain union-find, for comparison."""
+    parent = list(range(count))
+
+    def root(node: int) -> int:
+        while parent[node] != node:
+            node = parent[node]
+        return node
+
+    for a, b in edges.tolist():
+        parent[max(root(a), root(b))] = min(root(a), root(b))
+    groups: dict[int, list[int]] = {}
+    for node in range(count):
+        groups.setdefault(root(node), []).append(node)
+    return sorted(groups.values(), key=lambda g: (-len(g), g[0]))
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_components_equal_union_find_on_random_graphs(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    count = 400
+    edges = rng.integers(0, count, size=(int(rng.integers(0, 600)), 2)).astype(np.int32)
+    chain = np.stack([np.arange(100, 199), np.arange(101, 200)], axis=1)[::-1]  # a long path, reversed
+    edges = np.concatenate([edges, chain.astype(np.int32)])
+    assert components(count, edges) == reference_components(count, edges)
+    assert components(0, np.zeros((0, 2), dtype=np.int32)) == []
+
+
+def test_upper_edges_equal_every_pair_above_the_bar() -> None:
+    rng = np.random.default_rng(3)
+    matrix = rng.standard_normal((300, 16)).astype(np.float32)
+    matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
+    bar = 0.5
+    scores = matrix @ matrix.T
+    expected = {(i, j) for i in range(300) for j in range(i + 1, 300) if scores[i, j] >= bar}
+    found = np.concatenate([upper_edges(matrix, start, min(start + 64, 300), bar) for start in range(0, 300, 64)])
+    assert {tuple(pair) for pair in found.tolist()} == expected and len(found) == len(expected)
 
 
 def test_track_edges_chain_each_track() -> None:
