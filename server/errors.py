@@ -103,6 +103,10 @@ TASK_INTERRUPTED = ErrorSpec(28012, "Task interrupted", "Task of type '{task}' c
 # cannot be read.
 TASK_NOT_CLUSTERING = ErrorSpec(28020, BAD_INPUT, "Task with id '{id}' is not a finished clustering task", 400)
 TASK_BAD_ARCHIVE = ErrorSpec(28021, BAD_INPUT, "Archive cannot be read: {reason}", 400)
+# An exporter / reporter ZIP over the result limit (it could not be answered as one gRPC message).
+TASK_RESULT_TOO_LARGE = ErrorSpec(
+    28022, BAD_INPUT, "Task result exceeds {limit_mb} MB: narrow the filters or leave the images out", 400
+)
 
 PAYLOAD_TOO_LARGE = ErrorSpec(37003, "Payload too large", "Request payload is too large", 413)
 SERVICE_UNAVAILABLE = ErrorSpec(40001, "Service unavailable", "Service '{service}' is unavailable", 503)

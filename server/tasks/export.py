@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import csv
 import io
+import tempfile
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -19,11 +20,18 @@ from typing import Any
 
 import numpy as np
 
+from server import errors
+from server.errors import LunaError
 from server.services.blob_resources import FACE_SAMPLES
 from server.tasks import objects
 from server.tasks.base import TaskEnv
 
 ZIP_TYPE = "application/zip"
+#: Largest exporter / reporter archive: the result is stored in tasks.sqlite3 and answered as one gRPC message
+#: (server/app.py MAX_MESSAGE_BYTES is 128 MiB).
+RESULT_MAX_BYTES = 100 * 1024 * 1024
+#: An archive is built in memory up to this size, then in a temporary file.
+SPOOL_BYTES = 8 * 1024 * 1024
 
 FACE_COLUMNS = (
     "face_id",
@@ -209,19 +217,29 @@ def zip_archive(
     env: TaskEnv, account_id: str, csv_name: str, csv_data: str, images: Sequence[tuple[str, str]]
 ) -> bytes:
     """A ZIP with the CSV and, for each (folder, sample id), the stored face sample as folder/<id>.<ext>
-    (samples deleted since are left out)."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(csv_name, csv_data)
-        written: set[str] = set()
-        for folder, sample_id in images:
-            env.check_cancelled()
-            meta = env.storage.blob_meta(FACE_SAMPLES.bucket, sample_id, account_id)
-            data = env.storage.blobs.get(FACE_SAMPLES.bucket, sample_id) if meta is not None else None
-            if meta is None or data is None:
-                continue
-            name = f"{folder}/{sample_id}.{_EXTENSIONS.get(str(meta['content_type']), 'bin')}"
-            if name not in written:
-                written.add(name)
-                archive.writestr(name, data, compress_type=zipfile.ZIP_STORED)
-    return out.getvalue()
+    (samples deleted since are left out). Built in a spooled temporary file (memory up to SPOOL_BYTES, then disk);
+    an archive over RESULT_MAX_BYTES fails the task with 28022 as soon as it gets there."""
+    with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as out:
+        with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr(csv_name, csv_data)
+            _check_size(out.tell())
+            written: set[str] = set()
+            for folder, sample_id in images:
+                env.check_cancelled()
+                meta = env.storage.blob_meta(FACE_SAMPLES.bucket, sample_id, account_id)
+                data = env.storage.blobs.get(FACE_SAMPLES.bucket, sample_id) if meta is not None else None
+                if meta is None or data is None:
+                    continue
+                name = f"{folder}/{sample_id}.{_EXTENSIONS.get(str(meta['content_type']), 'bin')}"
+                if name not in written:
+                    _check_size(out.tell() + len(data))
+                    written.add(name)
+                    archive.writestr(name, data, compress_type=zipfile.ZIP_STORED)
+        _check_size(out.tell())
+        out.seek(0)
+        return out.read()
+
+
+def _check_size(size: int) -> None:
+    if size > RESULT_MAX_BYTES:
+        raise LunaError(errors.TASK_RESULT_TOO_LARGE, limit_mb=RESULT_MAX_BYTES // (1024 * 1024))

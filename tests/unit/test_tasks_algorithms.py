@@ -9,12 +9,16 @@ import platform
 import subprocess
 import sys
 import threading
+import zipfile
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 from PIL import Image
 
+from server.errors import LunaError
+from server.tasks import export
 from server.tasks.clustering import components, track_edges, upper_edges
 from server.tasks.roc import plot_png, roc_curve, summary
 from server.tasks.runner import WORKER_NICE, lower_priority
@@ -134,3 +138,48 @@ def test_worker_threads_run_at_a_lower_priority() -> None:
     thread.join()
     assert seen == [max(before, WORKER_NICE)]  # raising a nice value needs no privilege
     assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == before  # the caller is untouched
+
+
+class _Blobs:
+    def __init__(self, data: dict[str, bytes]) -> None:
+        self.data = data
+
+    def get(self, bucket: str, blob_id: str) -> bytes | None:
+        return self.data.get(blob_id)
+
+
+class _Storage:
+    def __init__(self, data: dict[str, bytes]) -> None:
+        self.blobs = _Blobs(data)
+
+    def blob_meta(self, bucket: str, blob_id: str, account_id: str) -> dict[str, str] | None:
+        return {"content_type": "image/jpeg"} if blob_id in self.blobs.data else None
+
+
+class _Env:
+    def __init__(self, data: dict[str, bytes]) -> None:
+        self.storage = _Storage(data)
+
+    def check_cancelled(self) -> None:
+        pass
+
+
+def test_export_archive_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An archive over the result limit fails with 28022 as soon as it gets there; under it, every sample is in."""
+    samples = {f"s{i}": bytes([i]) * 1000 for i in range(5)}
+    env: Any = _Env(samples)
+    images = [("images", sample_id) for sample_id in [*samples, "gone"]]
+    monkeypatch.setattr(export, "SPOOL_BYTES", 1024)  # the spooled file goes to disk on the way
+    archive = zipfile.ZipFile(io.BytesIO(export.zip_archive(env, "a", "x.csv", "id\n1\n", images)))
+    assert sorted(archive.namelist()) == [
+        "images/s0.jpg",
+        "images/s1.jpg",
+        "images/s2.jpg",
+        "images/s3.jpg",
+        "images/s4.jpg",
+        "x.csv",
+    ]
+    monkeypatch.setattr(export, "RESULT_MAX_BYTES", 3000)
+    with pytest.raises(LunaError) as raised:
+        export.zip_archive(env, "a", "x.csv", "id\n1\n", images)
+    assert raised.value.spec.code == 28022
