@@ -1,4 +1,4 @@
-"""Developer documentation (GET /6/docs/dev): one readable HTML page built from the OpenAPI document.
+"""Developer documentation (GET /6/docs/dev, /1/docs/dev): one readable HTML page built from the OpenAPI document.
 
 The page lists every operation grouped by tag (service): method, path, summary, description,
 parameters, request body, responses and the schemas they reference, so it never drifts from the
@@ -141,8 +141,9 @@ def _schema(name: str, schema: dict[str, Any]) -> str:
     return "".join(parts)
 
 
-def render_html(document: dict[str, Any]) -> str:
-    """The developer manual page for an OpenAPI document built by server.docs.openapi."""
+def render_html(document: dict[str, Any], spec_path: str = "/6/docs/spec") -> str:
+    """The developer manual page for an OpenAPI document built by server.docs.openapi, served next to that
+    document at spec_path (the listener's own: /6/docs/spec, /1/docs/spec)."""
     info = document.get("info", {})
     title = f"{info.get('title', 'API')} {info.get('version', '')}".strip()
     by_tag: dict[str, list[tuple[str, str, dict[str, Any]]]] = {}
@@ -160,7 +161,7 @@ def render_html(document: dict[str, Any]) -> str:
         f"<title>{_e(title)}</title><style>{_STYLE}</style></head><body>",
         f"<h1>{_e(title)}</h1>",
         "<p>Every REST operation of this server, generated from its protobuf definitions. "
-        'The machine-readable OpenAPI document is at <a href="/6/docs/spec">/6/docs/spec</a> '
+        f'The machine-readable OpenAPI document is at <a href="{_e(spec_path)}">{_e(spec_path)}</a> '
         "(send <code>Accept: application/x-yaml</code> for YAML). Errors are returned as "
         '<a href="#schema-Error">Error</a> objects.</p>',
         "<nav><ul>",

@@ -38,7 +38,7 @@ import json
 import logging
 import re
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,6 +46,7 @@ import yaml
 from google.api import annotations_pb2, http_pb2
 from google.protobuf import descriptor_pb2
 
+from gateway.config import TASKS_API_SERVICE
 from lumen.v6 import options_pb2
 from server.accounts import PUBLIC_RPCS
 
@@ -724,8 +725,15 @@ def _resolve_refs(node: Any, names: dict[str, str]) -> Any:
     return node
 
 
-# Services served on another Envoy listener than the v6 REST port (gateway/config.py TASKS_API_SERVICE).
-OTHER_LISTENER_SERVICES = frozenset({"lumen.v6.LunaTasksService"})
+# Services served on another Envoy listener than the v6 REST port (gateway/config.py tasks_listener): the v6
+# document leaves them out; each has its own document (services=...).
+OTHER_LISTENER_SERVICES = frozenset({TASKS_API_SERVICE})
+
+
+def _documented(name: str, services: Collection[str] | None) -> bool:
+    """Whether the service `name` ("pkg.Service") belongs to the document: one of `services`, else (None) any
+    service of the v6 REST listener."""
+    return name not in OTHER_LISTENER_SERVICES if services is None else name in services
 
 
 def build_openapi(
@@ -735,11 +743,14 @@ def build_openapi(
     version: str = "6",
     require_account: bool = False,
     public_rpcs: frozenset[str] = PUBLIC_RPCS,
+    services: Collection[str] | None = None,
 ) -> dict[str, Any]:
-    """Describe every ``google.api.http`` route of the ``lumen.*`` services as OpenAPI 3.0.3.
+    """Describe every ``google.api.http`` route of the ``lumen.*`` services of one listener as OpenAPI 3.0.3.
 
     require_account: Luna-Account-Id is required (LUMEN_REQUIRE_ACCOUNT); public_rpcs ("pkg.Service/Method")
-    take no Luna-Account-Id.
+    take no Luna-Account-Id. services: the full names ("lumen.v6.LunaTasksService") of the services to describe
+    (the routes of another listener); None: those of the v6 REST listener (every service but
+    OTHER_LISTENER_SERVICES).
     """
     files = list(descriptor_pb2.FileDescriptorSet.FromString(descriptor_set).file)
     index = _Index(files)
@@ -753,7 +764,7 @@ def build_openapi(
             continue
         comments = _comments(file)
         for s_index, service in enumerate(file.service):
-            if f"{file.package}.{service.name}" in OTHER_LISTENER_SERVICES:
+            if not _documented(f"{file.package}.{service.name}", services):
                 continue
             tag = service.name.removesuffix("Service") or service.name
             tag_entry = {"name": tag}

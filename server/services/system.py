@@ -63,6 +63,7 @@ YAML = "application/x-yaml"
 HTML = "text/html; charset=utf-8"
 TEXT = "text/plain; charset=utf-8"
 DOCS_DEV_INDEX = "/docs/dev/index.html"
+V6_SPEC_PATH = "/6/docs/spec"
 #: The /6/config key of what this installation can produce (server/capabilities.py); not a setting.
 CAPABILITIES = "capabilities"
 
@@ -205,12 +206,17 @@ def run_checks(checks: list[HealthCheck], include_luna_services: bool) -> list[d
     return failed
 
 
-def public_config(settings: Settings) -> dict[str, object]:
-    """Settings.public_view() with anything that looks like a secret masked."""
+def masked(view: dict[str, object]) -> dict[str, object]:
+    """A settings view with anything that looks like a secret masked."""
     return {
         name: MASK if any(marker in name for marker in SECRET_MARKERS) and value else value
-        for name, value in settings.public_view().items()
+        for name, value in view.items()
     }
+
+
+def public_config(settings: Settings) -> dict[str, object]:
+    """Settings.public_view() with anything that looks like a secret masked."""
+    return masked(settings.public_view())
 
 
 def config_text(config: dict[str, object]) -> str:
@@ -234,6 +240,56 @@ def capabilities_text(found: dict[str, object]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def config_body(config: dict[str, object], call: Call) -> httpbody_pb2.HttpBody:
+    """A configuration answer (GET /6/config, /1/config): JSON with the capabilities, or `LUMEN_NAME=value` lines
+    (capabilities as comments) with Accept: text/plain."""
+    if preferred(accept_header(call.grpc_context), [JSON, "text/plain"], JSON) == "text/plain":
+        text = config_text(config) + capabilities_text(capabilities())
+        return httpbody_pb2.HttpBody(content_type=TEXT, data=text.encode())
+    document = {**config, CAPABILITIES: capabilities()}
+    return httpbody_pb2.HttpBody(content_type=JSON, data=json.dumps(document).encode())
+
+
+# -- documentation ------------------------------------------------------------------------------
+
+
+class ApiDocs:
+    """The documents of one listener's REST surface: the OpenAPI document of its services (built once from the
+    gateway descriptor set), as JSON / YAML / HTML (docs/spec), and the developer manual page (docs/dev)."""
+
+    def __init__(self, descriptor_path: Path, spec_path: str, **build_options: Any) -> None:
+        """spec_path: where the listener serves the document; build_options: build_openapi's (require_account,
+        services, title, version)."""
+        self.descriptor_path = descriptor_path
+        self.spec_path = spec_path
+        self.build_options = build_options
+        self._document: dict[str, Any] | None = None
+        self._lock = threading.Lock()
+
+    def document(self) -> dict[str, Any]:
+        with self._lock:
+            if self._document is None:
+                self._document = build_openapi(self.descriptor_path.read_bytes(), **self.build_options)
+            return self._document
+
+    def html(self) -> httpbody_pb2.HttpBody:
+        return httpbody_pb2.HttpBody(content_type=HTML, data=render_html(self.document(), self.spec_path).encode())
+
+    def spec(self, call: Call) -> httpbody_pb2.HttpBody:
+        """The OpenAPI document: YAML or HTML when Accept prefers them, else JSON."""
+        wanted = preferred(accept_header(call.grpc_context), [YAML, "text/yaml", "text/html", JSON], JSON)
+        if wanted == "text/html":
+            return self.html()
+        data, content_type = render(self.document(), wanted)
+        return httpbody_pb2.HttpBody(content_type=content_type, data=data)
+
+    def dev(self, call: Call) -> httpbody_pb2.HttpBody:
+        """v6: "After the request you will be redirected to the page /docs/dev/index.html" (of the same listener)."""
+        call.set_header("location", DOCS_DEV_INDEX)
+        link = f'<!DOCTYPE html>\n<a href="{DOCS_DEV_INDEX}">{DOCS_DEV_INDEX}</a>\n'
+        return httpbody_pb2.HttpBody(content_type=HTML, data=link.encode())
+
+
 # -- service ------------------------------------------------------------------------------------
 
 
@@ -248,18 +304,11 @@ class SystemService(system_service_pb2_grpc.SystemServiceServicer):
         self.storage = storage
         self.settings = settings
         self.checks = default_checks(storage, settings, triton)
-        self.descriptor_path = descriptor_path
-        self._document: dict[str, Any] | None = None
-        self._document_lock = threading.Lock()
+        self.docs = ApiDocs(descriptor_path, V6_SPEC_PATH, require_account=settings.require_account)
 
     def document(self) -> dict[str, Any]:
         """The OpenAPI document of the REST surface, built once from the gateway descriptor set."""
-        with self._document_lock:
-            if self._document is None:
-                self._document = build_openapi(
-                    self.descriptor_path.read_bytes(), require_account=self.settings.require_account
-                )
-            return self._document
+        return self.docs.document()
 
     @luna_rpc()
     def GetVersion(self, request: system_service_pb2.GetVersionRequest, call: Call) -> system_pb2.Versions:
@@ -282,32 +331,19 @@ class SystemService(system_service_pb2_grpc.SystemServiceServicer):
 
     @luna_rpc()
     def GetConfig(self, request: system_service_pb2.GetConfigRequest, call: Call) -> httpbody_pb2.HttpBody:
-        config = public_config(self.settings)
-        if preferred(accept_header(call.grpc_context), [JSON, "text/plain"], JSON) == "text/plain":
-            text = config_text(config) + capabilities_text(capabilities())
-            return httpbody_pb2.HttpBody(content_type=TEXT, data=text.encode())
-        document = {**config, CAPABILITIES: capabilities()}
-        return httpbody_pb2.HttpBody(content_type=JSON, data=json.dumps(document).encode())
+        return config_body(public_config(self.settings), call)
 
     @luna_rpc()
     def GetDocsSpec(self, request: system_service_pb2.GetDocsSpecRequest, call: Call) -> httpbody_pb2.HttpBody:
-        accept = accept_header(call.grpc_context)
-        wanted = preferred(accept, [YAML, "text/yaml", "text/html", JSON], JSON)
-        if wanted == "text/html":
-            return httpbody_pb2.HttpBody(content_type=HTML, data=render_html(self.document()).encode())
-        data, content_type = render(self.document(), wanted)
-        return httpbody_pb2.HttpBody(content_type=content_type, data=data)
+        return self.docs.spec(call)
 
     @luna_rpc()
     def GetDocsDev(self, request: system_service_pb2.GetDocsDevRequest, call: Call) -> httpbody_pb2.HttpBody:
-        """v6: "After the request you will be redirected to the page /docs/dev/index.html"."""
-        call.set_header("location", DOCS_DEV_INDEX)
-        link = f'<!DOCTYPE html>\n<a href="{DOCS_DEV_INDEX}">{DOCS_DEV_INDEX}</a>\n'
-        return httpbody_pb2.HttpBody(content_type=HTML, data=link.encode())
+        return self.docs.dev(call)
 
     @luna_rpc()
     def GetDocsDevIndex(self, request: system_service_pb2.GetDocsDevIndexRequest, call: Call) -> httpbody_pb2.HttpBody:
-        return httpbody_pb2.HttpBody(content_type=HTML, data=render_html(self.document()).encode())
+        return self.docs.html()
 
 
 def register(server: Any, context: Any) -> None:
