@@ -34,6 +34,12 @@ PUBLIC_RPCS = frozenset(
         "lumen.v6.SystemService/GetDocsSpec",
         "lumen.v6.SystemService/GetDocsDev",
         "lumen.v6.SystemService/GetDocsDevIndex",
+        # the same on the LUNA Tasks API listener (docs/tasks.md)
+        "lumen.v6.LunaTasksService/GetTasksVersion",
+        "lumen.v6.LunaTasksService/TasksHealthcheck",
+        "lumen.v6.LunaTasksService/GetTasksDocsSpec",
+        "lumen.v6.LunaTasksService/GetTasksDocsDev",
+        "lumen.v6.LunaTasksService/GetTasksDocsDevIndex",
     }
 )
 USER_RE = re.compile(r"^[A-Za-z0-9._@-]{1,64}$")

@@ -32,6 +32,22 @@ DEFAULT_TASKS_PORT = 5050
 DEFAULT_TASKS_SUBTASK_SIZE = 1000
 DEFAULT_FACE_DESCRIPTOR_VERSION = 300
 DEFAULT_FACE_DESCRIPTOR_MODELS = "300:1"
+#: The settings the LUNA Tasks service runs with, as GET /1/config shows them (docs/tasks.md): its listener, its
+#: store (tasks.sqlite3 in data_dir), its worker pool and task types, the descriptor versions its tasks extract and
+#: collect; secrets are masked like GET /6/config's.
+TASKS_SETTINGS = (
+    "data_dir",
+    "rest_host",
+    "tasks_port",
+    "max_request_bytes",
+    "require_account",
+    "tasks_workers",
+    "tasks_subtask_size",
+    "tasks_estimator_root",
+    "triton_enabled",
+    "face_descriptor_version",
+    "face_descriptor_models",
+)
 
 
 @dataclass(frozen=True)
@@ -164,3 +180,8 @@ class Settings:
             if f.name not in hidden
             for v in [getattr(self, f.name)]
         }
+
+    def tasks_view(self) -> dict[str, object]:
+        """The Tasks service's settings (TASKS_SETTINGS) as shown by GET /1/config, from public_view()."""
+        view = self.public_view()
+        return {name: view[name] for name in TASKS_SETTINGS}

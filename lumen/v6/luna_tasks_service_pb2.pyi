@@ -31,6 +31,22 @@ class TasksHealthcheckResponse(_message.Message):
     execution_time: float
     def __init__(self, execution_time: _Optional[float] = ...) -> None: ...
 
+class LunaTasksServiceGetTasksConfigRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class LunaTasksServiceGetTasksDocsSpecRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class LunaTasksServiceGetTasksDocsDevRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class LunaTasksServiceGetTasksDocsDevIndexRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
 class LunaTasksServiceGetTasksRequest(_message.Message):
     __slots__ = ("page", "page_size", "create_time__gte", "create_time__lt", "end_time__gte", "end_time__lt", "task_ids", "task_type", "task_status", "account_id")
     PAGE_FIELD_NUMBER: _ClassVar[int]

@@ -51,6 +51,26 @@ class LunaTasksServiceStub:
                 request_serializer=lumen_dot_v6_dot_luna__tasks__service__pb2.LunaTasksServiceTasksHealthcheckRequest.SerializeToString,
                 response_deserializer=lumen_dot_v6_dot_luna__tasks__service__pb2.TasksHealthcheckResponse.FromString,
                 _registered_method=True)
+        self.GetTasksConfig = channel.unary_unary(
+                '/lumen.v6.LunaTasksService/GetTasksConfig',
+                request_serializer=lumen_dot_v6_dot_luna__tasks__service__pb2.LunaTasksServiceGetTasksConfigRequest.SerializeToString,
+                response_deserializer=google_dot_api_dot_httpbody__pb2.HttpBody.FromString,
+                _registered_method=True)
+        self.GetTasksDocsSpec = channel.unary_unary(
+                '/lumen.v6.LunaTasksService/GetTasksDocsSpec',
+                request_serializer=lumen_dot_v6_dot_luna__tasks__service__pb2.LunaTasksServiceGetTasksDocsSpecRequest.SerializeToString,
+                response_deserializer=google_dot_api_dot_httpbody__pb2.HttpBody.FromString,
+                _registered_method=True)
+        self.GetTasksDocsDev = channel.unary_unary(
+                '/lumen.v6.LunaTasksService/GetTasksDocsDev',
+                request_serializer=lumen_dot_v6_dot_luna__tasks__service__pb2.LunaTasksServiceGetTasksDocsDevRequest.SerializeToString,
+                response_deserializer=google_dot_api_dot_httpbody__pb2.HttpBody.FromString,
+                _registered_method=True)
+        self.GetTasksDocsDevIndex = channel.unary_unary(
+                '/lumen.v6.LunaTasksService/GetTasksDocsDevIndex',
+                request_serializer=lumen_dot_v6_dot_luna__tasks__service__pb2.LunaTasksServiceGetTasksDocsDevIndexRequest.SerializeToString,
+                response_deserializer=google_dot_api_dot_httpbody__pb2.HttpBody.FromString,
+                _registered_method=True)
         self.CreateClusteringTask = channel.unary_unary(
                 '/lumen.v6.LunaTasksService/CreateClusteringTask',
                 request_serializer=lumen_dot_v6_dot_luna__tasks__service__pb2.LunaTasksServiceCreateClusteringTaskRequest.SerializeToString,
@@ -175,6 +195,37 @@ class LunaTasksServiceServicer:
 
     def TasksHealthcheck(self, request, context):
         """TSK-026: health of the Tasks API (its database answers).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetTasksConfig(self, request, context):
+        """TSK-025: the Tasks service's configuration (its settings, secrets hidden): JSON, or `LUMEN_NAME=value` lines
+        with Accept: text/plain.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetTasksDocsSpec(self, request, context):
+        """TSK-023: the OpenAPI document of the Tasks API: YAML with Accept: application/x-yaml, HTML with
+        Accept: text/html, else JSON.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetTasksDocsDev(self, request, context):
+        """TSK-024: developer manual of the Tasks API (a redirect with `Location: /docs/dev/index.html`, on this
+        listener).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetTasksDocsDevIndex(self, request, context):
+        """The Tasks API's developer manual itself: an HTML page of every operation of this listener.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -340,6 +391,26 @@ def add_LunaTasksServiceServicer_to_server(servicer, server):
                     request_deserializer=lumen_dot_v6_dot_luna__tasks__service__pb2.LunaTasksServiceTasksHealthcheckRequest.FromString,
                     response_serializer=lumen_dot_v6_dot_luna__tasks__service__pb2.TasksHealthcheckResponse.SerializeToString,
             ),
+            'GetTasksConfig': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetTasksConfig,
+                    request_deserializer=lumen_dot_v6_dot_luna__tasks__service__pb2.LunaTasksServiceGetTasksConfigRequest.FromString,
+                    response_serializer=google_dot_api_dot_httpbody__pb2.HttpBody.SerializeToString,
+            ),
+            'GetTasksDocsSpec': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetTasksDocsSpec,
+                    request_deserializer=lumen_dot_v6_dot_luna__tasks__service__pb2.LunaTasksServiceGetTasksDocsSpecRequest.FromString,
+                    response_serializer=google_dot_api_dot_httpbody__pb2.HttpBody.SerializeToString,
+            ),
+            'GetTasksDocsDev': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetTasksDocsDev,
+                    request_deserializer=lumen_dot_v6_dot_luna__tasks__service__pb2.LunaTasksServiceGetTasksDocsDevRequest.FromString,
+                    response_serializer=google_dot_api_dot_httpbody__pb2.HttpBody.SerializeToString,
+            ),
+            'GetTasksDocsDevIndex': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetTasksDocsDevIndex,
+                    request_deserializer=lumen_dot_v6_dot_luna__tasks__service__pb2.LunaTasksServiceGetTasksDocsDevIndexRequest.FromString,
+                    response_serializer=google_dot_api_dot_httpbody__pb2.HttpBody.SerializeToString,
+            ),
             'CreateClusteringTask': grpc.unary_unary_rpc_method_handler(
                     servicer.CreateClusteringTask,
                     request_deserializer=lumen_dot_v6_dot_luna__tasks__service__pb2.LunaTasksServiceCreateClusteringTaskRequest.FromString,
@@ -504,6 +575,114 @@ class LunaTasksService:
             '/lumen.v6.LunaTasksService/TasksHealthcheck',
             lumen_dot_v6_dot_luna__tasks__service__pb2.LunaTasksServiceTasksHealthcheckRequest.SerializeToString,
             lumen_dot_v6_dot_luna__tasks__service__pb2.TasksHealthcheckResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetTasksConfig(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lumen.v6.LunaTasksService/GetTasksConfig',
+            lumen_dot_v6_dot_luna__tasks__service__pb2.LunaTasksServiceGetTasksConfigRequest.SerializeToString,
+            google_dot_api_dot_httpbody__pb2.HttpBody.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetTasksDocsSpec(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lumen.v6.LunaTasksService/GetTasksDocsSpec',
+            lumen_dot_v6_dot_luna__tasks__service__pb2.LunaTasksServiceGetTasksDocsSpecRequest.SerializeToString,
+            google_dot_api_dot_httpbody__pb2.HttpBody.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetTasksDocsDev(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lumen.v6.LunaTasksService/GetTasksDocsDev',
+            lumen_dot_v6_dot_luna__tasks__service__pb2.LunaTasksServiceGetTasksDocsDevRequest.SerializeToString,
+            google_dot_api_dot_httpbody__pb2.HttpBody.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetTasksDocsDevIndex(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lumen.v6.LunaTasksService/GetTasksDocsDevIndex',
+            lumen_dot_v6_dot_luna__tasks__service__pb2.LunaTasksServiceGetTasksDocsDevIndexRequest.SerializeToString,
+            google_dot_api_dot_httpbody__pb2.HttpBody.FromString,
             options,
             channel_credentials,
             insecure,

@@ -14,6 +14,7 @@ from typing import Any
 
 from google.api import httpbody_pb2
 
+from gateway.config import DESCRIPTOR_SET, TASKS_API_SERVICE
 from lumen.v6 import (
     common_pb2,
     luna_tasks_service_pb2,
@@ -25,7 +26,8 @@ from server import errors
 from server.errors import LunaError
 from server.json_http import accept_header, json_http_body, preferred
 from server.rpc import Call, luna_rpc
-from server.services.system import CheckFailedError, register_health_check
+from server.services.system import ApiDocs, CheckFailedError, config_body, masked, register_health_check
+from server.settings import Settings
 from server.storage.repositories.tasks import (
     FINISHED,
     ErrorFilter,
@@ -56,6 +58,8 @@ DESCRIPTION_MAX = 128
 V6_MAX_PAGE = 100
 TASKS_API_MAX_PAGE = 1000
 TASKS_API_VERSION = {"api": 1, "major": 0, "minor": 1, "patch": 0}
+TASKS_API_TITLE = "Lumen (LUNA Tasks API)"
+TASKS_SPEC_PATH = "/1/docs/spec"
 INT32_MAX = 2**31 - 1
 TASK_TYPES = list(range(10))
 TASK_STATUSES = list(range(6))
@@ -346,10 +350,20 @@ def scope(request: Any) -> str | None:
 
 class LunaTasksService(TaskCreation, luna_tasks_service_pb2_grpc.LunaTasksServiceServicer):
     """The LUNA Tasks API (/1/..., its own listener): scoped by the account_id query parameter, page_size
-    1..1000; creation takes the account from Luna-Account-Id."""
+    1..1000; creation takes the account from Luna-Account-Id. Its configuration and documents describe this
+    service only (Settings.tasks_view(), the OpenAPI document of LunaTasksService's routes)."""
 
-    def __init__(self, operations: TaskOperations) -> None:
+    def __init__(self, operations: TaskOperations, settings: Settings, descriptor_path: Path = DESCRIPTOR_SET) -> None:
         self.ops = operations
+        self.settings = settings
+        self.docs = ApiDocs(
+            descriptor_path,
+            TASKS_SPEC_PATH,
+            require_account=settings.require_account,
+            services=(TASKS_API_SERVICE,),
+            title=TASKS_API_TITLE,
+            version=str(TASKS_API_VERSION["api"]),
+        )
 
     @luna_rpc()
     def GetTasksVersion(self, request: Any, call: Call) -> Any:
@@ -363,6 +377,22 @@ class LunaTasksService(TaskCreation, luna_tasks_service_pb2_grpc.LunaTasksServic
         except Exception as error:  # noqa: BLE001 - any failure of the database is the unhealthy answer
             raise LunaError(errors.UNHEALTHY, component="tasks database", reason=type(error).__name__) from None
         return luna_tasks_service_pb2.TasksHealthcheckResponse(execution_time=time.perf_counter() - started)
+
+    @luna_rpc()
+    def GetTasksConfig(self, request: Any, call: Call) -> httpbody_pb2.HttpBody:
+        return config_body(masked(self.settings.tasks_view()), call)
+
+    @luna_rpc()
+    def GetTasksDocsSpec(self, request: Any, call: Call) -> httpbody_pb2.HttpBody:
+        return self.docs.spec(call)
+
+    @luna_rpc()
+    def GetTasksDocsDev(self, request: Any, call: Call) -> httpbody_pb2.HttpBody:
+        return self.docs.dev(call)
+
+    @luna_rpc()
+    def GetTasksDocsDevIndex(self, request: Any, call: Call) -> httpbody_pb2.HttpBody:
+        return self.docs.html()
 
     @luna_rpc()
     def GetTasks(self, request: Any, call: Call) -> httpbody_pb2.HttpBody:
@@ -464,6 +494,6 @@ def register(server: Any, context: Any) -> None:
     operations = TaskOperations(tasks, None, kinds)
     register_health_check("tasks", lambda: check_tasks(tasks, settings.data_dir, settings.tasks_workers))
     tasks_service_pb2_grpc.add_TasksServiceServicer_to_server(TasksService(operations), server)
-    luna_tasks_service_pb2_grpc.add_LunaTasksServiceServicer_to_server(LunaTasksService(operations), server)
+    luna_tasks_service_pb2_grpc.add_LunaTasksServiceServicer_to_server(LunaTasksService(operations, settings), server)
     context.service_names.append(tasks_service_pb2.DESCRIPTOR.services_by_name["TasksService"].full_name)
     context.service_names.append(luna_tasks_service_pb2.DESCRIPTOR.services_by_name["LunaTasksService"].full_name)

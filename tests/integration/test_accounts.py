@@ -160,6 +160,20 @@ def test_public_routes_stay_open(required: httpx.Client) -> None:
         assert required.get(path).status_code == 200, path
 
 
+def test_tasks_api_public_routes_stay_open(required_stack: Stack) -> None:
+    """The LUNA Tasks API port: version, health and the documents are public, its config and tasks are not."""
+    with httpx.Client(base_url=f"http://127.0.0.1:{required_stack.settings.tasks_port}", timeout=60.0) as tasks:
+        for path in ("/1/version", "/1/healthcheck", "/1/docs/spec", "/docs/dev/index.html"):
+            assert tasks.get(path).status_code == 200, path
+        assert tasks.get("/1/docs/dev").status_code == 302
+        spec = tasks.get("/1/docs/spec").json()
+        assert spec["components"]["parameters"]["LunaAccountId"]["required"] is True
+        assert {"$ref": "#/components/parameters/LunaAccountId"} not in spec["paths"]["/1/version"]["get"]["parameters"]
+        assert_luna_error(tasks.get("/1/config"), 403, 11036)
+        assert_luna_error(tasks.get("/1/tasks"), 403, 11036)
+        assert tasks.get("/1/config", headers=auth(ALICE)).json()["require_account"] is True
+
+
 def test_spec_declares_the_account_header_required(required: httpx.Client) -> None:
     spec = required.get("/6/docs/spec").json()
     assert spec["components"]["parameters"]["LunaAccountId"]["required"] is True

@@ -19,11 +19,15 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import jsonschema
 import numpy as np
 import pytest
+import yaml
 from PIL import Image
+from schemathesis.specs.openapi.definitions import OPENAPI_30
 
 from server.matching.similarity import similarity_from_cosine
+from server.settings import TASKS_SETTINGS
 from server.stack import Stack
 from server.storage.descriptors import DEFAULT_VERSION, descriptor_format
 from tests import photos
@@ -31,6 +35,7 @@ from tests.conftest import assert_luna_error, auth, stack_settings
 from tests.integration.test_matcher import attribute_of, jpeg_on_canvas
 
 DIMENSION = descriptor_format(DEFAULT_VERSION).dimension
+REQUEST_ID = "1536751345,8b8b5937-2e9c-4e8b-a7a7-5caf86621b5a"
 WAIT_S = 60.0
 DONE, FAILED, CANCELLED, IN_PROGRESS = 5, 3, 2, 1
 
@@ -860,6 +865,70 @@ def test_luna_tasks_api_on_its_own_listener(tasks_stack: Stack, client: httpx.Cl
         # each listener serves only its own paths
         assert_luna_error(tasks.get("/6/tasks", headers=auth(account)), 404, 12004)
         assert_luna_error(client.get("/1/tasks", params={"account_id": account}), 404, 12004)
+
+
+def test_luna_tasks_api_config_and_documents(tasks_stack: Stack, client: httpx.Client) -> None:
+    """TSK-023..025 on the Tasks port: the Tasks service's own settings, its OpenAPI document (the /1 routes only,
+    a valid OpenAPI 3.0 document) and developer manual; the REST port serves none of them."""
+    settings = tasks_stack.settings
+    with httpx.Client(base_url=f"http://127.0.0.1:{settings.tasks_port}", timeout=60.0) as tasks:
+        reply = tasks.get("/1/config", headers={"Luna-Request-Id": REQUEST_ID})
+        assert reply.status_code == 200, reply.text
+        assert reply.headers["content-type"] == "application/json"
+        assert reply.headers["luna-request-id"] == REQUEST_ID
+        config = reply.json()
+        assert config["tasks_workers"] == settings.tasks_workers
+        assert config["tasks_subtask_size"] == settings.tasks_subtask_size == 2
+        assert config["tasks_port"] == settings.tasks_port
+        assert config["tasks_estimator_root"] == settings.tasks_estimator_root
+        assert config["capabilities"]["face_descriptor"]["default_version"] == DEFAULT_VERSION
+        assert set(config) == {*TASKS_SETTINGS, "capabilities"}  # not the whole server's settings
+        text = tasks.get("/1/config", headers={"Accept": "text/plain"})
+        assert text.status_code == 200 and text.headers["content-type"].startswith("text/plain")
+        lines = dict(line.split("=", 1) for line in text.text.splitlines() if not line.startswith("#"))
+        assert lines["LUMEN_TASKS_WORKERS"] == str(settings.tasks_workers)
+        assert set(lines) == {f"LUMEN_{name.upper()}" for name in TASKS_SETTINGS}
+
+        spec = tasks.get("/1/docs/spec")
+        assert spec.status_code == 200, spec.text
+        assert spec.headers["content-type"] == "application/json"
+        document = spec.json()
+        jsonschema.Draft4Validator(OPENAPI_30).validate(document)
+        assert document["openapi"] == "3.0.3" and document["info"]["version"] == "1"
+        paths = document["paths"]
+        assert {"/1/tasks", "/1/tasks/{task_id}", "/1/tasks/linker", "/1/errors", "/1/config", "/1/docs/spec"} <= set(
+            paths
+        )
+        assert set(paths["/1/tasks/{task_id}"]) == {"get", "patch", "delete"}
+        assert not any(path.startswith("/6/") for path in paths)
+        assert paths["/1/tasks/linker"]["post"]["responses"]["202"]
+        yaml_spec = tasks.get("/1/docs/spec", headers={"Accept": "application/x-yaml"})
+        assert yaml_spec.headers["content-type"] == "application/x-yaml"
+        assert yaml.safe_load(yaml_spec.text) == document
+        html_spec = tasks.get("/1/docs/spec", headers={"Accept": "text/html"})
+        assert html_spec.headers["content-type"].startswith("text/html")
+        assert "<code>/1/tasks/{task_id}</code>" in html_spec.text
+
+        redirect = tasks.get("/1/docs/dev")
+        assert redirect.status_code == 302 and redirect.headers["location"] == "/docs/dev/index.html"
+        page = tasks.get("/1/docs/dev", follow_redirects=True)  # this listener's own manual
+        assert page.status_code == 200, page.text
+        assert page.headers["content-type"] == "text/html; charset=utf-8"
+        assert page.text.startswith("<!DOCTYPE html>") and page.text.rstrip().endswith("</html>")
+        assert 'id="LunaTasksService.GetTasks"' in page.text and 'href="/1/docs/spec"' in page.text
+        assert "<code>/6/" not in page.text
+        assert_luna_error(tasks.post("/1/docs/dev"), 405, 12002)
+        assert_luna_error(tasks.get("/6/config"), 404, 12004)
+        assert_luna_error(tasks.get("/6/docs/spec"), 404, 12004)
+
+    # the REST port: its own documents, none of the Tasks API's
+    for path in ("/1/config", "/1/docs/spec", "/1/docs/dev"):
+        assert_luna_error(client.get(path), 404, 12004)
+    v6_page = client.get("/docs/dev/index.html")
+    assert v6_page.status_code == 200 and 'id="ListsService.GetList"' in v6_page.text
+    assert "LunaTasksService" not in v6_page.text
+    assert not any(path.startswith("/1/") for path in client.get("/6/docs/spec").json()["paths"])
+    assert "tasks_workers" in client.get("/6/config").json()
 
 
 def test_kill_9_mid_task_then_restart_finishes(slow_stack: Stack) -> None:

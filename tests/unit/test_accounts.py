@@ -12,6 +12,7 @@ from gateway.config import DESCRIPTOR_SET, envoy_config, load_descriptor_set, pu
 from server import accounts
 from server.accounts import PUBLIC_RPCS, CredentialsError, credential_line, parse_credentials, password_sha
 from server.services.system import SystemService
+from server.services.tasks import LunaTasksService
 
 ACCOUNT = "8b8b5937-2e9c-4e8b-a7a7-5caf86621b5a"
 
@@ -26,9 +27,12 @@ def test_public_rpcs_exist_and_are_recognised() -> None:
     assert rpcs >= PUBLIC_RPCS
     for rpc in PUBLIC_RPCS:
         service, method = rpc.rsplit(".", 1)[-1].split("/")
-        assert service == SystemService.__name__ and hasattr(SystemService, method)
+        servicer = {cls.__name__: cls for cls in (SystemService, LunaTasksService)}[service]
+        assert hasattr(servicer, method)
         assert accounts.is_public(f"{service}.{method}")
     assert not accounts.is_public("SystemService.GetConfig")
+    assert not accounts.is_public("LunaTasksService.GetTasksConfig")
+    assert not accounts.is_public("LunaTasksService.GetTasks")
     assert not accounts.is_public("FacesService.GetFaces")
     assert not accounts.is_public("OtherService.GetVersion")
 

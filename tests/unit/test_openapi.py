@@ -14,7 +14,7 @@ import pytest
 import yaml
 from grpc_tools import protoc
 
-from gateway.config import DESCRIPTOR_SET
+from gateway.config import DESCRIPTOR_SET, TASKS_API_SERVICE
 from inference.analysis import Multiface
 from server.analysis_options import MASK_CODES, NO_ANGLE_FILTER
 from server.docs.html import render_html
@@ -930,3 +930,25 @@ def test_served_responses(served: dict[str, Any]) -> None:
             for response in op["responses"].values():
                 assert "*/*" not in response.get("content", {}), op["operationId"]
             assert op["responses"]["default"] == {"$ref": "#/components/responses/Error"}
+
+
+def test_served_tasks_api_document() -> None:
+    """The LUNA Tasks API listener's own document: LunaTasksService's routes only, from the same generator; the v6
+    document leaves them out."""
+    document = build_openapi(DESCRIPTOR_SET.read_bytes(), services=(TASKS_API_SERVICE,), title="Tasks", version="1")
+    assert document["info"] == {"title": "Tasks", "version": "1"}
+    assert [tag["name"] for tag in document["tags"]] == ["LunaTasks"]
+    paths = document["paths"]
+    assert all(path.startswith("/1/") for path in paths if path != "/docs/dev/index.html")
+    assert {"/1/tasks", "/1/tasks/{task_id}", "/1/config", "/1/docs/spec", "/1/docs/dev"} <= set(paths)
+    assert paths["/1/docs/dev"]["get"]["responses"]["302"]["headers"]["Location"]
+    assert set(paths["/1/config"]["get"]["responses"]["200"]["content"]) == {"application/json", "text/plain"}
+    assert paths["/1/tasks"]["get"]["operationId"] == "LunaTasksService.GetTasks"
+    page_size = next(p for p in paths["/1/tasks"]["get"]["parameters"] if p.get("name") == "page_size")
+    assert page_size["schema"]["maximum"] == 1000
+    assert "TaskParams" in document["components"]["schemas"]
+    v6 = build_openapi(DESCRIPTOR_SET.read_bytes())
+    assert not any(path.startswith("/1/") for path in v6["paths"])
+    assert "LunaTasks" not in [tag["name"] for tag in v6["tags"]]
+    assert 'href="/1/docs/spec"' in render_html(document, "/1/docs/spec")
+    assert 'href="/6/docs/spec"' in render_html(v6)

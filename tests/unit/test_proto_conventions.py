@@ -6,7 +6,7 @@ import re
 
 from google.protobuf import descriptor_pb2
 
-from gateway.config import load_descriptor_set, routes
+from gateway.config import TASKS_API_SERVICE, load_descriptor_set, routes
 from gateway.query_types import rpc_query_kinds
 
 FIELD_NAME = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*(__(gte|lt|gt|lte|eq))?$")
@@ -26,12 +26,15 @@ def test_field_names_are_snake_case_with_luna_operator_suffixes() -> None:
 
 
 def test_every_rest_route_maps_to_exactly_one_rpc() -> None:
-    seen: dict[tuple[str, str], str] = {}
+    """On each listener: the LUNA Tasks API's (TASKS_API_SERVICE) has its own /docs/dev/index.html."""
+    seen: dict[tuple[bool, str, str], str] = {}
     for route in routes(load_descriptor_set()):
-        key = (route.method, route.path)
+        key = (route.rpc.startswith(f"{TASKS_API_SERVICE}/"), route.method, route.path)
         assert key not in seen, f"{key} bound to {seen[key]} and {route.rpc}"
         seen[key] = route.rpc
-    assert ("GET", "/6/lists/{list_id}") in seen
+    assert (False, "GET", "/6/lists/{list_id}") in seen
+    assert seen[(False, "GET", "/docs/dev/index.html")] == "lumen.v6.SystemService/GetDocsDevIndex"
+    assert seen[(True, "GET", "/docs/dev/index.html")] == f"{TASKS_API_SERVICE}/GetTasksDocsDevIndex"
 
 
 #: Query names whose v6 values are numbers, 0/1 flags, times or lists: never `optional string` in a request.

@@ -15,12 +15,13 @@ from server.services.system import (
     check_blobs,
     check_lancedb,
     config_text,
+    masked,
     parse_version,
     preferred,
     public_config,
     run_checks,
 )
-from server.settings import Settings
+from server.settings import TASKS_SETTINGS, Settings
 
 
 @pytest.mark.parametrize(
@@ -70,6 +71,20 @@ def test_config_text_round_trips_through_settings(tmp_path: Path) -> None:
     settings = replace(Settings(), data_dir=tmp_path, triton_enabled=True, grpc_port=1234)
     lines = dict(line.split("=", 1) for line in config_text(public_config(settings)).splitlines())
     assert Settings.from_env(lines) == settings
+
+
+def test_tasks_config_is_the_tasks_settings(tmp_path: Path) -> None:
+    """GET /1/config: the Tasks service's own settings (TASKS_SETTINGS), masked, in the env-line form too."""
+    settings = replace(Settings(), data_dir=tmp_path, tasks_workers=3, tasks_estimator_root="/srv/images")
+    config = masked(settings.tasks_view())
+    assert list(config) == list(TASKS_SETTINGS)
+    assert config["tasks_workers"] == 3 and config["tasks_subtask_size"] == settings.tasks_subtask_size
+    assert config["tasks_port"] == settings.tasks_port and config["tasks_estimator_root"] == "/srv/images"
+    assert config["data_dir"] == str(tmp_path)
+    assert set(TASKS_SETTINGS) <= set(settings.public_view())  # never a hidden setting
+    lines = dict(line.split("=", 1) for line in config_text(config).splitlines())
+    assert lines["LUMEN_TASKS_WORKERS"] == "3"
+    assert masked({"tasks_token": "abc"}) == {"tasks_token": "********"}
 
 
 def _boom() -> None:
