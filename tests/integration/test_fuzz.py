@@ -1,4 +1,5 @@
-"""A bounded property-based run over the OpenAPI document the stack serves (GET /6/docs/spec).
+"""A bounded property-based run over the OpenAPI documents the stack serves (GET /6/docs/spec, and the LUNA Tasks
+API's GET /1/docs/spec on its own port).
 
 schemathesis generates requests for every operation, schema-conforming (positive) and
 schema-violating (negative), and sends them through Envoy to a real stack (Triton off: the model
@@ -108,18 +109,31 @@ def fuzz_operation(operation: Any, mode: GenerationMode, base_url: str, session:
     return found
 
 
-def test_fuzz_openapi_operations(fuzz_stack: Stack) -> None:
-    spec = httpx.get(f"{fuzz_stack.rest_url}/6/docs/spec", timeout=30).json()
+def fuzz_document(base_url: str, spec_path: str) -> tuple[int, list[str]]:
+    """Fuzz every operation of the document a listener serves at spec_path: (operations, failures)."""
+    spec = httpx.get(f"{base_url}{spec_path}", timeout=30).json()
     schema = schemathesis.openapi.from_dict(spec)
     results = list(schema.get_all_operations())
     operations = [result.ok() for result in results if isinstance(result, Ok)]
     assert len(operations) == len(results), [result.err() for result in results if isinstance(result, Err)]
-    assert len(operations) > 40, "the served spec lists the v6 operations"
     failures: list[str] = []
     with requests.Session() as session:
         for operation in operations:
             for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-                failures.extend(fuzz_operation(operation, mode, fuzz_stack.rest_url, session))
+                failures.extend(fuzz_operation(operation, mode, base_url, session))
+    return len(operations), failures
+
+
+def test_fuzz_openapi_operations(fuzz_stack: Stack) -> None:
+    operations, failures = fuzz_document(fuzz_stack.rest_url, "/6/docs/spec")
+    assert operations > 40, "the served spec lists the v6 operations"
+    assert not failures, "\n".join(failures)
+
+
+def test_fuzz_tasks_api_operations(fuzz_stack: Stack) -> None:
+    """The LUNA Tasks API listener, from its own document (GET /1/docs/spec on the Tasks port)."""
+    operations, failures = fuzz_document(f"http://127.0.0.1:{fuzz_stack.settings.tasks_port}", "/1/docs/spec")
+    assert operations > 20, "the Tasks API spec lists the /1 operations"
     assert not failures, "\n".join(failures)
 
 
