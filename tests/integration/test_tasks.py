@@ -881,7 +881,8 @@ def test_luna_tasks_api_config_and_documents(tasks_stack: Stack, client: httpx.C
         assert config["tasks_subtask_size"] == settings.tasks_subtask_size == 2
         assert config["tasks_port"] == settings.tasks_port
         assert config["tasks_estimator_root"] == settings.tasks_estimator_root
-        assert config["capabilities"]["face_descriptor"]["default_version"] == DEFAULT_VERSION
+        assert config["face_descriptor_version"] == settings.face_descriptor_version
+        assert config["capabilities"]["face_descriptor"]["default_version"] == settings.face_descriptor_version
         assert set(config) == {*TASKS_SETTINGS, "capabilities"}  # not the whole server's settings
         text = tasks.get("/1/config", headers={"Accept": "text/plain"})
         assert text.status_code == 200 and text.headers["content-type"].startswith("text/plain")
