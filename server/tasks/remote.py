@@ -14,6 +14,7 @@ import json
 import logging
 import os
 import secrets
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +24,12 @@ from server import errors
 from server.errors import ErrorSpec, LunaError
 from server.tasks import effects
 from server.tasks.base import EffectsUnavailableError
+from server.tasks.runner import lower_priority
 
 _LOGGER = logging.getLogger(__name__)
+# Effects run on threads of their own at the task workers' lower OS priority (server/tasks/runner.py), so that on a
+# busy machine the server's request threads get the CPU first.
+EFFECT_THREADS = ThreadPoolExecutor(4, thread_name_prefix="task-effect", initializer=lower_priority)
 SERVICE = "lumen.internal.TaskEffects"
 METHOD = "Apply"
 TOKEN_FILE = "tasks-effects.token"  # noqa: S105 - a file name
@@ -62,7 +67,7 @@ def effects_handler(ctx: effects.EffectsContext, token: str) -> grpc.GenericRpcH
             context.abort(grpc.StatusCode.PERMISSION_DENIED, "bad task worker token")
         message = json.loads(request)
         try:
-            result = effects.run(ctx, message["effect"], message["payload"])
+            result = EFFECT_THREADS.submit(effects.run, ctx, message["effect"], message["payload"]).result()
         except LunaError as error:
             reply: dict[str, Any] = {"error": {"spec": _spec_name(error.spec), "detail": error.detail}}
         else:
