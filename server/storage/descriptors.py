@@ -297,6 +297,24 @@ class DescriptorStore:
                 found[version] = np.asarray(rows.column("vector")[0].as_py(), dtype=np.float32)
         return found
 
+    def get_many(self, face_ids: Sequence[str]) -> dict[str, dict[int, np.ndarray]]:
+        """The descriptors of each of `face_ids` that has some, by version: one filtered read per table and chunk
+        of DELETE_CHUNK ids (`get` per id reads each table once per id)."""
+        with self._unapplied_lock:
+            found = {i: dict(self._unapplied[i]) for i in face_ids if i in self._unapplied}
+        rest = sorted({i for i in face_ids if i not in found})
+        for version in FORMATS:
+            table = self._table(version)
+            for start in range(0, len(rest), DELETE_CHUNK):
+                chunk = rest[start : start + DELETE_CHUNK]
+                query = table.search().where(f"{self._id} IN ({_quoted(chunk)})").select([self._id, "vector"])
+                rows = _read(query.limit(len(chunk)).to_arrow)
+                flat = np.asarray(rows.column("vector").combine_chunks().flatten(), dtype=np.float32)
+                vectors = flat.reshape(-1, descriptor_format(version).dimension)
+                for face_id, vector in zip(rows.column(self._id).to_pylist(), vectors, strict=True):
+                    found.setdefault(face_id, {})[version] = vector.copy()
+        return found
+
     def count(self, version: int) -> int:
         return int(self._table(version).count_rows())
 

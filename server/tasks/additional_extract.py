@@ -120,32 +120,34 @@ class AdditionalExtract:
         owned = set(env.storage.faces.owned_ids(account_id, content["face_ids"]))
         updated: list[str] = []
         skipped: list[dict[str, str]] = []
-        work: list[tuple[str, FaceAttributeRow | None, list[str], list[np.ndarray]]] = []
+        selected: list[tuple[str, FaceAttributeRow | None, list[str]]] = []
         stored = env.storage.faces.attributes(content["face_ids"])
         for face_id in content["face_ids"]:
-            env.check_cancelled()
             if face_id not in owned:
                 continue  # deleted since planning
             attribute = stored.get(face_id)
-            if not _needs(attribute, target, missing):
-                continue
-            samples = _samples(attribute, target)
-            warps = [w for w in (self._warp(env, account_id, s) for s in samples) if w is not None]
-            if not warps:
-                skipped.append({"face_id": face_id, "reason": "no readable sample" if samples else "no sample"})
-                continue
-            work.append((face_id, attribute, samples, warps))
+            if _needs(attribute, target, missing):
+                selected.append((face_id, attribute, _samples(attribute, target)))
         options = AnalysisOptions(descriptor=target == DESCRIPTORS, basic_attributes=target == BASIC)
-        for batch in chunked(work, BATCH):
+        for batch in chunked(selected, BATCH):  # warps decoded per batch: memory for BATCH faces' samples
             env.check_cancelled()
-            flat = [warp for _, _, _, warps in batch for warp in warps]
-            faces = inference.analyse_warps(flat, options)
+            work: list[tuple[str, FaceAttributeRow | None, list[str], list[np.ndarray]]] = []
+            for face_id, attribute, samples in batch:
+                warps = [w for w in (self._warp(env, account_id, s) for s in samples) if w is not None]
+                if warps:
+                    work.append((face_id, attribute, samples, warps))
+                else:
+                    skipped.append({"face_id": face_id, "reason": "no readable sample" if samples else "no sample"})
+            if not work:
+                continue
+            faces = inference.analyse_warps([warp for _, _, _, warps in work for warp in warps], options)
+            vectors = env.storage.descriptors.get_many([face_id for face_id, attribute, _, _ in work if attribute])
             datas: list[tuple[str, AttributeData]] = []
             position = 0
-            for face_id, attribute, samples, warps in batch:
+            for face_id, attribute, samples, warps in work:
                 found = faces[position : position + len(warps)]
                 position += len(warps)
-                datas.append((face_id, self._data(env, face_id, attribute, samples, target, found)))
+                datas.append((face_id, self._data(vectors.get(face_id, {}), attribute, samples, target, found)))
             env.check_cancelled()
             # one faces-database transaction in the server process (server/tasks/effects.py)
             attributes = [[face_id, attribute_json(data)] for face_id, data in datas]
@@ -155,15 +157,13 @@ class AdditionalExtract:
 
     @staticmethod
     def _data(
-        env: TaskEnv,
-        face_id: str,
+        descriptors: dict[int, np.ndarray],
         attribute: FaceAttributeRow | None,
         samples: list[str],
         target: str,
         faces: list[Any],
     ) -> AttributeData:
-        """The face's attribute with the target replaced and everything else kept."""
-        descriptors = env.storage.descriptors.get(face_id) if attribute is not None else {}
+        """The face's attribute (its stored `descriptors`) with the target replaced and everything else kept."""
         data = AttributeData(
             descriptors=dict(descriptors),
             basic_attributes=None if attribute is None else attribute.basic_attributes,

@@ -188,11 +188,11 @@ def drop_descriptor_version(ctx: EffectsContext, payload: dict[str, Any]) -> lis
     with storage.write() as write:
         owned = storage.faces.owned_ids(account_id, payload["face_ids"])
         stored = storage.faces.attributes(sorted(owned))
-        for face_id in sorted(owned):
-            attribute = stored.get(face_id)
-            if attribute is None or version not in attribute.descriptor_versions:
-                continue
-            kept = {v: vector for v, vector in storage.descriptors.get(face_id).items() if v != version}
+        holding = sorted(i for i in owned if i in stored and version in stored[i].descriptor_versions)
+        vectors = storage.descriptors.get_many(holding)
+        for face_id in holding:
+            attribute = stored[face_id]
+            kept = {v: vector for v, vector in vectors.get(face_id, {}).items() if v != version}
             data = AttributeData(
                 descriptors=kept,
                 basic_attributes=attribute.basic_attributes,

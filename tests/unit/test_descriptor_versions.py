@@ -77,3 +77,20 @@ def test_extractor_calls_the_configured_model_version(tmp_path: Path) -> None:
     assert transport.model_path(descriptor_model(3)).parts[-2] == "3"
     with pytest.raises(InferenceError, match="model file missing"):
         DescriptorExtractor(transport, descriptor_model(1)).extract(chips)
+
+
+def test_get_many_reads_every_version_of_many_faces(tmp_path: Path, configured: None) -> None:
+    descriptors.configure({300: 1, 301: 2}, 301)
+    store = descriptors.DescriptorStore(tmp_path / "lancedb")
+    rng = np.random.default_rng(4)
+    ids = [f"face-{i:04d}" for i in range(1500)]  # more than one IN chunk
+    old = rng.standard_normal((len(ids), 128)).astype(np.float32)
+    store.append(300, ids, ["a"] * len(ids), old)
+    store.append(301, ids[:10], ["a"] * 10, old[:10] * 2)
+    found = store.get_many([*ids[5:1500], "unknown"])
+    assert len(found) == 1495 and "unknown" not in found
+    assert np.array_equal(found["face-0005"][300], old[5]) and np.array_equal(found["face-0005"][301], old[5] * 2)
+    assert set(found["face-1499"]) == {300}
+    assert {v: x.tolist() for v, x in found["face-0007"].items()} == {
+        v: x.tolist() for v, x in store.get("face-0007").items()
+    }
