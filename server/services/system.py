@@ -174,10 +174,10 @@ def default_checks(storage: Storage, settings: Settings, triton: TritonProbe | N
         HealthCheck("blobs", lambda: check_blobs(storage.blobs.root), luna_service=False),
     ]
     if settings.triton_enabled:
-        # every model, and the descriptor model at each configured version (docs/model-updates.md)
+        # every model; the descriptor model at each configured version (docs/model-updates.md)
         descriptor_versions = sorted(set(settings.descriptor_models().values()))
         models = (
-            *(spec.name for spec in ALL_MODELS),
+            *(spec.name for spec in ALL_MODELS if spec is not DLIB_DESCRIPTOR),
             *(f"{DLIB_DESCRIPTOR.name}/{version}" for version in descriptor_versions),
         )
 
