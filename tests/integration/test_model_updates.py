@@ -5,7 +5,7 @@ version 1 (here a copy of version 1, so that any comparison of a version-300 wit
 same photo would show a similarity of 1.0: matching must never make one). Lumen first runs with version 300 only;
 then with both versions configured and 301 current: GET /6/config reports both, new extractions are 301, faces that
 only have 300 are no candidates, additional_extract (Tasks API) re-extracts them from their samples, gc (target
-face_descriptors) removes the 300 descriptors, and the current version cannot be collected.
+face_descriptors) removes the 300 descriptors its filters select, and the current version cannot be collected.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import pytest
 from inference.models import ALL_MODELS, DEFAULT_MODEL_REPOSITORY, DLIB_DESCRIPTOR
 from server.stack import Stack
 from tests import photos
-from tests.conftest import auth, stack_settings
+from tests.conftest import assert_luna_error, auth, stack_settings
 from tests.integration.test_tasks import FAILED, wait_task
 
 OLD, NEW = 300, 301
@@ -156,19 +156,31 @@ def test_model_update_re_extract_then_collect(updated: Stack, before_update: dic
         assert set(found) == {obama2, obama, biden}
         assert found[obama] > found[biden]
 
-        # the current version cannot be collected (a task error, not a 500)
-        refused = tasks_api_task(tasks, account, "gc", {"target": "face_descriptors", "descriptor_version": NEW})
-        failed = wait_task(client, account, refused, (FAILED,))
-        assert failed["task_status"] == FAILED
-        errors = client.get(f"/6/tasks/{refused}/errors", headers=auth(account)).json()["errors"]
-        assert errors[0]["error_code"] == 12022
+        # the current version and an unknown one cannot be collected (task errors, not a 500); a malformed
+        # content is refused at creation
+        for version in (NEW, 999):
+            content = {"target": "face_descriptors", "descriptor_version": version}
+            refused = tasks_api_task(tasks, account, "gc", content)
+            wait_task(client, account, refused, (FAILED,))
+            errors = client.get(f"/6/tasks/{refused}/errors", headers=auth(account)).json()["errors"]
+            assert errors[0]["error_code"] == 12022
+        for bad in ({"target": "face_descriptors"}, {"target": "face_descriptors", "descriptor_version": "300"}):
+            reply = tasks.post("/1/tasks/gc", json={"content": bad}, headers=auth(account))
+            assert_luna_error(reply, 400, 12022)
         assert descriptor_version_of(client, account, obama2, NEW) == NEW
 
-        # gc removes exactly the 300 descriptors (two subtasks of at most two faces), the rest stays
+        # gc removes exactly the 300 descriptors its filters select, the rest stays
+        one = {"target": "face_descriptors", "descriptor_version": OLD, "filters": {"face_ids": [obama, obama2]}}
+        task_id = tasks_api_task(tasks, account, "gc", one)
+        wait_task(client, account, task_id)
+        result = client.get(f"/6/tasks/{task_id}/result", headers=auth(account)).json()["result"]
+        assert result == [{"face_id": obama}]  # obama2 has no 300 descriptor
+        assert descriptor_version_of(client, account, obama, OLD) is None
+        assert descriptor_version_of(client, account, biden, OLD) == OLD
         task_id = tasks_api_task(tasks, account, "gc", {"target": "face_descriptors", "descriptor_version": OLD})
         wait_task(client, account, task_id)
         result = client.get(f"/6/tasks/{task_id}/result", headers=auth(account)).json()["result"]
-        assert result == [{"face_id": face_id} for face_id in sorted([obama, biden])]
+        assert result == [{"face_id": biden}]
         for face_id in (obama, biden, obama2):
             assert descriptor_version_of(client, account, face_id, OLD) is None
             assert descriptor_version_of(client, account, face_id, NEW) == NEW
