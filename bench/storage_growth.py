@@ -1,7 +1,9 @@
 """Storage growth under single writes: POST /6/faces with a descriptor, one face per request (or, with
-`--resource events`, POST /6/handlers/{id}/events/raw with a descriptor, one event per request).
+`--resource events`, POST /6/handlers/{id}/events/raw with a descriptor, one event per request; with
+`--resource tasks`, POST /6/tasks/gc of events older than 2000, one task per request, which the task workers run
+meanwhile: a task row, its planning and its empty result per request, in tasks.sqlite3).
 
-    python -m bench.storage_growth [--faces 100000] [--step 10000] [--clients 8] [--resource faces|events]
+    python -m bench.storage_growth [--faces 100000] [--step 10000] [--clients 8] [--resource faces|events|tasks]
 
 Starts a fresh stack (no Triton) and creates N faces through REST, each request one face with one
 random unit descriptor, from C concurrent keep-alive clients. Per step of `step` faces: create
@@ -106,8 +108,13 @@ class Load:
             vector = rng.standard_normal(D).astype("<f4")
             vector /= np.linalg.norm(vector)
             descriptor = base64.b64encode(vector.tobytes()).decode()
-            if self.resource == "events":
+            if self.resource == "tasks":
                 document: dict[str, Any] = {
+                    "description": f"gc {index}",
+                    "content": {"target": "events", "filters": {"create_time__lt": "2000-01-01T00:00:00Z"}},
+                }
+            elif self.resource == "events":
+                document = {
                     "source": f"cam{index % 16}",
                     "tags": ["bench"],
                     "user_data": f"event {index}",
@@ -125,9 +132,33 @@ class Load:
             payload = reply.read()
             self.latency[index] = time.perf_counter() - started
             self.finished[index] = time.monotonic()
-            if reply.status != 201 and len(self.errors) < 10:
+            if reply.status != (202 if self.resource == "tasks" else 201) and len(self.errors) < 10:
                 self.errors.append(f"{reply.status} {payload[:200]!r}")
         conn.close()
+
+
+def descriptor_rows(data_dir: Path, resource: str) -> dict[str, Any]:
+    """The LanceDB table's versions and fragments, and its rows: one descriptor per face (event) created."""
+    store = (
+        DescriptorStore(data_dir / "lancedb", table_prefix=EVENT_TABLE_PREFIX, id_column="event_id")
+        if resource == "events"
+        else DescriptorStore(data_dir / "lancedb")
+    )
+    stats = store.stats(DEFAULT_VERSION) if hasattr(store, "stats") else {}
+    ids = [i for batch, _ in store.scan(DEFAULT_VERSION) for i in batch]
+    return {**stats, "rows": len(ids), "distinct_faces": len(set(ids))}
+
+
+def task_counts(port: int, account: str) -> dict[str, int]:
+    """Tasks of the account by status once the load ended (every created task should be done)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    counts: dict[str, int] = {}
+    for name, status in (("done", 5), ("failed", 3), ("all", None)):
+        query = "" if status is None else f"?task_status={status}"
+        conn.request("GET", f"/6/tasks/count{query}", headers={"Luna-Account-Id": account})
+        counts[name] = int(json.loads(conn.getresponse().read())["count"])
+    conn.close()
+    return counts
 
 
 def dynamic_handler(port: int, account: str) -> str:
@@ -150,7 +181,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--port", type=int, default=18700)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--resource", choices=("faces", "events"), default="faces")
+    parser.add_argument("--resource", choices=("faces", "events", "tasks"), default="faces")
     args = parser.parse_args()
     result: dict[str, Any] = {
         "benchmark": "storage_growth",
@@ -174,6 +205,8 @@ def main() -> None:
             load = Load(args.port, args.faces, args.clients, args.seed, args.resource)
             if args.resource == "events":
                 load.path = f"/6/handlers/{dynamic_handler(args.port, load.account)}/events/raw"
+            elif args.resource == "tasks":
+                load.path = "/6/tasks/gc"
             threads = [threading.Thread(target=load.client, args=(i,), daemon=True) for i in range(args.clients)]
             started = time.monotonic()
             for thread in threads:
@@ -216,14 +249,10 @@ def main() -> None:
             rss = rss_bytes(pid)
             result["server_rss_mb"] = round(rss["VmRSS"] / 2**20, 1)
             result["server_peak_rss_mb"] = round(rss["VmHWM"] / 2**20, 1)
-            store = (
-                DescriptorStore(data_dir / "lancedb", table_prefix=EVENT_TABLE_PREFIX, id_column="event_id")
-                if args.resource == "events"
-                else DescriptorStore(data_dir / "lancedb")
-            )
-            stats = store.stats(DEFAULT_VERSION) if hasattr(store, "stats") else {}
-            ids = [i for batch, _ in store.scan(DEFAULT_VERSION) for i in batch]
-            result["lancedb"] = {**stats, "rows": len(ids), "distinct_faces": len(set(ids))}
+            if args.resource == "tasks":
+                result["tasks"] = task_counts(args.port, load.account)
+            else:
+                result["lancedb"] = descriptor_rows(data_dir, args.resource)
         finally:
             stack.stop()
     print(json.dumps(result, indent=2))
