@@ -6,6 +6,7 @@ configurations expose the same names. Layouts are documented in MODELS.md.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -86,6 +87,15 @@ def descriptor_model(triton_version: int) -> ModelSpec:
     operator installs a new descriptor model as a new version (docs/model-updates.md); Lumen calls the version its
     settings map the configured descriptor version to, never Triton's newest by default."""
     return replace(DLIB_DESCRIPTOR, version=str(triton_version))
+
+
+def required_models(descriptor_versions: Sequence[int]) -> list[tuple[str, str]]:
+    """(name, Triton version) of every model Lumen needs ready: each model ("" = its served version), the
+    descriptor model once per Triton version the settings configure (docs/model-updates.md)."""
+    return [
+        *((spec.name, "") for spec in ALL_MODELS if spec is not DLIB_DESCRIPTOR),
+        *((DLIB_DESCRIPTOR.name, str(version)) for version in sorted(set(descriptor_versions))),
+    ]
 
 
 #: Detection and descriptor (the face pipeline).

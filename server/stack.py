@@ -46,7 +46,7 @@ import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from gateway.config import write_config
-from inference.models import ALL_MODELS, DEFAULT_MODEL_REPOSITORY, DLIB_DESCRIPTOR
+from inference.models import ALL_MODELS, DEFAULT_MODEL_REPOSITORY, required_models
 from inference.triton_server import TritonServer
 from server.settings import Settings
 from server.supervisor import Supervisor
@@ -449,10 +449,8 @@ def wait_models_ready(
 
     from inference.triton import channel_args
 
-    names = [spec.name for spec in ALL_MODELS] if models is None else list(models)
-    wanted = [(name, "") for name in names]
-    if DLIB_DESCRIPTOR.name in names:
-        wanted += [(DLIB_DESCRIPTOR.name, str(version)) for version in descriptor_versions]
+    names = {spec.name for spec in ALL_MODELS} if models is None else set(models)
+    wanted = [(name, version) for name, version in required_models(descriptor_versions) if name in names]
     deadline = time.monotonic() + timeout_s
     with grpcclient.InferenceServerClient(url, channel_args=channel_args()) as client:
         for name, version in wanted:

@@ -35,7 +35,7 @@ from google.protobuf import struct_pb2
 
 from gateway.config import DESCRIPTOR_SET
 from inference.errors import InferenceError
-from inference.models import ALL_MODELS, DLIB_DESCRIPTOR
+from inference.models import required_models
 from lumen.v6 import system_pb2, system_service_pb2, system_service_pb2_grpc
 from server import __version__, errors
 from server.capabilities import capabilities
@@ -174,12 +174,8 @@ def default_checks(storage: Storage, settings: Settings, triton: TritonProbe | N
         HealthCheck("blobs", lambda: check_blobs(storage.blobs.root), luna_service=False),
     ]
     if settings.triton_enabled:
-        # every model; the descriptor model at each configured version (docs/model-updates.md)
-        descriptor_versions = sorted(set(settings.descriptor_models().values()))
-        models = (
-            *(spec.name for spec in ALL_MODELS if spec is not DLIB_DESCRIPTOR),
-            *(f"{DLIB_DESCRIPTOR.name}/{version}" for version in descriptor_versions),
-        )
+        required = required_models(list(settings.descriptor_models().values()))
+        models = tuple(f"{name}/{version}" if version else name for name, version in required)
 
         def check() -> None:
             if triton is None:

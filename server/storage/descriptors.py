@@ -285,21 +285,12 @@ class DescriptorStore:
                 self._table(version).delete(f"{self._id} IN ({_quoted(face_ids)})")
 
     def get(self, face_id: str) -> dict[int, np.ndarray]:
-        with self._unapplied_lock:
-            held = self._unapplied.get(face_id)
-        if held is not None:
-            return dict(held)
-        found: dict[int, np.ndarray] = {}
-        for version in FORMATS:
-            query = self._table(version).search().where(f"{self._id} = {_quoted([face_id])}")
-            rows = _read(query.to_arrow)
-            if rows.num_rows:
-                found[version] = np.asarray(rows.column("vector")[0].as_py(), dtype=np.float32)
-        return found
+        """The face's descriptors by version (empty when it has none)."""
+        return self.get_many([face_id]).get(face_id, {})
 
     def get_many(self, face_ids: Sequence[str]) -> dict[str, dict[int, np.ndarray]]:
         """The descriptors of each of `face_ids` that has some, by version: one filtered read per table and chunk
-        of DELETE_CHUNK ids (`get` per id reads each table once per id)."""
+        of DELETE_CHUNK ids."""
         with self._unapplied_lock:
             found = {i: dict(self._unapplied[i]) for i in face_ids if i in self._unapplied}
         rest = sorted({i for i in face_ids if i not in found})
